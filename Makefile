@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# shadow_mm: build the module, boot it in a test VM, test it, measure it.
+# The kbuild rules are in Kbuild; this file only drives them and the VM.
+
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell scripts/kernel.sh --cached 2>/dev/null))
+ARGS ?=
+
+.PHONY: all modules run test bench check clean help
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "No kernel tree: set KDIR=, or run 'make test' once to build the cached one."; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+run:
+	SMM_ARGS="$(ARGS)" scripts/run.sh run
+
+test:
+	scripts/test.sh
+
+bench:
+	SMM_ARGS="$(ARGS)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
+
+check:
+	scripts/check.sh
+
+clean:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	rm -rf .build
+
+help:
+	@echo 'shadow_mm targets:'
+	@echo '  all, modules  build shadow_mm.ko against KDIR (default: the running'
+	@echo '                kernel'"'"'s build dir, else the cached debug kernel)'
+	@echo '  run           boot Debian'"'"'s stock kernel in QEMU, load the module,'
+	@echo '                show the bring-up and every debugfs file, unload;'
+	@echo '                ARGS="arena_mb=128 ..." passes module parameters'
+	@echo '  test          KUnit suites on the debug kernel (built once, cached)'
+	@echo '                plus the smoke test on the stock kernel'
+	@echo '  bench         benchmarks in the stock-kernel VM, as shadow/host ratios;'
+	@echo '                BENCH="arena_mb=256 loops=9" sets their parameters'
+	@echo '  check         checkpatch --strict, kernel-doc, W=1 and sparse'
+	@echo '  clean         remove build products'
+	@echo '  help          this text'

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh WHAT...: install what a target needs, skipping what is present.
+#   host    - qemu, busybox, cpio, the module build tools
+#   stock   - Debian's stock 6.12 kernel image (unpacked into the cache) and
+#             its headers (installed with apt)
+#   ksrc    - linux-source-6.12 and the kernel build dependencies
+#   check   - sparse (checkpatch and kernel-doc come with ksrc)
+#
+# Prints nothing on stdout except, for "stock", the stock kernel's version.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+for what in "$@"; do
+	case "$what" in
+	host)
+		apt_install qemu-system-x86 busybox-static cpio gzip make gcc \
+			libc6-dev kmod python3
+		;;
+	stock)
+		v=$(stock_version)
+		apt_install "linux-headers-$v"
+		d="$SMM_CACHE/stock/$v"
+		if [ ! -f "$d/vmlinuz" ]; then
+			apt_update_once
+			tmp=$(mktemp -d)
+			log "downloading linux-image-$v-unsigned"
+			(cd "$tmp" && apt-get download -qq "linux-image-$v-unsigned" >/dev/null) ||
+				die "apt-get download linux-image-$v-unsigned failed"
+			mkdir -p "$tmp/x"
+			dpkg -x "$tmp"/linux-image-*.deb "$tmp/x"
+			mkdir -p "$d"
+			cp "$tmp/x/boot/vmlinuz-$v" "$d/vmlinuz"
+			cp "$tmp/x/boot/config-$v" "$d/config"
+			rm -rf "$tmp"
+		fi
+		echo "$v"
+		;;
+	ksrc)
+		apt_install linux-source-6.12 flex bison bc libelf-dev libssl-dev \
+			dwarves xz-utils python3 perl
+		;;
+	check)
+		apt_install sparse
+		;;
+	*)
+		die "deps.sh: unknown set '$what'"
+		;;
+	esac
+done

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# The debug guest: load the module, which runs every KUnit suite, unload,
+# and look for leaks.
+echo clear > /sys/kernel/debug/kmemleak 2>/dev/null
+dmesg -c > /dev/null
+before=$(memfree_kb)
+if insmod /smm/shadow_mm.ko $SMM_ARGS; then
+	pass "insmod on the debug kernel"
+else
+	fail "insmod on the debug kernel" "insmod failed"
+fi
+echo "SMM-KTAP-BEGIN"
+dmesg
+echo "SMM-KTAP-END"
+for s in /sys/kernel/debug/kunit/shadow_mm_*; do
+	[ -d "$s" ] && echo "SMM-SUITE ${s##*/}"
+done
+show_files "$D" > /dev/null && pass "read every debugfs file (debug kernel)"
+rmmod shadow_mm && pass "rmmod on the debug kernel"
+mem_back "host memory back (debug kernel)" "$before"
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if [ -z "$leaks" ]; then
+		pass "kmemleak finds nothing"
+	else
+		echo "$leaks"
+		fail "kmemleak finds nothing" "kmemleak reported leaks"
+	fi
+fi
+dump_dmesg

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest jobs (busybox sh).  Each check prints one line,
+# "SMM-CHECK pass NAME" or "SMM-CHECK fail NAME: why", which the host counts.
+
+SMM_ARGS=$(cat /smm/args)
+D=/sys/kernel/debug/shadow_mm
+
+pass() { echo "SMM-CHECK pass $1"; }
+fail() { echo "SMM-CHECK fail $1: $2"; }
+
+memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+
+# Let freed memory settle: drop caches so that MemFree compares like with like.
+settle() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; sleep 1; }
+
+# mem_back NAME BEFORE_KB: free memory is back within 4 MiB of BEFORE_KB.
+mem_back() {
+	settle
+	after=$(memfree_kb)
+	if [ "$after" -ge $(( $2 - 4096 )) ]; then
+		pass "$1 (MemFree ${2} kB -> ${after} kB)"
+	else
+		fail "$1" "MemFree ${2} kB -> ${after} kB, $(( $2 - after )) kB missing"
+	fi
+}
+
+# dump_dmesg: the whole kernel log between markers, for the host's checks.
+dump_dmesg() {
+	echo "SMM-DMESG-BEGIN"
+	dmesg
+	echo "SMM-DMESG-END"
+}
+
+show_files() {
+	for f in $(find "$1" -type f | sort); do
+		echo "==== ${f#/sys/kernel/debug/}"
+		cat "$f"
+	done
+}

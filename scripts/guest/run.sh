@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+# make run: load with the defaults (or ARGS), show everything, unload.
+settle
+before=$(memfree_kb)
+echo "==== host MemFree before insmod: $before kB"
+echo "==== insmod shadow_mm.ko $SMM_ARGS"
+if ! insmod /smm/shadow_mm.ko $SMM_ARGS; then
+	echo "insmod failed:"
+	dmesg | grep shadow_mm
+	return 0 2>/dev/null || exit 0
+fi
+echo "==== bring-up (dmesg)"
+dmesg | grep 'shadow_mm:'
+echo "==== host MemFree with the arena taken: $(memfree_kb) kB"
+for f in bringup arena e820 early_res; do
+	echo "==== shadow_mm/default/$f"
+	cat "$D/default/$f"
+done
+rmmod shadow_mm
+dmesg | grep 'shadow_mm: unloaded'
+mem_back "host memory back after rmmod" "$before"

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+# The smoke test on the stock kernel: bad parameters are refused cleanly,
+# the defaults load, every debugfs file reads, and unload gives it all back.
+
+# expect_refused NAME PARAM ARGS...: insmod must fail, name PARAM in the
+# log, and leave the host's memory as it was.
+expect_refused() {
+	name=$1 param=$2
+	shift 2
+	settle
+	b=$(memfree_kb)
+	mark=$(dmesg | wc -l)
+	if insmod /smm/shadow_mm.ko "$@" 2>/dev/null; then
+		fail "$name" "insmod $* succeeded"
+		rmmod shadow_mm
+		return
+	fi
+	if dmesg | tail -n +$((mark + 1)) | grep -q "$param"; then
+		pass "$name refused, log names $param"
+	else
+		fail "$name" "the log does not name $param: $(dmesg | tail -n 3)"
+	fi
+	mem_back "$name leaves no page behind" "$b"
+}
+
+expect_refused "arena_mb=0" arena_mb arena_mb=0
+expect_refused "arena_mb=-1" arena_mb arena_mb=-1
+expect_refused "arena_mb=3" arena_mb arena_mb=3
+expect_refused "arena_mb=abc" arena_mb arena_mb=abc
+expect_refused "arena_mb above host memory" arena_mb arena_mb=900000
+expect_refused "arena_mb=8000 (more than the guest has)" arena_mb arena_mb=8000
+expect_refused "arena_source=bogus" arena_source arena_source=bogus
+expect_refused "arena_chunk_order=11" arena_chunk_order arena_chunk_order=11
+expect_refused "e820_reserve=junk" e820_reserve e820_reserve=junk
+expect_refused "e820_reserve=4K@" e820_reserve e820_reserve=4K@
+expect_refused "e820_reserve=0@1M" e820_reserve e820_reserve=0@1M
+expect_refused "e820_reserve=4K@1M:weird" e820_reserve e820_reserve=4K@1M:weird
+expect_refused "e820_reserve wrapping" e820_reserve e820_reserve=16@0xfffffffffffffff8
+
+settle
+before=$(memfree_kb)
+if insmod /smm/shadow_mm.ko; then
+	pass "insmod with defaults"
+else
+	fail "insmod with defaults" "insmod failed"
+fi
+if show_files "$D" > /tmp/files.txt; then
+	pass "read every debugfs file ($(grep -c '^====' /tmp/files.txt) files)"
+fi
+grep -q 'usable' "$D/default/e820" && pass "e820 lists usable memory" ||
+	fail "e820 lists usable memory" "no usable entry"
+grep -q 'MEMMAP' "$D/default/early_res" && pass "early_res has the MEMMAP reservation" ||
+	fail "early_res has the MEMMAP reservation" "missing"
+ov=$(awk '/^memmap_overhead:/ { sub("%", "", $2); print $2 }' "$D/default/arena")
+if awk -v o="$ov" 'BEGIN { exit !(o > 0 && o <= 1.0) }'; then
+	pass "mem_map overhead ${ov}% <= 1%"
+else
+	fail "mem_map overhead <= 1%" "overhead is ${ov}%"
+fi
+for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999"; do
+	if echo "$bad" > "$D/bench" 2>/dev/null; then
+		fail "bench rejects '$bad'" "write accepted"
+	else
+		pass "bench rejects '$bad'"
+	fi
+done
+rmmod shadow_mm && pass "rmmod"
+mem_back "host memory back after rmmod" "$before"
+
+# A second load with a user reservation and small chunks (holes in the map).
+if insmod /smm/shadow_mm.ko arena_mb=16 arena_chunk_order=8 e820_reserve=64K@2M,8K@3M:acpi; then
+	if grep -q 'ACPI data' "$D/default/e820" && grep -q '0x0000000000200000-0x000000000020ffff\] reserved' "$D/default/e820"; then
+		pass "e820_reserve shows in the map"
+	else
+		fail "e820_reserve shows in the map" "$(cat "$D/default/e820")"
+	fi
+	rmmod shadow_mm
+else
+	fail "insmod with e820_reserve" "insmod failed"
+fi
+dump_dmesg

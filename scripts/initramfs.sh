@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# initramfs.sh OUT JOB [FILE...]: pack a busybox initramfs whose /init runs
+# scripts/guest/JOB.sh, with the FILEs copied into /smm.  Module parameters
+# for the job go in the SMM_ARGS environment variable.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$1 job=$2
+shift 2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,smm,usr/bin,usr/sbin}
+cp /bin/busybox "$root/bin/busybox"
+cp "$SMM_TOP/scripts/guest/init" "$root/init"
+cp "$SMM_TOP/scripts/guest/lib.sh" "$root/smm/lib.sh"
+cp "$SMM_TOP/scripts/guest/$job.sh" "$root/smm/job.sh"
+printf '%s\n' "${SMM_ARGS:-}" > "$root/smm/args"
+for f in "$@"; do
+	cp "$f" "$root/smm/"
+done
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_INSTANCE_H
+#define _SHADOW_MM_INSTANCE_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "arena.h"
+#include "e820.h"
+#include "early.h"
+#include "memmap.h"
+#include "timeline.h"
+
+#define SMM_NAME_LEN	32
+
+/**
+ * struct smm_params - how to build an instance
+ * @name: the instance's name, its debugfs directory
+ * @arena_mb: arena size in MiB, [%SMM_ARENA_MIN_MB, %SMM_ARENA_MAX_MB]
+ * @source: where the arena comes from
+ * @chunk_order: order of the host chunks for %SMM_ARENA_CHUNKS
+ * @e820_reserve: extra reservations, grammar of smm_e820_parse_reserve(),
+ *	or NULL
+ */
+struct smm_params {
+	const char *name;
+	unsigned int arena_mb;
+	enum smm_arena_source source;
+	unsigned int chunk_order;
+	const char *e820_reserve;
+};
+
+/**
+ * struct smm_instance - one complete shadow memory-management stack
+ * @name: the instance's name
+ * @broken: set by SMM_WARN_ON(); a broken instance refuses further work
+ * @arena: the host pages
+ * @e820: the synthetic BIOS map
+ * @early: the early allocator
+ * @memmap: the page descriptors
+ * @timeline: what each bring-up stage did and how long it took
+ * @debugfs: the instance's debugfs directory, or NULL
+ * @node: linkage in the module's list of instances
+ *
+ * Layers are stacked bottom-up in this order; each one points only at the
+ * ones below it.
+ */
+struct smm_instance {
+	char name[SMM_NAME_LEN];
+	bool broken;
+	struct smm_arena arena;
+	struct smm_e820_table e820;
+	struct smm_early early;
+	struct smm_memmap memmap;
+	struct smm_timeline timeline;
+	struct dentry *debugfs;
+	struct list_head node;
+};
+
+struct smm_instance *smm_instance_create(const struct smm_params *p);
+void smm_instance_destroy(struct smm_instance *inst);
+int smm_params_check(const struct smm_params *p);
+
+#endif /* _SHADOW_MM_INSTANCE_H */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm bring-up timeline.
+ *
+ * DOC: bring-up timeline
+ *
+ * Every stage of an instance's bring-up records when it started, how long it
+ * took and one line on what it produced.  Read in order, the records replay
+ * the boot sequence of setup_arch() and start_kernel(): the firmware hands
+ * over memory (our arena), setup_memory_map() prints the e820 map, early_res
+ * reservations are made, and sparse_init() places the mem_map.  Later stages
+ * append their own records.  The timeline is shown in debugfs ``bringup``
+ * and summarised in dmesg when an instance comes up.
+ */
+
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+
+#include "timeline.h"
+
+static const char *const stage_names[] = {
+	[SMM_STAGE_ARENA]	= "arena",
+	[SMM_STAGE_E820]	= "e820",
+	[SMM_STAGE_EARLY]	= "early",
+	[SMM_STAGE_MEMMAP]	= "memmap",
+};
+static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
+
+/* The kernel function each stage replays, for readers of the boot code. */
+static const char *const stage_kernel_names[] = {
+	[SMM_STAGE_ARENA]	= "(firmware)",
+	[SMM_STAGE_E820]	= "setup_memory_map",
+	[SMM_STAGE_EARLY]	= "early_res",
+	[SMM_STAGE_MEMMAP]	= "sparse_init",
+};
+static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);
+
+/**
+ * smm_stage_name() - short name of a stage
+ * @stage: the stage
+ *
+ * Return: a static string, "?" for an unknown stage.
+ */
+const char *smm_stage_name(enum smm_stage stage)
+{
+	return stage < SMM_STAGE_NR ? stage_names[stage] : "?";
+}
+
+/**
+ * smm_stage_kernel_name() - the kernel function a stage replays
+ * @stage: the stage
+ *
+ * Return: a static string, "?" for an unknown stage.
+ */
+const char *smm_stage_kernel_name(enum smm_stage stage)
+{
+	return stage < SMM_STAGE_NR ? stage_kernel_names[stage] : "?";
+}
+
+/**
+ * smm_timeline_init() - start a timeline
+ * @tl: the timeline
+ *
+ * Context: any; does not sleep.
+ */
+void smm_timeline_init(struct smm_timeline *tl)
+{
+	memset(tl, 0, sizeof(*tl));
+	tl->origin = ktime_get();
+	tl->cur = SMM_STAGE_NR;
+}
+
+/**
+ * smm_timeline_begin() - a stage starts
+ * @tl: the timeline
+ * @stage: the stage
+ *
+ * Context: the thread building the instance; does not sleep.
+ */
+void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage)
+{
+	if (WARN_ON_ONCE(stage >= SMM_STAGE_NR))
+		return;
+	tl->cur = stage;
+	tl->cur_start = ktime_get();
+	tl->recs[stage].start_ns = ktime_to_ns(ktime_sub(tl->cur_start, tl->origin));
+}
+
+/**
+ * smm_timeline_end() - the stage begun last has completed
+ * @tl: the timeline
+ * @fmt: printf format of the one-line result
+ *
+ * Context: the thread building the instance; does not sleep.
+ */
+void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...)
+{
+	struct smm_stage_rec *rec;
+	va_list args;
+
+	if (WARN_ON_ONCE(tl->cur >= SMM_STAGE_NR))
+		return;
+	rec = &tl->recs[tl->cur];
+	rec->duration_ns = ktime_to_ns(ktime_sub(ktime_get(), tl->cur_start));
+	va_start(args, fmt);
+	vscnprintf(rec->result, sizeof(rec->result), fmt, args);
+	va_end(args);
+	rec->done = true;
+	tl->cur = SMM_STAGE_NR;
+}
+
+/**
+ * smm_timeline_total_ns() - time spent in completed stages
+ * @tl: the timeline
+ *
+ * Return: the sum of the durations of the completed stages, in ns.
+ */
+u64 smm_timeline_total_ns(const struct smm_timeline *tl)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < SMM_STAGE_NR; i++)
+		if (tl->recs[i].done)
+			sum += tl->recs[i].duration_ns;
+	return sum;
+}
+
+/**
+ * smm_timeline_show() - print the timeline as a table
+ * @m: the seq_file
+ * @tl: the timeline
+ *
+ * Context: process context.
+ */
+void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
+{
+	int i;
+
+	seq_printf(m, "%-8s %-18s %12s %12s  %s\n",
+		   "stage", "kernel", "start_ns", "duration_ns", "result");
+	for (i = 0; i < SMM_STAGE_NR; i++) {
+		const struct smm_stage_rec *rec = &tl->recs[i];
+
+		if (!rec->done)
+			continue;
+		seq_printf(m, "%-8s %-18s %12llu %12llu  %s\n",
+			   stage_names[i], stage_kernel_names[i],
+			   rec->start_ns, rec->duration_ns, rec->result);
+	}
+	seq_printf(m, "total %llu ns\n", smm_timeline_total_ns(tl));
+}
+
+/**
+ * smm_timeline_log() - summarise the timeline in the kernel log
+ * @tl: the timeline
+ * @instance: the instance's name
+ *
+ * Context: any.
+ */
+void smm_timeline_log(const struct smm_timeline *tl, const char *instance)
+{
+	int i;
+
+	for (i = 0; i < SMM_STAGE_NR; i++) {
+		const struct smm_stage_rec *rec = &tl->recs[i];
+
+		if (rec->done)
+			pr_info("shadow_mm: %s: %-7s %-17s %9llu ns  %s\n",
+				instance, stage_names[i], stage_kernel_names[i],
+				rec->duration_ns, rec->result);
+	}
+	pr_info("shadow_mm: %s: bring-up took %llu ns\n", instance,
+		smm_timeline_total_ns(tl));
+}

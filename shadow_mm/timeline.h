@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_TIMELINE_H
+#define _SHADOW_MM_TIMELINE_H
+
+#include <linux/build_bug.h>
+#include <linux/ktime.h>
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+/**
+ * enum smm_stage - the bring-up stages, in the order they run
+ * @SMM_STAGE_ARENA: real pages taken from the host (the "firmware")
+ * @SMM_STAGE_E820: the synthetic BIOS map is built and sanitized
+ * @SMM_STAGE_EARLY: the early reservation table is set up
+ * @SMM_STAGE_MEMMAP: the page descriptors are placed and initialised
+ * @SMM_STAGE_NR: number of stages
+ */
+enum smm_stage {
+	SMM_STAGE_ARENA,
+	SMM_STAGE_E820,
+	SMM_STAGE_EARLY,
+	SMM_STAGE_MEMMAP,
+	SMM_STAGE_NR,
+};
+
+#define SMM_TIMELINE_RESULT_LEN	112
+
+/**
+ * struct smm_stage_rec - what one stage did
+ * @start_ns: start, in ns since the instance began its bring-up
+ * @duration_ns: how long the stage took
+ * @done: the stage completed
+ * @result: one line saying what the stage produced
+ */
+struct smm_stage_rec {
+	u64 start_ns;
+	u64 duration_ns;
+	bool done;
+	char result[SMM_TIMELINE_RESULT_LEN];
+};
+
+/**
+ * struct smm_timeline - the bring-up timeline of one instance
+ * @origin: ktime at which the bring-up began
+ * @cur: the stage in progress, or %SMM_STAGE_NR
+ * @cur_start: ktime at which @cur began
+ * @recs: one record per stage
+ *
+ * Written only during bring-up, by the thread creating the instance, and
+ * read-only afterwards, so it takes no lock.
+ */
+struct smm_timeline {
+	ktime_t origin;
+	enum smm_stage cur;
+	ktime_t cur_start;
+	struct smm_stage_rec recs[SMM_STAGE_NR];
+};
+
+void smm_timeline_init(struct smm_timeline *tl);
+void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage);
+__printf(2, 3)
+void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...);
+const char *smm_stage_name(enum smm_stage stage);
+const char *smm_stage_kernel_name(enum smm_stage stage);
+void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl);
+void smm_timeline_log(const struct smm_timeline *tl, const char *instance);
+u64 smm_timeline_total_ns(const struct smm_timeline *tl);
+
+#endif /* _SHADOW_MM_TIMELINE_H */
