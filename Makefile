@@ -5,6 +5,8 @@
 
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell scripts/kernel.sh --cached 2>/dev/null))
 ARGS ?=
+# Extra guest kernel command line, e.g. CMDLINE=movablecore=256M for arena_source=contig.
+CMDLINE ?=
 
 .PHONY: all modules run test bench check clean help
 
@@ -15,13 +17,13 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 run:
-	SMM_ARGS="$(ARGS)" scripts/run.sh run
+	SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
 
 test:
 	scripts/test.sh
 
 bench:
-	SMM_ARGS="$(ARGS)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
+	SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
 
 check:
 	scripts/check.sh
@@ -36,7 +38,8 @@ help:
 	@echo '                kernel'"'"'s build dir, else the cached debug kernel)'
 	@echo '  run           boot Debian'"'"'s stock kernel in QEMU, load the module,'
 	@echo '                show the bring-up and every debugfs file, unload;'
-	@echo '                ARGS="arena_mb=128 ..." passes module parameters'
+	@echo '                ARGS="arena_mb=128 ..." passes module parameters,'
+	@echo '                CMDLINE="movablecore=256M" adds to the guest kernel command line'
 	@echo '  test          KUnit suites on the debug kernel (built once, cached)'
 	@echo '                plus the smoke test on the stock kernel'
 	@echo '  bench         benchmarks in the stock-kernel VM, as shadow/host ratios;'

@@ -17,6 +17,7 @@ cp "$SMM_TOP/scripts/guest/init" "$root/init"
 cp "$SMM_TOP/scripts/guest/lib.sh" "$root/smm/lib.sh"
 cp "$SMM_TOP/scripts/guest/$job.sh" "$root/smm/job.sh"
 printf '%s\n' "${SMM_ARGS:-}" > "$root/smm/args"
+printf '%s\n' "${SMM_BENCH:-}" > "$root/smm/bench"
 for f in "$@"; do
 	cp "$f" "$root/smm/"
 done

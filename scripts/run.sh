@@ -17,9 +17,9 @@ mkdir -p "$out"
 log "booting Debian $ver under QEMU (TCG) for '$job'${SMM_ARGS:+ with $SMM_ARGS}"
 rc=0
 "$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/$job.cpio.gz" \
-	"$out/$job.log" "${SMM_TIMEOUT:-600}" > /dev/null || rc=$?
+	"$out/$job.log" "${SMM_TIMEOUT:-600}" ${SMM_CMDLINE:-} > /dev/null || rc=$?
 # Show the job's own output, not the kernel's boot chatter.
-sed -n '/^SMM-GUEST-START/,/^SMM-GUEST-DONE/p' "$out/$job.log" |
+sed -n '/SMM-GUEST-START/,/^SMM-GUEST-DONE/p' "$out/$job.log" |
 	sed -e '/^SMM-DMESG-BEGIN/,/^SMM-DMESG-END/d' -e '/^SMM-BENCH-/d'
 grep -q '^SMM-GUEST-DONE' "$out/$job.log" || die "the guest did not finish (rc $rc); see $out/$job.log"
 ! grep -q '^SMM-CHECK fail' "$out/$job.log" || die "a check failed"

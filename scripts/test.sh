@@ -65,7 +65,7 @@ fi
 "$SMM_TOP/scripts/initramfs.sh" "$out/kunit.cpio.gz" kunit "$dko"
 log "booting the debug kernel; the suites run at insmod (a few minutes under TCG)"
 "$SMM_TOP/scripts/qemu.sh" "$ktree/arch/x86/boot/bzImage" "$out/kunit.cpio.gz" \
-	"$out/kunit.log" "${SMM_KUNIT_TIMEOUT:-1500}" > /dev/null
+	"$out/kunit.log" "${SMM_KUNIT_TIMEOUT:-1500}" movablecore=256M > /dev/null
 rc=$?
 if grep -q '^SMM-GUEST-DONE' "$out/kunit.log"; then
 	ok "debug guest ran to the end"

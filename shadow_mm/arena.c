@@ -45,6 +45,7 @@ static const char *const source_names[] = {
 	[SMM_ARENA_CONTIG]	= "contig",
 	[SMM_ARENA_CHUNKS]	= "chunks",
 };
+
 static_assert(ARRAY_SIZE(source_names) == SMM_ARENA_SOURCE_NR);
 
 /**

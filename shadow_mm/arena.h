@@ -2,6 +2,7 @@
 #ifndef _SHADOW_MM_ARENA_H
 #define _SHADOW_MM_ARENA_H
 
+#include <linux/bits.h>
 #include <linux/mm_types.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
@@ -15,14 +16,14 @@
  * so a section maps into at most one run.
  */
 #define SMM_SECTION_ORDER	MAX_PAGE_ORDER
-#define SMM_PAGES_PER_SECTION	(1UL << SMM_SECTION_ORDER)
+#define SMM_PAGES_PER_SECTION	BIT(SMM_SECTION_ORDER)
 #define SMM_SECTION_MASK	(SMM_PAGES_PER_SECTION - 1)
 /* A host gap becomes a shadow hole of at least one and at most this many sections. */
 #define SMM_MAX_HOLE_SECTIONS	4
 
 /* Smallest and largest arena the module accepts, in MiB. */
 #define SMM_ARENA_MIN_MB	4U
-#define SMM_ARENA_MAX_MB	(1U << 20)
+#define SMM_ARENA_MAX_MB	(1024U * 1024U)
 
 /**
  * enum smm_arena_source - where the arena's pages come from
@@ -81,6 +82,7 @@ struct smm_section {
 	u16 nr;
 	struct smm_page *memmap;
 };
+
 static_assert(SMM_PAGES_PER_SECTION <= U16_MAX);
 
 /**

@@ -94,10 +94,11 @@ static u64 host_alloc_ns(unsigned long nr_pages, struct page **pages)
 static void ratio_row(struct seq_file *m, const char *name, u64 shadow_ns,
 		      u64 host_ns, unsigned int mb)
 {
-	u64 r = host_ns ? div64_u64(shadow_ns * 100, host_ns) : 0;
+	/* Four decimals: a stage can cost a ten-thousandth of the memory. */
+	u64 r = host_ns ? div64_u64(shadow_ns * 10000, host_ns) : 0;
 
-	seq_printf(m, "%-22s %14llu %14llu %6llu.%02llu\n", name,
-		   div_u64(shadow_ns, mb), div_u64(host_ns, mb), r / 100, r % 100);
+	seq_printf(m, "%-22s %14llu %14llu %4llu.%04llu\n", name,
+		   div_u64(shadow_ns, mb), div_u64(host_ns, mb), r / 10000, r % 10000);
 }
 
 static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int loops)

@@ -94,8 +94,10 @@ struct change_point {
 	bool start;
 };
 
-/* Sort by address; at one address, starts before ends, so that touching
- * entries of one type overlap for an instant and merge. */
+/*
+ * Sort by address; at one address, starts before ends, so that touching
+ * entries of one type overlap for an instant and merge.
+ */
 static int cmp_point(const void *a, const void *b)
 {
 	const struct change_point *x = a, *y = b;

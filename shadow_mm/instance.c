@@ -64,6 +64,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 {
 	unsigned long nr_pages;
 	struct smm_instance *inst;
+	u64 usable;
 	struct smm_arena *a;
 	int ret;
 
@@ -102,23 +103,23 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	ret = smm_e820_build(&inst->e820, a, p->e820_reserve);
 	if (ret)
 		goto err_e820;
-	smm_timeline_end(&inst->timeline, "%u entries, %llu KiB usable, %llu KiB reserved",
-			 inst->e820.nr_entries,
-			 smm_e820_total(&inst->e820, SMM_E820_RAM) >> 10,
-			 (SMM_PFN_PHYS(a->nr_pages) - smm_e820_total(&inst->e820, SMM_E820_RAM)) >> 10);
+	usable = smm_e820_total(&inst->e820, SMM_E820_RAM);
+	smm_timeline_end(&inst->timeline, "%u entries, %llu KiB usable, %llu KiB not usable",
+			 inst->e820.nr_entries, usable >> 10,
+			 (SMM_PFN_PHYS(a->nr_pages) - usable) >> 10);
 
 	/* The early allocator over the usable ranges. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLY);
 	smm_early_init(&inst->early, &inst->e820);
-	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB",
-			 smm_e820_total(&inst->e820, SMM_E820_RAM) >> 10);
+	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
 
 	/* sparse_init(): the page descriptors, placed by the early allocator. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
 	ret = smm_memmap_init(&inst->memmap, a, &inst->early);
 	if (ret)
 		goto err_memmap;
-	smm_timeline_end(&inst->timeline, "%lu descriptors, %lu bytes in %u early_res, %lu free pages",
+	smm_timeline_end(&inst->timeline,
+			 "%lu descriptors, %lu bytes in %u early_res, %lu free pages",
 			 inst->memmap.nr_pages, inst->memmap.bytes, inst->early.nr,
 			 inst->memmap.owner_pages[SMM_OWNER_FREE]);
 	return inst;

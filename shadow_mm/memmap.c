@@ -13,8 +13,9 @@
  * The arrays live inside the arena, like the real mem_map, which
  * sparse_init() places with the early allocator.  Each one is placed with
  * find_e820_area(), first fit, and reserved under the label "MEMMAP"; the
- * arrays pack back to back, so their reservations merge.  A placed array lies inside one usable e820 entry, so inside one
- * host-contiguous run, and the host direct map gives it one linear address.
+ * arrays pack back to back, so their reservations merge.  A placed array
+ * lies inside one usable e820 entry, so inside one host-contiguous run, and
+ * the host direct map gives it one linear address.
  *
  * All descriptors start reserved and owned by the firmware, as
  * memmap_init() marks every page PG_reserved.  Pages that lie wholly inside
@@ -34,6 +35,7 @@ static const char *const owner_names[] = {
 	[SMM_OWNER_EARLY]	= "early",
 	[SMM_OWNER_FREE]	= "free",
 };
+
 static_assert(ARRAY_SIZE(owner_names) == SMM_OWNER_NR);
 
 /**

@@ -52,6 +52,7 @@ struct smm_page {
 	unsigned long private;
 	void *mapping;
 };
+
 static_assert(sizeof(struct smm_page) * 100 <= PAGE_SIZE);
 static_assert(SMM_PG_NR <= 16);
 

@@ -25,6 +25,7 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_EARLY]	= "early",
 	[SMM_STAGE_MEMMAP]	= "memmap",
 };
+
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
 
 /* The kernel function each stage replays, for readers of the boot code. */
@@ -34,6 +35,7 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_EARLY]	= "early_res",
 	[SMM_STAGE_MEMMAP]	= "sparse_init",
 };
+
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);
 
 /**

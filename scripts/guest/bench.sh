@@ -1,8 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: run the module's benchmarks and print the table.
-insmod /smm/shadow_mm.ko $SMM_ARGS || exit 1
-[ -n "${SMM_BENCH:-}" ] && echo "$SMM_BENCH" > "$D/bench"
-echo "SMM-BENCH-BEGIN"
-cat "$D/bench"
-echo "SMM-BENCH-END"
-rmmod shadow_mm
+if insmod /smm/shadow_mm.ko $SMM_ARGS; then
+	SMM_BENCH=$(cat /smm/bench)
+	if [ -n "$SMM_BENCH" ] && ! echo "$SMM_BENCH" > "$D/bench"; then
+		fail "bench settings" "the module refused '$SMM_BENCH'"
+	fi
+	echo "SMM-BENCH-BEGIN"
+	cat "$D/bench" || fail "bench" "reading the bench file failed"
+	echo "SMM-BENCH-END"
+	rmmod shadow_mm
+else
+	fail "bench" "insmod failed"
+fi
