@@ -220,7 +220,8 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
  * @end_pfn.  Never touches the pages themselves, so tests can feed it made-up
  * host PFNs.
  *
- * Return: 0, -EINVAL for an empty chunk list, or -ENOMEM.
+ * Return: 0, -EINVAL for an empty chunk list, -E2BIG if the space has more
+ * than %SMM_ARENA_MAX_SECTIONS sections, or -ENOMEM.
  * Context: process context; sleeps.
  */
 int smm_arena_layout(struct smm_arena *a)
@@ -269,6 +270,12 @@ int smm_arena_layout(struct smm_arena *a)
 	a->nr_pages = nr_pages;
 	a->end_pfn = a->runs[a->nr_runs - 1].pfn + a->runs[a->nr_runs - 1].nr_pages;
 	a->nr_sections = DIV_ROUND_UP(a->end_pfn, SMM_PAGES_PER_SECTION);
+	/* The section number must fit in the descriptor's flags. */
+	if (a->nr_sections > SMM_ARENA_MAX_SECTIONS) {
+		kvfree(a->runs);
+		a->runs = NULL;
+		return -E2BIG;
+	}
 	a->sections = kvcalloc(a->nr_sections, sizeof(*a->sections), GFP_KERNEL);
 	if (!a->sections) {
 		kvfree(a->runs);

@@ -18,6 +18,23 @@
  * ``bringup``
  *	The timeline: each stage, the kernel function it replays, its start
  *	and duration in ns, and what it produced.
+ * ``bootmem``
+ *	The bootmem bitmap as free ranges with totals; after the handoff, the
+ *	pages handed over and kept, and the word that bootmem is closed.
+ * ``buddyinfo``, ``zoneinfo``
+ *	/proc/buddyinfo's format exactly; the /proc/zoneinfo fields that apply
+ *	(free, watermarks, spanned/present/managed, per-CPU lists), in its
+ *	layout.
+ * ``extfrag``
+ *	The unusable free space index and the fragmentation index per zone
+ *	and order, as /sys/kernel/debug/extfrag prints them.
+ * ``meminfo``
+ *	/proc/meminfo's format: MemTotal, MemFree, the low/high split, then
+ *	the pages each layer holds.
+ * ``buddystat``
+ *	The buddy allocator's event counters.
+ * ``control``
+ *	Write commands for live experiments; read the tagged allocations.
  *
  * The files are created when the instance is complete and removed before it
  * is torn down; debugfs_remove() waits for readers, so a reader never sees a
@@ -25,8 +42,12 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
+#include "control.h"
 #include "debugfs.h"
 
 static int arena_show(struct seq_file *m, void *v)
@@ -57,6 +78,104 @@ static int early_res_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(early_res);
 
+static int bootmem_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_bootmem_show(m, &inst->bootmem);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(bootmem);
+
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_buddyinfo_show(m, &inst->buddy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buddyinfo);
+
+static int zoneinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_zoneinfo_show(m, &inst->buddy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(zoneinfo);
+
+static int extfrag_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_extfrag_show(m, &inst->buddy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(extfrag);
+
+static int meminfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_meminfo_show(m, inst);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(meminfo);
+
+static int buddystat_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+	int i;
+
+	for (i = 0; i < SMM_BUDDY_STAT_NR; i++)
+		seq_printf(m, "%-16s %lu\n", smm_buddy_stat_name(i),
+			   smm_buddy_stat(&inst->buddy, i));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(buddystat);
+
+static int control_show(struct seq_file *m, void *v)
+{
+	smm_control_show(m, m->private);
+	return 0;
+}
+
+static int control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, control_show, inode->i_private);
+}
+
+#define CONTROL_MAX	256
+
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	struct smm_instance *inst = file_inode(file)->i_private;
+	char *buf;
+	int ret;
+
+	if (len >= CONTROL_MAX) {
+		smm_bad_input("control", "command longer than %d bytes", CONTROL_MAX - 1);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = smm_control_exec(inst, buf);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static const struct file_operations control_fops = {
+	.owner		= THIS_MODULE,
+	.open		= control_open,
+	.read		= seq_read,
+	.write		= control_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -84,6 +203,13 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("e820", 0400, d, inst, &e820_fops);
 	debugfs_create_file("early_res", 0400, d, inst, &early_res_fops);
 	debugfs_create_file("bringup", 0400, d, inst, &bringup_fops);
+	debugfs_create_file("bootmem", 0400, d, inst, &bootmem_fops);
+	debugfs_create_file("buddyinfo", 0400, d, inst, &buddyinfo_fops);
+	debugfs_create_file("zoneinfo", 0400, d, inst, &zoneinfo_fops);
+	debugfs_create_file("extfrag", 0400, d, inst, &extfrag_fops);
+	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
+	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
+	debugfs_create_file("control", 0600, d, inst, &control_fops);
 }
 
 /**

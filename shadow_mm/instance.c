@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "control.h"
 #include "instance.h"
 
 /**
@@ -40,9 +41,47 @@ int smm_params_check(const struct smm_params *p)
 		smm_bad_input("arena_source", "must be auto, contig or chunks");
 		return -EINVAL;
 	}
+	if (p->max_order > SMM_MAX_ORDER_LIMIT) {
+		smm_bad_input("max_order", "%u is outside [1, %d] (0 means %d)", p->max_order,
+			      SMM_MAX_ORDER_LIMIT, SMM_MAX_ORDER_DEFAULT);
+		return -EINVAL;
+	}
 	if (p->chunk_order > MAX_PAGE_ORDER) {
 		smm_bad_input("arena_chunk_order", "%u is above MAX_PAGE_ORDER (%d)",
 			      p->chunk_order, MAX_PAGE_ORDER);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Zone boundaries.  The defaults scale a 32-bit PC with 1 GiB of RAM (16 MiB
+ * of DMA, highmem above 896 MiB) down to the arena: DMA is 1/16 of the
+ * arena, at least 1 MiB and at most 16 MiB, and highmem the top 1/8.  So a
+ * 64 MiB arena has 4 MiB of DMA, 52 MiB of Normal and 8 MiB of HighMem.
+ */
+static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
+		       unsigned long *dma_end, unsigned long *high_start)
+{
+	const unsigned long mb = 1UL << (20 - SMM_PAGE_SHIFT);
+
+	if (p->zone_dma_mb)
+		*dma_end = (unsigned long)p->zone_dma_mb * mb;
+	else
+		*dma_end = clamp(p->arena_mb / 16, 1U, 16U) * mb;
+	if (p->zone_normal_mb)
+		*high_start = (unsigned long)p->zone_normal_mb * mb;
+	else
+		*high_start = rounddown(a->end_pfn - a->nr_pages / 8, mb);
+
+	if (*high_start > a->end_pfn) {
+		smm_bad_input("zone_normal_mb", "%lu MiB is past the end of memory (%lu MiB)",
+			      *high_start / mb, a->end_pfn / mb);
+		return -ERANGE;
+	}
+	if (*dma_end >= *high_start) {
+		smm_bad_input("zone_dma_mb", "ZONE_DMA (%lu MiB) must end below ZONE_HIGHMEM (%lu MiB)",
+			      *dma_end / mb, *high_start / mb);
 		return -EINVAL;
 	}
 	return 0;
@@ -52,8 +91,9 @@ int smm_params_check(const struct smm_params *p)
  * smm_instance_create() - build a shadow stack and run its bring-up
  * @p: the parameters; @p->e820_reserve is parsed, not kept
  *
- * Runs the stages in boot order: arena, e820, early allocator, mem_map.
- * Each stage records itself in the timeline.
+ * Runs the stages in boot order: arena, e820, early allocator, mem_map,
+ * bootmem, zones, and the handoff of the free pages to the buddy
+ * allocator.  Each stage records itself in the timeline.
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
  * bad parameters, -ENOMEM when the host cannot spare the memory.  On
@@ -62,10 +102,10 @@ int smm_params_check(const struct smm_params *p)
  */
 struct smm_instance *smm_instance_create(const struct smm_params *p)
 {
-	unsigned long nr_pages;
+	unsigned long nr_pages, dma_end, high_start;
 	struct smm_instance *inst;
-	u64 usable;
 	struct smm_arena *a;
+	u64 usable;
 	int ret;
 
 	ret = smm_params_check(p);
@@ -77,6 +117,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		return ERR_PTR(-ENOMEM);
 	strscpy(inst->name, p->name, sizeof(inst->name));
 	INIT_LIST_HEAD(&inst->node);
+	mutex_init(&inst->ctl_lock);
+	INIT_LIST_HEAD(&inst->ctl_allocs);
 	smm_timeline_init(&inst->timeline);
 	a = &inst->arena;
 
@@ -97,6 +139,9 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_timeline_end(&inst->timeline, "%lu pages, source=%s, %u chunks, %u runs, %lu sections",
 			 a->nr_pages, smm_arena_source_name(a->source), a->nr_chunks,
 			 a->nr_runs, a->nr_sections);
+	ret = zone_bounds(p, a, &dma_end, &high_start);
+	if (ret)
+		goto err_e820;
 
 	/* setup_memory_map(): the BIOS map, sanitized. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_E820);
@@ -113,18 +158,50 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_early_init(&inst->early, &inst->e820);
 	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
 
-	/* sparse_init(): the page descriptors, placed by the early allocator. */
+	/* sparse_init(): the page descriptors, placed above ZONE_DMA. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
-	ret = smm_memmap_init(&inst->memmap, a, &inst->early);
+	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end));
 	if (ret)
-		goto err_memmap;
+		goto err_e820;
 	smm_timeline_end(&inst->timeline,
 			 "%lu descriptors, %lu bytes in %u early_res, %lu free pages",
 			 inst->memmap.nr_pages, inst->memmap.bytes, inst->early.nr,
 			 inst->memmap.owner_pages[SMM_OWNER_FREE]);
+
+	/* setup_bootmem_allocator(): the bitmap over low memory. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_BOOTMEM);
+	ret = smm_bootmem_init(&inst->bootmem, a, &inst->early, high_start, dma_end);
+	if (ret)
+		goto err_e820;
+	smm_timeline_end(&inst->timeline, "bitmap of %lu bytes for pfn [0x0-%#lx], %lu pages free",
+			 inst->bootmem.map_bytes, high_start - 1,
+			 smm_bootmem_free_pages(&inst->bootmem));
+
+	/* zone_sizes_init() / free_area_init(): empty zones. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_ZONES);
+	ret = smm_buddy_init(&inst->buddy, a, &inst->broken,
+			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT,
+			     dma_end, high_start);
+	if (ret)
+		goto err_e820;
+	smm_timeline_end(&inst->timeline, "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
+			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
+			 inst->buddy.zones[SMM_ZONE_NORMAL].present_pages,
+			 inst->buddy.zones[SMM_ZONE_HIGHMEM].present_pages,
+			 inst->buddy.max_order);
+
+	/* mem_init(): free_all_bootmem(), then the watermarks. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_HANDOFF);
+	ret = smm_free_all_bootmem(&inst->bootmem, &inst->buddy);
+	if (ret < 0)
+		goto err_handoff;
+	smm_buddy_setup_watermarks(&inst->buddy);
+	smm_timeline_end(&inst->timeline, "%lu pages to the buddy, %lu kept reserved; bootmem closed",
+			 inst->bootmem.handed_over, inst->bootmem.kept_reserved);
 	return inst;
 
-err_memmap:
+err_handoff:
+	smm_buddy_destroy(&inst->buddy);
 err_e820:
 	smm_arena_destroy(a);
 err_arena:
@@ -136,13 +213,69 @@ err_arena:
  * smm_instance_destroy() - tear a stack down and give its memory back
  * @inst: the instance, or NULL or an ERR_PTR() (ignored)
  *
- * The caller has removed the instance's debugfs files.
+ * The caller has removed the instance's debugfs files.  Blocks still held
+ * through the control file are freed first, then the allocator's own
+ * memory, then the arena, which gives every page back to the host.
  * Context: process context; sleeps.
  */
 void smm_instance_destroy(struct smm_instance *inst)
 {
 	if (IS_ERR_OR_NULL(inst))
 		return;
+	smm_control_release(inst);
+	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
 	kfree(inst);
+}
+
+static void show_kb(struct seq_file *m, const char *name, unsigned long pages)
+{
+	seq_printf(m, "%-16s%8lu kB\n", name, pages << (SMM_PAGE_SHIFT - 10));
+}
+
+/**
+ * smm_meminfo_show() - /proc/meminfo for an instance
+ * @m: the seq_file
+ * @inst: the instance
+ *
+ * MemTotal, MemFree and the low/high split in /proc/meminfo's format, then
+ * the pages each layer holds right now, counted from the descriptors.
+ * Context: process context.
+ */
+void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
+{
+	static const char *const rows[SMM_OWNER_NR] = {
+		[SMM_OWNER_FIRMWARE]	= "Firmware:",
+		[SMM_OWNER_EARLY]	= "EarlyRes:",
+		[SMM_OWNER_FREE]	= "Unmanaged:",
+		[SMM_OWNER_BOOTMEM]	= "Bootmem:",
+		[SMM_OWNER_BUDDY]	= "BuddyFree:",
+		[SMM_OWNER_PCP]		= "PerCPULists:",
+		[SMM_OWNER_ALLOC]	= "PageAlloc:",
+	};
+	const struct smm_zone *hz = &inst->buddy.zones[SMM_ZONE_HIGHMEM];
+	unsigned long owners[SMM_OWNER_NR] = { 0 };
+	unsigned long total = 0, free = 0, pfn;
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		total += inst->buddy.zones[i].managed_pages;
+		free += smm_zone_free_pages(&inst->buddy.zones[i]);
+	}
+	for (pfn = 0; pfn < inst->arena.end_pfn; pfn++) {
+		const struct smm_page *page = smm_pfn_to_page(&inst->arena, pfn);
+
+		if (page)
+			owners[READ_ONCE(page->owner)]++;
+	}
+	show_kb(m, "MemTotal:", total);
+	show_kb(m, "MemFree:", free);
+	show_kb(m, "HighTotal:", hz->managed_pages);
+	show_kb(m, "HighFree:", smm_zone_free_pages(hz));
+	show_kb(m, "LowTotal:", total - hz->managed_pages);
+	show_kb(m, "LowFree:", free - smm_zone_free_pages(hz));
+	show_kb(m, "ArenaTotal:", inst->arena.nr_pages);
+	show_kb(m, "MemMap:", DIV_ROUND_UP(inst->memmap.bytes, SMM_PAGE_SIZE));
+	for (i = 0; i < SMM_OWNER_NR; i++)
+		show_kb(m, rows[i], owners[i]);
 }

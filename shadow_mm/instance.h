@@ -5,7 +5,11 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include <linux/mutex.h>
+
 #include "arena.h"
+#include "bootmem.h"
+#include "buddy.h"
 #include "e820.h"
 #include "early.h"
 #include "memmap.h"
@@ -21,6 +25,12 @@
  * @chunk_order: order of the host chunks for %SMM_ARENA_CHUNKS
  * @e820_reserve: extra reservations, grammar of smm_e820_parse_reserve(),
  *	or NULL
+ * @max_order: the buddy allocator's MAX_ORDER; 0 means
+ *	%SMM_MAX_ORDER_DEFAULT
+ * @zone_dma_mb: end of ZONE_DMA in MiB of shadow address; 0 scales it to
+ *	the arena (see smm_instance_create())
+ * @zone_normal_mb: end of ZONE_NORMAL (start of ZONE_HIGHMEM) in MiB; 0
+ *	scales it to the arena
  */
 struct smm_params {
 	const char *name;
@@ -28,6 +38,9 @@ struct smm_params {
 	enum smm_arena_source source;
 	unsigned int chunk_order;
 	const char *e820_reserve;
+	unsigned int max_order;
+	unsigned int zone_dma_mb;
+	unsigned int zone_normal_mb;
 };
 
 /**
@@ -38,6 +51,10 @@ struct smm_params {
  * @e820: the synthetic BIOS map
  * @early: the early allocator
  * @memmap: the page descriptors
+ * @bootmem: the boot-time bitmap allocator, closed after the handoff
+ * @buddy: the zones and their buddy allocators
+ * @ctl_lock: serialises control commands; protects @ctl_allocs
+ * @ctl_allocs: allocations made through the control file, by tag
  * @timeline: what each bring-up stage did and how long it took
  * @debugfs: the instance's debugfs directory, or NULL
  * @node: linkage in the module's list of instances
@@ -52,6 +69,10 @@ struct smm_instance {
 	struct smm_e820_table e820;
 	struct smm_early early;
 	struct smm_memmap memmap;
+	struct smm_bootmem bootmem;
+	struct smm_buddy buddy;
+	struct mutex ctl_lock;
+	struct list_head ctl_allocs;
 	struct smm_timeline timeline;
 	struct dentry *debugfs;
 	struct list_head node;
@@ -60,5 +81,6 @@ struct smm_instance {
 struct smm_instance *smm_instance_create(const struct smm_params *p);
 void smm_instance_destroy(struct smm_instance *inst);
 int smm_params_check(const struct smm_params *p);
+void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst);
 
 #endif /* _SHADOW_MM_INSTANCE_H */

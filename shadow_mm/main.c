@@ -44,6 +44,18 @@ module_param(e820_reserve, charp, 0444);
 MODULE_PARM_DESC(e820_reserve,
 		 "Extra e820 ranges: SIZE@START[:reserved|acpi|nvs|unusable][,...], sizes with K/M/G");
 
+static unsigned int max_order = SMM_MAX_ORDER_DEFAULT;
+module_param(max_order, uint, 0444);
+MODULE_PARM_DESC(max_order, "Buddy MAX_ORDER: orders run 0..max_order-1 (default 11, at most 14)");
+
+static unsigned int zone_dma_mb;
+module_param(zone_dma_mb, uint, 0444);
+MODULE_PARM_DESC(zone_dma_mb, "End of ZONE_DMA in MiB (default: arena_mb/16, 1..16)");
+
+static unsigned int zone_normal_mb;
+module_param(zone_normal_mb, uint, 0444);
+MODULE_PARM_DESC(zone_normal_mb, "End of ZONE_NORMAL, start of ZONE_HIGHMEM, in MiB (default: the top 1/8 is HighMem)");
+
 static struct dentry *smm_debugfs_root;
 static struct smm_instance *smm_default;
 
@@ -53,6 +65,9 @@ static int __init shadow_mm_init(void)
 		.name = "default",
 		.chunk_order = arena_chunk_order,
 		.e820_reserve = e820_reserve,
+		.max_order = max_order,
+		.zone_dma_mb = zone_dma_mb,
+		.zone_normal_mb = zone_normal_mb,
 	};
 	int ret;
 
@@ -63,6 +78,11 @@ static int __init shadow_mm_init(void)
 		return -EINVAL;
 	}
 	p.arena_mb = arena_mb;
+	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT) {
+		smm_bad_input("max_order", "%u is outside [1, %d]", max_order,
+			      SMM_MAX_ORDER_LIMIT);
+		return -EINVAL;
+	}
 	if (smm_arena_parse_source(arena_source ? arena_source : "", &p.source)) {
 		smm_bad_input("arena_source", "'%s' is not auto, contig or chunks",
 			      arena_source ? arena_source : "");

@@ -34,6 +34,10 @@ static const char *const owner_names[] = {
 	[SMM_OWNER_FIRMWARE]	= "firmware",
 	[SMM_OWNER_EARLY]	= "early",
 	[SMM_OWNER_FREE]	= "free",
+	[SMM_OWNER_BOOTMEM]	= "bootmem",
+	[SMM_OWNER_BUDDY]	= "buddy",
+	[SMM_OWNER_PCP]		= "pcp",
+	[SMM_OWNER_ALLOC]	= "alloc",
 };
 
 static_assert(ARRAY_SIZE(owner_names) == SMM_OWNER_NR);
@@ -61,27 +65,31 @@ static void set_owner(struct smm_arena *a, unsigned long start_pfn,
 			continue;
 		page->owner = owner;
 		if (owner == SMM_OWNER_FREE)
-			page->flags &= ~BIT(SMM_PG_RESERVED);
+			smm_page_clear(page, SMM_PG_RESERVED);
 		else
-			page->flags |= BIT(SMM_PG_RESERVED);
+			smm_page_set(page, SMM_PG_RESERVED);
 	}
 }
 
 /*
- * Place one section's array.  First fit from the bottom, as bootmem-era
- * sparse_init() did: the arrays pack back to back and their reservations
- * merge, so the whole mem_map costs one early_res entry per usable range
- * it spans instead of one per section.
+ * Place one section's array.  First fit from @goal up, as bootmem-era
+ * sparse_init() did with alloc_bootmem() (whose goal is above the DMA
+ * zone), then from the bottom: the arrays pack back to back and their
+ * reservations merge, so the whole mem_map costs one early_res entry per
+ * usable range it spans instead of one per section.
  */
 static int place_section(struct smm_arena *a, struct smm_early *e,
-			 struct smm_section *s)
+			 unsigned long nr, struct smm_section *s, u64 goal)
 {
+	const u64 align = __alignof__(struct smm_page);
 	u64 size = (u64)s->nr * sizeof(struct smm_page);
+	unsigned long pfn;
 	u64 addr;
 	void *virt;
 
-	addr = smm_early_alloc(e, 0, U64_MAX, size, __alignof__(struct smm_page),
-			       "MEMMAP");
+	addr = smm_early_alloc(e, goal, U64_MAX, size, align, "MEMMAP");
+	if (addr == SMM_EARLY_NOT_FOUND)
+		addr = smm_early_alloc(e, 0, U64_MAX, size, align, "MEMMAP");
 	if (addr == SMM_EARLY_NOT_FOUND)
 		return -ENOMEM;
 	virt = smm_arena_pfn_to_virt(a, SMM_PFN_DOWN(addr));
@@ -89,6 +97,8 @@ static int place_section(struct smm_arena *a, struct smm_early *e,
 		return -EFAULT;
 	s->memmap = virt + offset_in_page(addr);
 	memset(s->memmap, 0, size);
+	for (pfn = 0; pfn < s->nr; pfn++)
+		s->memmap[pfn].flags = nr << SMM_PG_SECTION_SHIFT;
 	return 0;
 }
 
@@ -97,6 +107,7 @@ static int place_section(struct smm_arena *a, struct smm_early *e,
  * @mm: the mem_map to fill
  * @a: the arena; its sections receive their arrays
  * @e: the early allocator, with the e820 map behind it
+ * @goal: lowest address to try first, e.g. the end of the DMA zone
  *
  * Return: 0, or -ENOMEM if the arrays do not fit in usable memory.  On
  * failure no section points at an array (the arena's pages are not
@@ -104,7 +115,7 @@ static int place_section(struct smm_arena *a, struct smm_early *e,
  * Context: process context.
  */
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
-		    struct smm_early *e)
+		    struct smm_early *e, u64 goal)
 {
 	const struct smm_e820_table *t = e->e820;
 	unsigned long sec, pfn;
@@ -118,7 +129,7 @@ int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 
 		if (!s->nr)
 			continue;
-		ret = place_section(a, e, s);
+		ret = place_section(a, e, sec, s, goal);
 		if (ret)
 			goto err_place;
 		mm->bytes += (unsigned long)s->nr * sizeof(struct smm_page);

@@ -2,6 +2,7 @@
 #ifndef _SHADOW_MM_MEMMAP_H
 #define _SHADOW_MM_MEMMAP_H
 
+#include <linux/bits.h>
 #include <linux/build_bug.h>
 #include <linux/list.h>
 #include <linux/seq_file.h>
@@ -13,26 +14,53 @@
 /**
  * enum smm_owner - which layer a shadow page belongs to
  * @SMM_OWNER_FIRMWARE: a reserved e820 range (BIOS, EBDA, ACPI, user)
- * @SMM_OWNER_EARLY: an early_res reservation (mem_map, later bootmem...)
- * @SMM_OWNER_FREE: usable and not yet owned by anyone
+ * @SMM_OWNER_EARLY: an early_res reservation (mem_map, bootmem bitmap...)
+ * @SMM_OWNER_FREE: usable, not yet handed to the page allocator
+ * @SMM_OWNER_BOOTMEM: allocated from bootmem
+ * @SMM_OWNER_BUDDY: free, in a buddy free list
+ * @SMM_OWNER_PCP: free, on a per-CPU page list
+ * @SMM_OWNER_ALLOC: allocated from the buddy allocator
  * @SMM_OWNER_NR: number of owners
+ *
+ * Every page has exactly one owner at any time; the tests check that the
+ * owners add up to the arena.
  */
 enum smm_owner {
 	SMM_OWNER_FIRMWARE,
 	SMM_OWNER_EARLY,
 	SMM_OWNER_FREE,
+	SMM_OWNER_BOOTMEM,
+	SMM_OWNER_BUDDY,
+	SMM_OWNER_PCP,
+	SMM_OWNER_ALLOC,
 	SMM_OWNER_NR,
 };
 
-/* Page flags, bit numbers in &smm_page.flags. */
+/* Page flags, bit numbers in the low byte of &smm_page.flags. */
 enum smm_pageflags {
 	SMM_PG_RESERVED,	/* not for the page allocator, like PG_reserved */
+	SMM_PG_BUDDY,		/* head of a free buddy block; order in @order */
+	SMM_PG_HEAD,		/* head of an allocated block; order in @order */
 	SMM_PG_NR,
 };
 
+/*
+ * &smm_page.flags also carries the page's zone and section numbers, as
+ * page->flags does under SPARSEMEM, so that page -> pfn and page -> zone
+ * need no search:
+ *
+ *   | section (22 bits) | zone (2 bits) | page flags (8 bits) |
+ */
+#define SMM_PG_FLAGS_BITS	8
+#define SMM_PG_ZONE_SHIFT	8
+#define SMM_PG_ZONE_MASK	0x3U
+#define SMM_PG_SECTION_SHIFT	10
+static_assert(SMM_PG_NR <= SMM_PG_FLAGS_BITS);
+static_assert(SMM_ARENA_MAX_SECTIONS == 1UL << (32 - SMM_PG_SECTION_SHIFT));
+
 /**
  * struct smm_page - the shadow page descriptor, our struct page
- * @flags: SMM_PG_* bits
+ * @flags: SMM_PG_* bits, zone and section numbers (see above)
  * @owner: enum smm_owner
  * @order: block order, for the layers that allocate blocks
  * @refcount: references held on the page
@@ -44,17 +72,42 @@ enum smm_pageflags {
  * costs at most 1% of the memory it describes.
  */
 struct smm_page {
-	u16 flags;
+	u32 flags;
 	u8 owner;
 	u8 order;
-	u32 refcount;
+	u16 refcount;
 	struct list_head lru;
 	unsigned long private;
 	void *mapping;
 };
 
 static_assert(sizeof(struct smm_page) * 100 <= PAGE_SIZE);
-static_assert(SMM_PG_NR <= 16);
+
+static inline bool smm_page_test(const struct smm_page *page, enum smm_pageflags f)
+{
+	return page->flags & BIT(f);
+}
+
+static inline void smm_page_set(struct smm_page *page, enum smm_pageflags f)
+{
+	page->flags |= BIT(f);
+}
+
+static inline void smm_page_clear(struct smm_page *page, enum smm_pageflags f)
+{
+	page->flags &= ~BIT(f);
+}
+
+static inline unsigned int smm_page_zonenum(const struct smm_page *page)
+{
+	return (page->flags >> SMM_PG_ZONE_SHIFT) & SMM_PG_ZONE_MASK;
+}
+
+static inline void smm_page_set_zonenum(struct smm_page *page, unsigned int zone)
+{
+	page->flags = (page->flags & ~(SMM_PG_ZONE_MASK << SMM_PG_ZONE_SHIFT)) |
+		      (zone << SMM_PG_ZONE_SHIFT);
+}
 
 /**
  * struct smm_memmap - the shadow mem_map, one array per present section
@@ -71,7 +124,7 @@ struct smm_memmap {
 };
 
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
-		    struct smm_early *e);
+		    struct smm_early *e, u64 goal);
 const char *smm_owner_name(enum smm_owner owner);
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm);
 
@@ -93,6 +146,25 @@ static inline struct smm_page *smm_pfn_to_page(const struct smm_arena *a,
 	if (!s || !s->memmap || off < s->first || off >= (unsigned long)s->first + s->nr)
 		return NULL;
 	return &s->memmap[off - s->first];
+}
+
+/**
+ * smm_page_to_pfn() - the shadow PFN of a descriptor
+ * @a: the arena
+ * @page: a descriptor from smm_pfn_to_page()
+ *
+ * The section number in @page->flags names the array, and the offset in the
+ * array gives the rest.  O(1).
+ *
+ * Return: the PFN.
+ */
+static inline unsigned long smm_page_to_pfn(const struct smm_arena *a,
+					    const struct smm_page *page)
+{
+	unsigned long nr = page->flags >> SMM_PG_SECTION_SHIFT;
+	const struct smm_section *s = &a->sections[nr];
+
+	return (nr << SMM_SECTION_ORDER) + s->first + (page - s->memmap);
 }
 
 #endif /* _SHADOW_MM_MEMMAP_H */

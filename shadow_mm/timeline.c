@@ -8,8 +8,10 @@
  * took and one line on what it produced.  Read in order, the records replay
  * the boot sequence of setup_arch() and start_kernel(): the firmware hands
  * over memory (our arena), setup_memory_map() prints the e820 map, early_res
- * reservations are made, and sparse_init() places the mem_map.  Later stages
- * append their own records.  The timeline is shown in debugfs ``bringup``
+ * reservations are made, sparse_init() places the mem_map,
+ * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
+ * zones, and mem_init()'s free_all_bootmem() hands the free pages to the
+ * buddy allocator.  The timeline is shown in debugfs ``bringup``
  * and summarised in dmesg when an instance comes up.
  */
 
@@ -24,6 +26,9 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_E820]	= "e820",
 	[SMM_STAGE_EARLY]	= "early",
 	[SMM_STAGE_MEMMAP]	= "memmap",
+	[SMM_STAGE_BOOTMEM]	= "bootmem",
+	[SMM_STAGE_ZONES]	= "zones",
+	[SMM_STAGE_HANDOFF]	= "handoff",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
@@ -34,6 +39,9 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_E820]	= "setup_memory_map",
 	[SMM_STAGE_EARLY]	= "early_res",
 	[SMM_STAGE_MEMMAP]	= "sparse_init",
+	[SMM_STAGE_BOOTMEM]	= "setup_bootmem_allocator",
+	[SMM_STAGE_ZONES]	= "zone_sizes_init",
+	[SMM_STAGE_HANDOFF]	= "free_all_bootmem",
 };
 
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);
@@ -140,14 +148,14 @@ void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
 {
 	int i;
 
-	seq_printf(m, "%-8s %-18s %12s %12s  %s\n",
+	seq_printf(m, "%-8s %-24s %12s %12s  %s\n",
 		   "stage", "kernel", "start_ns", "duration_ns", "result");
 	for (i = 0; i < SMM_STAGE_NR; i++) {
 		const struct smm_stage_rec *rec = &tl->recs[i];
 
 		if (!rec->done)
 			continue;
-		seq_printf(m, "%-8s %-18s %12llu %12llu  %s\n",
+		seq_printf(m, "%-8s %-24s %12llu %12llu  %s\n",
 			   stage_names[i], stage_kernel_names[i],
 			   rec->start_ns, rec->duration_ns, rec->result);
 	}
@@ -169,7 +177,7 @@ void smm_timeline_log(const struct smm_timeline *tl, const char *instance)
 		const struct smm_stage_rec *rec = &tl->recs[i];
 
 		if (rec->done)
-			pr_info("shadow_mm: %s: %-7s %-17s %9llu ns  %s\n",
+			pr_info("shadow_mm: %s: %-7s %-23s %9llu ns  %s\n",
 				instance, stage_names[i], stage_kernel_names[i],
 				rec->duration_ns, rec->result);
 	}

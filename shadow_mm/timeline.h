@@ -13,6 +13,9 @@
  * @SMM_STAGE_E820: the synthetic BIOS map is built and sanitized
  * @SMM_STAGE_EARLY: the early reservation table is set up
  * @SMM_STAGE_MEMMAP: the page descriptors are placed and initialised
+ * @SMM_STAGE_BOOTMEM: the bootmem bitmap is set up over low memory
+ * @SMM_STAGE_ZONES: the zones are sized and their buddy allocators set up
+ * @SMM_STAGE_HANDOFF: free_all_bootmem() gives the free pages to the buddy
  * @SMM_STAGE_NR: number of stages
  */
 enum smm_stage {
@@ -20,6 +23,9 @@ enum smm_stage {
 	SMM_STAGE_E820,
 	SMM_STAGE_EARLY,
 	SMM_STAGE_MEMMAP,
+	SMM_STAGE_BOOTMEM,
+	SMM_STAGE_ZONES,
+	SMM_STAGE_HANDOFF,
 	SMM_STAGE_NR,
 };
 

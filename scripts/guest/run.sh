@@ -12,7 +12,17 @@ fi
 echo "==== bring-up (dmesg)"
 dmesg | grep 'shadow_mm:'
 echo "==== host MemFree with the arena taken: $(memfree_kb) kB"
-for f in bringup arena e820 early_res; do
+for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo; do
+	echo "==== shadow_mm/default/$f"
+	cat "$D/default/$f"
+done
+echo "==== a small workload through shadow_mm/default/control"
+for cmd in "alloc order=0 count=300 tag=small" "alloc order=3 count=40 tag=mid" \
+	   "alloc order=0 count=64 zone=HIGHMEM tag=high" "free tag=small"; do
+	echo "# echo '$cmd' > control"
+	echo "$cmd" > "$D/default/control"
+done
+for f in control buddyinfo extfrag meminfo buddystat; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done

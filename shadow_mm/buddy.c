@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm buddy allocator: free_area[order], split, merge, per-CPU lists.
+ *
+ * DOC: buddy allocator
+ *
+ * Each zone keeps its free memory as blocks of 2^order pages, naturally
+ * aligned, one list per order (free_area[order]).  The head page of a free
+ * block carries %SMM_PG_BUDDY and its order.
+ *
+ * Allocation (__rmqueue_smallest()) takes the first block of the smallest
+ * order that is large enough and, if it is too large, splits it with
+ * expand(): the upper half goes back on the list one order down, until the
+ * block has the size asked for.
+ *
+ * Freeing (__free_one_page()) merges a block with its *buddy* for as long as
+ * the buddy is free, whole, and in the same zone.  The buddy of the block at
+ * @pfn of order @o is the block at ``pfn ^ (1 << o)``: flipping bit @o moves
+ * between the two halves of the enclosing block of order @o + 1, whose start
+ * is ``pfn & ~(1 << o)``.  So pages 1 and 2 are neighbours but never
+ * buddies: 1 ^ 1 = 0 and 2 ^ 2 = 0, and the merge of page 1 waits for page 0.
+ * (The kernel's __find_buddy_pfn() computes exactly this.)
+ *
+ * Order-0 pages go through per-CPU lists first (rmqueue_pcplist() and
+ * free_unref_page()): a CPU allocates from and frees to its own list, and
+ * only every @batch pages does it take the zone lock to refill or to give a
+ * batch back (when the list reaches @high).  smm_drain_pages() empties all
+ * lists into the free areas.
+ *
+ * Requests walk their zonelist twice: first respecting each zone's low
+ * watermark (the fast path), then its min watermark (the slow path, where
+ * the kernel would reclaim).  __SMM_GFP_HIGH halves the watermark, as
+ * ALLOC_HIGH does for GFP_ATOMIC.
+ *
+ * Misuse is caught, never trusted: an order >= max_order is -EINVAL; a free
+ * of a page that is not an allocated block head, or with the wrong order,
+ * is refused, counted and reported once, and the free lists stay as they
+ * were.  The head's %SMM_PG_HEAD bit is cleared with cmpxchg, so of two
+ * racing frees of one block exactly one wins.
+ *
+ * Lock order:
+ *   smm_pcp.lock	one CPU's list of one zone (count, list)
+ *     smm_zone.lock	free_area[], free_pages, descriptors of free pages
+ */
+
+#include <linux/bitmap.h>
+#include <linux/err.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "buddy.h"
+
+#define stat_inc(b, item)	this_cpu_inc((b)->stats->n[item])
+#define stat_add(b, item, v)	this_cpu_add((b)->stats->n[item], v)
+
+static inline struct smm_page *pfn_page(struct smm_buddy *b, unsigned long pfn)
+{
+	return smm_pfn_to_page(b->arena, pfn);
+}
+
+static inline unsigned long page_pfn(struct smm_buddy *b, const struct smm_page *page)
+{
+	return smm_page_to_pfn(b->arena, page);
+}
+
+static void set_block_owner(struct smm_buddy *b, unsigned long pfn,
+			    unsigned int order, enum smm_owner owner)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++)
+		pfn_page(b, pfn + i)->owner = owner;
+}
+
+/* Put a free block on its list.  The caller has set the owners. */
+static void add_to_free_area(struct smm_zone *z, struct smm_page *page,
+			     unsigned int order)
+{
+	smm_page_set(page, SMM_PG_BUDDY);
+	page->order = order;
+	list_add(&page->lru, &z->free_area[order].free_list);
+	z->free_area[order].nr_free++;
+}
+
+static void del_from_free_area(struct smm_zone *z, struct smm_page *page,
+			       unsigned int order)
+{
+	list_del(&page->lru);
+	smm_page_clear(page, SMM_PG_BUDDY);
+	z->free_area[order].nr_free--;
+}
+
+/*
+ * __free_one_page() - put a block of @order at @pfn into @z's free area,
+ * merging it with its buddy for as long as the buddy is free and whole.
+ */
+static void __free_one_page(struct smm_buddy *b, struct smm_zone *z,
+			    unsigned long pfn, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+
+	lockdep_assert_held(&z->lock);
+	while (order < b->max_order - 1) {
+		/* The other half of the block of order + 1 that holds us. */
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct smm_page *buddy = pfn_page(b, buddy_pfn);
+
+		if (!buddy || !smm_page_test(buddy, SMM_PG_BUDDY) ||
+		    buddy->order != order || smm_page_zonenum(buddy) != z->idx)
+			break;
+		del_from_free_area(z, buddy, order);
+		/* The merged block starts at the lower half: pfn & ~(1 << order). */
+		pfn &= buddy_pfn;
+		order++;
+		stat_inc(b, SMM_BUDDY_MERGE);
+	}
+	add_to_free_area(z, pfn_page(b, pfn), order);
+	z->free_pages += nr;
+}
+
+/*
+ * expand() - split the block of order @high at @pfn down to order @low,
+ * giving the upper halves back to the free area.
+ */
+static void expand(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+		   unsigned int low, unsigned int high)
+{
+	lockdep_assert_held(&z->lock);
+	while (high > low) {
+		high--;
+		add_to_free_area(z, pfn_page(b, pfn + (1UL << high)), high);
+		stat_inc(b, SMM_BUDDY_SPLIT);
+	}
+}
+
+/* __rmqueue_smallest() - the smallest free block that fits, split to size */
+static struct smm_page *__rmqueue_smallest(struct smm_buddy *b,
+					   struct smm_zone *z, unsigned int order)
+{
+	unsigned int o;
+
+	lockdep_assert_held(&z->lock);
+	for (o = order; o < b->max_order; o++) {
+		struct smm_page *page;
+
+		page = list_first_entry_or_null(&z->free_area[o].free_list,
+						struct smm_page, lru);
+		if (!page)
+			continue;
+		if (SMM_WARN_ON(b->broken, page->owner != SMM_OWNER_BUDDY))
+			return NULL;
+		del_from_free_area(z, page, o);
+		expand(b, z, page_pfn(b, page), order, o);
+		z->free_pages -= 1UL << order;
+		return page;
+	}
+	return NULL;
+}
+
+/* rmqueue_bulk() - move up to @count order-0 pages onto a per-CPU list */
+static int rmqueue_bulk(struct smm_buddy *b, struct smm_zone *z,
+			struct smm_pcp *pcp, int count)
+{
+	int i;
+
+	lockdep_assert_held(&pcp->lock);
+	spin_lock(&z->lock);
+	for (i = 0; i < count; i++) {
+		struct smm_page *page = __rmqueue_smallest(b, z, 0);
+
+		if (!page)
+			break;
+		page->owner = SMM_OWNER_PCP;
+		list_add_tail(&page->lru, &pcp->list);
+	}
+	spin_unlock(&z->lock);
+	pcp->count += i;
+	return i;
+}
+
+/* free_pcppages_bulk() - give the @count coldest pages of a list back */
+static void free_pcppages_bulk(struct smm_buddy *b, struct smm_zone *z,
+			       struct smm_pcp *pcp, int count)
+{
+	lockdep_assert_held(&pcp->lock);
+	spin_lock(&z->lock);
+	while (count-- > 0 && !list_empty(&pcp->list)) {
+		struct smm_page *page = list_last_entry(&pcp->list, struct smm_page, lru);
+
+		list_del(&page->lru);
+		pcp->count--;
+		page->owner = SMM_OWNER_BUDDY;
+		__free_one_page(b, z, page_pfn(b, page), 0);
+	}
+	spin_unlock(&z->lock);
+}
+
+static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z)
+{
+	struct smm_page *page = NULL;
+	struct smm_pcp *pcp;
+
+	pcp = get_cpu_ptr(z->pcp);
+	spin_lock(&pcp->lock);
+	if (list_empty(&pcp->list)) {
+		if (rmqueue_bulk(b, z, pcp, pcp->batch))
+			stat_inc(b, SMM_BUDDY_PCP_REFILL);
+	} else {
+		stat_inc(b, SMM_BUDDY_PCP_HIT);
+	}
+	if (!list_empty(&pcp->list)) {
+		page = list_first_entry(&pcp->list, struct smm_page, lru);
+		list_del(&page->lru);
+		pcp->count--;
+	}
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(z->pcp);
+	return page;
+}
+
+static struct smm_page *rmqueue(struct smm_buddy *b, struct smm_zone *z,
+				unsigned int order)
+{
+	struct smm_page *page;
+
+	if (!order)
+		return rmqueue_pcplist(b, z);
+	spin_lock(&z->lock);
+	page = __rmqueue_smallest(b, z, order);
+	spin_unlock(&z->lock);
+	return page;
+}
+
+/* prep_new_page(): the block now belongs to its caller. */
+static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
+			  unsigned int order, unsigned int gfp)
+{
+	unsigned long pfn = page_pfn(b, page), i;
+
+	set_block_owner(b, pfn, order, SMM_OWNER_ALLOC);
+	page->order = order;
+	page->refcount = 1;
+	smm_page_set(page, SMM_PG_HEAD);
+	if (gfp & __SMM_GFP_ZERO)
+		for (i = 0; i < (1UL << order); i++)
+			memset(smm_arena_pfn_to_virt(b->arena, pfn + i), 0, PAGE_SIZE);
+}
+
+/**
+ * smm_alloc_pages() - allocate 2^@order contiguous shadow pages
+ * @b: the allocator
+ * @gfp: SMM_GFP_* flags: zone modifier, __SMM_GFP_ZERO, __SMM_GFP_HIGH
+ * @order: the order
+ *
+ * Walks the zonelist of @gfp twice, against the low and then the min
+ * watermark, and takes the block from the first zone that passes.
+ *
+ * Return: the head page's descriptor; ERR_PTR(-EINVAL) for an order >=
+ * max_order or unknown flags, ERR_PTR(-EIO) if the instance is broken,
+ * ERR_PTR(-ENOMEM) if no zone can serve the request.
+ * Context: process context; does not sleep.
+ */
+struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
+				 unsigned int order)
+{
+	static const enum smm_wmark passes[] = { SMM_WMARK_LOW, SMM_WMARK_MIN };
+	enum smm_zone_type list[SMM_NR_ZONES];
+	int n, i, p;
+
+	if (unlikely(order >= b->max_order || gfp >= BIT(__SMM_GFP_BITS))) {
+		stat_inc(b, SMM_BUDDY_BAD_ORDER);
+		smm_bad_input("order", "%u with gfp %#x: orders run 0..%u", order, gfp,
+			      b->max_order - 1);
+		return ERR_PTR(-EINVAL);
+	}
+	if (unlikely(READ_ONCE(*b->broken)))
+		return ERR_PTR(-EIO);
+
+	n = smm_gfp_zonelist(gfp, list);
+	for (p = 0; p < ARRAY_SIZE(passes); p++) {
+		for (i = 0; i < n; i++) {
+			struct smm_zone *z = &b->zones[list[i]];
+			struct smm_page *page;
+
+			if (!z->managed_pages)
+				continue;
+			if (!smm_zone_watermark_ok(z, order, z->wmark[passes[p]], gfp)) {
+				stat_inc(b, SMM_BUDDY_WMARK_FAIL);
+				continue;
+			}
+			page = rmqueue(b, z, order);
+			if (!page)
+				continue;
+			prep_new_page(b, page, order, gfp);
+			if (i)
+				stat_inc(b, SMM_BUDDY_FALLBACK);
+			stat_inc(b, SMM_BUDDY_ALLOC);
+			return page;
+		}
+	}
+	stat_inc(b, SMM_BUDDY_FAIL);
+	return ERR_PTR(-ENOMEM);
+}
+
+/* Refuse a free: count it, say why once in a while, change nothing. */
+static int bad_free(struct smm_buddy *b, unsigned long pfn, unsigned int order,
+		    const char *why)
+{
+	stat_inc(b, SMM_BUDDY_BAD_FREE);
+	smm_bad_input("free_pages", "pfn %#lx order %u: %s", pfn, order, why);
+	return -EINVAL;
+}
+
+/**
+ * smm_free_pages() - give a block back
+ * @b: the allocator
+ * @page: the head page, as smm_alloc_pages() returned it
+ * @order: the order it was allocated with
+ *
+ * Order-0 pages go to this CPU's list; larger blocks straight to the free
+ * area, merging with their buddies.
+ *
+ * Return: 0; -EINVAL, counted and reported, for a page that is not the
+ * head of an allocated block (a double free, a tail page, a page that was
+ * never allocated) or for the wrong @order.  Then nothing changes.
+ * Context: process context; does not sleep.
+ */
+int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int order)
+{
+	unsigned long pfn;
+	struct smm_zone *z;
+	u32 old;
+
+	if (unlikely(!page))
+		return bad_free(b, 0, order, "NULL page");
+	pfn = page_pfn(b, page);
+	if (unlikely(order >= b->max_order)) {
+		stat_inc(b, SMM_BUDDY_BAD_ORDER);
+		return bad_free(b, pfn, order, "order out of range");
+	}
+	if (unlikely(page->owner != SMM_OWNER_ALLOC))
+		return bad_free(b, pfn, order, "not allocated (double free?)");
+	if (unlikely(page->order != order))
+		return bad_free(b, pfn, order, "freed with the wrong order");
+	/* Claim the block: of two racing frees, one clears HEAD, one fails. */
+	old = READ_ONCE(page->flags);
+	do {
+		if (!(old & BIT(SMM_PG_HEAD)))
+			return bad_free(b, pfn, order, "not a block head (double free?)");
+	} while (!try_cmpxchg(&page->flags, &old, old & ~BIT(SMM_PG_HEAD)));
+
+	page->refcount = 0;
+	z = smm_page_zone(b, page);
+	stat_inc(b, SMM_BUDDY_FREE);
+	if (!order) {
+		struct smm_pcp *pcp = get_cpu_ptr(z->pcp);
+
+		spin_lock(&pcp->lock);
+		page->owner = SMM_OWNER_PCP;
+		list_add(&page->lru, &pcp->list);
+		pcp->count++;
+		if (pcp->count >= pcp->high) {
+			free_pcppages_bulk(b, z, pcp, pcp->batch);
+			stat_inc(b, SMM_BUDDY_PCP_SPILL);
+		}
+		spin_unlock(&pcp->lock);
+		put_cpu_ptr(z->pcp);
+		return 0;
+	}
+	set_block_owner(b, pfn, order, SMM_OWNER_BUDDY);
+	spin_lock(&z->lock);
+	__free_one_page(b, z, pfn, order);
+	spin_unlock(&z->lock);
+	return 0;
+}
+
+/**
+ * smm_alloc_page() - allocate one page
+ * @b: the allocator
+ * @gfp: SMM_GFP_* flags
+ *
+ * Return: as smm_alloc_pages() with order 0.
+ */
+struct smm_page *smm_alloc_page(struct smm_buddy *b, unsigned int gfp)
+{
+	return smm_alloc_pages(b, gfp, 0);
+}
+
+/**
+ * smm_free_page() - free one page
+ * @b: the allocator
+ * @page: the page
+ *
+ * As smm_free_pages() with order 0; a refused free is counted and reported.
+ */
+void smm_free_page(struct smm_buddy *b, struct smm_page *page)
+{
+	smm_free_pages(b, page, 0);
+}
+
+/**
+ * smm_get_free_page() - allocate one low page and return its address
+ * @b: the allocator
+ * @gfp: SMM_GFP_* flags, without __SMM_GFP_HIGHMEM
+ *
+ * Like __get_free_page(): the page is reached through the host's direct
+ * map, so it must not be a shadow highmem page.
+ *
+ * Return: the page's address, or NULL.
+ */
+void *smm_get_free_page(struct smm_buddy *b, unsigned int gfp)
+{
+	struct smm_page *page;
+
+	if (gfp & __SMM_GFP_HIGHMEM) {
+		smm_bad_input("gfp", "get_free_page cannot return a highmem page");
+		return NULL;
+	}
+	page = smm_alloc_pages(b, gfp, 0);
+	if (IS_ERR(page))
+		return NULL;
+	return smm_arena_pfn_to_virt(b->arena, page_pfn(b, page));
+}
+
+/**
+ * smm_free_page_addr() - free a page from smm_get_free_page()
+ * @b: the allocator
+ * @addr: its address
+ *
+ * Return: 0, or -EINVAL if @addr is not a page of this arena or not an
+ * allocated page.
+ */
+int smm_free_page_addr(struct smm_buddy *b, void *addr)
+{
+	unsigned long pfn;
+
+	if (!addr || !virt_addr_valid(addr) || offset_in_page(addr) ||
+	    !smm_arena_host_to_pfn(b->arena, virt_to_page(addr), &pfn))
+		return bad_free(b, 0, 0, "address is not an arena page");
+	return smm_free_pages(b, pfn_page(b, pfn), 0);
+}
+
+/**
+ * smm_drain_pages() - empty every per-CPU list into the free areas
+ * @b: the allocator
+ *
+ * Context: process context; does not sleep.
+ */
+void smm_drain_pages(struct smm_buddy *b)
+{
+	int i, cpu;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		for_each_possible_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+			spin_lock(&pcp->lock);
+			free_pcppages_bulk(b, z, pcp, pcp->count);
+			spin_unlock(&pcp->lock);
+		}
+	}
+}
+
+/**
+ * smm_buddy_free_bootmem_block() - hand a block over at boot
+ * @b: the allocator
+ * @pfn: first PFN, aligned to 2^@order
+ * @order: the block's order, < max_order
+ *
+ * __free_pages_bootmem(): the block's pages become managed by their zone
+ * and go to its free area.  A block that straddles a zone boundary is split
+ * in two, recursively, so each half goes to its own zone.
+ *
+ * Context: process context, during bring-up.
+ */
+void smm_buddy_free_bootmem_block(struct smm_buddy *b, unsigned long pfn,
+				  unsigned int order)
+{
+	struct smm_page *first = pfn_page(b, pfn);
+	struct smm_page *last = pfn_page(b, pfn + (1UL << order) - 1);
+	struct smm_zone *z;
+	unsigned long i;
+
+	if (SMM_WARN_ON(b->broken, !first || !last || order >= b->max_order ||
+			(pfn & ((1UL << order) - 1))))
+		return;
+	if (smm_page_zonenum(first) != smm_page_zonenum(last)) {
+		smm_buddy_free_bootmem_block(b, pfn, order - 1);
+		smm_buddy_free_bootmem_block(b, pfn + (1UL << (order - 1)), order - 1);
+		return;
+	}
+	z = smm_page_zone(b, first);
+	for (i = 0; i < (1UL << order); i++) {
+		struct smm_page *page = pfn_page(b, pfn + i);
+
+		smm_page_clear(page, SMM_PG_RESERVED);
+		page->owner = SMM_OWNER_BUDDY;
+	}
+	spin_lock(&z->lock);
+	z->managed_pages += 1UL << order;
+	__free_one_page(b, z, pfn, order);
+	spin_unlock(&z->lock);
+}
+
+/* Check one zone's free area under its lock; @seen marks pages found free. */
+static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
+{
+	unsigned long free = 0, i;
+	unsigned int o;
+
+	lockdep_assert_held(&z->lock);
+	for (o = 0; o < b->max_order; o++) {
+		unsigned long n = 0;
+		struct smm_page *page;
+
+		list_for_each_entry(page, &z->free_area[o].free_list, lru) {
+			unsigned long pfn = page_pfn(b, page);
+
+			if (!smm_page_test(page, SMM_PG_BUDDY) || page->order != o ||
+			    smm_page_zonenum(page) != z->idx || (pfn & ((1UL << o) - 1))) {
+				pr_err("shadow_mm: %s: bad free block at pfn %#lx order %u\n",
+				       z->name, pfn, o);
+				return -EUCLEAN;
+			}
+			for (i = 0; i < (1UL << o); i++) {
+				struct smm_page *p = pfn_page(b, pfn + i);
+
+				if (!p || p->owner != SMM_OWNER_BUDDY ||
+				    __test_and_set_bit(pfn + i, seen)) {
+					pr_err("shadow_mm: %s: pfn %#lx free twice or not free\n",
+					       z->name, pfn + i);
+					return -EUCLEAN;
+				}
+			}
+			n++;
+			free += 1UL << o;
+		}
+		if (n != z->free_area[o].nr_free) {
+			pr_err("shadow_mm: %s: order %u lists %lu blocks, nr_free says %lu\n",
+			       z->name, o, n, z->free_area[o].nr_free);
+			return -EUCLEAN;
+		}
+	}
+	if (free != z->free_pages) {
+		pr_err("shadow_mm: %s: %lu pages in the lists, free_pages says %lu\n",
+		       z->name, free, z->free_pages);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/**
+ * smm_buddy_check() - verify the allocator's invariants
+ * @b: the allocator
+ *
+ * Every free block is a well-formed, aligned block of its list's order, in
+ * its own zone, owned by the buddy; no page is free twice; the counters
+ * match the lists; every page on a per-CPU list is owned by the lists; and
+ * no page marked free in the descriptors is missing from the lists.  The
+ * last check is exact only when no allocation is in flight.
+ *
+ * Return: 0, -EUCLEAN (with a message) on the first violation, or -ENOMEM.
+ * Context: process context; takes every lock in turn.
+ */
+int smm_buddy_check(struct smm_buddy *b)
+{
+	const struct smm_arena *a = b->arena;
+	unsigned long *seen, pfn;
+	int i, cpu, ret = 0;
+
+	seen = bitmap_zalloc(a->end_pfn, GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+	for (i = 0; i < SMM_NR_ZONES && !ret; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		for_each_possible_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+			struct smm_page *page;
+			int n = 0;
+
+			spin_lock(&pcp->lock);
+			list_for_each_entry(page, &pcp->list, lru) {
+				unsigned long p = page_pfn(b, page);
+
+				if (page->owner != SMM_OWNER_PCP || smm_page_zonenum(page) != i ||
+				    __test_and_set_bit(p, seen)) {
+					pr_err("shadow_mm: %s: bad pcp page %#lx\n", z->name, p);
+					ret = -EUCLEAN;
+					break;
+				}
+				n++;
+			}
+			if (!ret && n != pcp->count) {
+				pr_err("shadow_mm: %s: cpu %d pcp has %d pages, count says %d\n",
+				       z->name, cpu, n, pcp->count);
+				ret = -EUCLEAN;
+			}
+			spin_unlock(&pcp->lock);
+			if (ret)
+				break;
+		}
+		if (ret)
+			break;
+		spin_lock(&z->lock);
+		ret = check_zone(b, z, seen);
+		spin_unlock(&z->lock);
+	}
+	for (pfn = 0; !ret && pfn < a->end_pfn; pfn++) {
+		const struct smm_page *page = smm_pfn_to_page(a, pfn);
+		bool is_free;
+
+		if (!page)
+			continue;
+		is_free = page->owner == SMM_OWNER_BUDDY || page->owner == SMM_OWNER_PCP;
+		if (is_free != test_bit(pfn, seen)) {
+			pr_err("shadow_mm: pfn %#lx owner %s but %s the free lists\n", pfn,
+			       smm_owner_name(page->owner), is_free ? "not in" : "in");
+			ret = -EUCLEAN;
+		}
+	}
+	bitmap_free(seen);
+	return ret;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_BUDDY_H
+#define _SHADOW_MM_BUDDY_H
+
+#include <linux/build_bug.h>
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "memmap.h"
+
+/**
+ * enum smm_zone_type - the shadow zones, as on a 32-bit PC
+ * @SMM_ZONE_DMA: the ISA DMA window at the bottom of memory
+ * @SMM_ZONE_NORMAL: memory the kernel maps permanently
+ * @SMM_ZONE_HIGHMEM: memory reached only through temporary mappings
+ * @SMM_NR_ZONES: number of zones
+ */
+enum smm_zone_type {
+	SMM_ZONE_DMA,
+	SMM_ZONE_NORMAL,
+	SMM_ZONE_HIGHMEM,
+	SMM_NR_ZONES,
+};
+static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
+
+/* Orders run 0..max_order-1; max_order is a parameter, at most this. */
+#define SMM_MAX_ORDER_LIMIT	14
+#define SMM_MAX_ORDER_DEFAULT	11
+
+/*
+ * GFP-like flags.  The zone modifiers name the highest zone allowed;
+ * gfp_zone() turns them into the zonelist to walk.
+ */
+#define __SMM_GFP_DMA		BIT(0)	/* ZONE_DMA only */
+#define __SMM_GFP_HIGHMEM	BIT(1)	/* HIGHMEM, then NORMAL, then DMA */
+#define __SMM_GFP_ZERO		BIT(2)	/* zero the pages */
+#define __SMM_GFP_HIGH		BIT(3)	/* may dip below the min watermark */
+#define __SMM_GFP_BITS		4
+
+#define SMM_GFP_KERNEL		0
+#define SMM_GFP_DMA		__SMM_GFP_DMA
+#define SMM_GFP_HIGHUSER	__SMM_GFP_HIGHMEM
+#define SMM_GFP_ATOMIC		__SMM_GFP_HIGH
+
+/**
+ * enum smm_wmark - the zone watermarks
+ * @SMM_WMARK_MIN: below this only atomic allocations succeed
+ * @SMM_WMARK_LOW: the fast path's threshold (kswapd would wake here)
+ * @SMM_WMARK_HIGH: the level reclaim would aim for
+ * @SMM_NR_WMARK: number of watermarks
+ */
+enum smm_wmark {
+	SMM_WMARK_MIN,
+	SMM_WMARK_LOW,
+	SMM_WMARK_HIGH,
+	SMM_NR_WMARK,
+};
+
+/**
+ * enum smm_buddy_stat - event counters of a buddy allocator
+ * @SMM_BUDDY_ALLOC: successful allocations
+ * @SMM_BUDDY_FREE: successful frees
+ * @SMM_BUDDY_PCP_HIT: order-0 allocations served from a per-CPU list
+ * @SMM_BUDDY_PCP_REFILL: per-CPU lists refilled from the buddy
+ * @SMM_BUDDY_PCP_SPILL: per-CPU lists over @high, a batch given back
+ * @SMM_BUDDY_SPLIT: blocks split by expand()
+ * @SMM_BUDDY_MERGE: buddies merged by __free_one_page()
+ * @SMM_BUDDY_FALLBACK: allocations served by a zone after the first
+ * @SMM_BUDDY_WMARK_FAIL: zones skipped because of a watermark
+ * @SMM_BUDDY_FAIL: allocations that failed
+ * @SMM_BUDDY_BAD_ORDER: requests with an order >= max_order
+ * @SMM_BUDDY_BAD_FREE: refused frees (double, wrong order, not ours)
+ * @SMM_BUDDY_STAT_NR: number of counters
+ */
+enum smm_buddy_stat {
+	SMM_BUDDY_ALLOC,
+	SMM_BUDDY_FREE,
+	SMM_BUDDY_PCP_HIT,
+	SMM_BUDDY_PCP_REFILL,
+	SMM_BUDDY_PCP_SPILL,
+	SMM_BUDDY_SPLIT,
+	SMM_BUDDY_MERGE,
+	SMM_BUDDY_FALLBACK,
+	SMM_BUDDY_WMARK_FAIL,
+	SMM_BUDDY_FAIL,
+	SMM_BUDDY_BAD_ORDER,
+	SMM_BUDDY_BAD_FREE,
+	SMM_BUDDY_STAT_NR,
+};
+
+/**
+ * struct smm_buddy_stats - one CPU's event counters
+ * @n: one counter per enum smm_buddy_stat
+ */
+struct smm_buddy_stats {
+	unsigned long n[SMM_BUDDY_STAT_NR];
+};
+
+/**
+ * struct smm_free_area - the free blocks of one order in one zone
+ * @free_list: heads of the free blocks, linked through &smm_page.lru
+ * @nr_free: blocks on @free_list
+ */
+struct smm_free_area {
+	struct list_head free_list;
+	unsigned long nr_free;
+};
+
+/**
+ * struct smm_pcp - a per-CPU list of free order-0 pages
+ * @lock: protects the other fields
+ * @count: pages on @list
+ * @high: give a batch back to the buddy when @count reaches this
+ * @batch: pages moved to or from the buddy at a time
+ * @list: the pages, linked through &smm_page.lru; hot pages at the head
+ */
+struct smm_pcp {
+	spinlock_t lock;
+	int count;
+	int high;
+	int batch;
+	struct list_head list;
+};
+
+/**
+ * struct smm_zone - one zone and its buddy allocator
+ * @lock: protects @free_area, @free_pages and the descriptors of the free
+ *	pages in @free_area
+ * @free_area: free blocks per order
+ * @free_pages: pages in @free_area (not counting the per-CPU lists)
+ * @pcp: the per-CPU lists
+ * @name: "DMA", "Normal" or "HighMem", as /proc prints them
+ * @idx: this zone's enum smm_zone_type
+ * @zone_start_pfn: first PFN of the zone
+ * @spanned_pages: PFNs the zone covers, holes included
+ * @present_pages: pages with memory behind them
+ * @managed_pages: pages handed to this buddy allocator
+ * @wmark: the watermarks, in pages
+ *
+ * Invariant: the buddies of a free block lie in the same zone, or the
+ * merge in __free_one_page() stops.
+ */
+struct smm_zone {
+	spinlock_t lock;
+	struct smm_free_area free_area[SMM_MAX_ORDER_LIMIT];
+	unsigned long free_pages;
+	struct smm_pcp __percpu *pcp;
+	const char *name;
+	enum smm_zone_type idx;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long wmark[SMM_NR_WMARK];
+};
+
+/**
+ * struct smm_buddy - the zoned page allocator of one instance
+ * @arena: the memory and its descriptors
+ * @broken: the instance's broken flag, set by SMM_WARN_ON()
+ * @max_order: orders run 0..@max_order - 1
+ * @min_free_kbytes: the scaled reserve, split among the zones
+ * @zones: the zones, lowest first
+ * @stats: per-CPU event counters
+ * @lowmem_pages: managed pages of DMA and NORMAL, for the watermarks
+ *
+ * Lock order: &smm_pcp.lock, then &smm_zone.lock.  No lock is held across
+ * two zones.
+ */
+struct smm_buddy {
+	struct smm_arena *arena;
+	bool *broken;
+	unsigned int max_order;
+	unsigned long min_free_kbytes;
+	struct smm_zone zones[SMM_NR_ZONES];
+	struct smm_buddy_stats __percpu *stats;
+	unsigned long lowmem_pages;
+};
+
+int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
+		   unsigned int max_order, unsigned long dma_end_pfn,
+		   unsigned long highmem_start_pfn);
+void smm_buddy_destroy(struct smm_buddy *b);
+void smm_buddy_free_bootmem_block(struct smm_buddy *b, unsigned long pfn,
+				  unsigned int order);
+void smm_buddy_setup_watermarks(struct smm_buddy *b);
+
+struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
+				 unsigned int order);
+int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int order);
+struct smm_page *smm_alloc_page(struct smm_buddy *b, unsigned int gfp);
+void smm_free_page(struct smm_buddy *b, struct smm_page *page);
+void *smm_get_free_page(struct smm_buddy *b, unsigned int gfp);
+int smm_free_page_addr(struct smm_buddy *b, void *addr);
+void smm_drain_pages(struct smm_buddy *b);
+
+int smm_gfp_zonelist(unsigned int gfp, enum smm_zone_type *list);
+struct smm_zone *smm_page_zone(struct smm_buddy *b, const struct smm_page *page);
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
+			   unsigned long mark, unsigned int gfp);
+unsigned long smm_zone_free_pages(const struct smm_zone *z);
+unsigned long smm_zone_pcp_pages(const struct smm_zone *z);
+unsigned long smm_buddy_free_pages(const struct smm_buddy *b);
+unsigned long smm_buddy_stat(const struct smm_buddy *b, enum smm_buddy_stat item);
+const char *smm_buddy_stat_name(enum smm_buddy_stat item);
+int smm_buddy_check(struct smm_buddy *b);
+
+void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b);
+void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b);
+void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
+
+#endif /* _SHADOW_MM_BUDDY_H */

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm zones: sizes, watermarks, zonelists and the /proc views.
+ *
+ * DOC: zones
+ *
+ * The shadow physical space is split into three zones, as on a 32-bit PC:
+ * ZONE_DMA for the ISA DMA window, ZONE_NORMAL for memory the kernel maps
+ * permanently, and ZONE_HIGHMEM above it.  zone_sizes_init() and
+ * free_area_init() do this at boot; smm_buddy_init() does it here.  A zone
+ * records the PFNs it spans (holes included), the pages present in it, and
+ * the pages it manages: those handed to its buddy allocator by
+ * free_all_bootmem().
+ *
+ * Once the pages are in, smm_buddy_setup_watermarks() computes the min, low
+ * and high watermarks the way init_per_zone_wmark_min() and
+ * __setup_per_zone_wmarks() do: min_free_kbytes = sqrt(lowmem_kbytes * 16),
+ * clamped to [128, 262144], is split among the low zones in proportion to
+ * their size; a highmem zone gets a small fixed minimum instead; low and high
+ * are min plus one and two times max(min / 4, managed * 0.1%).  The per-CPU
+ * lists get their batch from zone_batchsize() and their high mark from
+ * zone_highsize(): the low watermark shared among the CPUs, at least four
+ * batches.
+ *
+ * A request walks a zonelist, highest allowed zone first: HIGHUSER tries
+ * HighMem, Normal, DMA; KERNEL tries Normal, DMA; DMA tries DMA only.  This
+ * is the kernel's build_zonelists() order for one node.  Older texts
+ * describe the same thing as "fallback to lower zones": memory from a lower
+ * zone can serve a higher zone's request, never the other way round.
+ */
+
+#include <linux/cpumask.h>
+#include <linux/int_log.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/sizes.h>
+
+#include "buddy.h"
+
+static const char *const zone_names[SMM_NR_ZONES] = {
+	[SMM_ZONE_DMA]		= "DMA",
+	[SMM_ZONE_NORMAL]	= "Normal",
+	[SMM_ZONE_HIGHMEM]	= "HighMem",
+};
+
+static const char *const stat_names[] = {
+	[SMM_BUDDY_ALLOC]	= "alloc",
+	[SMM_BUDDY_FREE]	= "free",
+	[SMM_BUDDY_PCP_HIT]	= "pcp_hit",
+	[SMM_BUDDY_PCP_REFILL]	= "pcp_refill",
+	[SMM_BUDDY_PCP_SPILL]	= "pcp_spill",
+	[SMM_BUDDY_SPLIT]	= "split",
+	[SMM_BUDDY_MERGE]	= "merge",
+	[SMM_BUDDY_FALLBACK]	= "fallback",
+	[SMM_BUDDY_WMARK_FAIL]	= "watermark_skip",
+	[SMM_BUDDY_FAIL]	= "fail",
+	[SMM_BUDDY_BAD_ORDER]	= "bad_order",
+	[SMM_BUDDY_BAD_FREE]	= "bad_free",
+};
+
+static_assert(ARRAY_SIZE(stat_names) == SMM_BUDDY_STAT_NR);
+
+/**
+ * smm_buddy_stat_name() - name of a counter
+ * @item: the counter
+ *
+ * Return: a static string.
+ */
+const char *smm_buddy_stat_name(enum smm_buddy_stat item)
+{
+	return item < SMM_BUDDY_STAT_NR ? stat_names[item] : "?";
+}
+
+/**
+ * smm_buddy_stat() - the sum of a counter over all CPUs
+ * @b: the allocator
+ * @item: the counter
+ *
+ * Return: the sum; racy against concurrent updates, as vm events are.
+ */
+unsigned long smm_buddy_stat(const struct smm_buddy *b, enum smm_buddy_stat item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(b->stats, cpu)->n[item];
+	return sum;
+}
+
+/**
+ * smm_gfp_zonelist() - the zones a request may use, in order
+ * @gfp: SMM_GFP_* flags
+ * @list: filled with up to %SMM_NR_ZONES zones, preferred first
+ *
+ * Return: the number of zones in @list.
+ */
+int smm_gfp_zonelist(unsigned int gfp, enum smm_zone_type *list)
+{
+	int n = 0, z;
+
+	if (gfp & __SMM_GFP_DMA)
+		z = SMM_ZONE_DMA;
+	else if (gfp & __SMM_GFP_HIGHMEM)
+		z = SMM_ZONE_HIGHMEM;
+	else
+		z = SMM_ZONE_NORMAL;
+	for (; z >= 0; z--)
+		list[n++] = z;
+	return n;
+}
+
+/**
+ * smm_page_zone() - the zone of a page
+ * @b: the allocator
+ * @page: a descriptor
+ *
+ * Return: the zone, from the zone number kept in @page->flags.
+ */
+struct smm_zone *smm_page_zone(struct smm_buddy *b, const struct smm_page *page)
+{
+	return &b->zones[smm_page_zonenum(page)];
+}
+
+/**
+ * smm_zone_free_pages() - free pages in a zone's free lists
+ * @z: the zone
+ *
+ * Return: the count, read without the lock.
+ */
+unsigned long smm_zone_free_pages(const struct smm_zone *z)
+{
+	return READ_ONCE(z->free_pages);
+}
+
+/**
+ * smm_zone_pcp_pages() - free pages on a zone's per-CPU lists
+ * @z: the zone
+ *
+ * Return: the sum over the CPUs, read without the locks.
+ */
+unsigned long smm_zone_pcp_pages(const struct smm_zone *z)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(z->pcp, cpu)->count);
+	return sum;
+}
+
+/**
+ * smm_buddy_free_pages() - free pages of all zones, per-CPU lists included
+ * @b: the allocator
+ *
+ * Return: the count.
+ */
+unsigned long smm_buddy_free_pages(const struct smm_buddy *b)
+{
+	unsigned long sum = 0;
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		sum += smm_zone_free_pages(&b->zones[i]) + smm_zone_pcp_pages(&b->zones[i]);
+	return sum;
+}
+
+/**
+ * smm_buddy_init() - set up the zones of an arena, all empty
+ * @b: the allocator
+ * @a: the arena, with its mem_map
+ * @broken: the instance's broken flag
+ * @max_order: orders run 0..@max_order - 1, 1 <= @max_order <= %SMM_MAX_ORDER_LIMIT
+ * @dma_end_pfn: first PFN above ZONE_DMA
+ * @highmem_start_pfn: first PFN of ZONE_HIGHMEM; @dma_end_pfn <= it
+ *
+ * Stamps every descriptor with its zone.  The zones receive pages only
+ * through smm_buddy_free_bootmem_block().
+ *
+ * Return: 0, -EINVAL for bad bounds, or -ENOMEM.
+ * Context: process context; sleeps.
+ */
+int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
+		   unsigned int max_order, unsigned long dma_end_pfn,
+		   unsigned long highmem_start_pfn)
+{
+	const unsigned long bounds[SMM_NR_ZONES + 1] = {
+		0, dma_end_pfn, highmem_start_pfn, max(a->end_pfn, highmem_start_pfn)
+	};
+	unsigned long pfn;
+	int i, cpu, o;
+
+	memset(b, 0, sizeof(*b));
+	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT || dma_end_pfn > highmem_start_pfn)
+		return -EINVAL;
+	b->arena = a;
+	b->broken = broken;
+	b->max_order = max_order;
+	b->stats = alloc_percpu(struct smm_buddy_stats);
+	if (!b->stats)
+		return -ENOMEM;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		spin_lock_init(&z->lock);
+		for (o = 0; o < SMM_MAX_ORDER_LIMIT; o++)
+			INIT_LIST_HEAD(&z->free_area[o].free_list);
+		z->name = zone_names[i];
+		z->idx = i;
+		z->zone_start_pfn = bounds[i];
+		z->spanned_pages = bounds[i + 1] - bounds[i];
+		z->pcp = alloc_percpu(struct smm_pcp);
+		if (!z->pcp)
+			goto err_pcp;
+		for_each_possible_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+			spin_lock_init(&pcp->lock);
+			INIT_LIST_HEAD(&pcp->list);
+			pcp->batch = 1;
+			pcp->high = 4;
+		}
+		for (pfn = bounds[i]; pfn < bounds[i + 1]; pfn++) {
+			struct smm_page *page = smm_pfn_to_page(a, pfn);
+
+			if (!page)
+				continue;
+			smm_page_set_zonenum(page, i);
+			z->present_pages++;
+		}
+	}
+	return 0;
+
+err_pcp:
+	smm_buddy_destroy(b);
+	return -ENOMEM;
+}
+
+/**
+ * smm_buddy_destroy() - free the allocator's own memory
+ * @b: the allocator; its pages belong to the arena and go back with it
+ *
+ * Context: process context.
+ */
+void smm_buddy_destroy(struct smm_buddy *b)
+{
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		free_percpu(b->zones[i].pcp);
+		b->zones[i].pcp = NULL;
+	}
+	free_percpu(b->stats);
+	b->stats = NULL;
+}
+
+/* zone_batchsize(): about a quarter of a 1/1024th of the zone, as 2^n - 1. */
+static int zone_batchsize(const struct smm_zone *z)
+{
+	unsigned long batch = min(z->managed_pages >> 10, SZ_1M / PAGE_SIZE);
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
+	return max(1UL, batch);
+}
+
+/* zone_highsize() with percpu_pagelist_high_fraction unset. */
+static int zone_highsize(const struct smm_zone *z, int batch)
+{
+	unsigned long high = z->wmark[SMM_WMARK_LOW] / max(1U, num_online_cpus());
+
+	return max(high, (unsigned long)batch << 2);
+}
+
+/**
+ * smm_buddy_setup_watermarks() - compute watermarks and per-CPU list sizes
+ * @b: the allocator, after the handoff
+ *
+ * See the DOC section above for the formulas.
+ * Context: process context, before the allocator is shared.
+ */
+void smm_buddy_setup_watermarks(struct smm_buddy *b)
+{
+	unsigned long lowmem = 0, pages_min;
+	int i, cpu;
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		if (i != SMM_ZONE_HIGHMEM)
+			lowmem += b->zones[i].managed_pages;
+	b->lowmem_pages = lowmem;
+	/* calculate_min_free_kbytes() */
+	b->min_free_kbytes = clamp(int_sqrt((lowmem << (PAGE_SHIFT - 10)) * 16),
+				   128UL, 262144UL);
+	pages_min = b->min_free_kbytes >> (PAGE_SHIFT - 10);
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+		u64 tmp = lowmem ? div64_u64((u64)pages_min * z->managed_pages, lowmem) : 0;
+		int batch, high;
+
+		if (i == SMM_ZONE_HIGHMEM)
+			z->wmark[SMM_WMARK_MIN] = clamp(z->managed_pages / 1024, 32UL, 128UL);
+		else
+			z->wmark[SMM_WMARK_MIN] = tmp;
+		if (!z->managed_pages)
+			z->wmark[SMM_WMARK_MIN] = 0;
+		/* watermark_scale_factor = 10, i.e. 0.1% of the zone */
+		tmp = max_t(u64, tmp >> 2, mult_frac(z->managed_pages, 10, 10000));
+		z->wmark[SMM_WMARK_LOW] = z->wmark[SMM_WMARK_MIN] + tmp;
+		z->wmark[SMM_WMARK_HIGH] = z->wmark[SMM_WMARK_MIN] + 2 * tmp;
+
+		batch = zone_batchsize(z);
+		high = zone_highsize(z, batch);
+		for_each_possible_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+			spin_lock(&pcp->lock);
+			pcp->batch = batch;
+			pcp->high = high;
+			spin_unlock(&pcp->lock);
+		}
+	}
+}
+
+/**
+ * smm_zone_watermark_ok() - may a zone serve a request? (__zone_watermark_ok)
+ * @z: the zone
+ * @order: the request's order
+ * @mark: the watermark to respect, in pages
+ * @gfp: the request's flags; __SMM_GFP_HIGH halves @mark
+ *
+ * The zone must keep more than @mark free pages after the allocation, and
+ * for order > 0 it must have a free block large enough.
+ *
+ * Return: true if it may.
+ * Context: any; reads the counters without the lock.
+ */
+bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
+			   unsigned long mark, unsigned int gfp)
+{
+	long free = (long)READ_ONCE(z->free_pages) - ((1L << order) - 1);
+	long min = mark;
+	unsigned int o;
+
+	if (gfp & __SMM_GFP_HIGH)
+		min -= min / 2;
+	if (free <= min)
+		return false;
+	if (!order)
+		return true;
+	for (o = order; o < SMM_MAX_ORDER_LIMIT; o++)
+		if (data_race(z->free_area[o].nr_free))
+			return true;
+	return false;
+}
+
+/* Zones worth printing: those with memory, as populated_zone() decides. */
+static bool zone_shown(const struct smm_zone *z)
+{
+	return z->present_pages;
+}
+
+/**
+ * smm_buddyinfo_show() - /proc/buddyinfo for the shadow zones
+ * @m: the seq_file
+ * @b: the allocator
+ *
+ * Context: process context; takes each zone's lock in turn.
+ */
+void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b)
+{
+	unsigned long nr[SMM_MAX_ORDER_LIMIT];
+	unsigned int i, o;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		if (!zone_shown(z))
+			continue;
+		spin_lock(&z->lock);
+		for (o = 0; o < b->max_order; o++)
+			nr[o] = z->free_area[o].nr_free;
+		spin_unlock(&z->lock);
+		seq_printf(m, "Node 0, zone %8s ", z->name);
+		for (o = 0; o < b->max_order; o++)
+			seq_printf(m, "%6lu ", nr[o]);
+		seq_putc(m, '\n');
+	}
+}
+
+/**
+ * smm_zoneinfo_show() - the /proc/zoneinfo fields that apply, in its layout
+ * @m: the seq_file
+ * @b: the allocator
+ *
+ * Context: process context.
+ */
+void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
+{
+	int i, cpu;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		seq_printf(m, "Node 0, zone %8s", z->name);
+		seq_printf(m,
+			   "\n  pages free     %lu"
+			   "\n        min      %lu"
+			   "\n        low      %lu"
+			   "\n        high     %lu"
+			   "\n        spanned  %lu"
+			   "\n        present  %lu"
+			   "\n        managed  %lu",
+			   smm_zone_free_pages(z), z->wmark[SMM_WMARK_MIN],
+			   z->wmark[SMM_WMARK_LOW], z->wmark[SMM_WMARK_HIGH],
+			   z->spanned_pages, z->present_pages, z->managed_pages);
+		if (!zone_shown(z)) {
+			seq_putc(m, '\n');
+			continue;
+		}
+		seq_printf(m, "\n      %-12s %lu", "nr_free_pages", smm_zone_free_pages(z));
+		seq_puts(m, "\n  pagesets");
+		for_each_online_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+			seq_printf(m,
+				   "\n    cpu: %i"
+				   "\n              count: %i"
+				   "\n              high:  %i"
+				   "\n              batch: %i",
+				   cpu, READ_ONCE(pcp->count), READ_ONCE(pcp->high),
+				   READ_ONCE(pcp->batch));
+		}
+		seq_printf(m, "\n  start_pfn:           %lu", z->zone_start_pfn);
+		seq_putc(m, '\n');
+	}
+}
+
+/**
+ * struct contig_info - free block counts for one requested order
+ * @free_pages: free pages in the zone
+ * @free_blocks_total: free blocks of any order
+ * @free_blocks_suitable: free blocks big enough, in units of the order
+ */
+struct contig_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+/* fill_contig_page_info(), from a snapshot of nr_free per order */
+static void fill_contig(const unsigned long *nr, unsigned int max_order,
+			unsigned int order, struct contig_info *info)
+{
+	unsigned int o;
+
+	memset(info, 0, sizeof(*info));
+	for (o = 0; o < max_order; o++) {
+		info->free_blocks_total += nr[o];
+		info->free_pages += nr[o] << o;
+		if (o >= order)
+			info->free_blocks_suitable += nr[o] << (o - order);
+	}
+}
+
+/* unusable_free_index(): the share of free memory too fragmented for order */
+static int unusable_index(unsigned int order, const struct contig_info *info)
+{
+	if (!info->free_pages)
+		return 1000;
+	return div_u64((info->free_pages - (info->free_blocks_suitable << order)) * 1000ULL,
+		       info->free_pages);
+}
+
+/* __fragmentation_index(): -1000 if the order can be served, else 0..1000 */
+static int fragmentation_index(unsigned int order, const struct contig_info *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 - div_u64(1000 + div_u64(info->free_pages * 1000ULL, requested),
+			      info->free_blocks_total);
+}
+
+/**
+ * smm_extfrag_show() - the unusable free space and fragmentation indices
+ * @m: the seq_file
+ * @b: the allocator
+ *
+ * Two tables, in the formats of /sys/kernel/debug/extfrag/unusable_index
+ * and extfrag_index, computed with the formulas of mm/vmstat.c.
+ *
+ * Context: process context.
+ */
+void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b)
+{
+	unsigned long nr[SMM_NR_ZONES][SMM_MAX_ORDER_LIMIT];
+	struct contig_info info;
+	unsigned int i, o;
+	int idx;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		spin_lock(&b->zones[i].lock);
+		for (o = 0; o < b->max_order; o++)
+			nr[i][o] = b->zones[i].free_area[o].nr_free;
+		spin_unlock(&b->zones[i].lock);
+	}
+	seq_puts(m, "# unusable_index\n");
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		if (!zone_shown(&b->zones[i]))
+			continue;
+		seq_printf(m, "Node 0, zone %8s ", b->zones[i].name);
+		for (o = 0; o < b->max_order; o++) {
+			fill_contig(nr[i], b->max_order, o, &info);
+			idx = unusable_index(o, &info);
+			seq_printf(m, "%d.%03d ", idx / 1000, idx % 1000);
+		}
+		seq_putc(m, '\n');
+	}
+	seq_puts(m, "# extfrag_index\n");
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		if (!zone_shown(&b->zones[i]))
+			continue;
+		seq_printf(m, "Node 0, zone %8s ", b->zones[i].name);
+		for (o = 0; o < b->max_order; o++) {
+			fill_contig(nr[i], b->max_order, o, &info);
+			idx = fragmentation_index(o, &info);
+			seq_printf(m, "%2d.%03d ", idx / 1000, abs(idx % 1000));
+		}
+		seq_putc(m, '\n');
+	}
+}
