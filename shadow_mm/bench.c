@@ -16,12 +16,22 @@
  * buddy allocator with alloc_pages() of the same order and flags; the ratio
  * says how much a stage costs in units of "getting the memory at all".
  *
- * Writing ``arena_mb=N`` or ``loops=N`` (one or both, space-separated) sets
- * the size and repetitions for the next read; bad values get -EINVAL or
- * -ERANGE and change nothing.
+ * Page allocator rows run the same loop of @iters operations on the shadow
+ * buddy allocator of a fresh instance and on the host's alloc_pages(), and
+ * report ns per operation and the ratio; the scaling rows run the order-0
+ * pair loop on one CPU and then on every online CPU at once, and report the
+ * throughput gained, for shadow and host alike.
+ *
+ * Writing ``arena_mb=N``, ``loops=N`` or ``iters=N`` (space-separated)
+ * sets the size, the bring-up repetitions and the page allocator loop
+ * length for the next read; bad values get -EINVAL or -ERANGE and change
+ * nothing.
  */
 
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/kthread.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/ktime.h>
@@ -46,6 +56,7 @@
 static DEFINE_MUTEX(bench_lock);
 static unsigned int bench_arena_mb = 64;
 static unsigned int bench_loops = 5;
+static unsigned int bench_iters = 20000;
 
 /* The rows of the bring-up table: the arena, each stage, the total. */
 enum bench_row {
@@ -156,10 +167,221 @@ static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int loops
 		ratio_row(m, name, med[ROW_STAGE + i], med[ROW_HOST], mb);
 	}
 	ratio_row(m, "bring-up total", med[ROW_TOTAL], med[ROW_HOST], mb);
+	seq_printf(m, "handoff per GiB of arena: %llu ns\n",
+		   div_u64(med[ROW_STAGE + SMM_STAGE_HANDOFF] * 1024, mb));
 out:
 	kvfree(pages);
 	kfree(v);
 	return ret;
+}
+
+/* The page allocator loops, each for the shadow and the host allocator. */
+enum page_op {
+	OP_PAIR0,	/* alloc + free of one page, hot */
+	OP_BATCH0,	/* 1000 allocations, then 1000 frees */
+	OP_PAIR3,	/* order-3 alloc + free */
+	OP_PAIR9,	/* order-9 alloc + free */
+	OP_NR,
+};
+
+static const char *const op_names[OP_NR] = {
+	[OP_PAIR0]	= "order-0 pair (pcp)",
+	[OP_BATCH0]	= "1000 allocs+1000 frees",
+	[OP_PAIR3]	= "order-3 pair",
+	[OP_PAIR9]	= "order-9 pair",
+};
+
+#define BATCH	1000
+
+/**
+ * struct page_run - one loop to time
+ * @b: the shadow allocator, or NULL for the host's
+ * @op: which loop
+ * @iters: operations (pairs, or allocations for OP_BATCH0)
+ * @ptrs: scratch for OP_BATCH0, %BATCH entries
+ * @ns: the time the loop took
+ * @failed: an allocation failed
+ * @start: released when every thread may start (scaling runs)
+ * @done: completed by the thread when its loop has finished
+ */
+struct page_run {
+	struct smm_buddy *b;
+	enum page_op op;
+	unsigned long iters;
+	void **ptrs;
+	u64 ns;
+	bool failed;
+	struct completion *start;
+	struct completion done;
+};
+
+static void *one_alloc(struct smm_buddy *b, unsigned int order)
+{
+	if (b) {
+		struct smm_page *page = smm_alloc_pages(b, SMM_GFP_KERNEL, order);
+
+		return IS_ERR(page) ? NULL : page;
+	}
+	return alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+}
+
+static void one_free(struct smm_buddy *b, void *p, unsigned int order)
+{
+	if (b)
+		smm_free_pages(b, p, order);
+	else
+		__free_pages(p, order);
+}
+
+static void run_loop(struct page_run *r)
+{
+	static const unsigned int orders[OP_NR] = { 0, 0, 3, 9 };
+	unsigned int order = orders[r->op];
+	unsigned long i, j;
+	ktime_t t0 = ktime_get();
+
+	if (r->op == OP_BATCH0) {
+		for (i = 0; i < r->iters; i += BATCH) {
+			for (j = 0; j < BATCH; j++) {
+				r->ptrs[j] = one_alloc(r->b, 0);
+				if (!r->ptrs[j])
+					break;
+			}
+			r->failed |= j < BATCH;
+			while (j--)
+				one_free(r->b, r->ptrs[j], 0);
+			cond_resched();
+		}
+	} else {
+		for (i = 0; i < r->iters; i++) {
+			void *p = one_alloc(r->b, order);
+
+			if (!p) {
+				r->failed = true;
+				break;
+			}
+			one_free(r->b, p, order);
+			if (!(i % 1024))
+				cond_resched();
+		}
+	}
+	r->ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+}
+
+static int page_thread(void *data)
+{
+	struct page_run *r = data;
+
+	wait_for_completion(r->start);
+	run_loop(r);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * Throughput of the order-0 pair loop with @nr_cpus threads, one per CPU,
+ * started together: pairs per ms of wall time.
+ */
+static u64 throughput(struct smm_buddy *b, unsigned int nr_cpus, unsigned long iters)
+{
+	struct page_run *runs;
+	struct completion start;
+	unsigned int n = 0, i;
+	u64 max_ns = 0, ops = 0;
+	int cpu;
+
+	runs = kcalloc(nr_cpus, sizeof(*runs), GFP_KERNEL);
+	if (!runs)
+		return 0;
+	init_completion(&start);
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		if (n == nr_cpus)
+			break;
+		runs[n] = (struct page_run){ .b = b, .op = OP_PAIR0, .iters = iters,
+					     .start = &start };
+		init_completion(&runs[n].done);
+		t = kthread_create_on_cpu(page_thread, &runs[n], cpu, "smm_bench/%u");
+		if (IS_ERR(t))
+			break;
+		wake_up_process(t);
+		n++;
+	}
+	complete_all(&start);
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&runs[i].done);
+		max_ns = max(max_ns, runs[i].ns);
+		ops += runs[i].failed ? 0 : runs[i].iters;
+	}
+	kfree(runs);
+	return max_ns ? div64_u64(ops * NSEC_PER_MSEC, max_ns) : 0;
+}
+
+static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters)
+{
+	const struct smm_params p = {
+		.name = "bench",
+		.arena_mb = mb,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+	};
+	unsigned int cpus = num_online_cpus();
+	struct smm_instance *inst;
+	struct page_run r;
+	u64 ns[2], tp[2][2];
+	void **ptrs;
+	int op, side;
+
+	ptrs = kvcalloc(BATCH, sizeof(*ptrs), GFP_KERNEL);
+	inst = smm_instance_create(&p);
+	if (!ptrs || IS_ERR(inst)) {
+		kvfree(ptrs);
+		smm_instance_destroy(inst);
+		return -ENOMEM;
+	}
+	seq_printf(m, "# page allocator, %u iterations, arena_mb=%u; host = alloc_pages()/__free_pages()\n",
+		   iters, mb);
+	seq_printf(m, "%-24s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+	for (op = 0; op < OP_NR; op++) {
+		unsigned long n = op == OP_PAIR9 ? max(iters / 10, 1000U) : iters;
+
+		for (side = 0; side < 2; side++) {
+			r = (struct page_run){ .b = side ? NULL : &inst->buddy, .op = op,
+					       .iters = n, .ptrs = ptrs };
+			run_loop(&r);
+			ns[side] = r.failed ? 0 : r.ns;
+		}
+		if (!ns[0] || !ns[1]) {
+			seq_printf(m, "%-24s %12s %12s %9s\n", op_names[op], ns[0] ? "-" : "failed",
+				   ns[1] ? "-" : "failed", "-");
+			continue;
+		}
+		{
+			u64 ratio = div64_u64(ns[0] * 10000, ns[1]);
+
+			seq_printf(m, "%-24s %12llu %12llu %4llu.%04llu\n", op_names[op],
+				   div_u64(ns[0], n), div_u64(ns[1], n), ratio / 10000,
+				   ratio % 10000);
+		}
+	}
+	for (side = 0; side < 2; side++) {
+		struct smm_buddy *b = side ? NULL : &inst->buddy;
+
+		tp[side][0] = throughput(b, 1, iters);
+		tp[side][1] = throughput(b, cpus, iters);
+	}
+	seq_printf(m, "# order-0 pair throughput, pairs/ms: 1 CPU, %u CPUs, and the gain\n", cpus);
+	for (side = 0; side < 2; side++) {
+		u64 gain = tp[side][0] ? div64_u64(tp[side][1] * 100, tp[side][0]) : 0;
+
+		seq_printf(m, "%-24s %12llu %12llu %6llu.%02llux\n",
+			   side ? "host scaling" : "shadow scaling", tp[side][0], tp[side][1],
+			   gain / 100, gain % 100);
+	}
+	smm_instance_destroy(inst);
+	kvfree(ptrs);
+	return 0;
 }
 
 static int bench_show(struct seq_file *m, void *unused)
@@ -169,6 +391,8 @@ static int bench_show(struct seq_file *m, void *unused)
 	mutex_lock(&bench_lock);
 	seq_puts(m, "# shadow_mm bench: ratio = shadow / host, both measured in this run\n");
 	ret = bench_bringup(m, bench_arena_mb, bench_loops);
+	if (!ret)
+		ret = bench_pages(m, bench_arena_mb, bench_iters);
 	mutex_unlock(&bench_lock);
 	return ret;
 }
@@ -179,7 +403,8 @@ static int bench_open(struct inode *inode, struct file *file)
 	return single_open_size(file, bench_show, inode->i_private, 8192);
 }
 
-static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops)
+static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops,
+			 unsigned int *iters)
 {
 	char *val = strchr(tok, '=');
 	unsigned int n;
@@ -198,6 +423,14 @@ static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops)
 		*mb = n;
 		return 0;
 	}
+	if (!strcmp(tok, "iters")) {
+		if (n < 1000 || n > 10000000) {
+			smm_bad_input("bench.iters", "%u is outside [1000, 10000000]", n);
+			return -ERANGE;
+		}
+		*iters = n;
+		return 0;
+	}
 	if (!strcmp(tok, "loops")) {
 		if (n < 1 || n > BENCH_MAX_LOOPS) {
 			smm_bad_input("bench.loops", "%u is outside [1, %d]", n,
@@ -208,14 +441,14 @@ static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops)
 		return 0;
 	}
 bad:
-	smm_bad_input("bench", "expected arena_mb=N and/or loops=N, got '%s'", tok);
+	smm_bad_input("bench", "expected arena_mb=N, loops=N or iters=N, got '%s'", tok);
 	return -EINVAL;
 }
 
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
-	unsigned int mb, loops;
+	unsigned int mb, loops, iters;
 	char *buf, *cur, *tok;
 	int ret = 0;
 
@@ -230,14 +463,16 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&bench_lock);
 	mb = bench_arena_mb;
 	loops = bench_loops;
+	iters = bench_iters;
 	cur = strim(buf);
 	while (!ret && (tok = strsep(&cur, " \t")) != NULL) {
 		if (*tok)
-			ret = parse_setting(tok, &mb, &loops);
+			ret = parse_setting(tok, &mb, &loops, &iters);
 	}
 	if (!ret) {	/* all or nothing */
 		bench_arena_mb = mb;
 		bench_loops = loops;
+		bench_iters = iters;
 	}
 	mutex_unlock(&bench_lock);
 	kfree(buf);

@@ -36,6 +36,10 @@ expect_refused "e820_reserve=4K@" e820_reserve e820_reserve=4K@
 expect_refused "e820_reserve=0@1M" e820_reserve e820_reserve=0@1M
 expect_refused "e820_reserve=4K@1M:weird" e820_reserve e820_reserve=4K@1M:weird
 expect_refused "e820_reserve wrapping" e820_reserve e820_reserve=16@0xfffffffffffffff8
+expect_refused "max_order=0" max_order max_order=0
+expect_refused "max_order=15" max_order max_order=15
+expect_refused "zone_dma_mb above highmem" zone_dma_mb zone_dma_mb=9999
+expect_refused "zone_normal_mb past the end" zone_normal_mb zone_normal_mb=9999
 
 settle
 before=$(memfree_kb)
@@ -57,7 +61,43 @@ if awk -v o="$ov" 'BEGIN { exit !(o > 0 && o <= 1.0) }'; then
 else
 	fail "mem_map overhead <= 1%" "overhead is ${ov}%"
 fi
-for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999"; do
+I=$D/default
+grep -q '^state: *closed' "$I/bootmem" && pass "bootmem is closed after the handoff" ||
+	fail "bootmem is closed after the handoff" "$(head -n 1 "$I/bootmem")"
+if awk '!/^Node 0, zone +[A-Za-z]+( +[0-9]+)+ $/ { bad = 1 } END { exit bad || NR != 3 }' "$I/buddyinfo"; then
+	pass "buddyinfo has /proc/buddyinfo's format, three zones"
+else
+	fail "buddyinfo format" "$(cat "$I/buddyinfo")"
+fi
+for f in MemTotal MemFree HighTotal LowFree; do
+	grep -qE "^$f: +[0-9]+ kB\$" "$I/meminfo" || fail "meminfo has $f" "missing or malformed"
+done
+echo drain > "$I/control"
+cp "$I/buddyinfo" /tmp/buddyinfo.before
+for bad in "frobnicate" "alloc" "alloc order=99 tag=x" "alloc order=0 zone=FOO tag=x" \
+	   "alloc count=0 tag=x" "alloc order=abc tag=x" "free tag=nope" "free" \
+	   "alloc order=0 tag=waytoolongtagname123" "alloc order=0 tag=x bogus=1" \
+	   "drain now" "alloc order=0 count=99999999 tag=x"; do
+	if echo "$bad" > "$I/control" 2>/dev/null; then
+		fail "control rejects '$bad'" "write accepted"
+	else
+		pass "control rejects '$bad'"
+	fi
+done
+echo drain > "$I/control"
+cmp -s /tmp/buddyinfo.before "$I/buddyinfo" && pass "rejected control commands changed nothing" ||
+	fail "rejected control commands changed nothing" "buddyinfo differs"
+if echo "alloc order=2 count=100 zone=NORMAL tag=t" > "$I/control" &&
+   ! cmp -s /tmp/buddyinfo.before "$I/buddyinfo" &&
+   echo "free tag=t" > "$I/control" && echo drain > "$I/control" &&
+   cmp -s /tmp/buddyinfo.before "$I/buddyinfo"; then
+	pass "control alloc changes buddyinfo and free restores it"
+else
+	fail "control alloc/free round trip" "$(cat "$I/buddyinfo")"
+fi
+echo check > "$I/control" && pass "buddy invariant check after the workload" ||
+	fail "buddy invariant check after the workload" "check failed"
+for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "iters=5"; do
 	if echo "$bad" > "$D/bench" 2>/dev/null; then
 		fail "bench rejects '$bad'" "write accepted"
 	else
