@@ -22,7 +22,7 @@
 #define SMM_MAX_HOLE_SECTIONS	4
 
 /* The shadow space has at most this many sections (22 bits of smm_page.flags). */
-#define SMM_ARENA_MAX_SECTIONS	(1UL << 22)
+#define SMM_ARENA_MAX_SECTIONS	BIT(22)
 
 /* Smallest and largest arena the module accepts, in MiB. */
 #define SMM_ARENA_MIN_MB	4U

@@ -41,7 +41,7 @@
 #include "bootmem.h"
 
 /* Fail a call made after the handoff, saying so once in a while. */
-static bool closed(const struct smm_bootmem *bm, const char *fn)
+static bool is_closed(const struct smm_bootmem *bm, const char *fn)
 {
 	if (likely(!bm->closed))
 		return false;
@@ -216,7 +216,7 @@ u64 __smm_alloc_bootmem(struct smm_bootmem *bm, u64 size, u64 align, u64 goal,
 	unsigned long min = 0, max = bm->low_pfn, step, start, fallback = 0;
 	u64 addr;
 
-	if (closed(bm, "alloc_bootmem"))
+	if (is_closed(bm, "alloc_bootmem"))
 		return SMM_BOOTMEM_FAIL;
 	if (!align)
 		align = 1;
@@ -318,7 +318,7 @@ int smm_reserve_bootmem(struct smm_bootmem *bm, u64 addr, u64 size)
 {
 	unsigned long s, e;
 
-	if (closed(bm, "reserve_bootmem"))
+	if (is_closed(bm, "reserve_bootmem"))
 		return -EPERM;
 	if (!pfn_range(bm, "reserve_bootmem", addr, size, false, &s, &e))
 		return -EINVAL;
@@ -342,13 +342,14 @@ int smm_free_bootmem(struct smm_bootmem *bm, u64 addr, u64 size)
 {
 	unsigned long s, e, pfn;
 
-	if (closed(bm, "free_bootmem"))
+	if (is_closed(bm, "free_bootmem"))
 		return -EPERM;
 	if (!pfn_range(bm, "free_bootmem", addr, size, true, &s, &e))
 		return -EINVAL;
 	if (s < e && find_next_zero_bit(bm->map, e, s) < e) {
 		bm->nr_bad_free++;
-		smm_bad_input("free_bootmem", "[%#llx, +%#llx): page %#lx is not allocated (double free?)",
+		smm_bad_input("free_bootmem",
+			      "[%#llx, +%#llx): page %#lx is not allocated (double free?)",
 			      addr, size, find_next_zero_bit(bm->map, e, s));
 		return -EINVAL;
 	}
@@ -436,7 +437,7 @@ int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b)
 	unsigned long n, s, e, pfn;
 	unsigned int i;
 
-	if (closed(bm, "free_all_bootmem"))
+	if (is_closed(bm, "free_all_bootmem"))
 		return -EPERM;
 	s = SMM_PFN_DOWN(bm->map_addr);
 	e = SMM_PFN_UP(bm->map_addr + bm->map_bytes);
@@ -481,7 +482,9 @@ int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b)
 
 		if (en->type != SMM_E820_RAM)
 			continue;
-		for (pfn = SMM_PFN_UP(en->addr); pfn < SMM_PFN_DOWN(en->addr + en->size); pfn++) {
+		s = SMM_PFN_UP(en->addr);
+		e = SMM_PFN_DOWN(en->addr + en->size);
+		for (pfn = s; pfn < e; pfn++) {
 			const struct smm_page *page = smm_pfn_to_page(bm->arena, pfn);
 
 			if (page && page->owner != SMM_OWNER_BUDDY && page->owner != SMM_OWNER_PCP)
@@ -503,7 +506,8 @@ void smm_bootmem_show(struct seq_file *m, const struct smm_bootmem *bm)
 {
 	unsigned long rs, re, used = 0;
 
-	seq_printf(m, "state:         %s\n", bm->closed ? "closed (free_all_bootmem done)" : "open");
+	seq_printf(m, "state:         %s\n",
+		   bm->closed ? "closed (free_all_bootmem done)" : "open");
 	seq_printf(m, "covers:        pfn [0x0-%#lx], %lu pages\n", bm->low_pfn - 1, bm->low_pfn);
 	seq_printf(m, "bitmap:        [mem %#018llx-%#018llx] %lu bytes\n", bm->map_addr,
 		   bm->map_addr + bm->map_bytes - 1, bm->map_bytes);

@@ -24,6 +24,7 @@ enum smm_zone_type {
 	SMM_ZONE_HIGHMEM,
 	SMM_NR_ZONES,
 };
+
 static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
 
 /* Orders run 0..max_order-1; max_order is a parameter, at most this. */
@@ -118,7 +119,7 @@ struct smm_free_area {
  * @list: the pages, linked through &smm_page.lru; hot pages at the head
  */
 struct smm_pcp {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects count, list */
 	int count;
 	int high;
 	int batch;
@@ -144,7 +145,7 @@ struct smm_pcp {
  * merge in __free_one_page() stops.
  */
 struct smm_zone {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects free_area, free_pages */
 	struct smm_free_area free_area[SMM_MAX_ORDER_LIMIT];
 	unsigned long free_pages;
 	struct smm_pcp __percpu *pcp;

@@ -75,12 +75,14 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
 		*high_start = rounddown(a->end_pfn - a->nr_pages / 8, mb);
 
 	if (*high_start > a->end_pfn) {
-		smm_bad_input("zone_normal_mb", "%lu MiB is past the end of memory (%lu MiB)",
+		smm_bad_input("zone_normal_mb",
+			      "%lu MiB is past the end of memory (%lu MiB)",
 			      *high_start / mb, a->end_pfn / mb);
 		return -ERANGE;
 	}
 	if (*dma_end >= *high_start) {
-		smm_bad_input("zone_dma_mb", "ZONE_DMA (%lu MiB) must end below ZONE_HIGHMEM (%lu MiB)",
+		smm_bad_input("zone_dma_mb",
+			      "ZONE_DMA (%lu MiB) must end below ZONE_HIGHMEM (%lu MiB)",
 			      *dma_end / mb, *high_start / mb);
 		return -EINVAL;
 	}
@@ -173,7 +175,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	ret = smm_bootmem_init(&inst->bootmem, a, &inst->early, high_start, dma_end);
 	if (ret)
 		goto err_e820;
-	smm_timeline_end(&inst->timeline, "bitmap of %lu bytes for pfn [0x0-%#lx], %lu pages free",
+	smm_timeline_end(&inst->timeline,
+			 "bitmap of %lu bytes for pfn [0x0-%#lx], %lu pages free",
 			 inst->bootmem.map_bytes, high_start - 1,
 			 smm_bootmem_free_pages(&inst->bootmem));
 
@@ -184,7 +187,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			     dma_end, high_start);
 	if (ret)
 		goto err_e820;
-	smm_timeline_end(&inst->timeline, "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
+	smm_timeline_end(&inst->timeline,
+			 "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
 			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
 			 inst->buddy.zones[SMM_ZONE_NORMAL].present_pages,
 			 inst->buddy.zones[SMM_ZONE_HIGHMEM].present_pages,
@@ -196,7 +200,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	if (ret < 0)
 		goto err_handoff;
 	smm_buddy_setup_watermarks(&inst->buddy);
-	smm_timeline_end(&inst->timeline, "%lu pages to the buddy, %lu kept reserved; bootmem closed",
+	smm_timeline_end(&inst->timeline,
+			 "%lu pages to the buddy, %lu kept reserved; bootmem closed",
 			 inst->bootmem.handed_over, inst->bootmem.kept_reserved);
 	return inst;
 

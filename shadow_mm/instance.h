@@ -71,7 +71,7 @@ struct smm_instance {
 	struct smm_memmap memmap;
 	struct smm_bootmem bootmem;
 	struct smm_buddy buddy;
-	struct mutex ctl_lock;
+	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;
 	struct smm_timeline timeline;
 	struct dentry *debugfs;

@@ -56,7 +56,7 @@ enum smm_pageflags {
 #define SMM_PG_ZONE_MASK	0x3U
 #define SMM_PG_SECTION_SHIFT	10
 static_assert(SMM_PG_NR <= SMM_PG_FLAGS_BITS);
-static_assert(SMM_ARENA_MAX_SECTIONS == 1UL << (32 - SMM_PG_SECTION_SHIFT));
+static_assert(BIT(32 - SMM_PG_SECTION_SHIFT) == SMM_ARENA_MAX_SECTIONS);
 
 /**
  * struct smm_page - the shadow page descriptor, our struct page

@@ -353,9 +353,11 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
 		return false;
 	if (!order)
 		return true;
-	for (o = order; o < SMM_MAX_ORDER_LIMIT; o++)
+	for (o = order; o < SMM_MAX_ORDER_LIMIT; o++) {
+		/* Racy, as in the kernel: rmqueue() looks again under the lock. */
 		if (data_race(z->free_area[o].nr_free))
 			return true;
+	}
 	return false;
 }
 
@@ -408,17 +410,13 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
 		struct smm_zone *z = &b->zones[i];
 
 		seq_printf(m, "Node 0, zone %8s", z->name);
-		seq_printf(m,
-			   "\n  pages free     %lu"
-			   "\n        min      %lu"
-			   "\n        low      %lu"
-			   "\n        high     %lu"
-			   "\n        spanned  %lu"
-			   "\n        present  %lu"
-			   "\n        managed  %lu",
-			   smm_zone_free_pages(z), z->wmark[SMM_WMARK_MIN],
-			   z->wmark[SMM_WMARK_LOW], z->wmark[SMM_WMARK_HIGH],
-			   z->spanned_pages, z->present_pages, z->managed_pages);
+		seq_printf(m, "\n  pages free     %lu", smm_zone_free_pages(z));
+		seq_printf(m, "\n        min      %lu", z->wmark[SMM_WMARK_MIN]);
+		seq_printf(m, "\n        low      %lu", z->wmark[SMM_WMARK_LOW]);
+		seq_printf(m, "\n        high     %lu", z->wmark[SMM_WMARK_HIGH]);
+		seq_printf(m, "\n        spanned  %lu", z->spanned_pages);
+		seq_printf(m, "\n        present  %lu", z->present_pages);
+		seq_printf(m, "\n        managed  %lu", z->managed_pages);
 		if (!zone_shown(z)) {
 			seq_putc(m, '\n');
 			continue;
@@ -428,13 +426,10 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
 		for_each_online_cpu(cpu) {
 			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
 
-			seq_printf(m,
-				   "\n    cpu: %i"
-				   "\n              count: %i"
-				   "\n              high:  %i"
-				   "\n              batch: %i",
-				   cpu, READ_ONCE(pcp->count), READ_ONCE(pcp->high),
-				   READ_ONCE(pcp->batch));
+			seq_printf(m, "\n    cpu: %i", cpu);
+			seq_printf(m, "\n              count: %i", READ_ONCE(pcp->count));
+			seq_printf(m, "\n              high:  %i", READ_ONCE(pcp->high));
+			seq_printf(m, "\n              batch: %i", READ_ONCE(pcp->batch));
 		}
 		seq_printf(m, "\n  start_pfn:           %lu", z->zone_start_pfn);
 		seq_putc(m, '\n');
