@@ -30,6 +30,7 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -166,6 +167,25 @@ static void contig_to_chunks(struct smm_arena *a, unsigned long pfn,
 	}
 }
 
+/*
+ * Like pfn_range_valid_contig(): a window is worth trying only if every page
+ * is free or could be migrated.  An in-use page that is not on the LRU (an
+ * arena of another instance, say) would make alloc_contig_range() fail.
+ */
+static bool window_usable(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = pfn_to_online_page(pfn + i);
+
+		if (!page || PageReserved(page) ||
+		    (page_count(page) && !PageLRU(page)))
+			return false;
+	}
+	return true;
+}
+
 static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 {
 	const unsigned long align = 1UL << MAX_PAGE_ORDER;
@@ -186,6 +206,10 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 		for (pfn = ALIGN(z->zone_start_pfn, align);
 		     pfn + nr_pages <= end && tries < CONTIG_TRIES;
 		     pfn += ALIGN(nr_pages, align), tries++) {
+			if (!window_usable(pfn, nr_pages)) {
+				tries--;	/* only real attempts count */
+				continue;
+			}
 			ret = alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE,
 						 GFP_KERNEL | __GFP_NOWARN);
 			if (!ret) {
@@ -204,6 +228,25 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 	return ret == -ENODEV ? -ENODEV : -ENOMEM;
 }
 #else
+/*
+ * Like pfn_range_valid_contig(): a window is worth trying only if every page
+ * is free or could be migrated.  An in-use page that is not on the LRU (an
+ * arena of another instance, say) would make alloc_contig_range() fail.
+ */
+static bool window_usable(unsigned long pfn, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = pfn_to_online_page(pfn + i);
+
+		if (!page || PageReserved(page) ||
+		    (page_count(page) && !PageLRU(page)))
+			return false;
+	}
+	return true;
+}
+
 static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 {
 	return -EOPNOTSUPP;

@@ -13,19 +13,21 @@ memfree_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 # Let freed memory settle: drop caches so that MemFree compares like with like.
 settle() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; sleep 1; }
 
-# mem_back NAME BEFORE_KB: free memory is back within 4 MiB of BEFORE_KB.
-# Freeing lags (deferred vfree, RCU), so look again for a few seconds
-# before calling it a leak.  A leaked arena is 4 MiB at least.
+# mem_back NAME BEFORE_KB [SLACK_KB]: free memory is back within SLACK_KB
+# (default 4 MiB) of BEFORE_KB.  Freeing lags (deferred vfree, RCU), so look
+# again for a few seconds before calling it a leak.  A leaked arena is 4 MiB
+# at least.
 mem_back() {
+	slack=${3:-4096}
 	tries=0
 	while :; do
 		settle
 		after=$(memfree_kb)
-		[ "$after" -ge $(( $2 - 4096 )) ] && break
+		[ "$after" -ge $(( $2 - slack )) ] && break
 		tries=$((tries + 1))
 		[ $tries -ge 8 ] && break
 	done
-	if [ "$after" -ge $(( $2 - 4096 )) ]; then
+	if [ "$after" -ge $(( $2 - slack )) ]; then
 		pass "$1 (MemFree ${2} kB -> ${after} kB)"
 	else
 		fail "$1" "MemFree ${2} kB -> ${after} kB, $(( $2 - after )) kB missing"
