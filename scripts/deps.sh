@@ -16,7 +16,7 @@ for what in "$@"; do
 	case "$what" in
 	host)
 		apt_install qemu-system-x86 busybox-static cpio gzip make gcc \
-			libc6-dev kmod python3
+			libc6-dev kmod python3 procps
 		;;
 	stock)
 		v=$(stock_version)

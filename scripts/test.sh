@@ -98,7 +98,7 @@ scan_warnings "debug kernel" "$out/kunit.log"
 # --- smoke test on the stock kernel -----------------------------------
 if ver=$("$SMM_TOP/scripts/deps.sh" stock) &&
    sko=$("$SMM_TOP/scripts/build.sh" stock "/lib/modules/$ver/build"); then
-	"$SMM_TOP/scripts/initramfs.sh" "$out/smoke.cpio.gz" smoke "$sko"
+	SMM_BINS=slabtop "$SMM_TOP/scripts/initramfs.sh" "$out/smoke.cpio.gz" smoke "$sko"
 	log "booting Debian $ver for the smoke test"
 	"$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/smoke.cpio.gz" \
 		"$out/smoke.log" "${SMM_SMOKE_TIMEOUT:-600}" > /dev/null

@@ -14,9 +14,20 @@
  *	@tag (at most 15 characters).  All or nothing: if one allocation
  *	fails, the ones made are freed and the write fails with -ENOMEM.
  * ``free tag=NAME``
- *	Free every block kept under @tag.
+ *	Free everything kept under @tag: pages, objects or kmalloc memory.
  * ``drain``
  *	Empty the per-CPU page lists (drain_all_pages()).
+ * ``cache_create name=NAME size=N [align=N] [ctor=1] [debug=1] [reclaim=1] [hwalign=1]``
+ *	Create a slab cache.  ``ctor=1`` gives it a constructor that stamps
+ *	each object; ``debug=1`` adds red zones and poisoning.
+ * ``cache_alloc name=NAME [count=N] tag=NAME``
+ *	Allocate @count objects from the cache, kept under @tag.
+ * ``kmalloc size=N [count=N] tag=NAME``
+ *	kmalloc() @count blocks of @size bytes, kept under @tag.
+ * ``cache_shrink name=NAME``
+ *	Give the cache's free slabs back to the buddy allocator.
+ * ``cache_destroy name=NAME``
+ *	Destroy the cache; -EBUSY while it has live objects.
  * ``check``
  *	Run the buddy invariant checker; -EUCLEAN if it finds a problem.
  *
@@ -40,24 +51,37 @@
 
 #define CTL_TAG_LEN	16
 #define CTL_MAX_COUNT	65536
-#define CTL_MAX_WORDS	8
+#define CTL_MAX_WORDS	10
+
+/* What a tag holds. */
+enum ctl_kind {
+	CTL_PAGES,
+	CTL_OBJECTS,
+	CTL_KMALLOC,
+};
 
 /**
- * struct ctl_alloc - blocks allocated under one tag
+ * struct ctl_alloc - what was allocated under one tag
  * @node: linkage in &smm_instance.ctl_allocs
  * @tag: the tag
- * @order: order of every block
- * @zone: the zone modifier asked for
- * @nr: blocks in @pages
- * @pages: the head pages
+ * @kind: pages, cache objects or kmalloc memory
+ * @order: order of every block (pages)
+ * @size: bytes of every block (kmalloc)
+ * @zone: the zone modifier asked for (pages)
+ * @cache: the cache (objects)
+ * @nr: entries in @ptrs
+ * @ptrs: head pages, or objects
  */
 struct ctl_alloc {
 	struct list_head node;
 	char tag[CTL_TAG_LEN];
+	enum ctl_kind kind;
 	unsigned int order;
+	unsigned int size;
 	const char *zone;
+	struct smm_kmem_cache *cache;
 	unsigned long nr;
-	struct smm_page *pages[];
+	void *ptrs[];
 };
 
 /**
@@ -67,6 +91,11 @@ struct ctl_alloc {
  * @gfp: from zone= and atomic=
  * @zone: the zone's name
  * @tag: tag=, "" if absent
+ * @name: name=, "" if absent
+ * @size: size=
+ * @align: align=
+ * @flags: SMM_SLAB_* flags from debug=, reclaim=, hwalign=
+ * @ctor: ctor=
  */
 struct ctl_args {
 	unsigned int order;
@@ -74,6 +103,11 @@ struct ctl_args {
 	unsigned int gfp;
 	const char *zone;
 	char tag[CTL_TAG_LEN];
+	char name[SMM_CACHE_NAME_LEN];
+	unsigned int size;
+	unsigned int align;
+	unsigned int flags;
+	bool ctor;
 };
 
 static struct ctl_alloc *find_tag(struct smm_instance *inst, const char *tag)
@@ -91,9 +125,39 @@ static void free_blocks(struct smm_instance *inst, struct ctl_alloc *ca)
 {
 	unsigned long i;
 
-	for (i = 0; i < ca->nr; i++)
-		smm_free_pages(&inst->buddy, ca->pages[i], ca->order);
+	for (i = 0; i < ca->nr; i++) {
+		switch (ca->kind) {
+		case CTL_PAGES:
+			smm_free_pages(&inst->buddy, ca->ptrs[i], ca->order);
+			break;
+		case CTL_OBJECTS:
+			smm_kmem_cache_free(ca->cache, ca->ptrs[i]);
+			break;
+		case CTL_KMALLOC:
+			smm_kfree(&inst->slab, ca->ptrs[i]);
+			break;
+		}
+	}
 	ca->nr = 0;
+}
+
+/* The constructor of control-made caches: a stamp in the first byte. */
+#define CTL_CTOR_STAMP	0xc7
+
+static void ctl_ctor(void *obj)
+{
+	*(u8 *)obj = CTL_CTOR_STAMP;
+}
+
+/* A flag key: 0 or 1. */
+static int parse_flag(const char *key, unsigned int n, unsigned int *flags, unsigned int bit)
+{
+	if (n > 1) {
+		smm_bad_input("control", "%s must be 0 or 1", key);
+		return -EINVAL;
+	}
+	*flags = n ? *flags | bit : *flags & ~bit;
+	return 0;
 }
 
 static int parse_arg(struct ctl_args *args, char *word)
@@ -122,6 +186,15 @@ static int parse_arg(struct ctl_args *args, char *word)
 		strscpy(args->tag, val, sizeof(args->tag));
 		return 0;
 	}
+	if (!strcmp(word, "name")) {
+		if (!*val || strlen(val) >= SMM_CACHE_NAME_LEN) {
+			smm_bad_input("control.name", "must be 1..%d characters",
+				      SMM_CACHE_NAME_LEN - 1);
+			return -EINVAL;
+		}
+		strscpy(args->name, val, sizeof(args->name));
+		return 0;
+	}
 	if (!strcmp(word, "zone")) {
 		for (i = 0; i < ARRAY_SIZE(zones); i++) {
 			if (!strcasecmp(val, zones[i].name)) {
@@ -146,16 +219,43 @@ static int parse_arg(struct ctl_args *args, char *word)
 		}
 		args->count = n;
 	} else if (!strcmp(word, "atomic")) {
-		if (n > 1) {
-			smm_bad_input("control.atomic", "must be 0 or 1");
-			return -EINVAL;
+		return parse_flag(word, n, &args->gfp, __SMM_GFP_HIGH);
+	} else if (!strcmp(word, "size")) {
+		if (!n) {
+			smm_bad_input("control.size", "must be at least 1");
+			return -ERANGE;
 		}
-		args->gfp = n ? args->gfp | __SMM_GFP_HIGH : args->gfp & ~__SMM_GFP_HIGH;
+		args->size = n;
+	} else if (!strcmp(word, "align")) {
+		args->align = n;
+	} else if (!strcmp(word, "debug")) {
+		return parse_flag(word, n, &args->flags, SMM_SLAB_DEBUG);
+	} else if (!strcmp(word, "reclaim")) {
+		return parse_flag(word, n, &args->flags, SMM_SLAB_RECLAIM);
+	} else if (!strcmp(word, "hwalign")) {
+		return parse_flag(word, n, &args->flags, SMM_SLAB_HWCACHE_ALIGN);
+	} else if (!strcmp(word, "ctor")) {
+		unsigned int f = 0;
+		int ret = parse_flag(word, n, &f, 1);
+
+		args->ctor = f;
+		return ret;
 	} else {
 		smm_bad_input("control", "unknown key '%s'", word);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static struct ctl_alloc *new_tag(const struct ctl_args *args, enum ctl_kind kind)
+{
+	struct ctl_alloc *ca = kvzalloc(struct_size(ca, ptrs, args->count), GFP_KERNEL);
+
+	if (ca) {
+		strscpy(ca->tag, args->tag, sizeof(ca->tag));
+		ca->kind = kind;
+	}
+	return ca;
 }
 
 static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
@@ -176,10 +276,9 @@ static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
 		smm_bad_input("control.tag", "'%s' is in use; free it first", args->tag);
 		return -EINVAL;
 	}
-	ca = kvzalloc(struct_size(ca, pages, args->count), GFP_KERNEL);
+	ca = new_tag(args, CTL_PAGES);
 	if (!ca)
 		return -ENOMEM;
-	strscpy(ca->tag, args->tag, sizeof(ca->tag));
 	ca->order = args->order;
 	ca->zone = args->zone;
 	for (i = 0; i < args->count; i++) {
@@ -190,10 +289,93 @@ static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
 			kvfree(ca);
 			return PTR_ERR(page);
 		}
-		ca->pages[ca->nr++] = page;
+		ca->ptrs[ca->nr++] = page;
 	}
 	list_add_tail(&ca->node, &inst->ctl_allocs);
 	return 0;
+}
+
+/* cache_alloc and kmalloc: @count objects, all or nothing. */
+static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
+		      struct smm_kmem_cache *cache)
+{
+	struct ctl_alloc *ca;
+	unsigned long i;
+
+	if (!args->tag[0]) {
+		smm_bad_input("control.tag", "needs tag=NAME");
+		return -EINVAL;
+	}
+	if (find_tag(inst, args->tag)) {
+		smm_bad_input("control.tag", "'%s' is in use; free it first", args->tag);
+		return -EINVAL;
+	}
+	ca = new_tag(args, cache ? CTL_OBJECTS : CTL_KMALLOC);
+	if (!ca)
+		return -ENOMEM;
+	ca->cache = cache;
+	ca->size = args->size;
+	for (i = 0; i < args->count; i++) {
+		void *obj = cache ? smm_kmem_cache_alloc(cache, args->gfp & __SMM_GFP_HIGH) :
+				    smm_kmalloc(&inst->slab, args->size, args->gfp & __SMM_GFP_HIGH);
+
+		if (!obj) {
+			free_blocks(inst, ca);
+			kvfree(ca);
+			return -ENOMEM;
+		}
+		ca->ptrs[ca->nr++] = obj;
+	}
+	list_add_tail(&ca->node, &inst->ctl_allocs);
+	return 0;
+}
+
+static struct smm_kmem_cache *named_cache(struct smm_instance *inst, const char *name)
+{
+	struct smm_kmem_cache *s;
+
+	mutex_lock(&inst->slab.lock);
+	s = name[0] ? smm_kmem_cache_find(&inst->slab, name) : NULL;
+	mutex_unlock(&inst->slab.lock);
+	if (!s)
+		smm_bad_input("control.name", "no cache is named '%s'", name);
+	return s;
+}
+
+/* The slab commands; *@handled is false if @verb is none of them. */
+static int do_slab(struct smm_instance *inst, const char *verb, const struct ctl_args *args,
+		   bool *handled)
+{
+	struct smm_kmem_cache *s;
+
+	*handled = true;
+	if (!strcmp(verb, "cache_create")) {
+		s = smm_kmem_cache_create(&inst->slab, args->name, args->size, args->align,
+					  args->flags, args->ctor ? ctl_ctor : NULL);
+		return PTR_ERR_OR_ZERO(s);
+	}
+	if (!strcmp(verb, "kmalloc")) {
+		if (!args->size) {
+			smm_bad_input("control.size", "kmalloc needs size=N");
+			return -EINVAL;
+		}
+		return do_objects(inst, args, NULL);
+	}
+	if (strcmp(verb, "cache_alloc") && strcmp(verb, "cache_shrink") &&
+	    strcmp(verb, "cache_destroy")) {
+		*handled = false;
+		return 0;
+	}
+	s = named_cache(inst, args->name);
+	if (!s)
+		return -EINVAL;
+	if (!strcmp(verb, "cache_alloc"))
+		return do_objects(inst, args, s);
+	if (!strcmp(verb, "cache_shrink")) {
+		smm_kmem_cache_shrink(s);
+		return 0;
+	}
+	return smm_kmem_cache_destroy(s);
 }
 
 static int do_free(struct smm_instance *inst, const struct ctl_args *args)
@@ -224,6 +406,7 @@ int smm_control_exec(struct smm_instance *inst, const char *cmd)
 	struct ctl_args args = { .count = 1, .gfp = SMM_GFP_KERNEL, .zone = "NORMAL" };
 	char *buf, *cur, *verb, *word;
 	int ret = 0, words = 0;
+	bool handled;
 
 	buf = kstrdup(cmd, GFP_KERNEL);
 	if (!buf)
@@ -255,9 +438,12 @@ int smm_control_exec(struct smm_instance *inst, const char *cmd)
 	} else if (!strcmp(verb, "check") && !words) {
 		ret = smm_buddy_check(&inst->buddy);
 	} else {
-		smm_bad_input("control", "unknown command '%s'; see Documentation/shadow_mm.rst",
-			      verb);
-		ret = -EINVAL;
+		ret = do_slab(inst, verb, &args, &handled);
+		if (!handled) {
+			smm_bad_input("control", "unknown command '%s'; see Documentation/shadow_mm.rst",
+				      verb);
+			ret = -EINVAL;
+		}
 	}
 	mutex_unlock(&inst->ctl_lock);
 out:
@@ -275,10 +461,20 @@ void smm_control_show(struct seq_file *m, struct smm_instance *inst)
 	struct ctl_alloc *ca;
 
 	mutex_lock(&inst->ctl_lock);
-	seq_printf(m, "%-15s %6s %-8s %8s %10s\n", "tag", "order", "zone", "blocks", "pages");
-	list_for_each_entry(ca, &inst->ctl_allocs, node)
-		seq_printf(m, "%-15s %6u %-8s %8lu %10lu\n", ca->tag, ca->order, ca->zone,
-			   ca->nr, ca->nr << ca->order);
+	seq_printf(m, "%-15s %-8s %-20s %8s\n", "tag", "kind", "what", "count");
+	list_for_each_entry(ca, &inst->ctl_allocs, node) {
+		char what[32];
+
+		if (ca->kind == CTL_PAGES)
+			snprintf(what, sizeof(what), "order %u %s", ca->order, ca->zone);
+		else if (ca->kind == CTL_OBJECTS)
+			snprintf(what, sizeof(what), "%s", ca->cache->name);
+		else
+			snprintf(what, sizeof(what), "%u bytes", ca->size);
+		seq_printf(m, "%-15s %-8s %-20s %8lu\n", ca->tag,
+			   ca->kind == CTL_PAGES ? "pages" :
+			   ca->kind == CTL_OBJECTS ? "objects" : "kmalloc", what, ca->nr);
+	}
 	mutex_unlock(&inst->ctl_lock);
 }
 

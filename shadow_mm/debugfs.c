@@ -35,6 +35,11 @@
  *	The buddy allocator's event counters.
  * ``control``
  *	Write commands for live experiments; read the tagged allocations.
+ * ``slabinfo``
+ *	/proc/slabinfo version 2.1, exactly, for slabtop and friends.
+ * ``slab/<cache>``
+ *	One file per cache: layout, colouring, on- or off-slab management,
+ *	per-CPU state, list lengths and misuse reports.
  *
  * The files are created when the instance is complete and removed before it
  * is torn down; debugfs_remove() waits for readers, so a reader never sees a
@@ -176,6 +181,15 @@ static const struct file_operations control_fops = {
 	.release	= single_release,
 };
 
+static int slabinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_slabinfo_show(m, &inst->slab);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(slabinfo);
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -210,6 +224,8 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
 	debugfs_create_file("control", 0600, d, inst, &control_fops);
+	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
+	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 }
 
 /**
@@ -223,4 +239,5 @@ void smm_debugfs_remove(struct smm_instance *inst)
 {
 	debugfs_remove(inst->debugfs);
 	inst->debugfs = NULL;
+	smm_slab_debugfs_exit(&inst->slab);
 }

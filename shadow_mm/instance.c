@@ -46,6 +46,10 @@ int smm_params_check(const struct smm_params *p)
 			      SMM_MAX_ORDER_LIMIT, SMM_MAX_ORDER_DEFAULT);
 		return -EINVAL;
 	}
+	if (p->slab >= SMM_SLAB_NR) {
+		smm_bad_input("slab", "must be slab, slub or slob");
+		return -EINVAL;
+	}
 	if (p->chunk_order > MAX_PAGE_ORDER) {
 		smm_bad_input("arena_chunk_order", "%u is above MAX_PAGE_ORDER (%d)",
 			      p->chunk_order, MAX_PAGE_ORDER);
@@ -203,6 +207,15 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_timeline_end(&inst->timeline,
 			 "%lu pages to the buddy, %lu kept reserved; bootmem closed",
 			 inst->bootmem.handed_over, inst->bootmem.kept_reserved);
+
+	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
+	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab);
+	if (ret)
+		goto err_handoff;
+	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
+			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
+			 "13 kmalloc caches, 8 to 8192 bytes");
 	return inst;
 
 err_handoff:
@@ -228,6 +241,7 @@ void smm_instance_destroy(struct smm_instance *inst)
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
+	smm_slab_destroy(&inst->slab);
 	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
 	kfree(inst);
@@ -257,10 +271,11 @@ void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
 		[SMM_OWNER_BUDDY]	= "BuddyFree:",
 		[SMM_OWNER_PCP]		= "PerCPULists:",
 		[SMM_OWNER_ALLOC]	= "PageAlloc:",
+		[SMM_OWNER_SLAB]	= "SlabPages:",
 	};
 	const struct smm_zone *hz = &inst->buddy.zones[SMM_ZONE_HIGHMEM];
 	unsigned long owners[SMM_OWNER_NR] = { 0 };
-	unsigned long total = 0, free = 0, pfn;
+	unsigned long total = 0, free = 0, pfn, srecl, sunrecl;
 	int i;
 
 	for (i = 0; i < SMM_NR_ZONES; i++) {
@@ -279,6 +294,10 @@ void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
 	show_kb(m, "HighFree:", smm_zone_free_pages(hz));
 	show_kb(m, "LowTotal:", total - hz->managed_pages);
 	show_kb(m, "LowFree:", free - smm_zone_free_pages(hz));
+	smm_slab_meminfo(&inst->slab, &srecl, &sunrecl);
+	show_kb(m, "Slab:", srecl + sunrecl);
+	show_kb(m, "SReclaimable:", srecl);
+	show_kb(m, "SUnreclaim:", sunrecl);
 	show_kb(m, "ArenaTotal:", inst->arena.nr_pages);
 	show_kb(m, "MemMap:", DIV_ROUND_UP(inst->memmap.bytes, SMM_PAGE_SIZE));
 	for (i = 0; i < SMM_OWNER_NR; i++)

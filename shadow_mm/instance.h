@@ -13,6 +13,7 @@
 #include "e820.h"
 #include "early.h"
 #include "memmap.h"
+#include "slab.h"
 #include "timeline.h"
 
 #define SMM_NAME_LEN	32
@@ -31,6 +32,7 @@
  *	the arena (see smm_instance_create())
  * @zone_normal_mb: end of ZONE_NORMAL (start of ZONE_HIGHMEM) in MiB; 0
  *	scales it to the arena
+ * @slab: the slab strategy
  */
 struct smm_params {
 	const char *name;
@@ -41,6 +43,7 @@ struct smm_params {
 	unsigned int max_order;
 	unsigned int zone_dma_mb;
 	unsigned int zone_normal_mb;
+	enum smm_slab_strategy slab;
 };
 
 /**
@@ -53,6 +56,7 @@ struct smm_params {
  * @memmap: the page descriptors
  * @bootmem: the boot-time bitmap allocator, closed after the handoff
  * @buddy: the zones and their buddy allocators
+ * @slab: the slab allocator
  * @ctl_lock: serialises control commands; protects @ctl_allocs
  * @ctl_allocs: allocations made through the control file, by tag
  * @timeline: what each bring-up stage did and how long it took
@@ -71,6 +75,7 @@ struct smm_instance {
 	struct smm_memmap memmap;
 	struct smm_bootmem bootmem;
 	struct smm_buddy buddy;
+	struct smm_slab slab;
 	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;
 	struct smm_timeline timeline;

@@ -56,6 +56,10 @@ static unsigned int zone_normal_mb;
 module_param(zone_normal_mb, uint, 0444);
 MODULE_PARM_DESC(zone_normal_mb, "End of ZONE_NORMAL, start of ZONE_HIGHMEM, in MiB (default: the top 1/8 is HighMem)");
 
+static char *slab = "slub";
+module_param(slab, charp, 0444);
+MODULE_PARM_DESC(slab, "Slab strategy: slab, slub (default) or slob");
+
 static struct dentry *smm_debugfs_root;
 static struct smm_instance *smm_default;
 
@@ -83,6 +87,10 @@ static int __init shadow_mm_init(void)
 			      SMM_MAX_ORDER_LIMIT);
 		return -EINVAL;
 	}
+	if (smm_slab_parse_strategy(slab ? slab : "", &p.slab)) {
+		smm_bad_input("slab", "'%s' is not slab, slub or slob", slab ? slab : "");
+		return -EINVAL;
+	}
 	if (smm_arena_parse_source(arena_source ? arena_source : "", &p.source)) {
 		smm_bad_input("arena_source", "'%s' is not auto, contig or chunks",
 			      arena_source ? arena_source : "");
@@ -107,6 +115,7 @@ static void __exit shadow_mm_exit(void)
 {
 	unsigned long pages = smm_default->arena.nr_pages;
 
+	smm_debugfs_remove(smm_default);
 	debugfs_remove(smm_debugfs_root);
 	smm_instance_destroy(smm_default);
 	pr_info("shadow_mm: unloaded, %lu pages returned to the host\n", pages);

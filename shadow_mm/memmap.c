@@ -38,6 +38,7 @@ static const char *const owner_names[] = {
 	[SMM_OWNER_BUDDY]	= "buddy",
 	[SMM_OWNER_PCP]		= "pcp",
 	[SMM_OWNER_ALLOC]	= "alloc",
+	[SMM_OWNER_SLAB]	= "slab",
 };
 
 static_assert(ARRAY_SIZE(owner_names) == SMM_OWNER_NR);

@@ -20,6 +20,7 @@
  * @SMM_OWNER_BUDDY: free, in a buddy free list
  * @SMM_OWNER_PCP: free, on a per-CPU page list
  * @SMM_OWNER_ALLOC: allocated from the buddy allocator
+ * @SMM_OWNER_SLAB: a slab, or a large kmalloc, of the slab allocator
  * @SMM_OWNER_NR: number of owners
  *
  * Every page has exactly one owner at any time; the tests check that the
@@ -33,6 +34,7 @@ enum smm_owner {
 	SMM_OWNER_BUDDY,
 	SMM_OWNER_PCP,
 	SMM_OWNER_ALLOC,
+	SMM_OWNER_SLAB,
 	SMM_OWNER_NR,
 };
 
@@ -41,6 +43,8 @@ enum smm_pageflags {
 	SMM_PG_RESERVED,	/* not for the page allocator, like PG_reserved */
 	SMM_PG_BUDDY,		/* head of a free buddy block; order in @order */
 	SMM_PG_HEAD,		/* head of an allocated block; order in @order */
+	SMM_PG_SLAB_FROZEN,	/* SLUB: the slab is some CPU's active slab */
+	SMM_PG_LARGE_KMALLOC,	/* a kmalloc too large for the size classes */
 	SMM_PG_NR,
 };
 

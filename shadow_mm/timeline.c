@@ -10,8 +10,8 @@
  * over memory (our arena), setup_memory_map() prints the e820 map, early_res
  * reservations are made, sparse_init() places the mem_map,
  * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
- * zones, and mem_init()'s free_all_bootmem() hands the free pages to the
- * buddy allocator.  The timeline is shown in debugfs ``bringup``
+ * zones, mem_init()'s free_all_bootmem() hands the free pages to the buddy
+ * allocator, and kmem_cache_init() brings up the slab allocator.  The timeline is shown in debugfs ``bringup``
  * and summarised in dmesg when an instance comes up.
  */
 
@@ -29,6 +29,7 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_BOOTMEM]	= "bootmem",
 	[SMM_STAGE_ZONES]	= "zones",
 	[SMM_STAGE_HANDOFF]	= "handoff",
+	[SMM_STAGE_SLAB]	= "slab",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
@@ -42,6 +43,7 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_BOOTMEM]	= "setup_bootmem_allocator",
 	[SMM_STAGE_ZONES]	= "zone_sizes_init",
 	[SMM_STAGE_HANDOFF]	= "free_all_bootmem",
+	[SMM_STAGE_SLAB]	= "kmem_cache_init",
 };
 
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);

@@ -23,6 +23,7 @@ expect_refused() {
 	mem_back "$name leaves no page behind" "$b"
 }
 
+insmod /smm/shadow_mm.ko && rmmod shadow_mm
 expect_refused "arena_mb=0" arena_mb arena_mb=0
 expect_refused "arena_mb=-1" arena_mb arena_mb=-1
 expect_refused "arena_mb=3" arena_mb arena_mb=3
@@ -40,7 +41,11 @@ expect_refused "max_order=0" max_order max_order=0
 expect_refused "max_order=15" max_order max_order=15
 expect_refused "zone_dma_mb above highmem" zone_dma_mb zone_dma_mb=9999
 expect_refused "zone_normal_mb past the end" zone_normal_mb zone_normal_mb=9999
+expect_refused "slab=slub2" slab slab=slub2
 
+# A warm-up load: the first one costs the host memory it keeps (percpu
+# chunks, workers), which is not ours to give back.
+insmod /smm/shadow_mm.ko && rmmod shadow_mm
 settle
 before=$(memfree_kb)
 if insmod /smm/shadow_mm.ko; then
@@ -106,6 +111,74 @@ for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "
 done
 rmmod shadow_mm && pass "rmmod"
 mem_back "host memory back after rmmod" "$before"
+
+# The slab layer, for each strategy: a workload, slabtop reading our
+# slabinfo in place of /proc/slabinfo, and misuse refused.
+for sl in slab slub slob; do
+	settle
+	b=$(memfree_kb)
+	if ! insmod /smm/shadow_mm.ko slab=$sl arena_mb=32; then
+		fail "insmod slab=$sl" "insmod failed"
+		continue
+	fi
+	C=$D/default/control
+	echo "cache_create name=dentry size=192 ctor=1" > $C &&
+	echo "cache_alloc name=dentry count=100 tag=d" > $C &&
+	echo "kmalloc size=100 count=50 tag=k" > $C &&
+	echo "kmalloc size=20000 count=2 tag=big" > $C ||
+		fail "$sl: slab workload through control" "a command failed"
+	if head -n 2 $D/default/slabinfo | tr '\n' '|' |
+	   grep -q '^slabinfo - version: 2.1|# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>|$' &&
+	   grep -qE '^dentry +100 +100 ' $D/default/slabinfo; then
+		pass "$sl: slabinfo 2.1 header and the dentry line"
+	else
+		fail "$sl: slabinfo format" "$(head -n 3 $D/default/slabinfo)"
+	fi
+	if mount -o bind $D/default/slabinfo /proc/slabinfo; then
+		if TERM=dumb slabtop -o -s c > /tmp/slabtop.out 2>&1 &&
+		   grep -qE '^ +100 +100 +100% .* dentry' /tmp/slabtop.out; then
+			pass "$sl: an unmodified slabtop reads shadow slabinfo"
+		else
+			fail "$sl: slabtop" "$(head -n 12 /tmp/slabtop.out)"
+		fi
+		umount /proc/slabinfo
+	else
+		fail "$sl: slabtop" "cannot bind-mount over /proc/slabinfo"
+	fi
+	grep -qE '^Slab: +[0-9]+ kB$' $D/default/meminfo && grep -qE '^SUnreclaim: ' $D/default/meminfo &&
+		pass "$sl: meminfo has Slab and SUnreclaim" || fail "$sl: meminfo Slab lines" "missing"
+	if echo "cache_destroy name=dentry" > $C 2>/dev/null; then
+		fail "$sl: destroy with live objects is refused" "destroy succeeded"
+	elif dmesg | grep -q "slab dentry: 100 objects remaining"; then
+		pass "$sl: destroy with live objects is refused and names the cache"
+	else
+		fail "$sl: destroy with live objects" "no message naming the cache"
+	fi
+	cp $D/default/slabinfo /tmp/slabinfo.before
+	for bad in "cache_create name=x size=0" "cache_create name=x size=99999" \
+		   "cache_create size=8" "cache_create name=dentry size=8" \
+		   "cache_create name=x size=8 align=3" "cache_alloc name=nope tag=t" \
+		   "cache_alloc name=dentry tag=d" "cache_destroy name=kmalloc-64" \
+		   "kmalloc size=0 tag=t" "kmalloc tag=t" "cache_shrink name=" \
+		   "cache_create name=x size=8 debug=2"; do
+		[ $sl = slob ] && [ "$bad" = "cache_destroy name=kmalloc-64" ] && continue
+		if echo "$bad" > $C 2>/dev/null; then
+			fail "$sl: control rejects '$bad'" "write accepted"
+		else
+			pass "$sl: control rejects '$bad'"
+		fi
+	done
+	cmp -s /tmp/slabinfo.before $D/default/slabinfo &&
+		pass "$sl: rejected slab commands changed nothing" ||
+		fail "$sl: rejected slab commands changed nothing" "slabinfo differs"
+	echo "free tag=d" > $C && echo "free tag=k" > $C && echo "free tag=big" > $C &&
+	echo "cache_destroy name=dentry" > $C &&
+		pass "$sl: free everything, then destroy the cache" ||
+		fail "$sl: free and destroy" "a command failed"
+	echo check > $C || fail "$sl: buddy check after the slab workload" "check failed"
+	rmmod shadow_mm
+	mem_back "$sl: host memory back after rmmod" "$b"
+done
 
 # A second load with a user reservation and small chunks (holes in the map).
 if insmod /smm/shadow_mm.ko arena_mb=16 arena_chunk_order=8 e820_reserve=64K@2M,8K@3M:acpi; then

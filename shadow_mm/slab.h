@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_SLAB_H
+#define _SHADOW_MM_SLAB_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "buddy.h"
+
+/**
+ * enum smm_slab_strategy - the three slab allocators
+ * @SMM_SLAB_SLAB: Bonwick's slab as in Linux 2.6: three lists, per-CPU
+ *	array caches, colouring, the bufctl free-index array
+ * @SMM_SLAB_SLUB: per-CPU active slab, freelist threaded through the free
+ *	objects, partial lists, metadata in the page descriptor, no queues
+ * @SMM_SLAB_SLOB: page-sized blocks, first fit inside them, separate lists
+ *	for small, medium and large requests
+ * @SMM_SLAB_NR: number of strategies
+ */
+enum smm_slab_strategy {
+	SMM_SLAB_SLAB,
+	SMM_SLAB_SLUB,
+	SMM_SLAB_SLOB,
+	SMM_SLAB_NR,
+};
+
+/* Cache flags. */
+#define SMM_SLAB_HWCACHE_ALIGN	BIT(0)	/* align objects to cache lines */
+#define SMM_SLAB_DEBUG		BIT(1)	/* red zones and poisoning */
+#define SMM_SLAB_RECLAIM	BIT(2)	/* counted as SReclaimable */
+#define SMM_SLAB_FLAGS_ALL	0x7U
+
+/* Red zone and poison bytes, as include/linux/poison.h has them. */
+#define SMM_RED_INACTIVE	0xbb
+#define SMM_RED_ACTIVE		0xcc
+#define SMM_POISON_FREE		0x6b
+#define SMM_POISON_END		0xa5
+#define SMM_REDZONE		8	/* bytes on each side of a debug object */
+
+/* The kmalloc size classes: 8, 16, 32, 64, 96, 128, 192, 256, 512 ... 8K. */
+#define SMM_KMALLOC_CLASSES	13
+#define SMM_KMALLOC_MAX_CACHE	8192
+
+#define SMM_CACHE_NAME_LEN	32
+
+/**
+ * enum smm_slab_report - kinds of misuse a cache detects and counts
+ * @SMM_REPORT_DOUBLE_FREE: an object freed while not allocated
+ * @SMM_REPORT_WRONG_CACHE: an object freed to a cache it is not from
+ * @SMM_REPORT_REDZONE: a red zone overwritten (an overflow)
+ * @SMM_REPORT_POISON: a freed object written to (a use after free)
+ * @SMM_REPORT_NR: number of kinds
+ */
+enum smm_slab_report {
+	SMM_REPORT_DOUBLE_FREE,
+	SMM_REPORT_WRONG_CACHE,
+	SMM_REPORT_REDZONE,
+	SMM_REPORT_POISON,
+	SMM_REPORT_NR,
+};
+
+struct smm_slab;
+
+/**
+ * struct smm_kmem_cache - a cache of objects of one size
+ * @name: shown in slabinfo
+ * @sa: the slab allocator it belongs to
+ * @object_size: what the user asked for
+ * @size: the stride of one object in a slab, with alignment and red zones
+ * @align: object alignment
+ * @flags: SMM_SLAB_* flags
+ * @ctor: constructor, or NULL
+ * @order: pages per slab = 2^@order (gfporder)
+ * @num: objects per slab
+ * @colour: number of colour offsets (SLAB)
+ * @colour_off: distance between two colours (SLAB)
+ * @offset: SLUB: where the free pointer lives in a free object
+ * @red_left: bytes of red zone before the object (debug caches), so the
+ *	user's pointer is the slot's start plus @red_left
+ * @reports: misuse detected, per enum smm_slab_report
+ * @refcount: 1; 0 for a kmalloc cache, which no user may destroy
+ * @node: linkage in &smm_slab.caches
+ * @priv: the strategy's own state
+ */
+struct smm_kmem_cache {
+	char name[SMM_CACHE_NAME_LEN];
+	struct smm_slab *sa;
+	unsigned int object_size;
+	unsigned int size;
+	unsigned int align;
+	unsigned int flags;
+	void (*ctor)(void *obj);
+	unsigned int order;
+	unsigned int num;
+	unsigned int colour;
+	unsigned int colour_off;
+	unsigned int offset;
+	unsigned int red_left;
+	atomic_long_t reports[SMM_REPORT_NR];
+	unsigned int refcount;
+	struct list_head node;
+	void *priv;
+};
+
+/**
+ * struct smm_slabinfo - one line of slabinfo
+ * @active_objs: objects handed out
+ * @num_objs: objects in all slabs
+ * @active_slabs: slabs with at least one object handed out
+ * @num_slabs: all slabs
+ * @limit: per-CPU queue limit (SLAB), else 0
+ * @batchcount: per-CPU queue batch (SLAB), else 0
+ * @shared: shared queue factor (SLAB), else 0
+ * @pages: pages held by the cache
+ */
+struct smm_slabinfo {
+	unsigned long active_objs;
+	unsigned long num_objs;
+	unsigned long active_slabs;
+	unsigned long num_slabs;
+	unsigned int limit;
+	unsigned int batchcount;
+	unsigned int shared;
+	unsigned long pages;
+};
+
+/**
+ * struct smm_slab_ops - one strategy
+ * @name: "slab", "slub" or "slob"
+ * @init: set the strategy up for an allocator
+ * @destroy: tear it down
+ * @create: compute a new cache's layout and set up @priv
+ * @release: free a cache's slabs and @priv; the cache has no live objects
+ * @alloc: allocate an object
+ * @free: free an object; the common code has checked it
+ * @shrink: return free slabs to the buddy allocator; returns pages freed
+ * @flush: give every per-CPU cached object back to the slabs
+ * @info: fill a slabinfo line
+ * @show: print the per-cache detail
+ * @small_alloc: serve kmalloc() itself up to @small_max bytes, or NULL to
+ *	use the kmalloc caches
+ * @small_max: the largest request @small_alloc serves
+ * @small_free: free memory of @small_alloc
+ * @small_size: usable size of such memory
+ * @obj_cache: the cache an object of a slab page belongs to, or NULL for
+ *	a kmalloc object that belongs to no cache
+ * @pages: pages held outside the caches (SLOB's shared pages)
+ */
+struct smm_slab_ops {
+	const char *name;
+	int (*init)(struct smm_slab *sa);
+	void (*destroy)(struct smm_slab *sa);
+	int (*create)(struct smm_kmem_cache *s);
+	void (*release)(struct smm_kmem_cache *s);
+	void *(*alloc)(struct smm_kmem_cache *s, unsigned int gfp);
+	void (*free)(struct smm_kmem_cache *s, struct smm_page *slab, void *obj);
+	unsigned long (*shrink)(struct smm_kmem_cache *s);
+	void (*flush)(struct smm_kmem_cache *s);
+	void (*info)(struct smm_kmem_cache *s, struct smm_slabinfo *info);
+	void (*show)(struct seq_file *m, struct smm_kmem_cache *s);
+	void *(*small_alloc)(struct smm_slab *sa, size_t size, unsigned int gfp);
+	size_t small_max;
+	int (*small_free)(struct smm_slab *sa, struct smm_page *page, const void *obj);
+	size_t (*small_size)(struct smm_slab *sa, struct smm_page *page, const void *obj);
+	struct smm_kmem_cache *(*obj_cache)(struct smm_slab *sa, struct smm_page *page,
+					    const void *obj);
+	unsigned long (*pages)(struct smm_slab *sa);
+};
+
+/**
+ * struct smm_slab - the slab allocator of one instance
+ * @buddy: where slabs come from
+ * @arena: the memory
+ * @broken: the instance's broken flag
+ * @strategy: which allocator
+ * @ops: its operations
+ * @lock: protects @caches (kmem_cache_create/destroy/shrink, slabinfo)
+ * @caches: every cache, in creation order
+ * @kmalloc_caches: the size classes (NULL under SLOB)
+ * @objmap: one bit per 8-byte granule of the arena, set while an object
+ *	that starts there is allocated; makes double frees exact
+ * @large_pages: pages held by large kmallocs
+ * @kfree_reports: refused kfree() calls on memory of no cache
+ * @debugfs_dir: where each cache gets its detail file, or NULL
+ * @priv: the strategy's own state
+ *
+ * Lock order: &smm_slab.lock, then a cache's list lock, then the buddy
+ * allocator's locks.
+ */
+struct smm_slab {
+	struct smm_buddy *buddy;
+	struct smm_arena *arena;
+	bool *broken;
+	enum smm_slab_strategy strategy;
+	const struct smm_slab_ops *ops;
+	struct mutex lock;
+	struct list_head caches;
+	struct smm_kmem_cache *kmalloc_caches[SMM_KMALLOC_CLASSES];
+	unsigned long *objmap;
+	atomic_long_t large_pages;
+	atomic_long_t kfree_reports;
+	struct dentry *debugfs_dir;
+	void *priv;
+};
+
+extern const struct smm_slab_ops smm_slab_ops_slab;
+extern const struct smm_slab_ops smm_slab_ops_slub;
+extern const struct smm_slab_ops smm_slab_ops_slob;
+
+int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
+		  enum smm_slab_strategy strategy);
+void smm_slab_destroy(struct smm_slab *sa);
+int smm_slab_parse_strategy(const char *s, enum smm_slab_strategy *out);
+const char *smm_slab_strategy_name(enum smm_slab_strategy strategy);
+
+struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *name,
+					     unsigned int size, unsigned int align,
+					     unsigned int flags, void (*ctor)(void *));
+int smm_kmem_cache_destroy(struct smm_kmem_cache *s);
+unsigned long smm_kmem_cache_shrink(struct smm_kmem_cache *s);
+void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp);
+int smm_kmem_cache_free(struct smm_kmem_cache *s, void *obj);
+void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp);
+int smm_kfree(struct smm_slab *sa, const void *obj);
+size_t smm_ksize(struct smm_slab *sa, const void *obj);
+int smm_kmalloc_index(size_t size);
+unsigned int smm_kmalloc_size(int index);
+unsigned long smm_kmem_cache_reports(struct smm_kmem_cache *s, enum smm_slab_report r);
+struct smm_kmem_cache *smm_kmem_cache_find(struct smm_slab *sa, const char *name);
+
+void smm_slabinfo_show(struct seq_file *m, struct smm_slab *sa);
+void smm_slab_cache_show(struct seq_file *m, struct smm_kmem_cache *s);
+void smm_slab_meminfo(struct smm_slab *sa, unsigned long *reclaimable,
+		      unsigned long *unreclaimable);
+void smm_slab_debugfs_init(struct smm_slab *sa, struct dentry *dir);
+void smm_slab_debugfs_exit(struct smm_slab *sa);
+
+/* For the strategies: the common helpers in slab.c. */
+struct smm_page *smm_slab_alloc_pages(struct smm_slab *sa, struct smm_kmem_cache *s,
+				      unsigned int gfp, unsigned int order);
+void smm_slab_free_pages(struct smm_slab *sa, struct smm_page *head);
+void *smm_slab_page_addr(struct smm_slab *sa, const struct smm_page *page);
+struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr);
+void smm_slab_init_object(struct smm_kmem_cache *s, void *obj);
+void *smm_slab_obj_user(struct smm_kmem_cache *s, void *obj);
+void *smm_slab_obj_base(struct smm_kmem_cache *s, const void *user);
+void smm_slab_report(struct smm_kmem_cache *s, enum smm_slab_report r, const void *obj,
+		     const char *fmt, ...);
+unsigned int smm_slab_calc_order(unsigned int size, unsigned int min_objects,
+				 unsigned int max_order, unsigned int fraction,
+				 unsigned int reserved);
+
+#endif /* _SHADOW_MM_SLAB_H */

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm SLOB: the simple list-of-blocks allocator.
+ *
+ * DOC: SLOB
+ *
+ * SLOB was the allocator for small systems: no slabs and no queues, just
+ * pages cut up first fit.  Every page is shared by every cache.  A page's
+ * free space is a list of blocks, measured in 2-byte units and encoded in
+ * the free space itself: a block of more than one unit stores its size and
+ * the offset of the next block in its first two units; a one-unit block
+ * stores the negated offset of the next.  The descriptor of a SLOB page
+ * keeps its free units (&smm_page.refcount) and its first free block
+ * (&smm_page.private).
+ *
+ * Pages with room are on one of three lists by request size, as in
+ * mm/slob.c: small (under 256 bytes), medium (under 1024) and large, so
+ * that small requests do not fragment the pages that big ones need.
+ * slob_alloc() walks its list and tries each page with room, first fit;
+ * a new page is taken only when none fits.  slob_free() puts the block back
+ * in address order, merging it with its neighbours, and gives the page back
+ * to the buddy allocator when it is wholly free.
+ *
+ * Objects of a page or more get pages of their own from the buddy
+ * allocator, as in the kernel.  kmalloc() keeps the size in a header
+ * before the object, as the kernel's
+ * SLOB does.  Cache objects get a header too here, holding the cache, so
+ * that a free to the wrong cache can be caught; the kernel's SLOB had none
+ * and could not.  As in the kernel, a constructor runs on every
+ * allocation, since a free block's contents are the free list.
+ *
+ * Lock order: smm_slab.lock, then slob_state.lock (the lists and every
+ * SLOB page).
+ */
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "slab.h"
+
+/* The header before every SLOB object: a cache, or a kmalloc size. */
+#define SLOB_HDR		8
+#define SLOB_BREAK1		256
+#define SLOB_BREAK2		1024
+
+typedef s16 slobidx_t;
+
+/**
+ * struct slob_block - one unit of free space
+ * @units: see the DOC section
+ */
+struct slob_block {
+	slobidx_t units;
+};
+
+#define SLOB_UNIT		sizeof(struct slob_block)
+#define SLOB_UNITS(size)	DIV_ROUND_UP(size, SLOB_UNIT)
+
+/**
+ * struct slob_state - an allocator's SLOB lists
+ * @lock: protects the lists and the SLOB pages
+ * @free_slob_small: pages with room, for requests under %SLOB_BREAK1
+ * @free_slob_medium: for requests under %SLOB_BREAK2
+ * @free_slob_large: for the rest
+ * @nr_pages: SLOB pages in use
+ */
+struct slob_state {
+	spinlock_t lock;	/* see above */
+	struct list_head free_slob_small;
+	struct list_head free_slob_medium;
+	struct list_head free_slob_large;
+	unsigned long nr_pages;
+};
+
+/**
+ * struct slob_cache - a cache's SLOB state: just its counts
+ * @live: objects allocated
+ */
+struct slob_cache {
+	atomic_long_t live;
+};
+
+static inline struct slob_state *st_of(struct smm_slab *sa)
+{
+	return sa->priv;
+}
+
+static inline struct slob_block *page_base(struct slob_block *b)
+{
+	return (struct slob_block *)((unsigned long)b & PAGE_MASK);
+}
+
+/* set_slob(): encode a free block of @size units followed by @next. */
+static void set_slob(struct slob_block *s, slobidx_t size, struct slob_block *next)
+{
+	slobidx_t offset = next - page_base(s);
+
+	if (size > 1) {
+		s[0].units = size;
+		s[1].units = offset;
+	} else {
+		s[0].units = -offset;
+	}
+}
+
+static slobidx_t slob_units(struct slob_block *s)
+{
+	return s->units > 0 ? s->units : 1;
+}
+
+static struct slob_block *slob_next(struct slob_block *s)
+{
+	slobidx_t next = s[0].units < 0 ? -s[0].units : s[1].units;
+
+	return page_base(s) + next;
+}
+
+/* The last block of a page points at the end of the page. */
+static bool slob_last(struct slob_block *s)
+{
+	return !((unsigned long)slob_next(s) & ~PAGE_MASK);
+}
+
+static inline struct slob_block *page_freelist(struct smm_page *sp)
+{
+	return (struct slob_block *)sp->private;
+}
+
+/*
+ * slob_page_alloc(): first fit in one page, for @size bytes whose address
+ * plus @align_offset is aligned to @align.
+ */
+static void *slob_page_alloc(struct smm_page *sp, size_t size, int align, int align_offset)
+{
+	struct slob_block *prev = NULL, *cur, *aligned = NULL;
+	slobidx_t units = SLOB_UNITS(size);
+
+	for (cur = page_freelist(sp); ; prev = cur, cur = slob_next(cur)) {
+		slobidx_t avail = slob_units(cur);
+		slobidx_t delta = 0;
+
+		if (align) {
+			aligned = (struct slob_block *)(ALIGN((unsigned long)cur + align_offset,
+							      align) - align_offset);
+			delta = aligned - cur;
+		}
+		if (avail >= units + delta) {
+			struct slob_block *next;
+
+			if (delta) {	/* split off the unaligned head */
+				next = slob_next(cur);
+				set_slob(aligned, avail - delta, next);
+				set_slob(cur, delta, aligned);
+				prev = cur;
+				cur = aligned;
+				avail = slob_units(cur);
+			}
+			next = slob_next(cur);
+			if (avail == units) {	/* exact fit: unlink */
+				if (prev)
+					set_slob(prev, slob_units(prev), next);
+				else
+					sp->private = (unsigned long)next;
+			} else {		/* fragment */
+				if (prev)
+					set_slob(prev, slob_units(prev), cur + units);
+				else
+					sp->private = (unsigned long)(cur + units);
+				set_slob(cur + units, avail - units, next);
+			}
+			sp->refcount -= units;
+			if (!sp->refcount)
+				list_del_init(&sp->lru);
+			return cur;
+		}
+		if (slob_last(cur))
+			return NULL;
+	}
+}
+
+static struct list_head *list_for(struct slob_state *st, size_t size)
+{
+	if (size < SLOB_BREAK1)
+		return &st->free_slob_small;
+	if (size < SLOB_BREAK2)
+		return &st->free_slob_medium;
+	return &st->free_slob_large;
+}
+
+/* slob_alloc(): any page of the right list with room, else a new page. */
+static void *slob_alloc(struct smm_slab *sa, size_t size, unsigned int gfp, int align,
+			int align_offset)
+{
+	struct slob_state *st = st_of(sa);
+	struct list_head *list = list_for(st, size);
+	struct smm_page *sp;
+	struct slob_block *b = NULL;
+
+	spin_lock(&st->lock);
+	list_for_each_entry(sp, list, lru) {
+		if (sp->refcount < SLOB_UNITS(size))
+			continue;
+		b = slob_page_alloc(sp, size, align, align_offset);
+		if (b)
+			break;
+	}
+	spin_unlock(&st->lock);
+	if (b)
+		return b;
+
+	sp = smm_slab_alloc_pages(sa, NULL, gfp, 0);
+	if (!sp)
+		return NULL;
+	b = smm_slab_page_addr(sa, sp);
+	spin_lock(&st->lock);
+	st->nr_pages++;
+	sp->refcount = SLOB_UNITS(PAGE_SIZE);
+	sp->private = (unsigned long)b;
+	set_slob(b, SLOB_UNITS(PAGE_SIZE), b + SLOB_UNITS(PAGE_SIZE));
+	list_add(&sp->lru, list);
+	b = slob_page_alloc(sp, size, align, align_offset);
+	spin_unlock(&st->lock);
+	return b;
+}
+
+/* slob_free(): back into the page's list, in order, merging neighbours. */
+static void slob_free(struct smm_slab *sa, void *block, size_t size)
+{
+	struct slob_state *st = st_of(sa);
+	struct slob_block *prev, *next, *b = block;
+	struct smm_page *sp = smm_slab_virt_to_head(sa, block);
+	slobidx_t units = SLOB_UNITS(size);
+
+	spin_lock(&st->lock);
+	if (sp->refcount + units == SLOB_UNITS(PAGE_SIZE)) {
+		/* The page is wholly free: give it back. */
+		if (sp->refcount)
+			list_del_init(&sp->lru);
+		st->nr_pages--;
+		spin_unlock(&st->lock);
+		smm_slab_free_pages(sa, sp);
+		return;
+	}
+	if (!sp->refcount) {
+		/* The page was full: this block is its whole free list. */
+		sp->refcount = units;
+		sp->private = (unsigned long)b;
+		set_slob(b, units, (void *)page_base(b) + PAGE_SIZE);
+		list_add(&sp->lru, list_for(st, size));
+		spin_unlock(&st->lock);
+		return;
+	}
+	sp->refcount += units;
+	if (b < page_freelist(sp)) {
+		if (b + units == page_freelist(sp)) {
+			units += slob_units(page_freelist(sp));
+			sp->private = (unsigned long)slob_next(page_freelist(sp));
+		}
+		set_slob(b, units, page_freelist(sp));
+		sp->private = (unsigned long)b;
+	} else {
+		prev = page_freelist(sp);
+		next = slob_next(prev);
+		while (b > next) {
+			prev = next;
+			next = slob_next(prev);
+		}
+		if (!slob_last(prev) && b + units == next) {
+			units += slob_units(next);
+			set_slob(b, units, slob_next(next));
+		} else {
+			set_slob(b, units, next);
+		}
+		if (prev + slob_units(prev) == b) {
+			units = slob_units(b) + slob_units(prev);
+			set_slob(prev, units, slob_next(b));
+		} else {
+			set_slob(prev, slob_units(prev), b);
+		}
+	}
+	spin_unlock(&st->lock);
+}
+
+static int slob_init(struct smm_slab *sa)
+{
+	struct slob_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return -ENOMEM;
+	spin_lock_init(&st->lock);
+	INIT_LIST_HEAD(&st->free_slob_small);
+	INIT_LIST_HEAD(&st->free_slob_medium);
+	INIT_LIST_HEAD(&st->free_slob_large);
+	sa->priv = st;
+	return 0;
+}
+
+static void slob_destroy(struct smm_slab *sa)
+{
+	/* Pages still in use are leaks of their users; they go with the arena. */
+	kfree(sa->priv);
+	sa->priv = NULL;
+}
+
+/* Objects too big for a SLOB page get whole pages, as in the kernel. */
+static bool big(const struct smm_kmem_cache *s)
+{
+	return s->size + SLOB_HDR > PAGE_SIZE;
+}
+
+static int slob_create(struct smm_kmem_cache *s)
+{
+	struct slob_cache *c;
+
+	if (big(s))
+		s->order = get_order(s->size);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	s->priv = c;
+	s->num = big(s) ? 1 : PAGE_SIZE / (s->size + SLOB_HDR);
+	return 0;
+}
+
+static void slob_release(struct smm_kmem_cache *s)
+{
+	kfree(s->priv);
+	s->priv = NULL;
+}
+
+static inline unsigned long *hdr_of(const void *obj)
+{
+	return (unsigned long *)(obj - SLOB_HDR);
+}
+
+static void *slob_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
+{
+	struct slob_cache *c = s->priv;
+	void *b;
+
+	if (big(s)) {
+		struct smm_page *page = smm_slab_alloc_pages(s->sa, s, gfp, s->order);
+
+		if (!page)
+			return NULL;
+		b = smm_slab_page_addr(s->sa, page);
+	} else {
+		b = slob_alloc(s->sa, s->size + SLOB_HDR, gfp, s->align, SLOB_HDR);
+		if (!b)
+			return NULL;
+		*(unsigned long *)b = (unsigned long)s;
+		b += SLOB_HDR;
+	}
+	smm_slab_init_object(s, b);
+	if (s->ctor)
+		s->ctor(smm_slab_obj_user(s, b));
+	atomic_long_inc(&c->live);
+	return b;
+}
+
+static void slob_cache_free(struct smm_kmem_cache *s, struct smm_page *page, void *obj)
+{
+	struct slob_cache *c = s->priv;
+
+	atomic_long_dec(&c->live);
+	if (page->mapping) {
+		smm_slab_free_pages(s->sa, page);
+		return;
+	}
+	*hdr_of(obj) = 0;
+	slob_free(s->sa, hdr_of(obj), s->size + SLOB_HDR);
+}
+
+static void *slob_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
+{
+	void *b = slob_alloc(sa, size + SLOB_HDR, gfp, SLOB_HDR, 0);
+
+	if (!b)
+		return NULL;
+	/* An odd header is a kmalloc size; an even one, a cache pointer. */
+	*(unsigned long *)b = (size << 1) | 1;
+	return b + SLOB_HDR;
+}
+
+static int slob_kfree(struct smm_slab *sa, struct smm_page *page, const void *obj)
+{
+	size_t size = *hdr_of(obj) >> 1;
+
+	*hdr_of(obj) = 0;
+	slob_free(sa, hdr_of(obj), size + SLOB_HDR);
+	return 0;
+}
+
+static size_t slob_ksize(struct smm_slab *sa, struct smm_page *page, const void *obj)
+{
+	/* Whole units, as the kernel's SLOB rounds the block. */
+	return ALIGN(*hdr_of(obj) >> 1, SLOB_UNIT);
+}
+
+static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_page *page,
+					     const void *obj)
+{
+	struct smm_kmem_cache *s = page->mapping;
+	unsigned long hdr;
+
+	if (s)	/* a big object's own pages */
+		return obj == smm_slab_page_addr(sa, page) + s->red_left ? s : NULL;
+	if (!IS_ALIGNED((unsigned long)obj, SLOB_UNIT) || offset_in_page(obj) < SLOB_HDR)
+		return NULL;
+	hdr = *hdr_of(obj);
+	return hdr & 1 ? NULL : (struct smm_kmem_cache *)hdr;
+}
+
+static unsigned long slob_noshrink(struct smm_kmem_cache *s)
+{
+	return 0;	/* SLOB gives a page back as soon as it is free */
+}
+
+static void slob_noflush(struct smm_kmem_cache *s)
+{
+}
+
+static void slob_info(struct smm_kmem_cache *s, struct smm_slabinfo *info)
+{
+	struct slob_cache *c = s->priv;
+
+	/* SLOB has no slabs of its own: its pages are shared by every cache. */
+	info->active_objs = atomic_long_read(&c->live);
+	info->num_objs = info->active_objs;
+}
+
+static void slob_show(struct seq_file *m, struct smm_kmem_cache *s)
+{
+	struct slob_state *st = st_of(s->sa);
+
+	seq_printf(m, "header:        %d bytes before each object\n", SLOB_HDR);
+	seq_printf(m, "list:          %s\n", s->size + SLOB_HDR < SLOB_BREAK1 ? "small" :
+		   s->size + SLOB_HDR < SLOB_BREAK2 ? "medium" : "large");
+	seq_printf(m, "slob_pages:    %lu (shared by every cache)\n", READ_ONCE(st->nr_pages));
+}
+
+static unsigned long slob_pages(struct smm_slab *sa)
+{
+	return READ_ONCE(st_of(sa)->nr_pages);
+}
+
+const struct smm_slab_ops smm_slab_ops_slob = {
+	.name		= "slob",
+	.init		= slob_init,
+	.destroy	= slob_destroy,
+	.create		= slob_create,
+	.release	= slob_release,
+	.alloc		= slob_cache_alloc,
+	.free		= slob_cache_free,
+	.shrink		= slob_noshrink,
+	.flush		= slob_noflush,
+	.info		= slob_info,
+	.show		= slob_show,
+	.small_alloc	= slob_kmalloc,
+	.small_max	= PAGE_SIZE - SLOB_HDR,
+	.small_free	= slob_kfree,
+	.small_size	= slob_ksize,
+	.obj_cache	= slob_obj_cache,
+	.pages		= slob_pages,
+};
