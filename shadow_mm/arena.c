@@ -363,6 +363,7 @@ int smm_arena_layout(struct smm_arena *a)
 int smm_arena_init(struct smm_arena *a, unsigned long nr_pages,
 		   enum smm_arena_source source, unsigned int chunk_order)
 {
+	unsigned int i;
 	int ret;
 
 	memset(a, 0, sizeof(*a));
@@ -382,6 +383,8 @@ int smm_arena_init(struct smm_arena *a, unsigned long nr_pages,
 	ret = smm_arena_layout(a);
 	if (ret)
 		goto err_layout;
+	for (i = 0; i < a->nr_runs; i++)
+		a->runs[i].va = page_address(pfn_to_page(a->runs[i].host_pfn));
 	return 0;
 
 err_layout:
@@ -442,6 +445,40 @@ void *smm_arena_pfn_to_virt(const struct smm_arena *a, unsigned long pfn)
 	struct page *page = smm_arena_pfn_to_host(a, pfn);
 
 	return page ? page_address(page) : NULL;
+}
+
+/**
+ * smm_arena_virt_to_pfn() - the shadow PFN of a host direct-map address
+ * @a: the arena
+ * @addr: any address
+ * @pfn: where to store the shadow PFN
+ *
+ * Each run is contiguous in the host's direct map too, so a binary search
+ * of the runs by address finds it, O(log runs), without trusting @addr:
+ * anything outside the runs is refused.
+ *
+ * Return: true if @addr lies in the arena.
+ * Context: any.
+ */
+bool smm_arena_virt_to_pfn(const struct smm_arena *a, const void *addr,
+			   unsigned long *pfn)
+{
+	unsigned int lo = 0, hi = a->nr_runs;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		const struct smm_run *run = &a->runs[mid];
+
+		if (addr < run->va) {
+			hi = mid;
+		} else if (addr >= run->va + (run->nr_pages << PAGE_SHIFT)) {
+			lo = mid + 1;
+		} else {
+			*pfn = run->pfn + ((addr - run->va) >> PAGE_SHIFT);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**

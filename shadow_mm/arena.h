@@ -57,6 +57,8 @@ struct smm_chunk {
  * @host_pfn: host PFN of the first page
  * @pfn: shadow PFN of the first page; always a section boundary
  * @nr_pages: length
+ * @va: the host direct-map address of the first page (set by
+ *	smm_arena_init(), not by smm_arena_layout())
  *
  * Invariant: runs are sorted by both @host_pfn and @pfn, do not touch each
  * other on the host (touching chunks are merged), and are separated in the
@@ -66,6 +68,7 @@ struct smm_run {
 	unsigned long host_pfn;
 	unsigned long pfn;
 	unsigned long nr_pages;
+	void *va;
 };
 
 struct smm_page;
@@ -160,6 +163,8 @@ static inline bool smm_arena_pfn_valid(const struct smm_arena *a,
 struct page *smm_arena_pfn_to_host(const struct smm_arena *a, unsigned long pfn);
 void *smm_arena_pfn_to_virt(const struct smm_arena *a, unsigned long pfn);
 bool smm_arena_host_to_pfn(const struct smm_arena *a, const struct page *page,
+			   unsigned long *pfn);
+bool smm_arena_virt_to_pfn(const struct smm_arena *a, const void *addr,
 			   unsigned long *pfn);
 
 #endif /* _SHADOW_MM_ARENA_H */

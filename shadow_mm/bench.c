@@ -22,6 +22,15 @@
  * pair loop on one CPU and then on every online CPU at once, and report the
  * throughput gained, for shadow and host alike.
  *
+ * Slab rows run, for each strategy in turn, a 256-byte pair on a hot cache
+ * against a host kmem_cache, 1000 allocations then 1000 frees, and a
+ * kmalloc pair of every size class against the host's kmalloc().  The space
+ * row allocates a fixed mix of sizes with kmalloc() and divides the bytes
+ * asked for by the bytes of slab pages that appeared: for the shadow
+ * allocator from its own counters, for the host from NR_SLAB_UNRECLAIMABLE_B
+ * while it fills fresh unmerged caches of the kmalloc sizes, so both start
+ * empty.
+ *
  * Writing ``arena_mb=N``, ``loops=N`` or ``iters=N`` (space-separated)
  * sets the size, the bring-up repetitions and the page allocator loop
  * length for the next read; bad values get -EINVAL or -ERANGE and change
@@ -43,6 +52,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 
 #include "bench.h"
 #include "instance.h"
@@ -384,6 +394,211 @@ static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters)
 	return 0;
 }
 
+/* The fixed mix of the space row: each size, MIX_EACH times. */
+static const unsigned int mix_sizes[] = {
+	8, 24, 40, 64, 100, 136, 200, 300, 600, 1000, 1500, 3000,
+};
+
+#define MIX_EACH	1000
+#define MIX_N		(ARRAY_SIZE(mix_sizes) * MIX_EACH)
+
+/* A timed loop over one allocator; @sa NULL means the host's. */
+struct obj_loop {
+	struct smm_slab *sa;
+	struct smm_kmem_cache *s;	/* shadow cache, or NULL for kmalloc */
+	struct kmem_cache *hs;		/* host cache, or NULL for kmalloc */
+	unsigned int size;		/* kmalloc size */
+};
+
+static void *obj_alloc(const struct obj_loop *l)
+{
+	if (l->sa)
+		return l->s ? smm_kmem_cache_alloc(l->s, 0) : smm_kmalloc(l->sa, l->size, 0);
+	return l->hs ? kmem_cache_alloc(l->hs, GFP_KERNEL) : kmalloc(l->size, GFP_KERNEL);
+}
+
+static void obj_free(const struct obj_loop *l, void *p)
+{
+	if (l->sa) {
+		if (l->s)
+			smm_kmem_cache_free(l->s, p);
+		else
+			smm_kfree(l->sa, p);
+	} else if (l->hs) {
+		kmem_cache_free(l->hs, p);
+	} else {
+		kfree(p);
+	}
+}
+
+/* ns per pair (@batch 0) or per alloc+free in batches; 0 on failure. */
+static u64 obj_ns(const struct obj_loop *l, unsigned long iters, void **ptrs,
+		  unsigned int batch)
+{
+	ktime_t t0 = ktime_get();
+	unsigned long i, j;
+
+	for (i = 0; i < iters; i += batch ? batch : 1) {
+		if (!batch) {
+			void *p = obj_alloc(l);
+
+			if (!p)
+				return 0;
+			obj_free(l, p);
+		} else {
+			for (j = 0; j < batch; j++) {
+				ptrs[j] = obj_alloc(l);
+				if (!ptrs[j])
+					break;
+			}
+			if (j < batch) {
+				while (j--)
+					obj_free(l, ptrs[j]);
+				return 0;
+			}
+			while (j--)
+				obj_free(l, ptrs[j]);
+		}
+		if (!(i % 1024))
+			cond_resched();
+	}
+	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), t0)), iters);
+}
+
+static void obj_row(struct seq_file *m, const char *name, u64 shadow, u64 host)
+{
+	u64 r = shadow && host ? div64_u64(shadow * 10000, host) : 0;
+
+	seq_printf(m, "%-28s %12llu %12llu %4llu.%04llu\n", name, shadow, host,
+		   r / 10000, r % 10000);
+}
+
+/* Requested bytes over slab bytes, in 1/10000, for the fixed mix. */
+static u64 space_shadow(struct smm_slab *sa, void **ptrs)
+{
+	unsigned long r0, u0, r1, u1, i;
+	u64 asked = 0, used, eff = 0;
+
+	smm_slab_meminfo(sa, &r0, &u0);
+	for (i = 0; i < MIX_N; i++) {
+		unsigned int size = mix_sizes[i % ARRAY_SIZE(mix_sizes)];
+
+		ptrs[i] = smm_kmalloc(sa, size, 0);
+		if (!ptrs[i])
+			break;
+		asked += size;
+	}
+	smm_slab_meminfo(sa, &r1, &u1);
+	used = (u64)(r1 + u1 - r0 - u0) << PAGE_SHIFT;
+	if (i == MIX_N && used)
+		eff = div64_u64(asked * 10000, used);
+	while (i--)
+		smm_kfree(sa, ptrs[i]);
+	return eff;
+}
+
+static u64 space_host(void **ptrs)
+{
+	struct kmem_cache *caches[SMM_KMALLOC_CLASSES] = { NULL };
+	unsigned long before, after, i;
+	u64 asked = 0, eff = 0;
+	int c;
+
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "smm-bench-%u", smm_kmalloc_size(c));
+		caches[c] = kmem_cache_create(name, smm_kmalloc_size(c), 0, SLAB_NO_MERGE, NULL);
+		if (!caches[c])
+			goto out;
+	}
+	before = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	for (i = 0; i < MIX_N; i++) {
+		unsigned int size = mix_sizes[i % ARRAY_SIZE(mix_sizes)];
+
+		ptrs[i] = kmem_cache_alloc(caches[smm_kmalloc_index(size)], GFP_KERNEL);
+		if (!ptrs[i])
+			break;
+		asked += size;
+	}
+	after = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	if (i == MIX_N && after > before)
+		eff = div64_u64(asked * 10000, (u64)(after - before) << PAGE_SHIFT);
+	while (i--) {
+		unsigned int size = mix_sizes[i % ARRAY_SIZE(mix_sizes)];
+
+		kmem_cache_free(caches[smm_kmalloc_index(size)], ptrs[i]);
+	}
+out:
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++)
+		kmem_cache_destroy(caches[c]);
+	return eff;
+}
+
+static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters)
+{
+	struct kmem_cache *hs;
+	u64 host_pair, host_batch, host_km[SMM_KMALLOC_CLASSES], host_space;
+	struct obj_loop hl = { 0 };
+	void **ptrs;
+	int st, c;
+
+	ptrs = kvcalloc(MIX_N, sizeof(*ptrs), GFP_KERNEL);
+	hs = kmem_cache_create("smm-bench-256", 256, 0, SLAB_NO_MERGE, NULL);
+	if (!ptrs || !hs) {
+		kvfree(ptrs);
+		kmem_cache_destroy(hs);
+		return -ENOMEM;
+	}
+	hl.hs = hs;
+	host_pair = obj_ns(&hl, iters, ptrs, 0);
+	host_batch = obj_ns(&hl, iters, ptrs, BATCH);
+	hl.hs = NULL;
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
+		hl.size = smm_kmalloc_size(c);
+		host_km[c] = obj_ns(&hl, iters / 4, ptrs, 0);
+	}
+	host_space = space_host(ptrs);
+
+	for (st = 0; st < SMM_SLAB_NR; st++) {
+		const struct smm_params p = {
+			.name = "bench", .arena_mb = mb, .source = SMM_ARENA_CHUNKS,
+			.chunk_order = MAX_PAGE_ORDER, .slab = st,
+		};
+		struct smm_instance *inst = smm_instance_create(&p);
+		struct obj_loop l = { 0 };
+		char name[40];
+		u64 space;
+
+		if (IS_ERR(inst))
+			continue;
+		l.sa = &inst->slab;
+		l.s = smm_kmem_cache_create(&inst->slab, "bench-256", 256, 0, 0, NULL);
+		seq_printf(m, "# slab strategy %s; host = kmem_cache/kmalloc (SLUB)\n",
+			   smm_slab_strategy_name(st));
+		seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+		if (!IS_ERR(l.s)) {
+			obj_row(m, "256-byte pair, hot cache", obj_ns(&l, iters, ptrs, 0), host_pair);
+			obj_row(m, "1000 allocs+1000 frees", obj_ns(&l, iters, ptrs, BATCH),
+				host_batch);
+			smm_kmem_cache_destroy(l.s);
+		}
+		l.s = NULL;
+		for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
+			l.size = smm_kmalloc_size(c);
+			snprintf(name, sizeof(name), "kmalloc-%u pair", l.size);
+			obj_row(m, name, obj_ns(&l, iters / 4, ptrs, 0), host_km[c]);
+		}
+		space = space_shadow(&inst->slab, ptrs);
+		seq_printf(m, "space efficiency (asked/slab bytes): shadow %llu.%02llu%%, host %llu.%02llu%%\n",
+			   space / 100, space % 100, host_space / 100, host_space % 100);
+		smm_instance_destroy(inst);
+	}
+	kmem_cache_destroy(hs);
+	kvfree(ptrs);
+	return 0;
+}
+
 static int bench_show(struct seq_file *m, void *unused)
 {
 	int ret;
@@ -393,6 +608,8 @@ static int bench_show(struct seq_file *m, void *unused)
 	ret = bench_bringup(m, bench_arena_mb, bench_loops);
 	if (!ret)
 		ret = bench_pages(m, bench_arena_mb, bench_iters);
+	if (!ret)
+		ret = bench_slab(m, bench_arena_mb, bench_iters);
 	mutex_unlock(&bench_lock);
 	return ret;
 }
@@ -400,7 +617,7 @@ static int bench_show(struct seq_file *m, void *unused)
 static int bench_open(struct inode *inode, struct file *file)
 {
 	/* The table is small, but the runs are long: one buffer, one run. */
-	return single_open_size(file, bench_show, inode->i_private, 8192);
+	return single_open_size(file, bench_show, inode->i_private, 16384);
 }
 
 static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops,

@@ -142,31 +142,18 @@ void *smm_slab_page_addr(struct smm_slab *sa, const struct smm_page *page)
 	return smm_arena_pfn_to_virt(sa->arena, smm_page_to_pfn(sa->arena, page));
 }
 
-/* The shadow PFN of an address inside the arena, or false. */
-static bool addr_to_pfn(struct smm_slab *sa, const void *addr, unsigned long *pfn)
-{
-	if (!addr || !virt_addr_valid(addr))
-		return false;
-	return smm_arena_host_to_pfn(sa->arena, virt_to_page(addr), pfn);
-}
-
-/**
- * smm_slab_virt_to_head() - the head page of the slab holding an address
- * @sa: the allocator
- * @addr: any address
- *
- * virt_to_slab(): host page, shadow PFN, descriptor, then the head.
- *
- * Return: the head descriptor, or NULL if @addr is not in a slab page.
+/*
+ * Where an address lies: its shadow PFN and the head of its slab, or NULL
+ * if it is not in a slab page.  One search of the runs, which also refuses
+ * any address outside the arena.
  */
-struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
+static struct smm_page *lookup(struct smm_slab *sa, const void *addr, unsigned long *pfn)
 {
 	struct smm_page *page;
-	unsigned long pfn;
 
-	if (!addr_to_pfn(sa, addr, &pfn))
+	if (!smm_arena_virt_to_pfn(sa->arena, addr, pfn))
 		return NULL;
-	page = smm_pfn_to_page(sa->arena, pfn);
+	page = smm_pfn_to_page(sa->arena, *pfn);
 	if (!page || READ_ONCE(page->owner) != SMM_OWNER_SLAB)
 		return NULL;
 	if (!smm_page_test(page, SMM_PG_HEAD))
@@ -174,15 +161,33 @@ struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
 	return page;
 }
 
-/* The object map bit of an object starting at @obj. */
-static bool obj_bit(struct smm_slab *sa, const void *obj, unsigned long *bit)
+/**
+ * smm_slab_virt_to_head() - the head page of the slab holding an address
+ * @sa: the allocator
+ * @addr: any address
+ *
+ * virt_to_slab(): the run, the descriptor, then the head.
+ *
+ * Return: the head descriptor, or NULL if @addr is not in a slab page.
+ */
+struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
 {
 	unsigned long pfn;
 
-	if (!IS_ALIGNED((unsigned long)obj, 8) || !addr_to_pfn(sa, obj, &pfn))
-		return false;
-	*bit = (pfn << (PAGE_SHIFT - 3)) + (offset_in_page(obj) >> 3);
-	return true;
+	return lookup(sa, addr, &pfn);
+}
+
+/* The object map bit of an object starting at @obj, in the page at @pfn. */
+static inline unsigned long obj_bit(unsigned long pfn, const void *obj)
+{
+	return (pfn << (PAGE_SHIFT - 3)) + (offset_in_page(obj) >> 3);
+}
+
+/* Offset of @obj from the start of the slab of head @head. */
+static inline unsigned long slab_off(struct smm_slab *sa, struct smm_page *head,
+				     unsigned long pfn, const void *obj)
+{
+	return ((pfn - smm_page_to_pfn(sa->arena, head)) << PAGE_SHIFT) + offset_in_page(obj);
 }
 
 /**
@@ -460,6 +465,7 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 		inner += sizeof(void *);
 	}
 	s->size = ALIGN(inner, s->align);
+	s->reciprocal_size = reciprocal_value(s->size);
 
 	ret = sa->ops->create(s);
 	if (ret) {
@@ -588,7 +594,7 @@ unsigned long smm_kmem_cache_shrink(struct smm_kmem_cache *s)
 void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
 	struct smm_slab *sa = s->sa;
-	unsigned long bit;
+	unsigned long pfn;
 	void *obj, *user;
 
 	if (unlikely(READ_ONCE(*sa->broken)))
@@ -599,23 +605,26 @@ void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 	user = smm_slab_obj_user(s, obj);
 	if (unlikely(s->flags & SMM_SLAB_DEBUG))
 		check_alloc(s, obj);
-	if (SMM_WARN_ON(sa->broken, !obj_bit(sa, user, &bit) ||
-			test_and_set_bit(bit, sa->objmap)))
+	if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, user, &pfn) ||
+			test_and_set_bit(obj_bit(pfn, user), sa->objmap)))
 		return NULL;
 	if (gfp & __SMM_GFP_ZERO)
 		memset(user, 0, s->object_size);
 	return user;
 }
 
-/* Free @user to @s, whose slab head is @head; the common checks first. */
-static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, const void *user)
+/*
+ * Free @user, at @pfn in the slab of head @head, to @s; the common checks
+ * first.
+ */
+static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned long pfn,
+		      const void *user)
 {
 	struct smm_slab *sa = s->sa;
 	struct smm_kmem_cache *owner;
-	unsigned long bit;
 	void *obj;
 
-	owner = sa->ops->obj_cache(sa, head, user);
+	owner = sa->ops->obj_cache(sa, head, user, slab_off(sa, head, pfn, user));
 	if (unlikely(!owner)) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not the start of an object");
 		return -EINVAL;
@@ -624,7 +633,7 @@ static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, const voi
 		smm_slab_report(s, SMM_REPORT_WRONG_CACHE, user, "belongs to %s", owner->name);
 		return -EINVAL;
 	}
-	if (unlikely(!obj_bit(sa, user, &bit) || !test_and_clear_bit(bit, sa->objmap))) {
+	if (unlikely(!test_and_clear_bit(obj_bit(pfn, user), sa->objmap))) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not allocated");
 		return -EINVAL;
 	}
@@ -647,13 +656,14 @@ static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, const voi
  */
 int smm_kmem_cache_free(struct smm_kmem_cache *s, void *user)
 {
-	struct smm_page *head = smm_slab_virt_to_head(s->sa, user);
+	unsigned long pfn;
+	struct smm_page *head = lookup(s->sa, user, &pfn);
 
 	if (unlikely(!head)) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not a slab object");
 		return -EINVAL;
 	}
-	return cache_free(s, head, user);
+	return cache_free(s, head, pfn, user);
 }
 
 /* kmalloc_large(): whole pages from the buddy allocator. */
@@ -661,7 +671,6 @@ static void *kmalloc_large(struct smm_slab *sa, size_t size, unsigned int gfp)
 {
 	unsigned int order = get_order(size);
 	struct smm_page *head;
-	unsigned long bit;
 	void *addr;
 
 	if (order >= sa->buddy->max_order) {
@@ -673,7 +682,8 @@ static void *kmalloc_large(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return NULL;
 	smm_page_set(head, SMM_PG_LARGE_KMALLOC);
 	addr = smm_slab_page_addr(sa, head);
-	if (SMM_WARN_ON(sa->broken, !obj_bit(sa, addr, &bit) || test_and_set_bit(bit, sa->objmap)))
+	if (SMM_WARN_ON(sa->broken, test_and_set_bit(obj_bit(smm_page_to_pfn(sa->arena, head),
+							     addr), sa->objmap)))
 		return NULL;
 	atomic_long_add(1L << order, &sa->large_pages);
 	if (gfp & __SMM_GFP_ZERO)
@@ -701,12 +711,16 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return ZERO_SIZE_PTR;
 	if (unlikely(READ_ONCE(*sa->broken)))
 		return NULL;
-	if (sa->ops->small_alloc && size <= sa->ops->small_max) {
-		void *p = sa->ops->small_alloc(sa, size, gfp);
-		unsigned long bit;
+	if (sa->ops->small_alloc) {
+		/* SLOB: its own lists, or whole pages; it has no size classes. */
+		unsigned long pfn;
+		void *p;
 
-		if (p && SMM_WARN_ON(sa->broken, !obj_bit(sa, p, &bit) ||
-				     test_and_set_bit(bit, sa->objmap)))
+		if (size > sa->ops->small_max)
+			return kmalloc_large(sa, size, gfp);
+		p = sa->ops->small_alloc(sa, size, gfp);
+		if (p && SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, p, &pfn) ||
+				     test_and_set_bit(obj_bit(pfn, p), sa->objmap)))
 			return NULL;
 		return p;
 	}
@@ -739,27 +753,28 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 {
 	struct smm_kmem_cache *s;
 	struct smm_page *head;
-	unsigned long bit;
+	unsigned long pfn;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return 0;
-	head = smm_slab_virt_to_head(sa, obj);
+	head = lookup(sa, obj, &pfn);
 	if (!head)
 		return bad_kfree(sa, obj, "not a slab object");
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC)) {
-		if (obj != smm_slab_page_addr(sa, head) || !obj_bit(sa, obj, &bit) ||
-		    !test_and_clear_bit(bit, sa->objmap))
+		if (obj != smm_slab_page_addr(sa, head) ||
+		    !test_and_clear_bit(obj_bit(pfn, obj), sa->objmap))
 			return bad_kfree(sa, obj, "large kmalloc not allocated here");
 		atomic_long_sub(1L << head->order, &sa->large_pages);
 		smm_slab_free_pages(sa, head);
 		return 0;
 	}
-	s = sa->ops->obj_cache(sa, head, obj);
+	s = sa->ops->obj_cache(sa, head, obj, slab_off(sa, head, pfn, obj));
 	if (s)
-		return cache_free(s, head, obj);
+		return cache_free(s, head, pfn, obj);
 	if (!sa->ops->small_free)
 		return bad_kfree(sa, obj, "not the start of an object");
-	if (!obj_bit(sa, obj, &bit) || !test_and_clear_bit(bit, sa->objmap))
+	if (!IS_ALIGNED((unsigned long)obj, 8) ||
+	    !test_and_clear_bit(obj_bit(pfn, obj), sa->objmap))
 		return bad_kfree(sa, obj, "not allocated (double free?)");
 	return sa->ops->small_free(sa, head, obj);
 }
@@ -776,16 +791,16 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
 {
 	struct smm_kmem_cache *s;
 	struct smm_page *head;
-	unsigned long bit;
+	unsigned long pfn;
 
-	if (ZERO_OR_NULL_PTR(obj) || !obj_bit(sa, obj, &bit) || !test_bit(bit, sa->objmap))
+	if (ZERO_OR_NULL_PTR(obj) || !IS_ALIGNED((unsigned long)obj, 8))
 		return 0;
-	head = smm_slab_virt_to_head(sa, obj);
-	if (!head)
+	head = lookup(sa, obj, &pfn);
+	if (!head || !test_bit(obj_bit(pfn, obj), sa->objmap))
 		return 0;
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC))
 		return PAGE_SIZE << head->order;
-	s = sa->ops->obj_cache(sa, head, obj);
+	s = sa->ops->obj_cache(sa, head, obj, slab_off(sa, head, pfn, obj));
 	if (s)
 		return s->object_size;
 	return sa->ops->small_size ? sa->ops->small_size(sa, head, obj) : 0;

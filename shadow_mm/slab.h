@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/reciprocal_div.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -81,6 +82,7 @@ struct smm_slab;
  * @offset: SLUB: where the free pointer lives in a free object
  * @red_left: bytes of red zone before the object (debug caches), so the
  *	user's pointer is the slot's start plus @red_left
+ * @reciprocal_size: @size for reciprocal_divide(), as obj_to_index() uses
  * @reports: misuse detected, per enum smm_slab_report
  * @refcount: 1; 0 for a kmalloc cache, which no user may destroy
  * @node: linkage in &smm_slab.caches
@@ -100,6 +102,7 @@ struct smm_kmem_cache {
 	unsigned int colour_off;
 	unsigned int offset;
 	unsigned int red_left;
+	struct reciprocal_value reciprocal_size;
 	atomic_long_t reports[SMM_REPORT_NR];
 	unsigned int refcount;
 	struct list_head node;
@@ -146,8 +149,8 @@ struct smm_slabinfo {
  * @small_max: the largest request @small_alloc serves
  * @small_free: free memory of @small_alloc
  * @small_size: usable size of such memory
- * @obj_cache: the cache an object of a slab page belongs to, or NULL for
- *	a kmalloc object that belongs to no cache
+ * @obj_cache: the cache whose object starts at @obj, @off bytes into the
+ *	slab of head @page; NULL if no object of a cache starts there
  * @pages: pages held outside the caches (SLOB's shared pages)
  */
 struct smm_slab_ops {
@@ -167,7 +170,7 @@ struct smm_slab_ops {
 	int (*small_free)(struct smm_slab *sa, struct smm_page *page, const void *obj);
 	size_t (*small_size)(struct smm_slab *sa, struct smm_page *page, const void *obj);
 	struct smm_kmem_cache *(*obj_cache)(struct smm_slab *sa, struct smm_page *page,
-					    const void *obj);
+					    const void *obj, unsigned long off);
 	unsigned long (*pages)(struct smm_slab *sa);
 };
 
@@ -248,6 +251,21 @@ struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr);
 void smm_slab_init_object(struct smm_kmem_cache *s, void *obj);
 void *smm_slab_obj_user(struct smm_kmem_cache *s, void *obj);
 void *smm_slab_obj_base(struct smm_kmem_cache *s, const void *user);
+
+/**
+ * smm_slab_obj_index() - which object of its slab an offset falls in
+ * @s: the cache
+ * @off: bytes from the first object
+ *
+ * A multiplication instead of a division, as the kernel's obj_to_index().
+ *
+ * Return: @off / @s->size.
+ */
+static inline unsigned int smm_slab_obj_index(const struct smm_kmem_cache *s,
+					      unsigned long off)
+{
+	return reciprocal_divide(off, s->reciprocal_size);
+}
 void smm_slab_report(struct smm_kmem_cache *s, enum smm_slab_report r, const void *obj,
 		     const char *fmt, ...);
 unsigned int smm_slab_calc_order(unsigned int size, unsigned int min_objects,

@@ -232,7 +232,7 @@ static int slab_create(struct smm_kmem_cache *s)
 
 static inline unsigned int obj_index(struct smm_kmem_cache *s, struct slab_desc *d, void *obj)
 {
-	return (obj - d->s_mem) / s->size;
+	return smm_slab_obj_index(s, obj - d->s_mem);
 }
 
 /* The descriptor of the slab an object lives in. */
@@ -532,16 +532,22 @@ static void slab_show(struct seq_file *m, struct smm_kmem_cache *s)
 }
 
 static struct smm_kmem_cache *slab_obj_cache(struct smm_slab *sa, struct smm_page *page,
-					     const void *obj)
+					     const void *obj, unsigned long off)
 {
 	struct smm_kmem_cache *s = page->mapping;
 	struct slab_desc *d = (struct slab_desc *)page->private;
-	unsigned long off;
+	unsigned long first;
+	unsigned int idx;
 
-	if (!s || !d || obj < d->s_mem)
+	if (!s || !d)
 		return NULL;
-	off = obj - d->s_mem;
-	if (off % s->size != s->red_left || off / s->size >= s->num)
+	/* Objects start after the colour, and the descriptor if it is on the slab. */
+	first = d->colouroff + (lc_of(s)->off_slab ? 0 : lc_of(s)->mgmt_size);
+	if (off < first)
+		return NULL;
+	off -= first;
+	idx = smm_slab_obj_index(s, off);
+	if (idx >= s->num || off - (unsigned long)idx * s->size != s->red_left)
 		return NULL;
 	return s;
 }

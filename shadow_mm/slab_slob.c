@@ -399,13 +399,13 @@ static size_t slob_ksize(struct smm_slab *sa, struct smm_page *page, const void 
 }
 
 static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_page *page,
-					     const void *obj)
+					     const void *obj, unsigned long off)
 {
 	struct smm_kmem_cache *s = page->mapping;
 	unsigned long hdr;
 
 	if (s)	/* a big object's own pages */
-		return obj == smm_slab_page_addr(sa, page) + s->red_left ? s : NULL;
+		return off == s->red_left ? s : NULL;
 	if (!IS_ALIGNED((unsigned long)obj, SLOB_UNIT) || offset_in_page(obj) < SLOB_HDR)
 		return NULL;
 	hdr = *hdr_of(obj);

@@ -446,14 +446,16 @@ static void slub_show(struct seq_file *m, struct smm_kmem_cache *s)
 }
 
 static struct smm_kmem_cache *slub_obj_cache(struct smm_slab *sa, struct smm_page *page,
-					     const void *obj)
+					     const void *obj, unsigned long off)
 {
 	struct smm_kmem_cache *s = page->mapping;
-	void *start = smm_slab_page_addr(sa, page);
-	unsigned long off = obj - start;
+	unsigned int idx;
 
 	/* An interior pointer is no object of the cache. */
-	if (!s || off % s->size != s->red_left || off / s->size >= s->num)
+	if (!s)
+		return NULL;
+	idx = smm_slab_obj_index(s, off);
+	if (idx >= s->num || off - (unsigned long)idx * s->size != s->red_left)
 		return NULL;
 	return s;
 }
