@@ -12,14 +12,37 @@
  * timeline, and everything is visible under
  * ``/sys/kernel/debug/shadow_mm/``.
  *
- * This file only reads the module parameters and wires up the default
- * instance; the bring-up itself is smm_instance_create().
+ * This file only reads the module parameters and wires up the instances;
+ * the bring-up itself is smm_instance_create().
+ *
+ * DOC: instances
+ *
+ * The module brings up one instance, ``default``, from its parameters.
+ * ``/sys/kernel/debug/shadow_mm/control`` makes more, each with its own
+ * arena and strategy, so that two allocators can run the same workload side
+ * by side:
+ *
+ * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N]``
+ *	Bring up a new instance; it appears as ``shadow_mm/NAME/``.  Unset
+ *	values are the defaults (64 MiB, SLUB, auto, 11).
+ * ``destroy name=NAME``
+ *	Tear it down and give its memory back.  ``default`` stays.
+ *
+ * Reading the file lists the instances.  Bad input gets -EINVAL (a name in
+ * use: -EEXIST) and a message, and changes nothing.
+ *
+ * Lock order: smm_instances_lock (the list of instances).
  */
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "bench.h"
 #include "debugfs.h"
@@ -62,6 +85,167 @@ MODULE_PARM_DESC(slab, "Slab strategy: slab, slub (default) or slob");
 
 static struct dentry *smm_debugfs_root;
 static struct smm_instance *smm_default;
+static DEFINE_MUTEX(smm_instances_lock);
+static LIST_HEAD(smm_instances);	/* the extra ones; protected by the lock */
+
+#define CMD_MAX	256
+
+static struct smm_instance *find_instance(const char *name)
+{
+	struct smm_instance *inst;
+
+	lockdep_assert_held(&smm_instances_lock);
+	if (!strcmp(name, smm_default->name))
+		return smm_default;
+	list_for_each_entry(inst, &smm_instances, node)
+		if (!strcmp(inst->name, name))
+			return inst;
+	return NULL;
+}
+
+static int parse_create(char *cur, struct smm_params *p, char *name)
+{
+	char *word;
+
+	while ((word = strsep(&cur, " \t")) != NULL) {
+		char *val = strchr(word, '=');
+		int ret = 0;
+
+		if (!*word)
+			continue;
+		if (!val) {
+			smm_bad_input("control", "'%s' is not key=value", word);
+			return -EINVAL;
+		}
+		*val++ = '\0';
+		if (!strcmp(word, "name")) {
+			if (!*val || strlen(val) >= SMM_NAME_LEN)
+				ret = -EINVAL;
+			else
+				strscpy(name, val, SMM_NAME_LEN);
+		} else if (!strcmp(word, "arena_mb")) {
+			ret = kstrtouint(val, 0, &p->arena_mb);
+		} else if (!strcmp(word, "max_order")) {
+			ret = kstrtouint(val, 0, &p->max_order);
+			if (!ret && !p->max_order)
+				ret = -EINVAL;
+		} else if (!strcmp(word, "slab")) {
+			ret = smm_slab_parse_strategy(val, &p->slab);
+		} else if (!strcmp(word, "arena_source")) {
+			ret = smm_arena_parse_source(val, &p->source);
+		} else {
+			smm_bad_input("control", "unknown key '%s'", word);
+			return -EINVAL;
+		}
+		if (ret) {
+			smm_bad_input("control", "bad value '%s' for %s", val, word);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* create and destroy, under smm_instances_lock */
+static int instances_exec(char *buf)
+{
+	struct smm_params p = {
+		.arena_mb = 64,
+		.source = SMM_ARENA_AUTO,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+	};
+	char name[SMM_NAME_LEN] = "";
+	struct smm_instance *inst;
+	char *cur = strim(buf), *verb = strsep(&cur, " \t");
+	int ret;
+
+	if (strcmp(verb, "create") && strcmp(verb, "destroy")) {
+		smm_bad_input("control", "unknown command '%s'", verb);
+		return -EINVAL;
+	}
+	ret = parse_create(cur, &p, name);
+	if (ret)
+		return ret;
+	if (!name[0]) {
+		smm_bad_input("control.name", "%s needs name=NAME", verb);
+		return -EINVAL;
+	}
+	p.name = name;
+	lockdep_assert_held(&smm_instances_lock);
+	inst = find_instance(name);
+	if (!strcmp(verb, "destroy")) {
+		if (!inst || inst == smm_default) {
+			smm_bad_input("control.name", "'%s' is not an instance one can destroy",
+				      name);
+			return -EINVAL;
+		}
+		list_del(&inst->node);
+		smm_debugfs_remove(inst);
+		smm_instance_destroy(inst);
+		return 0;
+	}
+	if (inst || !strcmp(name, "bench")) {
+		smm_bad_input("control.name", "'%s' is in use", name);
+		return -EEXIST;
+	}
+	inst = smm_instance_create(&p);
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	list_add_tail(&inst->node, &smm_instances);
+	smm_timeline_log(&inst->timeline, inst->name);
+	smm_debugfs_add(inst, smm_debugfs_root);
+	return 0;
+}
+
+static ssize_t instances_write(struct file *file, const char __user *ubuf, size_t len,
+			       loff_t *ppos)
+{
+	char *buf;
+	int ret;
+
+	if (len >= CMD_MAX) {
+		smm_bad_input("control", "command longer than %d bytes", CMD_MAX - 1);
+		return -EINVAL;
+	}
+	buf = memdup_user_nul(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	mutex_lock(&smm_instances_lock);
+	ret = instances_exec(buf);
+	mutex_unlock(&smm_instances_lock);
+	kfree(buf);
+	return ret ? ret : len;
+}
+
+static int instances_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst;
+
+	mutex_lock(&smm_instances_lock);
+	seq_printf(m, "%-16s %10s %-6s\n", "instance", "arena_kb", "slab");
+	seq_printf(m, "%-16s %10lu %-6s\n", smm_default->name,
+		   smm_default->arena.nr_pages << (PAGE_SHIFT - 10),
+		   smm_default->slab.ops->name);
+	list_for_each_entry(inst, &smm_instances, node)
+		seq_printf(m, "%-16s %10lu %-6s\n", inst->name,
+			   inst->arena.nr_pages << (PAGE_SHIFT - 10), inst->slab.ops->name);
+	mutex_unlock(&smm_instances_lock);
+	return 0;
+}
+
+static int instances_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, instances_show, NULL);
+}
+
+static const struct file_operations instances_fops = {
+	.owner		= THIS_MODULE,
+	.open		= instances_open,
+	.read		= seq_read,
+	.write		= instances_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
 
 static int __init shadow_mm_init(void)
 {
@@ -108,13 +292,24 @@ static int __init shadow_mm_init(void)
 	smm_debugfs_root = debugfs_create_dir("shadow_mm", NULL);
 	smm_debugfs_add(smm_default, smm_debugfs_root);
 	smm_bench_debugfs_init(smm_debugfs_root);
+	debugfs_create_file("control", 0600, smm_debugfs_root, NULL, &instances_fops);
 	return 0;
 }
 
 static void __exit shadow_mm_exit(void)
 {
 	unsigned long pages = smm_default->arena.nr_pages;
+	struct smm_instance *inst, *tmp;
 
+	debugfs_lookup_and_remove("control", smm_debugfs_root);
+	mutex_lock(&smm_instances_lock);
+	list_for_each_entry_safe(inst, tmp, &smm_instances, node) {
+		pages += inst->arena.nr_pages;
+		list_del(&inst->node);
+		smm_debugfs_remove(inst);
+		smm_instance_destroy(inst);
+	}
+	mutex_unlock(&smm_instances_lock);
 	smm_debugfs_remove(smm_default);
 	debugfs_remove(smm_debugfs_root);
 	smm_instance_destroy(smm_default);

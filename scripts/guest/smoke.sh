@@ -180,6 +180,43 @@ for sl in slab slub slob; do
 	mem_back "$sl: host memory back after rmmod" "$b"
 done
 
+# Extra instances side by side: SLAB and SLOB on the same workload.
+settle
+b=$(memfree_kb)
+if insmod /smm/shadow_mm.ko arena_mb=16; then
+	R=$D/control
+	if echo "create name=slabbox arena_mb=16 slab=slab" > $R &&
+	   echo "create name=slobbox arena_mb=16 slab=slob arena_source=chunks" > $R &&
+	   [ -d $D/slabbox ] && [ -d $D/slobbox ]; then
+		pass "control creates instances with their own strategy"
+		for i in slabbox slobbox; do
+			echo "kmalloc size=100 count=200 tag=w" > $D/$i/control ||
+				fail "$i: the workload" "kmalloc failed"
+		done
+		grep -q "^slobbox *16384 slob" $R && grep -q "^slabbox *16384 slab" $R &&
+			pass "control lists the instances" || fail "control lists the instances" "$(cat $R)"
+	else
+		fail "control creates instances" "$(cat $R)"
+	fi
+	for bad in "create" "create name=default" "create name=slabbox" "destroy name=default" \
+		   "destroy name=nope" "create name=x arena_mb=1" "create name=x slab=foo" \
+		   "create name=x max_order=0" "create name=x bogus=1" "frobnicate name=x"; do
+		if echo "$bad" > $R 2>/dev/null; then
+			fail "instance control rejects '$bad'" "write accepted"
+		else
+			pass "instance control rejects '$bad'"
+		fi
+	done
+	[ ! -d $D/x ] && pass "rejected instance commands created nothing" ||
+		fail "rejected instance commands created nothing" "x exists"
+	echo "destroy name=slabbox" > $R && [ ! -d $D/slabbox ] &&
+		pass "control destroys an instance" || fail "control destroys an instance" "still there"
+	rmmod shadow_mm
+	mem_back "instances: host memory back after rmmod (one left to rmmod)" "$b"
+else
+	fail "insmod for the instance tests" "insmod failed"
+fi
+
 # A second load with a user reservation and small chunks (holes in the map).
 if insmod /smm/shadow_mm.ko arena_mb=16 arena_chunk_order=8 e820_reserve=64K@2M,8K@3M:acpi; then
 	if grep -q 'ACPI data' "$D/default/e820" && grep -q '0x0000000000200000-0x000000000020ffff\] reserved' "$D/default/e820"; then
