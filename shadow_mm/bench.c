@@ -576,9 +576,11 @@ static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters)
 		l.s = smm_kmem_cache_create(&inst->slab, "bench-256", 256, 0, 0, NULL);
 		seq_printf(m, "# slab strategy %s; host = kmem_cache/kmalloc (SLUB)\n",
 			   smm_slab_strategy_name(st));
-		seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+		seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op",
+			   "ratio");
 		if (!IS_ERR(l.s)) {
-			obj_row(m, "256-byte pair, hot cache", obj_ns(&l, iters, ptrs, 0), host_pair);
+			obj_row(m, "256-byte pair, hot cache", obj_ns(&l, iters, ptrs, 0),
+				host_pair);
 			obj_row(m, "1000 allocs+1000 frees", obj_ns(&l, iters, ptrs, BATCH),
 				host_batch);
 			smm_kmem_cache_destroy(l.s);

@@ -236,10 +236,10 @@ static int parse_arg(struct ctl_args *args, char *word)
 		return parse_flag(word, n, &args->flags, SMM_SLAB_HWCACHE_ALIGN);
 	} else if (!strcmp(word, "ctor")) {
 		unsigned int f = 0;
-		int ret = parse_flag(word, n, &f, 1);
 
+		if (parse_flag(word, n, &f, 1))
+			return -EINVAL;
 		args->ctor = f;
-		return ret;
 	} else {
 		smm_bad_input("control", "unknown key '%s'", word);
 		return -EINVAL;
@@ -316,8 +316,9 @@ static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
 	ca->cache = cache;
 	ca->size = args->size;
 	for (i = 0; i < args->count; i++) {
-		void *obj = cache ? smm_kmem_cache_alloc(cache, args->gfp & __SMM_GFP_HIGH) :
-				    smm_kmalloc(&inst->slab, args->size, args->gfp & __SMM_GFP_HIGH);
+		unsigned int gfp = args->gfp & __SMM_GFP_HIGH;
+		void *obj = cache ? smm_kmem_cache_alloc(cache, gfp) :
+				    smm_kmalloc(&inst->slab, args->size, gfp);
 
 		if (!obj) {
 			free_blocks(inst, ca);
@@ -440,8 +441,7 @@ int smm_control_exec(struct smm_instance *inst, const char *cmd)
 	} else {
 		ret = do_slab(inst, verb, &args, &handled);
 		if (!handled) {
-			smm_bad_input("control", "unknown command '%s'; see Documentation/shadow_mm.rst",
-				      verb);
+			smm_bad_input("control", "unknown command '%s'", verb);
 			ret = -EINVAL;
 		}
 	}

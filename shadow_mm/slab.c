@@ -431,7 +431,8 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 		return ERR_PTR(-EINVAL);
 	}
 	if (align && (!is_power_of_2(align) || align > PAGE_SIZE)) {
-		smm_bad_input("cache.align", "%u is not a power of two up to %lu", align, PAGE_SIZE);
+		smm_bad_input("cache.align", "%u is not a power of two up to %lu", align,
+			      PAGE_SIZE);
 		return ERR_PTR(-EINVAL);
 	}
 	if (flags & ~SMM_SLAB_FLAGS_ALL) {
@@ -841,7 +842,7 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 	mutex_init(&sa->lock);
 	INIT_LIST_HEAD(&sa->caches);
 	bits = b->arena->end_pfn << (PAGE_SHIFT - 3);
-	sa->objmap = kvzalloc(BITS_TO_LONGS(bits) * sizeof(long), GFP_KERNEL);
+	sa->objmap = kvcalloc(BITS_TO_LONGS(bits), sizeof(long), GFP_KERNEL);
 	if (!sa->objmap)
 		return -ENOMEM;
 	ret = sa->ops->init(sa);

@@ -200,7 +200,7 @@ struct smm_slab {
 	bool *broken;
 	enum smm_slab_strategy strategy;
 	const struct smm_slab_ops *ops;
-	struct mutex lock;
+	struct mutex lock;	/* protects caches, debugfs_dir */
 	struct list_head caches;
 	struct smm_kmem_cache *kmalloc_caches[SMM_KMALLOC_CLASSES];
 	unsigned long *objmap;
@@ -266,6 +266,7 @@ static inline unsigned int smm_slab_obj_index(const struct smm_kmem_cache *s,
 {
 	return reciprocal_divide(off, s->reciprocal_size);
 }
+
 void smm_slab_report(struct smm_kmem_cache *s, enum smm_slab_report r, const void *obj,
 		     const char *fmt, ...);
 unsigned int smm_slab_calc_order(unsigned int size, unsigned int min_objects,

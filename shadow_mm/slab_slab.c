@@ -315,9 +315,11 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
 
 		spin_lock(&lc->list_lock);
 		while (batch) {
-			d = list_first_entry_or_null(&lc->slabs_partial, struct slab_desc, list);
+			d = list_first_entry_or_null(&lc->slabs_partial, struct slab_desc,
+						     list);
 			if (!d)
-				d = list_first_entry_or_null(&lc->slabs_free, struct slab_desc, list);
+				d = list_first_entry_or_null(&lc->slabs_free, struct slab_desc,
+							     list);
 			if (!d)
 				break;
 			while (d->inuse < s->num && batch) {

@@ -11,7 +11,8 @@
  * reservations are made, sparse_init() places the mem_map,
  * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
  * zones, mem_init()'s free_all_bootmem() hands the free pages to the buddy
- * allocator, and kmem_cache_init() brings up the slab allocator.  The timeline is shown in debugfs ``bringup``
+ * allocator, and kmem_cache_init() brings up the slab allocator.  The
+ * timeline is shown in debugfs ``bringup``
  * and summarised in dmesg when an instance comes up.
  */
 
