@@ -226,7 +226,8 @@ u64 __smm_alloc_bootmem(struct smm_bootmem *bm, u64 size, u64 align, u64 goal,
 	}
 	if (limit && SMM_PFN_DOWN(limit) < max)
 		max = SMM_PFN_DOWN(limit);
-	if (max <= min)
+	/* Nothing larger than bootmem fits, and SMM_PFN_UP(size) must not wrap. */
+	if (max <= min || size > SMM_PFN_PHYS(max - min))
 		return SMM_BOOTMEM_FAIL;
 
 	step = max(align >> SMM_PAGE_SHIFT, 1ULL);
@@ -294,8 +295,8 @@ u64 smm_alloc_bootmem_low(struct smm_bootmem *bm, u64 size, u64 align)
 static bool pfn_range(const struct smm_bootmem *bm, const char *fn, u64 addr,
 		      u64 size, bool whole, unsigned long *s, unsigned long *e)
 {
-	if (!size || addr + size < addr ||
-	    SMM_PFN_UP(addr + size) > bm->low_pfn) {
+	/* Compare bytes: rounding addr + size up to a page could wrap. */
+	if (!size || addr + size < addr || addr + size > SMM_PFN_PHYS(bm->low_pfn)) {
 		smm_bad_input(fn, "[%#llx, +%#llx) is outside bootmem [0, %#llx)",
 			      addr, size, SMM_PFN_PHYS(bm->low_pfn));
 		return false;
