@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 
 #define MB_PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
@@ -37,37 +38,6 @@ static struct smm_arena *new_arena(struct kunit *test, unsigned long nr_pages,
 	return a;
 }
 
-static void fake_arena_free(void *p)
-{
-	struct smm_arena *a = p;
-
-	kvfree(a->sections);
-	kvfree(a->runs);
-	kvfree(a->chunks);
-}
-
-/*
- * An arena laid out over made-up host chunks.  smm_arena_layout() never
- * touches the pages, so any PFNs will do; smm_arena_destroy() would free
- * them, so the arrays are freed by hand.
- */
-static struct smm_arena *fake_arena(struct kunit *test,
-				    const struct smm_chunk *chunks,
-				    unsigned int nr)
-{
-	struct smm_arena *a;
-
-	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->chunks = kmemdup(chunks, nr * sizeof(*chunks), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a->chunks);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_arena_free, a), 0);
-	a->source = SMM_ARENA_CHUNKS;
-	a->chunk_order = chunks[0].order;
-	a->nr_chunks = nr;
-	KUNIT_ASSERT_EQ(test, smm_arena_layout(a), 0);
-	return a;
-}
 
 static unsigned long chunk_pages(const struct smm_chunk *c)
 {
@@ -387,7 +357,7 @@ static void arena_test_layout_adjacent_chunks_merge(struct kunit *test)
 		{ .host_pfn = 0x10000, .order = 8 },
 		{ .host_pfn = 0x10100, .order = 8 },
 	};
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 
 	KUNIT_EXPECT_EQ(test, a->nr_pages, 1024UL);
 	KUNIT_ASSERT_EQ(test, a->nr_runs, 1U);
@@ -406,7 +376,7 @@ static void arena_test_layout_gap_makes_hole(struct kunit *test)
 		{ .host_pfn = 0x10000, .order = 8 },
 		{ .host_pfn = 0x30000, .order = 9 },
 	};
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 	unsigned long pfn, valid = 0;
 
 	KUNIT_ASSERT_EQ(test, a->nr_runs, 2U);
@@ -439,7 +409,7 @@ static void arena_test_layout_many_gaps(struct kunit *test)
 		{ .host_pfn = 0x40000000, .order = 9 },
 		{ .host_pfn = 0x40000200, .order = 0 },
 	};
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 
 	KUNIT_EXPECT_EQ(test, a->nr_pages, 2 * SECTION + 256 + 512 + 1);
 	KUNIT_ASSERT_EQ(test, a->nr_runs, 3U);

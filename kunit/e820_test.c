@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 #include "shadow_mm/e820.h"
 
@@ -108,41 +109,6 @@ static bool any_entry_in(const struct smm_e820_table *t, u64 start, u64 end)
 	return false;
 }
 
-static void fake_arena_free(void *p)
-{
-	struct smm_arena *a = p;
-
-	kvfree(a->sections);
-	kvfree(a->runs);
-	kvfree(a->chunks);
-}
-
-/*
- * An arena laid out by smm_arena_layout() over made-up host chunks.  No page
- * behind it is ever touched; it only gives smm_e820_build() a known set of
- * runs and holes.
- */
-static struct smm_arena *fake_arena(struct kunit *test,
-				    const struct smm_chunk *chunks,
-				    unsigned int nr)
-{
-	struct smm_arena *a;
-	unsigned int i;
-
-	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->chunks = kmemdup(chunks, nr * sizeof(*chunks), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a->chunks);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_arena_free, a), 0);
-	a->source = SMM_ARENA_CHUNKS;
-	a->chunk_order = chunks[0].order;
-	a->nr_chunks = nr;
-	for (i = 0; i < nr; i++)
-		a->nr_pages += 1UL << chunks[i].order;
-	KUNIT_ASSERT_EQ(test, smm_arena_layout(a), 0);
-	KUNIT_ASSERT_GE(test, a->nr_runs, 1U);
-	return a;
-}
 
 KUNIT_DEFINE_ACTION_WRAPPER(arena_destroy_action, smm_arena_destroy,
 			    struct smm_arena *);
@@ -591,7 +557,7 @@ static void e820_test_build_holes(struct kunit *test)
 		{ .host_pfn = 0x180000, .order = MAX_PAGE_ORDER },
 	};
 	struct smm_e820_table *t = new_table(test);
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 	u64 hole_start, hole_end;
 	u32 i, ram = 0;
 
@@ -627,7 +593,7 @@ static void e820_test_build_user_reserve(struct kunit *test)
 		{ .host_pfn = 0x100000 + (1UL << MAX_PAGE_ORDER), .order = MAX_PAGE_ORDER },
 	};
 	struct smm_e820_table *t = new_table(test);
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 	u64 top;
 
 	KUNIT_ASSERT_EQ(test, a->nr_runs, 1U);
@@ -660,7 +626,7 @@ static void e820_test_build_bad_reserve(struct kunit *test)
 		{ .host_pfn = 0x100000, .order = MAX_PAGE_ORDER },
 	};
 	struct smm_e820_table *t = new_table(test);
-	struct smm_arena *a = fake_arena(test, chunks, ARRAY_SIZE(chunks));
+	struct smm_arena *a = smm_test_fake_arena(test, chunks, ARRAY_SIZE(chunks));
 
 	KUNIT_EXPECT_EQ(test, smm_e820_build(t, a, "4K"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, smm_e820_build(t, a, "4K@0x1000:ram"), -EINVAL);

@@ -228,25 +228,6 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 	return ret == -ENODEV ? -ENODEV : -ENOMEM;
 }
 #else
-/*
- * Like pfn_range_valid_contig(): a window is worth trying only if every page
- * is free or could be migrated.  An in-use page that is not on the LRU (an
- * arena of another instance, say) would make alloc_contig_range() fail.
- */
-static bool window_usable(unsigned long pfn, unsigned long nr)
-{
-	unsigned long i;
-
-	for (i = 0; i < nr; i++) {
-		struct page *page = pfn_to_online_page(pfn + i);
-
-		if (!page || PageReserved(page) ||
-		    (page_count(page) && !PageLRU(page)))
-			return false;
-	}
-	return true;
-}
-
 static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 {
 	return -EOPNOTSUPP;

@@ -485,6 +485,34 @@ static int fragmentation_index(unsigned int order, const struct contig_info *inf
 			      info->free_blocks_total);
 }
 
+/*
+ * One table: a line per populated zone, @index for every order, printed
+ * with @wide as mm/vmstat.c prints it (extfrag_index uses "%2d.%03d").
+ */
+static void extfrag_table(struct seq_file *m, struct smm_buddy *b,
+			  unsigned long nr[][SMM_MAX_ORDER_LIMIT], const char *title,
+			  int (*index)(unsigned int order, const struct contig_info *info),
+			  bool wide)
+{
+	struct contig_info info;
+	unsigned int i, o;
+	int idx;
+
+	seq_printf(m, "# %s\n", title);
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		if (!zone_shown(&b->zones[i]))
+			continue;
+		seq_printf(m, "Node 0, zone %8s ", b->zones[i].name);
+		for (o = 0; o < b->max_order; o++) {
+			fill_contig(nr[i], b->max_order, o, &info);
+			idx = index(o, &info);
+			seq_printf(m, wide ? "%2d.%03d " : "%d.%03d ", idx / 1000,
+				   abs(idx % 1000));
+		}
+		seq_putc(m, '\n');
+	}
+}
+
 /**
  * smm_extfrag_show() - the unusable free space and fragmentation indices
  * @m: the seq_file
@@ -498,9 +526,7 @@ static int fragmentation_index(unsigned int order, const struct contig_info *inf
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b)
 {
 	unsigned long nr[SMM_NR_ZONES][SMM_MAX_ORDER_LIMIT];
-	struct contig_info info;
 	unsigned int i, o;
-	int idx;
 
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		spin_lock(&b->zones[i].lock);
@@ -508,28 +534,6 @@ void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b)
 			nr[i][o] = b->zones[i].free_area[o].nr_free;
 		spin_unlock(&b->zones[i].lock);
 	}
-	seq_puts(m, "# unusable_index\n");
-	for (i = 0; i < SMM_NR_ZONES; i++) {
-		if (!zone_shown(&b->zones[i]))
-			continue;
-		seq_printf(m, "Node 0, zone %8s ", b->zones[i].name);
-		for (o = 0; o < b->max_order; o++) {
-			fill_contig(nr[i], b->max_order, o, &info);
-			idx = unusable_index(o, &info);
-			seq_printf(m, "%d.%03d ", idx / 1000, idx % 1000);
-		}
-		seq_putc(m, '\n');
-	}
-	seq_puts(m, "# extfrag_index\n");
-	for (i = 0; i < SMM_NR_ZONES; i++) {
-		if (!zone_shown(&b->zones[i]))
-			continue;
-		seq_printf(m, "Node 0, zone %8s ", b->zones[i].name);
-		for (o = 0; o < b->max_order; o++) {
-			fill_contig(nr[i], b->max_order, o, &info);
-			idx = fragmentation_index(o, &info);
-			seq_printf(m, "%2d.%03d ", idx / 1000, abs(idx % 1000));
-		}
-		seq_putc(m, '\n');
-	}
+	extfrag_table(m, b, nr, "unusable_index", unusable_index, false);
+	extfrag_table(m, b, nr, "extfrag_index", fragmentation_index, true);
 }

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the shadow_mm KUnit suites.
+ */
+#ifndef _SHADOW_MM_KUNIT_UTIL_H
+#define _SHADOW_MM_KUNIT_UTIL_H
+
+#include <kunit/test.h>
+
+#include "shadow_mm/arena.h"
+
+struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk *chunks,
+				      unsigned int nr);
+
+#endif /* _SHADOW_MM_KUNIT_UTIL_H */
