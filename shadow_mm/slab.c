@@ -191,6 +191,26 @@ static inline unsigned long slab_off(struct smm_slab *sa, struct smm_page *head,
 }
 
 /**
+ * smm_slab_obj_live() - is an object allocated, and does it start here?
+ * @sa: the allocator
+ * @head: the head page of the slab holding @obj
+ * @obj: the address
+ * @off: its offset from the start of the slab
+ *
+ * For the strategies that keep data before an object (SLOB's header): that
+ * data is theirs only if an allocated object starts at @obj.
+ *
+ * Return: true if the object map says so.
+ */
+bool smm_slab_obj_live(struct smm_slab *sa, struct smm_page *head, const void *obj,
+		       unsigned long off)
+{
+	unsigned long pfn = smm_page_to_pfn(sa->arena, head) + (off >> PAGE_SHIFT);
+
+	return IS_ALIGNED((unsigned long)obj, 8) && test_bit(obj_bit(pfn, obj), sa->objmap);
+}
+
+/**
  * smm_slab_alloc_pages() - take the pages of a new slab (kmem_getpages())
  * @sa: the allocator
  * @s: the cache, or NULL for pages of no cache (SLOB's, a large kmalloc)
@@ -455,8 +475,12 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	s->align = max_t(unsigned int, align, sizeof(void *));
 	if (flags & SMM_SLAB_HWCACHE_ALIGN)
 		s->align = max_t(unsigned int, s->align, cache_line_size());
-	/* The layout: [red zone][object][red zone][free pointer], aligned. */
-	s->red_left = flags & SMM_SLAB_DEBUG ? max_t(unsigned int, SMM_REDZONE, s->align) : 0;
+	/*
+	 * The layout: [red zone][object][red zone][free pointer], aligned.
+	 * SLOB keeps its header right before the object: no left red zone.
+	 */
+	if ((flags & SMM_SLAB_DEBUG) && sa->strategy != SMM_SLAB_SLOB)
+		s->red_left = max_t(unsigned int, SMM_REDZONE, s->align);
 	inner = s->red_left + ALIGN(size, sizeof(void *));
 	if (flags & SMM_SLAB_DEBUG)
 		inner += SMM_REDZONE;
@@ -720,9 +744,13 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		if (size > sa->ops->small_max)
 			return kmalloc_large(sa, size, gfp);
 		p = sa->ops->small_alloc(sa, size, gfp);
-		if (p && SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, p, &pfn) ||
-				     test_and_set_bit(obj_bit(pfn, p), sa->objmap)))
+		if (!p)
 			return NULL;
+		if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, p, &pfn) ||
+				test_and_set_bit(obj_bit(pfn, p), sa->objmap)))
+			return NULL;
+		if (gfp & __SMM_GFP_ZERO)
+			memset(p, 0, size);
 		return p;
 	}
 	idx = smm_kmalloc_index(size);

@@ -267,6 +267,8 @@ static inline unsigned int smm_slab_obj_index(const struct smm_kmem_cache *s,
 	return reciprocal_divide(off, s->reciprocal_size);
 }
 
+bool smm_slab_obj_live(struct smm_slab *sa, struct smm_page *head, const void *obj,
+		       unsigned long off);
 void smm_slab_report(struct smm_kmem_cache *s, enum smm_slab_report r, const void *obj,
 		     const char *fmt, ...);
 unsigned int smm_slab_calc_order(unsigned int size, unsigned int min_objects,

@@ -27,7 +27,9 @@
  * SLOB does.  Cache objects get a header too here, holding the cache, so
  * that a free to the wrong cache can be caught; the kernel's SLOB had none
  * and could not.  As in the kernel, a constructor runs on every
- * allocation, since a free block's contents are the free list.
+ * allocation, since a free block's contents are the free list.  A debug
+ * cache gets a red zone after each object but none before it, where the
+ * header is.
  *
  * Lock order: smm_slab.lock, then slob_state.lock (the lists and every
  * SLOB page).
@@ -406,7 +408,8 @@ static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_pag
 
 	if (s)	/* a big object's own pages */
 		return off == s->red_left ? s : NULL;
-	if (!IS_ALIGNED((unsigned long)obj, SLOB_UNIT) || offset_in_page(obj) < SLOB_HDR)
+	/* The header is ours only before a live object: else it is anything. */
+	if (offset_in_page(obj) < SLOB_HDR || !smm_slab_obj_live(sa, page, obj, off))
 		return NULL;
 	hdr = *hdr_of(obj);
 	return hdr & 1 ? NULL : (struct smm_kmem_cache *)hdr;
