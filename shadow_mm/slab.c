@@ -32,9 +32,10 @@
  * the cache stays consistent.
  *
  * A cache created with %SMM_SLAB_DEBUG gets red zones before and after each
- * object, checked when the object is freed (an overflow), and, unless it
- * has a constructor, poison written when the object is freed and checked
- * when it is allocated again (a use after free).  Reports are counted per
+ * object (SLOB: after only, since its header comes before), checked when the
+ * object is freed (an overflow), and, unless it has a constructor or runs
+ * on SLOB, poison written when the object is freed and checked when it is
+ * allocated again (a use after free).  Reports are counted per
  * kind, as lib/slub_kunit.c counts them.
  */
 

@@ -78,9 +78,12 @@ struct slob_state {
 /**
  * struct slob_cache - a cache's SLOB state: just its counts
  * @live: objects allocated
+ * @big_pages: pages of objects too big for a SLOB page, which have pages of
+ *	their own (the cache's only pages: the others are shared)
  */
 struct slob_cache {
 	atomic_long_t live;
+	atomic_long_t big_pages;
 };
 
 static inline struct slob_state *st_of(struct smm_slab *sa)
@@ -346,6 +349,7 @@ static void *slob_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 
 		if (!page)
 			return NULL;
+		atomic_long_add(1L << s->order, &c->big_pages);
 		b = smm_slab_page_addr(s->sa, page);
 	} else {
 		b = slob_alloc(s->sa, s->size + SLOB_HDR, gfp, s->align, SLOB_HDR);
@@ -367,6 +371,7 @@ static void slob_cache_free(struct smm_kmem_cache *s, struct smm_page *page, voi
 
 	atomic_long_dec(&c->live);
 	if (page->mapping) {
+		atomic_long_sub(1L << s->order, &c->big_pages);
 		smm_slab_free_pages(s->sa, page);
 		return;
 	}
@@ -428,9 +433,18 @@ static void slob_info(struct smm_kmem_cache *s, struct smm_slabinfo *info)
 {
 	struct slob_cache *c = s->priv;
 
-	/* SLOB has no slabs of its own: its pages are shared by every cache. */
+	/*
+	 * SLOB has no slabs of its own: its pages are shared by every cache
+	 * and counted by slob_pages().  Only a big object's pages are the
+	 * cache's, one "slab" per object.
+	 */
 	info->active_objs = atomic_long_read(&c->live);
 	info->num_objs = info->active_objs;
+	info->pages = atomic_long_read(&c->big_pages);
+	if (big(s)) {
+		info->num_slabs = info->active_objs;
+		info->active_slabs = info->active_objs;
+	}
 }
 
 static void slob_show(struct seq_file *m, struct smm_kmem_cache *s)
