@@ -38,7 +38,6 @@ static struct smm_arena *new_arena(struct kunit *test, unsigned long nr_pages,
 	return a;
 }
 
-
 static unsigned long chunk_pages(const struct smm_chunk *c)
 {
 	return 1UL << c->order;

@@ -109,7 +109,6 @@ static bool any_entry_in(const struct smm_e820_table *t, u64 start, u64 end)
 	return false;
 }
 
-
 KUNIT_DEFINE_ACTION_WRAPPER(arena_destroy_action, smm_arena_destroy,
 			    struct smm_arena *);
 

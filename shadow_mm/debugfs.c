@@ -40,6 +40,9 @@
  * ``slab/<cache>``
  *	One file per cache: layout, colouring, on- or off-slab management,
  *	per-CPU state, list lengths and misuse reports.
+ * ``pagetables``
+ *	Table pages per level of the shadow kernel page tables, and the walk
+ *	of one address, chosen by writing it to the file.
  *
  * The files are created when the instance is complete and removed before it
  * is torn down; debugfs_remove() waits for readers, so a reader never sees a
@@ -190,6 +193,59 @@ static int slabinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(slabinfo);
 
+static int pagetables_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+	struct smm_pt_walk w;
+	int i;
+
+	for (i = 0; i < SMM_PT_LEVELS; i++)
+		seq_printf(m, "%s tables: %lu\n", smm_pt_level_name(i),
+			   READ_ONCE(inst->kpt.tables[i]));
+	seq_printf(m, "total:      %lu pages\n", smm_pgtable_pages(&inst->kpt));
+	smm_pgtable_walk(&inst->kpt, READ_ONCE(inst->walk_va), &w);
+	if (w.levels)
+		smm_pgtable_show_walk(m, &w);
+	return 0;
+}
+
+static int pagetables_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pagetables_show, inode->i_private);
+}
+
+/* Writing an address chooses the one the file walks. */
+static ssize_t pagetables_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct smm_instance *inst = file_inode(file)->i_private;
+	struct smm_pt_walk w;
+	u64 va;
+	int ret;
+
+	ret = kstrtou64_from_user(ubuf, len, 0, &va);
+	if (ret) {
+		smm_bad_input("pagetables", "expected an address, e.g. 0xffffc90000000000");
+		return -EINVAL;
+	}
+	smm_pgtable_walk(&inst->kpt, va, &w);
+	if (!w.levels) {
+		smm_bad_input("pagetables", "%#llx is not a canonical address", va);
+		return -EINVAL;
+	}
+	WRITE_ONCE(inst->walk_va, va);
+	return len;
+}
+
+static const struct file_operations pagetables_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pagetables_open,
+	.read		= seq_read,
+	.write		= pagetables_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -225,6 +281,7 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
 	debugfs_create_file("control", 0600, d, inst, &control_fops);
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
+	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 }
 

@@ -208,16 +208,25 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			 "%lu pages to the buddy, %lu kept reserved; bootmem closed",
 			 inst->bootmem.handed_over, inst->bootmem.kept_reserved);
 
+	/* The kernel page tables: a PGD, filled by vmalloc and kmap later. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_PGTABLE);
+	ret = smm_pgtable_init(&inst->kpt, &inst->buddy);
+	if (ret)
+		goto err_handoff;
+	smm_timeline_end(&inst->timeline, "PGD at pfn %#lx", inst->kpt.pgd_pfn);
+
 	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
 	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab);
 	if (ret)
-		goto err_handoff;
+		goto err_pgtable;
 	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
 			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
 			 "13 kmalloc caches, 8 to 8192 bytes");
 	return inst;
 
+err_pgtable:
+	smm_pgtable_destroy(&inst->kpt);
 err_handoff:
 	smm_buddy_destroy(&inst->buddy);
 err_e820:
@@ -242,6 +251,7 @@ void smm_instance_destroy(struct smm_instance *inst)
 		return;
 	smm_control_release(inst);
 	smm_slab_destroy(&inst->slab);
+	smm_pgtable_destroy(&inst->kpt);
 	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
 	kfree(inst);
@@ -272,6 +282,7 @@ void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
 		[SMM_OWNER_PCP]		= "PerCPULists:",
 		[SMM_OWNER_ALLOC]	= "PageAlloc:",
 		[SMM_OWNER_SLAB]	= "SlabPages:",
+		[SMM_OWNER_PGTABLE]	= "PageTables:",
 	};
 	const struct smm_zone *hz = &inst->buddy.zones[SMM_ZONE_HIGHMEM];
 	unsigned long owners[SMM_OWNER_NR] = { 0 };

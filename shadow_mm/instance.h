@@ -13,6 +13,7 @@
 #include "e820.h"
 #include "early.h"
 #include "memmap.h"
+#include "pgtable.h"
 #include "slab.h"
 #include "timeline.h"
 
@@ -56,7 +57,9 @@ struct smm_params {
  * @memmap: the page descriptors
  * @bootmem: the boot-time bitmap allocator, closed after the handoff
  * @buddy: the zones and their buddy allocators
+ * @kpt: the shadow kernel page tables (init_mm's, in the kernel)
  * @slab: the slab allocator
+ * @walk_va: the address ``pagetables`` walks; set by writing to it
  * @ctl_lock: serialises control commands; protects @ctl_allocs
  * @ctl_allocs: allocations made through the control file, by tag
  * @timeline: what each bring-up stage did and how long it took
@@ -75,7 +78,9 @@ struct smm_instance {
 	struct smm_memmap memmap;
 	struct smm_bootmem bootmem;
 	struct smm_buddy buddy;
+	struct smm_pgtable kpt;
 	struct smm_slab slab;
+	u64 walk_va;
 	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;
 	struct smm_timeline timeline;

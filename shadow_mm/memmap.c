@@ -39,6 +39,7 @@ static const char *const owner_names[] = {
 	[SMM_OWNER_PCP]		= "pcp",
 	[SMM_OWNER_ALLOC]	= "alloc",
 	[SMM_OWNER_SLAB]	= "slab",
+	[SMM_OWNER_PGTABLE]	= "pgtable",
 };
 
 static_assert(ARRAY_SIZE(owner_names) == SMM_OWNER_NR);

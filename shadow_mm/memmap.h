@@ -21,6 +21,7 @@
  * @SMM_OWNER_PCP: free, on a per-CPU page list
  * @SMM_OWNER_ALLOC: allocated from the buddy allocator
  * @SMM_OWNER_SLAB: a slab, or a large kmalloc, of the slab allocator
+ * @SMM_OWNER_PGTABLE: a table of the shadow page tables
  * @SMM_OWNER_NR: number of owners
  *
  * Every page has exactly one owner at any time; the tests check that the
@@ -35,6 +36,7 @@ enum smm_owner {
 	SMM_OWNER_PCP,
 	SMM_OWNER_ALLOC,
 	SMM_OWNER_SLAB,
+	SMM_OWNER_PGTABLE,
 	SMM_OWNER_NR,
 };
 

@@ -11,7 +11,8 @@
  * reservations are made, sparse_init() places the mem_map,
  * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
  * zones, mem_init()'s free_all_bootmem() hands the free pages to the buddy
- * allocator, and kmem_cache_init() brings up the slab allocator.  The
+ * allocator, the shadow kernel page tables get their top level, and
+ * kmem_cache_init() brings up the slab allocator.  The
  * timeline is shown in debugfs ``bringup``
  * and summarised in dmesg when an instance comes up.
  */
@@ -30,6 +31,7 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_BOOTMEM]	= "bootmem",
 	[SMM_STAGE_ZONES]	= "zones",
 	[SMM_STAGE_HANDOFF]	= "handoff",
+	[SMM_STAGE_PGTABLE]	= "pgtable",
 	[SMM_STAGE_SLAB]	= "slab",
 };
 
@@ -44,6 +46,7 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_BOOTMEM]	= "setup_bootmem_allocator",
 	[SMM_STAGE_ZONES]	= "zone_sizes_init",
 	[SMM_STAGE_HANDOFF]	= "free_all_bootmem",
+	[SMM_STAGE_PGTABLE]	= "paging_init",
 	[SMM_STAGE_SLAB]	= "kmem_cache_init",
 };
 

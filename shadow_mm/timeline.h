@@ -16,6 +16,7 @@
  * @SMM_STAGE_BOOTMEM: the bootmem bitmap is set up over low memory
  * @SMM_STAGE_ZONES: the zones are sized and their buddy allocators set up
  * @SMM_STAGE_HANDOFF: free_all_bootmem() gives the free pages to the buddy
+ * @SMM_STAGE_PGTABLE: the shadow kernel page tables get their PGD
  * @SMM_STAGE_SLAB: the slab allocator and its kmalloc caches come up
  * @SMM_STAGE_NR: number of stages
  */
@@ -27,6 +28,7 @@ enum smm_stage {
 	SMM_STAGE_BOOTMEM,
 	SMM_STAGE_ZONES,
 	SMM_STAGE_HANDOFF,
+	SMM_STAGE_PGTABLE,
 	SMM_STAGE_SLAB,
 	SMM_STAGE_NR,
 };

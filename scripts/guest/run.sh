@@ -12,7 +12,7 @@ fi
 echo "==== bring-up (dmesg)"
 dmesg | grep 'shadow_mm:'
 echo "==== host MemFree with the arena taken: $(memfree_kb) kB"
-for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo; do
+for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo pagetables; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done

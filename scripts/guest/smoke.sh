@@ -77,6 +77,24 @@ fi
 for f in MemTotal MemFree HighTotal LowFree; do
 	grep -qE "^$f: +[0-9]+ kB\$" "$I/meminfo" || fail "meminfo has $f" "missing or malformed"
 done
+if grep -q '^PGD tables: 1$' "$I/pagetables" && grep -qE '^PageTables: +4 kB$' "$I/meminfo"; then
+	pass "pagetables: one PGD, counted in meminfo's PageTables"
+else
+	fail "pagetables and PageTables" "$(cat "$I/pagetables")"
+fi
+cp "$I/pagetables" /tmp/pt.before
+for bad in "xyz" "0x0000800000000000" "" "-1x"; do
+	if echo "$bad" > "$I/pagetables" 2>/dev/null; then
+		fail "pagetables rejects '$bad'" "write accepted"
+	else
+		pass "pagetables rejects '$bad'"
+	fi
+done
+cmp -s /tmp/pt.before "$I/pagetables" && pass "rejected pagetables writes changed nothing" ||
+	fail "rejected pagetables writes changed nothing" "the file differs"
+echo 0xffffc90000000000 > "$I/pagetables" && grep -q 'PGD\[402\] .* not present' "$I/pagetables" &&
+	pass "pagetables walks a written address" ||
+	fail "pagetables walks a written address" "$(cat "$I/pagetables")"
 echo drain > "$I/control"
 cp "$I/buddyinfo" /tmp/buddyinfo.before
 for bad in "frobnicate" "alloc" "alloc order=99 tag=x" "alloc order=0 zone=FOO tag=x" \

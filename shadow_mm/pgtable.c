@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm page tables: real x86-64 four-level tables, walked in software.
+ *
+ * DOC: page tables
+ *
+ * A module cannot write the page tables the host's CPU walks for kernel
+ * addresses.  So the shadow tables are kept as data: real x86-64 tables,
+ * PGD, PUD, PMD and PTE, 512 eight-byte entries each, every table one page
+ * taken from the shadow buddy allocator.  An entry carries a shadow PFN and
+ * the present, RW, user, accessed, dirty and NX bits at their x86 places.
+ * The tables are read and written through the host's direct map of the
+ * arena, which is why table pages never come from shadow highmem.
+ *
+ * smm_pgtable_set() allocates the missing tables on the way down, as
+ * pte_alloc_kernel() does; smm_pgtable_clear() frees each table that becomes
+ * empty on the way back up, as free_pgtables() would.  A walk records the
+ * entry of every level, so a reader can follow an address down the tables.
+ *
+ * Lock order: smm_pgtable.lock (every table of one set), then the buddy
+ * allocator's locks.
+ */
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "pgtable.h"
+
+static const char *const level_names[SMM_PT_LEVELS] = {
+	[SMM_PT_PGD] = "PGD",
+	[SMM_PT_PUD] = "PUD",
+	[SMM_PT_PMD] = "PMD",
+	[SMM_PT_PTE] = "PTE",
+};
+
+/**
+ * smm_pt_level_name() - name of a level
+ * @level: the level
+ *
+ * Return: "PGD", "PUD", "PMD", "PTE" or "?".
+ */
+const char *smm_pt_level_name(enum smm_pt_level level)
+{
+	return level < SMM_PT_LEVELS ? level_names[level] : "?";
+}
+
+static inline u64 *table_of(struct smm_pgtable *pt, unsigned long pfn)
+{
+	return smm_arena_pfn_to_virt(pt->buddy->arena, pfn);
+}
+
+/* A zeroed table page, owned by the page tables; 0 if none is left. */
+static unsigned long table_alloc(struct smm_pgtable *pt, enum smm_pt_level level)
+{
+	struct smm_page *page = smm_alloc_pages(pt->buddy, SMM_GFP_KERNEL | __SMM_GFP_ZERO, 0);
+
+	if (IS_ERR(page))
+		return 0;
+	WRITE_ONCE(page->owner, SMM_OWNER_PGTABLE);
+	pt->tables[level]++;
+	return smm_page_to_pfn(pt->buddy->arena, page);
+}
+
+static void table_free(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_level level)
+{
+	struct smm_page *page = smm_pfn_to_page(pt->buddy->arena, pfn);
+
+	WRITE_ONCE(page->owner, SMM_OWNER_ALLOC);
+	pt->tables[level]--;
+	smm_free_pages(pt->buddy, page, 0);
+}
+
+/* Canonical: bits 63..47 all equal, as the CPU demands. */
+static bool canonical(u64 va)
+{
+	return (u64)((s64)(va << (64 - SMM_PT_VA_BITS)) >> (64 - SMM_PT_VA_BITS)) == va;
+}
+
+/**
+ * smm_pgtable_init() - an empty set of tables: one PGD
+ * @pt: the set
+ * @b: the buddy allocator its tables come from
+ *
+ * Return: 0, or -ENOMEM.
+ * Context: process context.
+ */
+int smm_pgtable_init(struct smm_pgtable *pt, struct smm_buddy *b)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->buddy = b;
+	mutex_init(&pt->lock);
+	pt->pgd_pfn = table_alloc(pt, SMM_PT_PGD);
+	return pt->pgd_pfn ? 0 : -ENOMEM;
+}
+
+/* Free the table at @pfn of @level and everything below it. */
+static void free_tree(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_level level)
+{
+	u64 *table = table_of(pt, pfn);
+	unsigned int i;
+
+	if (level < SMM_PT_PTE) {
+		for (i = 0; i < SMM_PT_ENTRIES; i++)
+			if (table[i] & SMM_PTE_PRESENT)
+				free_tree(pt, smm_pte_pfn(table[i]), level + 1);
+	}
+	table_free(pt, pfn, level);
+}
+
+/**
+ * smm_pgtable_destroy() - free every table
+ * @pt: the set; the pages its leaves point at are not touched
+ *
+ * Context: process context.
+ */
+void smm_pgtable_destroy(struct smm_pgtable *pt)
+{
+	if (!pt->pgd_pfn)
+		return;
+	mutex_lock(&pt->lock);
+	free_tree(pt, pt->pgd_pfn, SMM_PT_PGD);
+	pt->pgd_pfn = 0;
+	mutex_unlock(&pt->lock);
+}
+
+/**
+ * smm_pgtable_set() - map one page
+ * @pt: the set
+ * @va: canonical, page-aligned address
+ * @pfn: shadow PFN of the page
+ * @flags: SMM_PTE_* bits; present is implied
+ *
+ * Missing tables are allocated on the way down.
+ *
+ * Return: 0; -EINVAL for a bad address, PFN or flags; -EBUSY if @va is
+ * mapped already; -ENOMEM if a table cannot be had (what was allocated on
+ * the way stays, empty, and goes with the next clear below it).
+ * Context: process context.
+ */
+int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags)
+{
+	unsigned long table = pt->pgd_pfn;
+	enum smm_pt_level level;
+	int ret = 0;
+
+	if (!canonical(va) || (va & ~PAGE_MASK) || (flags & ~SMM_PTE_FLAGS_MASK) ||
+	    !smm_arena_pfn_valid(pt->buddy->arena, pfn))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	for (level = SMM_PT_PGD; level < SMM_PT_PTE; level++) {
+		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
+
+		if (!(*e & SMM_PTE_PRESENT)) {
+			unsigned long next = table_alloc(pt, level + 1);
+
+			if (!next) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
+		}
+		table = smm_pte_pfn(*e);
+	}
+	{
+		u64 *e = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
+
+		if (*e & SMM_PTE_PRESENT)
+			ret = -EBUSY;
+		else
+			*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+	}
+out:
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+/* Walk with the lock held; fills @w and returns the leaf entry or 0. */
+static u64 __walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w)
+{
+	unsigned long table = pt->pgd_pfn;
+	enum smm_pt_level level;
+
+	lockdep_assert_held(&pt->lock);
+	memset(w, 0, sizeof(*w));
+	w->va = va;
+	for (level = SMM_PT_PGD; level < SMM_PT_LEVELS; level++) {
+		u64 e = table_of(pt, table)[smm_pt_index(va, level)];
+
+		w->table_pfn[level] = table;
+		w->entry[level] = e;
+		w->levels = level + 1;
+		if (!(e & SMM_PTE_PRESENT))
+			return 0;
+		table = smm_pte_pfn(e);
+	}
+	return w->entry[SMM_PT_PTE];
+}
+
+/**
+ * smm_pgtable_walk() - follow an address down the tables
+ * @pt: the set
+ * @va: the address
+ * @w: filled with what each level holds
+ *
+ * Context: process context.
+ */
+void smm_pgtable_walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w)
+{
+	mutex_lock(&pt->lock);
+	if (canonical(va))
+		__walk(pt, va, w);
+	else
+		memset(w, 0, sizeof(*w));
+	mutex_unlock(&pt->lock);
+}
+
+/**
+ * smm_pgtable_get() - the leaf entry of an address
+ * @pt: the set
+ * @va: the address
+ * @pte: where to store the entry
+ *
+ * Return: 0; -EINVAL for a non-canonical address; -ENOENT if not mapped.
+ * Context: process context.
+ */
+int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte)
+{
+	struct smm_pt_walk w;
+
+	if (!canonical(va))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	*pte = __walk(pt, va, &w);
+	mutex_unlock(&pt->lock);
+	return *pte ? 0 : -ENOENT;
+}
+
+static bool table_empty(const u64 *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMM_PT_ENTRIES; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/**
+ * smm_pgtable_clear() - unmap one page, and free the tables left empty
+ * @pt: the set
+ * @va: the address
+ * @old: where to store the entry that was there, or NULL
+ *
+ * Return: 0; -EINVAL for a non-canonical address; -ENOENT if not mapped.
+ * Context: process context.
+ */
+int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
+{
+	struct smm_pt_walk w;
+	int level;
+	u64 pte;
+
+	if (!canonical(va))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	pte = __walk(pt, va, &w);
+	if (!pte) {
+		mutex_unlock(&pt->lock);
+		return -ENOENT;
+	}
+	table_of(pt, w.table_pfn[SMM_PT_PTE])[smm_pt_index(va, SMM_PT_PTE)] = 0;
+	/* Up the tree: an emptied table goes, and its entry in the parent. */
+	for (level = SMM_PT_PTE; level > SMM_PT_PGD; level--) {
+		if (!table_empty(table_of(pt, w.table_pfn[level])))
+			break;
+		table_free(pt, w.table_pfn[level], level);
+		table_of(pt, w.table_pfn[level - 1])[smm_pt_index(va, level - 1)] = 0;
+	}
+	mutex_unlock(&pt->lock);
+	if (old)
+		*old = pte;
+	return 0;
+}
+
+/**
+ * smm_pgtable_pages() - table pages in use
+ * @pt: the set
+ *
+ * Return: the sum over the levels, the PGD included.
+ */
+unsigned long smm_pgtable_pages(const struct smm_pgtable *pt)
+{
+	unsigned long n = 0;
+	int i;
+
+	for (i = 0; i < SMM_PT_LEVELS; i++)
+		n += READ_ONCE(pt->tables[i]);
+	return n;
+}
+
+/**
+ * smm_pgtable_show_walk() - print a walk, one line per level
+ * @m: the seq_file
+ * @w: the walk
+ */
+void smm_pgtable_show_walk(struct seq_file *m, const struct smm_pt_walk *w)
+{
+	unsigned int i;
+
+	seq_printf(m, "walk %#018llx:\n", w->va);
+	for (i = 0; i < w->levels; i++) {
+		u64 e = w->entry[i];
+
+		seq_printf(m, "  %s[%3u] in table pfn %#lx: %#018llx", level_names[i],
+			   smm_pt_index(w->va, i), w->table_pfn[i], e);
+		if (e & SMM_PTE_PRESENT)
+			seq_printf(m, " -> pfn %#lx%s%s%s%s%s\n", smm_pte_pfn(e),
+				   e & SMM_PTE_RW ? " RW" : " RO", e & SMM_PTE_NX ? " NX" : "",
+				   e & SMM_PTE_USER ? " USER" : "",
+				   e & SMM_PTE_ACCESSED ? " A" : "", e & SMM_PTE_DIRTY ? " D" : "");
+		else
+			seq_puts(m, " not present\n");
+	}
+}
