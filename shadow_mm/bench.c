@@ -52,6 +52,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
 #include "bench.h"
@@ -601,6 +602,63 @@ static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters)
 	return 0;
 }
 
+/* vmalloc+vfree of @pages pages, ns per pair; @vm NULL means the host's. */
+static u64 vmalloc_ns(struct smm_vmalloc *vm, unsigned int pages, unsigned long loops)
+{
+	unsigned long size = (unsigned long)pages << PAGE_SHIFT, i;
+	ktime_t t0 = ktime_get();
+
+	for (i = 0; i < loops; i++) {
+		void *p = vm ? smm_vmalloc(vm, size) : vmalloc(size);
+
+		if (!p)
+			return 0;
+		if (vm)
+			smm_vfree(vm, p);
+		else
+			vfree(p);
+		cond_resched();
+	}
+	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), t0)), loops);
+}
+
+static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters)
+{
+	static const unsigned int sizes[] = { 1, 16, 256 };
+	const struct smm_params p = {
+		.name = "bench", .arena_mb = mb, .source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER, .slab = SMM_SLAB_SLUB,
+	};
+	struct smm_instance *inst = smm_instance_create(&p);
+	unsigned long loops = max(iters / 40, 100U), before;
+	unsigned int i;
+	void *area;
+
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	seq_puts(m, "# vmalloc; host = vmalloc()/vfree()\n");
+	seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "vmalloc+vfree %u pages", sizes[i]);
+		obj_row(m, name, vmalloc_ns(&inst->vm, sizes[i], loops),
+			vmalloc_ns(NULL, sizes[i], loops));
+	}
+	/* Page-table pages that mapping 16 MiB takes, per MiB. */
+	before = smm_pgtable_pages(&inst->kpt);
+	area = smm_vmalloc(&inst->vm, 16UL << 20);
+	if (area) {
+		unsigned long t = smm_pgtable_pages(&inst->kpt) - before;
+
+		seq_printf(m, "page-table overhead: %lu table pages for 16 MiB, %lu.%02lu per MiB\n",
+			   t, t / 16, (t * 100 / 16) % 100);
+		smm_vfree(&inst->vm, area);
+	}
+	smm_instance_destroy(inst);
+	return 0;
+}
+
 static int bench_show(struct seq_file *m, void *unused)
 {
 	int ret;
@@ -612,6 +670,8 @@ static int bench_show(struct seq_file *m, void *unused)
 		ret = bench_pages(m, bench_arena_mb, bench_iters);
 	if (!ret)
 		ret = bench_slab(m, bench_arena_mb, bench_iters);
+	if (!ret)
+		ret = bench_vmalloc(m, bench_arena_mb, bench_iters);
 	mutex_unlock(&bench_lock);
 	return ret;
 }

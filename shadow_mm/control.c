@@ -24,6 +24,8 @@
  *	Allocate @count objects from the cache, kept under @tag.
  * ``kmalloc size=N [count=N] tag=NAME``
  *	kmalloc() @count blocks of @size bytes, kept under @tag.
+ * ``vmalloc size=N [count=N] tag=NAME``
+ *	vmalloc() @count areas of @size bytes (at most 64 MiB each).
  * ``cache_shrink name=NAME``
  *	Give the cache's free slabs back to the buddy allocator.
  * ``cache_destroy name=NAME``
@@ -58,6 +60,7 @@ enum ctl_kind {
 	CTL_PAGES,
 	CTL_OBJECTS,
 	CTL_KMALLOC,
+	CTL_VMALLOC,
 };
 
 /**
@@ -135,6 +138,9 @@ static void free_blocks(struct smm_instance *inst, struct ctl_alloc *ca)
 			break;
 		case CTL_KMALLOC:
 			smm_kfree(&inst->slab, ca->ptrs[i]);
+			break;
+		case CTL_VMALLOC:
+			smm_vfree(&inst->vm, ca->ptrs[i]);
 			break;
 		}
 	}
@@ -295,9 +301,9 @@ static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
 	return 0;
 }
 
-/* cache_alloc and kmalloc: @count objects, all or nothing. */
+/* cache_alloc, kmalloc and vmalloc: @count objects, all or nothing. */
 static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
-		      struct smm_kmem_cache *cache)
+		      struct smm_kmem_cache *cache, enum ctl_kind kind)
 {
 	struct ctl_alloc *ca;
 	unsigned long i;
@@ -310,15 +316,21 @@ static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
 		smm_bad_input("control.tag", "'%s' is in use; free it first", args->tag);
 		return -EINVAL;
 	}
-	ca = new_tag(args, cache ? CTL_OBJECTS : CTL_KMALLOC);
+	ca = new_tag(args, kind);
 	if (!ca)
 		return -ENOMEM;
 	ca->cache = cache;
 	ca->size = args->size;
 	for (i = 0; i < args->count; i++) {
 		unsigned int gfp = args->gfp & __SMM_GFP_HIGH;
-		void *obj = cache ? smm_kmem_cache_alloc(cache, gfp) :
-				    smm_kmalloc(&inst->slab, args->size, gfp);
+		void *obj;
+
+		if (kind == CTL_VMALLOC)
+			obj = smm_vmalloc(&inst->vm, args->size);
+		else if (cache)
+			obj = smm_kmem_cache_alloc(cache, gfp);
+		else
+			obj = smm_kmalloc(&inst->slab, args->size, gfp);
 
 		if (!obj) {
 			free_blocks(inst, ca);
@@ -360,7 +372,14 @@ static int do_slab(struct smm_instance *inst, const char *verb, const struct ctl
 			smm_bad_input("control.size", "kmalloc needs size=N");
 			return -EINVAL;
 		}
-		return do_objects(inst, args, NULL);
+		return do_objects(inst, args, NULL, CTL_KMALLOC);
+	}
+	if (!strcmp(verb, "vmalloc")) {
+		if (!args->size || args->size > (64U << 20)) {
+			smm_bad_input("control.size", "vmalloc needs size=N, at most 64 MiB");
+			return -EINVAL;
+		}
+		return do_objects(inst, args, NULL, CTL_VMALLOC);
 	}
 	if (strcmp(verb, "cache_alloc") && strcmp(verb, "cache_shrink") &&
 	    strcmp(verb, "cache_destroy")) {
@@ -371,7 +390,7 @@ static int do_slab(struct smm_instance *inst, const char *verb, const struct ctl
 	if (!s)
 		return -EINVAL;
 	if (!strcmp(verb, "cache_alloc"))
-		return do_objects(inst, args, s);
+		return do_objects(inst, args, s, CTL_OBJECTS);
 	if (!strcmp(verb, "cache_shrink")) {
 		smm_kmem_cache_shrink(s);
 		return 0;
@@ -469,11 +488,14 @@ void smm_control_show(struct seq_file *m, struct smm_instance *inst)
 			snprintf(what, sizeof(what), "order %u %s", ca->order, ca->zone);
 		else if (ca->kind == CTL_OBJECTS)
 			snprintf(what, sizeof(what), "%s", ca->cache->name);
+		else if (ca->kind == CTL_VMALLOC)
+			snprintf(what, sizeof(what), "vmalloc %u bytes", ca->size);
 		else
 			snprintf(what, sizeof(what), "%u bytes", ca->size);
 		seq_printf(m, "%-15s %-8s %-20s %8lu\n", ca->tag,
 			   ca->kind == CTL_PAGES ? "pages" :
-			   ca->kind == CTL_OBJECTS ? "objects" : "kmalloc", what, ca->nr);
+			   ca->kind == CTL_OBJECTS ? "objects" :
+			   ca->kind == CTL_VMALLOC ? "vmalloc" : "kmalloc", what, ca->nr);
 	}
 	mutex_unlock(&inst->ctl_lock);
 }

@@ -43,6 +43,11 @@
  * ``pagetables``
  *	Table pages per level of the shadow kernel page tables, and the walk
  *	of one address, chosen by writing it to the file.
+ * ``vmallocinfo``
+ *	/proc/vmallocinfo's format over the shadow vmalloc space.
+ * ``pgtable_check``
+ *	Reading it runs the checker: do the shadow tables and the host
+ *	mappings of every vmalloc area agree?
  *
  * The files are created when the instance is complete and removed before it
  * is torn down; debugfs_remove() waits for readers, so a reader never sees a
@@ -246,6 +251,27 @@ static const struct file_operations pagetables_fops = {
 	.release	= single_release,
 };
 
+static int vmallocinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_vmallocinfo_show(m, &inst->vm);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmallocinfo);
+
+/* Reading runs the checker. */
+static int pgtable_check_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+	int bad = smm_vmalloc_check(&inst->vm, m);
+
+	seq_printf(m, "%s: %lu areas, %lu pages, %d disagreements\n", bad ? "FAIL" : "ok",
+		   READ_ONCE(inst->vm.nr_areas), READ_ONCE(inst->vm.nr_pages), bad);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pgtable_check);
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -282,6 +308,8 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("control", 0600, d, inst, &control_fops);
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
+	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
+	debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 }
 

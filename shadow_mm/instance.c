@@ -223,8 +223,17 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
 			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
 			 "13 kmalloc caches, 8 to 8192 bytes");
+
+	/* vmalloc_init(): the vmalloc range of the shadow kernel space. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_VMALLOC);
+	ret = smm_vmalloc_init(&inst->vm, &inst->kpt, &inst->buddy, SMM_VMALLOC_SIZE);
+	if (ret)
+		goto err_slab;
+	smm_timeline_end(&inst->timeline, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
 	return inst;
 
+err_slab:
+	smm_slab_destroy(&inst->slab);
 err_pgtable:
 	smm_pgtable_destroy(&inst->kpt);
 err_handoff:
@@ -250,6 +259,7 @@ void smm_instance_destroy(struct smm_instance *inst)
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
+	smm_vmalloc_destroy(&inst->vm);
 	smm_slab_destroy(&inst->slab);
 	smm_pgtable_destroy(&inst->kpt);
 	smm_buddy_destroy(&inst->buddy);

@@ -16,6 +16,10 @@
 #include "pgtable.h"
 #include "slab.h"
 #include "timeline.h"
+#include "vmalloc.h"
+
+/* The shadow vmalloc space of an instance. */
+#define SMM_VMALLOC_SIZE	(1ULL << 30)
 
 #define SMM_NAME_LEN	32
 
@@ -59,6 +63,7 @@ struct smm_params {
  * @buddy: the zones and their buddy allocators
  * @kpt: the shadow kernel page tables (init_mm's, in the kernel)
  * @slab: the slab allocator
+ * @vm: the vmalloc allocator, over @kpt
  * @walk_va: the address ``pagetables`` walks; set by writing to it
  * @ctl_lock: serialises control commands; protects @ctl_allocs
  * @ctl_allocs: allocations made through the control file, by tag
@@ -80,6 +85,7 @@ struct smm_instance {
 	struct smm_buddy buddy;
 	struct smm_pgtable kpt;
 	struct smm_slab slab;
+	struct smm_vmalloc vm;
 	u64 walk_va;
 	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;

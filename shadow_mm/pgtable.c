@@ -14,7 +14,9 @@
  *
  * smm_pgtable_set() allocates the missing tables on the way down, as
  * pte_alloc_kernel() does; smm_pgtable_clear() frees each table that becomes
- * empty on the way back up, as free_pgtables() would.  A walk records the
+ * empty on the way back up, as free_pgtables() would.  Each table's page
+ * descriptor counts its present entries (&smm_page.refcount), so "empty"
+ * costs nothing to know.  A walk records the
  * entry of every level, so a reader can follow an address down the tables.
  *
  * Lock order: smm_pgtable.lock (every table of one set), then the buddy
@@ -50,6 +52,12 @@ static inline u64 *table_of(struct smm_pgtable *pt, unsigned long pfn)
 	return smm_arena_pfn_to_virt(pt->buddy->arena, pfn);
 }
 
+/* The present entries of the table at @pfn live in its descriptor. */
+static inline u16 *entries_of(struct smm_pgtable *pt, unsigned long pfn)
+{
+	return &smm_pfn_to_page(pt->buddy->arena, pfn)->refcount;
+}
+
 /* A zeroed table page, owned by the page tables; 0 if none is left. */
 static unsigned long table_alloc(struct smm_pgtable *pt, enum smm_pt_level level)
 {
@@ -58,6 +66,7 @@ static unsigned long table_alloc(struct smm_pgtable *pt, enum smm_pt_level level
 	if (IS_ERR(page))
 		return 0;
 	WRITE_ONCE(page->owner, SMM_OWNER_PGTABLE);
+	page->refcount = 0;
 	pt->tables[level]++;
 	return smm_page_to_pfn(pt->buddy->arena, page);
 }
@@ -67,6 +76,7 @@ static void table_free(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_le
 	struct smm_page *page = smm_pfn_to_page(pt->buddy->arena, pfn);
 
 	WRITE_ONCE(page->owner, SMM_OWNER_ALLOC);
+	page->refcount = 1;
 	pt->tables[level]--;
 	smm_free_pages(pt->buddy, page, 0);
 }
@@ -159,16 +169,19 @@ int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags
 				goto out;
 			}
 			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
+			(*entries_of(pt, table))++;
 		}
 		table = smm_pte_pfn(*e);
 	}
 	{
 		u64 *e = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
 
-		if (*e & SMM_PTE_PRESENT)
+		if (*e & SMM_PTE_PRESENT) {
 			ret = -EBUSY;
-		else
+		} else {
 			*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+			(*entries_of(pt, table))++;
+		}
 	}
 out:
 	mutex_unlock(&pt->lock);
@@ -236,16 +249,6 @@ int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte)
 	return *pte ? 0 : -ENOENT;
 }
 
-static bool table_empty(const u64 *table)
-{
-	unsigned int i;
-
-	for (i = 0; i < SMM_PT_ENTRIES; i++)
-		if (table[i])
-			return false;
-	return true;
-}
-
 /**
  * smm_pgtable_clear() - unmap one page, and free the tables left empty
  * @pt: the set
@@ -272,11 +275,13 @@ int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
 	table_of(pt, w.table_pfn[SMM_PT_PTE])[smm_pt_index(va, SMM_PT_PTE)] = 0;
 	/* Up the tree: an emptied table goes, and its entry in the parent. */
 	for (level = SMM_PT_PTE; level > SMM_PT_PGD; level--) {
-		if (!table_empty(table_of(pt, w.table_pfn[level])))
+		if (--(*entries_of(pt, w.table_pfn[level])))
 			break;
 		table_free(pt, w.table_pfn[level], level);
 		table_of(pt, w.table_pfn[level - 1])[smm_pt_index(va, level - 1)] = 0;
 	}
+	if (level == SMM_PT_PGD)
+		(*entries_of(pt, w.table_pfn[SMM_PT_PGD]))--;
 	mutex_unlock(&pt->lock);
 	if (old)
 		*old = pte;

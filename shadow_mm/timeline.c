@@ -11,8 +11,9 @@
  * reservations are made, sparse_init() places the mem_map,
  * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
  * zones, mem_init()'s free_all_bootmem() hands the free pages to the buddy
- * allocator, the shadow kernel page tables get their top level, and
- * kmem_cache_init() brings up the slab allocator.  The
+ * allocator, the shadow kernel page tables get their top level,
+ * kmem_cache_init() brings up the slab allocator, and vmalloc_init() the
+ * vmalloc space.  The
  * timeline is shown in debugfs ``bringup``
  * and summarised in dmesg when an instance comes up.
  */
@@ -33,6 +34,7 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_HANDOFF]	= "handoff",
 	[SMM_STAGE_PGTABLE]	= "pgtable",
 	[SMM_STAGE_SLAB]	= "slab",
+	[SMM_STAGE_VMALLOC]	= "vmalloc",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
@@ -48,6 +50,7 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_HANDOFF]	= "free_all_bootmem",
 	[SMM_STAGE_PGTABLE]	= "paging_init",
 	[SMM_STAGE_SLAB]	= "kmem_cache_init",
+	[SMM_STAGE_VMALLOC]	= "vmalloc_init",
 };
 
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);

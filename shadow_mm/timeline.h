@@ -18,6 +18,7 @@
  * @SMM_STAGE_HANDOFF: free_all_bootmem() gives the free pages to the buddy
  * @SMM_STAGE_PGTABLE: the shadow kernel page tables get their PGD
  * @SMM_STAGE_SLAB: the slab allocator and its kmalloc caches come up
+ * @SMM_STAGE_VMALLOC: the shadow vmalloc space is set up
  * @SMM_STAGE_NR: number of stages
  */
 enum smm_stage {
@@ -30,6 +31,7 @@ enum smm_stage {
 	SMM_STAGE_HANDOFF,
 	SMM_STAGE_PGTABLE,
 	SMM_STAGE_SLAB,
+	SMM_STAGE_VMALLOC,
 	SMM_STAGE_NR,
 };
 

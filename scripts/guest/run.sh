@@ -24,11 +24,14 @@ for cmd in "alloc order=0 count=300 tag=small" "alloc order=3 count=40 tag=mid" 
 done
 for cmd in "cache_create name=dentry size=192 ctor=1 reclaim=1" \
 	   "cache_alloc name=dentry count=100 tag=d" "kmalloc size=100 count=50 tag=k100" \
-	   "kmalloc size=3000 count=10 tag=k3000" "kmalloc size=20000 count=2 tag=big"; do
+	   "kmalloc size=3000 count=10 tag=k3000" "kmalloc size=20000 count=2 tag=big" \
+	   "vmalloc size=40000 count=2 tag=v" "vmalloc size=2000000 tag=v2"; do
 	echo "# echo '$cmd' > control"
 	echo "$cmd" > "$D/default/control"
 done
-for f in control buddyinfo extfrag meminfo buddystat slabinfo slab/dentry slab/kmalloc-128; do
+echo 0xffffc90000000000 > "$D/default/pagetables"
+for f in control buddyinfo extfrag meminfo buddystat slabinfo slab/dentry slab/kmalloc-128 \
+	 vmallocinfo pgtable_check pagetables; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done

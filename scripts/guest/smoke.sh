@@ -95,6 +95,21 @@ cmp -s /tmp/pt.before "$I/pagetables" && pass "rejected pagetables writes change
 echo 0xffffc90000000000 > "$I/pagetables" && grep -q 'PGD\[402\] .* not present' "$I/pagetables" &&
 	pass "pagetables walks a written address" ||
 	fail "pagetables walks a written address" "$(cat "$I/pagetables")"
+if echo "vmalloc size=40000 count=3 tag=v" > "$I/control" &&
+   [ "$(grep -c ' pages=10 vmalloc$' "$I/vmallocinfo")" = 3 ] &&
+   grep -q '^ok: 3 areas, 30 pages, 0 disagreements$' "$I/pgtable_check"; then
+	pass "vmalloc: three areas in vmallocinfo, shadow tables agree with vmap"
+else
+	fail "vmalloc through control" "$(cat "$I/vmallocinfo" "$I/pgtable_check")"
+fi
+echo "free tag=v" > "$I/control" && [ ! -s "$I/vmallocinfo" ] &&
+	grep -q '^PGD tables: 1$' "$I/pagetables" && grep -q '^PTE tables: 0$' "$I/pagetables" &&
+	pass "vfree empties vmallocinfo and frees the page tables" ||
+	fail "vfree and the page tables" "$(cat "$I/pagetables")"
+for bad in "vmalloc size=0 tag=v" "vmalloc tag=v" "vmalloc size=999999999 tag=v"; do
+	echo "$bad" > "$I/control" 2>/dev/null && fail "control rejects '$bad'" "accepted" ||
+		pass "control rejects '$bad'"
+done
 echo drain > "$I/control"
 cp "$I/buddyinfo" /tmp/buddyinfo.before
 for bad in "frobnicate" "alloc" "alloc order=99 tag=x" "alloc order=0 zone=FOO tag=x" \
