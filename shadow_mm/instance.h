@@ -19,7 +19,7 @@
 #include "vmalloc.h"
 
 /* The shadow vmalloc space of an instance. */
-#define SMM_VMALLOC_SIZE	(1ULL << 30)
+#define SMM_VMALLOC_SIZE	BIT_ULL(30)
 
 #define SMM_NAME_LEN	32
 

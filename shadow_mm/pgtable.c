@@ -144,8 +144,9 @@ void smm_pgtable_destroy(struct smm_pgtable *pt)
  * Missing tables are allocated on the way down.
  *
  * Return: 0; -EINVAL for a bad address, PFN or flags; -EBUSY if @va is
- * mapped already; -ENOMEM if a table cannot be had (what was allocated on
- * the way stays, empty, and goes with the next clear below it).
+ * mapped already; -ENOMEM if a table cannot be had (tables allocated on
+ * the way stay, empty, until a mapping below them is made and cleared, or
+ * the set is destroyed).
  * Context: process context.
  */
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags)
@@ -255,7 +256,8 @@ int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte)
  * @va: the address
  * @old: where to store the entry that was there, or NULL
  *
- * Return: 0; -EINVAL for a non-canonical address; -ENOENT if not mapped.
+ * Return: 0; -EINVAL for a non-canonical or unaligned address; -ENOENT if
+ * not mapped.
  * Context: process context.
  */
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
@@ -264,7 +266,7 @@ int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
 	int level;
 	u64 pte;
 
-	if (!canonical(va))
+	if (!canonical(va) || (va & ~PAGE_MASK))
 		return -EINVAL;
 	mutex_lock(&pt->lock);
 	pte = __walk(pt, va, &w);

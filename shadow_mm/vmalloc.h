@@ -2,6 +2,7 @@
 #ifndef _SHADOW_MM_VMALLOC_H
 #define _SHADOW_MM_VMALLOC_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
@@ -15,7 +16,7 @@
  * does (VMALLOC_START with 4-level paging), sized to the instance.
  */
 #define SMM_VMALLOC_START	0xffffc90000000000ULL
-#define SMM_VMALLOC_MAX_SIZE	(1ULL << 40)
+#define SMM_VMALLOC_MAX_SIZE	BIT_ULL(40)
 
 /**
  * struct smm_vmap_area - a range of the shadow vmalloc space
