@@ -476,9 +476,11 @@ int smm_vmalloc_check(struct smm_vmalloc *vm, struct seq_file *m)
 
 		for (i = 0; i < va->nr_pages; i++) {
 			u64 sva = va->va_start + ((u64)i << PAGE_SHIFT);
-			struct page *host = vmalloc_to_page(va->addr + ((unsigned long)i << PAGE_SHIFT));
+			void *haddr = va->addr + ((unsigned long)i << PAGE_SHIFT);
+			struct page *host = vmalloc_to_page(haddr);
 			unsigned long hpfn = ~0UL;
 
+			pte = 0;
 			if (!host || !smm_arena_host_to_pfn(a, host, &hpfn) ||
 			    smm_pgtable_get(vm->pt, sva, &pte) || smm_pte_pfn(pte) != hpfn) {
 				bad++;
@@ -542,6 +544,8 @@ void smm_vmalloc_destroy(struct smm_vmalloc *vm)
 		kfree(va);
 	}
 	vm->busy_root = RB_ROOT;
+	vm->nr_areas = 0;
+	vm->nr_pages = 0;
 	while ((n = rb_first(&vm->free_root)))
 		free_erase(vm, va_of(n));
 	mutex_unlock(&vm->lock);
