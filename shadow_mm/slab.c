@@ -110,12 +110,18 @@ int smm_slab_parse_strategy(const char *s, enum smm_slab_strategy *out)
  */
 int smm_kmalloc_index(size_t size)
 {
-	int i;
+	/* size_index[]: the class of 1..192 bytes, by (size - 1) / 8 */
+	static const u8 small[24] = {
+		0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5,
+		6, 6, 6, 6, 6, 6, 6, 6,
+	};
 
-	for (i = 0; i < SMM_KMALLOC_CLASSES && size; i++)
-		if (size <= kmalloc_sizes[i])
-			return i;
-	return -1;
+	if (!size || size > SMM_KMALLOC_MAX_CACHE)
+		return -1;
+	if (size <= 192)
+		return small[(size - 1) / 8];
+	/* 256 and up are powers of two: 256 is class 7. */
+	return fls(size - 1) - 8 + 7;
 }
 
 /**
@@ -640,17 +646,15 @@ void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 }
 
 /*
- * Free @user, at @pfn in the slab of head @head, to @s; the common checks
- * first.
+ * Free @user, at @pfn in the slab of head @head, to @s, whose object
+ * @owner says it is; the common checks first.
  */
 static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned long pfn,
-		      const void *user)
+		      const void *user, struct smm_kmem_cache *owner)
 {
 	struct smm_slab *sa = s->sa;
-	struct smm_kmem_cache *owner;
 	void *obj;
 
-	owner = sa->ops->obj_cache(sa, head, user, slab_off(sa, head, pfn, user));
 	if (unlikely(!owner)) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not the start of an object");
 		return -EINVAL;
@@ -689,7 +693,9 @@ int smm_kmem_cache_free(struct smm_kmem_cache *s, void *user)
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not a slab object");
 		return -EINVAL;
 	}
-	return cache_free(s, head, pfn, user);
+	return cache_free(s, head, pfn, user,
+			  s->sa->ops->obj_cache(s->sa, head, user,
+						slab_off(s->sa, head, pfn, user)));
 }
 
 /* kmalloc_large(): whole pages from the buddy allocator. */
@@ -800,7 +806,7 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 	}
 	s = sa->ops->obj_cache(sa, head, obj, slab_off(sa, head, pfn, obj));
 	if (s)
-		return cache_free(s, head, pfn, obj);
+		return cache_free(s, head, pfn, obj, s);
 	if (!sa->ops->small_free)
 		return bad_kfree(sa, obj, "not the start of an object");
 	if (!IS_ALIGNED((unsigned long)obj, 8) ||
