@@ -508,7 +508,7 @@ static u64 space_host(void **ptrs)
 	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "smm-bench-%u", smm_kmalloc_size(c));
+		snprintf(name, sizeof(name), "smm-mix-%u", smm_kmalloc_size(c));
 		caches[c] = kmem_cache_create(name, smm_kmalloc_size(c), 0, SLAB_NO_MERGE, NULL);
 		if (!caches[c])
 			goto out;
