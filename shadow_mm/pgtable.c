@@ -27,6 +27,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "common.h"
 #include "pgtable.h"
 
 static const char *const level_names[SMM_PT_LEVELS] = {
@@ -134,6 +135,34 @@ void smm_pgtable_destroy(struct smm_pgtable *pt)
 	mutex_unlock(&pt->lock);
 }
 
+/*
+ * The PTE table covering @va, allocating the missing tables on the way
+ * down as pte_alloc_kernel() does; 0 if a table cannot be had (tables
+ * allocated on the way stay, empty, until a mapping below them is made and
+ * cleared, or the set is destroyed).
+ */
+static unsigned long __populate(struct smm_pgtable *pt, u64 va)
+{
+	unsigned long table = pt->pgd_pfn;
+	enum smm_pt_level level;
+
+	lockdep_assert_held(&pt->lock);
+	for (level = SMM_PT_PGD; level < SMM_PT_PTE; level++) {
+		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
+
+		if (!(*e & SMM_PTE_PRESENT)) {
+			unsigned long next = table_alloc(pt, level + 1);
+
+			if (!next)
+				return 0;
+			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
+			(*entries_of(pt, table))++;
+		}
+		table = smm_pte_pfn(*e);
+	}
+	return table;
+}
+
 /**
  * smm_pgtable_set() - map one page
  * @pt: the set
@@ -151,42 +180,56 @@ void smm_pgtable_destroy(struct smm_pgtable *pt)
  */
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags)
 {
-	unsigned long table = pt->pgd_pfn;
-	enum smm_pt_level level;
+	unsigned long table;
 	int ret = 0;
+	u64 *e;
 
 	if (!canonical(va) || (va & ~PAGE_MASK) || (flags & ~SMM_PTE_FLAGS_MASK) ||
 	    !smm_arena_pfn_valid(pt->buddy->arena, pfn))
 		return -EINVAL;
 	mutex_lock(&pt->lock);
-	for (level = SMM_PT_PGD; level < SMM_PT_PTE; level++) {
-		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
-
-		if (!(*e & SMM_PTE_PRESENT)) {
-			unsigned long next = table_alloc(pt, level + 1);
-
-			if (!next) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
-			(*entries_of(pt, table))++;
-		}
-		table = smm_pte_pfn(*e);
+	table = __populate(pt, va);
+	if (!table) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	{
-		u64 *e = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
-
-		if (*e & SMM_PTE_PRESENT) {
-			ret = -EBUSY;
-		} else {
-			*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
-			(*entries_of(pt, table))++;
-		}
+	e = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
+	if (*e & SMM_PTE_PRESENT) {
+		ret = -EBUSY;
+	} else {
+		*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+		(*entries_of(pt, table))++;
 	}
 out:
 	mutex_unlock(&pt->lock);
 	return ret;
+}
+
+/**
+ * smm_pgtable_pin() - make the page table of an address, and keep it
+ * @pt: the set
+ * @va: canonical address
+ *
+ * Allocates the tables down to the PTE table covering @va and holds it, so
+ * that clearing the last entry in it does not free it.  This is how the
+ * pkmap window gets its table once, as permanent_kmaps_init() does: later
+ * mappings in it never allocate.
+ *
+ * Return: 0, -EINVAL for a non-canonical address, or -ENOMEM.
+ * Context: process context.
+ */
+int smm_pgtable_pin(struct smm_pgtable *pt, u64 va)
+{
+	unsigned long table;
+
+	if (!canonical(va))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	table = __populate(pt, va);
+	if (table)
+		(*entries_of(pt, table))++;
+	mutex_unlock(&pt->lock);
+	return table ? 0 : -ENOMEM;
 }
 
 /* Walk with the lock held; fills @w and returns the leaf entry or 0. */
@@ -250,6 +293,23 @@ int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte)
 	return *pte ? 0 : -ENOENT;
 }
 
+/*
+ * One entry fewer in the PTE table of a walk: up the tree, an emptied
+ * table goes, and its entry in the parent.
+ */
+static void __put_table(struct smm_pgtable *pt, const struct smm_pt_walk *w)
+{
+	int level;
+
+	for (level = SMM_PT_PTE; level > SMM_PT_PGD; level--) {
+		if (--(*entries_of(pt, w->table_pfn[level])))
+			return;
+		table_free(pt, w->table_pfn[level], level);
+		table_of(pt, w->table_pfn[level - 1])[smm_pt_index(w->va, level - 1)] = 0;
+	}
+	(*entries_of(pt, w->table_pfn[SMM_PT_PGD]))--;
+}
+
 /**
  * smm_pgtable_clear() - unmap one page, and free the tables left empty
  * @pt: the set
@@ -263,7 +323,6 @@ int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte)
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
 {
 	struct smm_pt_walk w;
-	int level;
 	u64 pte;
 
 	if (!canonical(va) || (va & ~PAGE_MASK))
@@ -275,19 +334,87 @@ int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old)
 		return -ENOENT;
 	}
 	table_of(pt, w.table_pfn[SMM_PT_PTE])[smm_pt_index(va, SMM_PT_PTE)] = 0;
-	/* Up the tree: an emptied table goes, and its entry in the parent. */
-	for (level = SMM_PT_PTE; level > SMM_PT_PGD; level--) {
-		if (--(*entries_of(pt, w.table_pfn[level])))
-			break;
-		table_free(pt, w.table_pfn[level], level);
-		table_of(pt, w.table_pfn[level - 1])[smm_pt_index(va, level - 1)] = 0;
-	}
-	if (level == SMM_PT_PGD)
-		(*entries_of(pt, w.table_pfn[SMM_PT_PGD]))--;
+	__put_table(pt, &w);
 	mutex_unlock(&pt->lock);
 	if (old)
 		*old = pte;
 	return 0;
+}
+
+/**
+ * smm_pgtable_unpin() - let go of a table held by smm_pgtable_pin()
+ * @pt: the set
+ * @va: the address given to smm_pgtable_pin()
+ *
+ * The table, and the ones above it, go if nothing else is in them.
+ *
+ * Return: 0, or -ENOENT if no table covers @va (nothing was pinned).
+ * Context: process context.
+ */
+int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va)
+{
+	struct smm_pt_walk w;
+	int ret = -ENOENT;
+
+	if (!canonical(va))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	__walk(pt, va, &w);
+	if (w.levels == SMM_PT_LEVELS &&
+	    !SMM_WARN_ON(pt->buddy->broken, !*entries_of(pt, w.table_pfn[SMM_PT_PTE]))) {
+		__put_table(pt, &w);
+		ret = 0;
+	}
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+static const unsigned int level_shift[SMM_PT_LEVELS] = {
+	SMM_PT_SHIFT_PGD, SMM_PT_SHIFT_PUD, SMM_PT_SHIFT_PMD, SMM_PT_SHIFT_PTE,
+};
+
+/**
+ * smm_pgtable_unmap_range() - clear every mapping in a range
+ * @pt: the set
+ * @start: first address, page-aligned
+ * @end: first address past the range, page-aligned
+ * @fn: called with each cleared leaf entry, or NULL
+ * @ctx: passed to @fn
+ *
+ * zap_page_range() and free_pgtables() in one: a missing table skips the
+ * whole span it would cover, and a table left empty is freed.  @fn runs
+ * with the tables' lock held and must not call back into @pt.
+ *
+ * Return: leaf entries cleared, or -EINVAL for a bad range.
+ * Context: process context.
+ */
+long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,
+			     void (*fn)(void *ctx, u64 va, u64 pte), void *ctx)
+{
+	struct smm_pt_walk w;
+	long n = 0;
+	u64 va, pte;
+
+	if (!canonical(start) || !canonical(end - 1) || start >= end ||
+	    ((start | end) & ~PAGE_MASK))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	for (va = start; va < end && va >= start; ) {
+		pte = __walk(pt, va, &w);
+		if (!pte) {
+			/* Skip the span the missing entry would have mapped. */
+			va = (va | (BIT_ULL(level_shift[w.levels - 1]) - 1)) + 1;
+			continue;
+		}
+		table_of(pt, w.table_pfn[SMM_PT_PTE])[smm_pt_index(va, SMM_PT_PTE)] = 0;
+		__put_table(pt, &w);
+		if (fn)
+			fn(ctx, va, pte);
+		n++;
+		va += PAGE_SIZE;
+	}
+	mutex_unlock(&pt->lock);
+	return n;
 }
 
 /**

@@ -89,6 +89,10 @@ void smm_pgtable_destroy(struct smm_pgtable *pt);
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags);
 int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte);
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old);
+int smm_pgtable_pin(struct smm_pgtable *pt, u64 va);
+int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va);
+long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,
+			     void (*fn)(void *ctx, u64 va, u64 pte), void *ctx);
 void smm_pgtable_walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w);
 unsigned long smm_pgtable_pages(const struct smm_pgtable *pt);
 const char *smm_pt_level_name(enum smm_pt_level level);
