@@ -243,9 +243,27 @@ static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
 	page->order = order;
 	page->refcount = 1;
 	smm_page_set(page, SMM_PG_HEAD);
-	if (gfp & __SMM_GFP_ZERO)
+	if (!(gfp & __SMM_GFP_ZERO))
+		return;
+	if (smm_page_zonenum(page) != SMM_ZONE_HIGHMEM) {
 		for (i = 0; i < (1UL << order); i++)
 			memset(smm_arena_pfn_to_virt(b->arena, pfn + i), 0, PAGE_SIZE);
+		return;
+	}
+	/*
+	 * HighMem has no permanent mapping: clear_highpage() maps each page
+	 * for the moment.  Before the kmap layer is up (the bring-up, the
+	 * tests' bare allocators), or if the host cannot map the page, only
+	 * the direct map is left; count it.
+	 */
+	for (i = 0; i < (1UL << order); i++) {
+		int (*clear)(void *ctx, struct smm_page *page) = READ_ONCE(b->clear_highpage);
+
+		if (!clear || clear(b->clear_ctx, pfn_page(b, pfn + i))) {
+			stat_inc(b, SMM_BUDDY_HIGHMEM_DIRECT);
+			memset(smm_arena_pfn_to_virt(b->arena, pfn + i), 0, PAGE_SIZE);
+		}
+	}
 }
 
 /**
@@ -260,7 +278,8 @@ static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
  * Return: the head page's descriptor; ERR_PTR(-EINVAL) for an order >=
  * max_order or unknown flags, ERR_PTR(-EIO) if the instance is broken,
  * ERR_PTR(-ENOMEM) if no zone can serve the request.
- * Context: process context; does not sleep.
+ * Context: process context; does not sleep, but for __SMM_GFP_ZERO on a
+ * HighMem block, which is zeroed through kmap_atomic and may.
  */
 struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 				 unsigned int order)

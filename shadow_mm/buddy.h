@@ -74,6 +74,8 @@ enum smm_wmark {
  * @SMM_BUDDY_FAIL: allocations that failed
  * @SMM_BUDDY_BAD_ORDER: requests with an order >= max_order
  * @SMM_BUDDY_BAD_FREE: refused frees (double, wrong order, not ours)
+ * @SMM_BUDDY_HIGHMEM_DIRECT: HighMem pages zeroed through the direct map,
+ *	because no kmap was installed yet (see &smm_buddy.clear_highpage)
  * @SMM_BUDDY_STAT_NR: number of counters
  */
 enum smm_buddy_stat {
@@ -89,6 +91,7 @@ enum smm_buddy_stat {
 	SMM_BUDDY_FAIL,
 	SMM_BUDDY_BAD_ORDER,
 	SMM_BUDDY_BAD_FREE,
+	SMM_BUDDY_HIGHMEM_DIRECT,
 	SMM_BUDDY_STAT_NR,
 };
 
@@ -167,6 +170,11 @@ struct smm_zone {
  * @zones: the zones, lowest first
  * @stats: per-CPU event counters
  * @lowmem_pages: managed pages of DMA and NORMAL, for the watermarks
+ * @clear_highpage: zeroes one HighMem page through a temporary mapping,
+ *	as clear_highpage() does with kmap_local_page(); installed by the
+ *	highmem layer above this one (smm_highmem_init()), NULL until then;
+ *	returns 0, or an error if it could not map the page
+ * @clear_ctx: the argument of @clear_highpage
  *
  * Lock order: &smm_pcp.lock, then &smm_zone.lock.  No lock is held across
  * two zones.
@@ -179,6 +187,8 @@ struct smm_buddy {
 	struct smm_zone zones[SMM_NR_ZONES];
 	struct smm_buddy_stats __percpu *stats;
 	unsigned long lowmem_pages;
+	int (*clear_highpage)(void *ctx, struct smm_page *page);
+	void *clear_ctx;
 };
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,

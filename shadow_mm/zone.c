@@ -58,6 +58,7 @@ static const char *const stat_names[] = {
 	[SMM_BUDDY_FAIL]	= "fail",
 	[SMM_BUDDY_BAD_ORDER]	= "bad_order",
 	[SMM_BUDDY_BAD_FREE]	= "bad_free",
+	[SMM_BUDDY_HIGHMEM_DIRECT] = "highmem_direct",
 };
 
 static_assert(ARRAY_SIZE(stat_names) == SMM_BUDDY_STAT_NR);
