@@ -45,6 +45,10 @@
  *	of one address, chosen by writing it to the file.
  * ``vmallocinfo``
  *	/proc/vmallocinfo's format over the shadow vmalloc space.
+ * ``kmap``
+ *	The pkmap window and kmap_local slots in the shadow kernel space, the
+ *	pkmap slots in use with their counts, and the kmap counters (kmaps,
+ *	wraps, waits when the window was full).
  * ``pgtable_check``
  *	Reading it runs the checker: do the shadow tables and the host
  *	mappings of every vmalloc area agree?
@@ -272,6 +276,15 @@ static int pgtable_check_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pgtable_check);
 
+static int kmap_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_kmap_show(m, &inst->hm);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kmap);
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -310,6 +323,7 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
 	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
 	debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
+	debugfs_create_file("kmap", 0400, d, inst, &kmap_fops);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 }
 

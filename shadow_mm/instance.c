@@ -230,8 +230,18 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	if (ret)
 		goto err_slab;
 	smm_timeline_end(&inst->timeline, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
+
+	/* permanent_kmaps_init(): the pkmap window and kmap_local slots. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_KMAP);
+	ret = smm_highmem_init(&inst->hm, &inst->kpt, &inst->buddy);
+	if (ret)
+		goto err_vmalloc;
+	smm_timeline_end(&inst->timeline, "pkmap %#llx, %u slots; kmap_local %#llx, %u per CPU",
+			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE, SMM_KM_MAX_IDX);
 	return inst;
 
+err_vmalloc:
+	smm_vmalloc_destroy(&inst->vm);
 err_slab:
 	smm_slab_destroy(&inst->slab);
 err_pgtable:
@@ -259,6 +269,7 @@ void smm_instance_destroy(struct smm_instance *inst)
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
+	smm_highmem_destroy(&inst->hm);
 	smm_vmalloc_destroy(&inst->vm);
 	smm_slab_destroy(&inst->slab);
 	smm_pgtable_destroy(&inst->kpt);

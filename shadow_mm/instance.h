@@ -11,6 +11,7 @@
 #include "bootmem.h"
 #include "buddy.h"
 #include "e820.h"
+#include "highmem.h"
 #include "early.h"
 #include "memmap.h"
 #include "pgtable.h"
@@ -64,6 +65,7 @@ struct smm_params {
  * @kpt: the shadow kernel page tables (init_mm's, in the kernel)
  * @slab: the slab allocator
  * @vm: the vmalloc allocator, over @kpt
+ * @hm: kmap for the HighMem zone, windows in @kpt
  * @walk_va: the address ``pagetables`` walks; set by writing to it
  * @ctl_lock: serialises control commands; protects @ctl_allocs
  * @ctl_allocs: allocations made through the control file, by tag
@@ -86,6 +88,7 @@ struct smm_instance {
 	struct smm_pgtable kpt;
 	struct smm_slab slab;
 	struct smm_vmalloc vm;
+	struct smm_highmem hm;
 	u64 walk_va;
 	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;

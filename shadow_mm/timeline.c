@@ -35,6 +35,7 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_PGTABLE]	= "pgtable",
 	[SMM_STAGE_SLAB]	= "slab",
 	[SMM_STAGE_VMALLOC]	= "vmalloc",
+	[SMM_STAGE_KMAP]	= "kmap",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
@@ -51,6 +52,7 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_PGTABLE]	= "paging_init",
 	[SMM_STAGE_SLAB]	= "kmem_cache_init",
 	[SMM_STAGE_VMALLOC]	= "vmalloc_init",
+	[SMM_STAGE_KMAP]	= "permanent_kmaps_init",
 };
 
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);

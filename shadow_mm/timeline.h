@@ -19,6 +19,7 @@
  * @SMM_STAGE_PGTABLE: the shadow kernel page tables get their PGD
  * @SMM_STAGE_SLAB: the slab allocator and its kmalloc caches come up
  * @SMM_STAGE_VMALLOC: the shadow vmalloc space is set up
+ * @SMM_STAGE_KMAP: the pkmap and kmap_local windows get their page tables
  * @SMM_STAGE_NR: number of stages
  */
 enum smm_stage {
@@ -32,6 +33,7 @@ enum smm_stage {
 	SMM_STAGE_PGTABLE,
 	SMM_STAGE_SLAB,
 	SMM_STAGE_VMALLOC,
+	SMM_STAGE_KMAP,
 	SMM_STAGE_NR,
 };
 

@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm highmem: kmap and kmap_local for the shadow HighMem zone.
+ *
+ * DOC: highmem
+ *
+ * On a 32-bit kernel, memory above ZONE_NORMAL has no permanent kernel
+ * address.  Code that must touch such a page maps it for a while: kmap()
+ * through the pkmap window (mm/highmem.c), kmap_local_page() and
+ * kmap_atomic() through per-CPU fixmap slots.  x86-64 has no highmem, and
+ * kmap_local_page() there is page_address(), so the shadow emulates both:
+ *
+ * - The shadow kernel space has a pkmap window of %SMM_LAST_PKMAP pages
+ *   right after the vmalloc range, at %SMM_PKMAP_BASE, and after it
+ *   %SMM_KM_MAX_IDX kmap_local slots per CPU.  Their PTE tables are made
+ *   once, at bring-up, and pinned, as permanent_kmaps_init() does, so a
+ *   kmap never allocates a table.
+ * - smm_kmap() is kmap_high(): look the page up in a hash of kmapped pages
+ *   (page_address_htable); if it is not there, take the next free slot
+ *   (pkmap_count 0), write the shadow PTE, and count a user.  When the
+ *   search wraps to slot 0, every slot whose count is 1 (mapped, unused)
+ *   is flushed first, as flush_all_zero_pkmaps() does.  If every slot is
+ *   in use the caller sleeps on pkmap_map_wait until a kunmap.  smm_kunmap()
+ *   drops the count to 1, not 0: the mapping stays, lazily, until the next
+ *   wrap, and a kmap of the same page in between costs a lookup.
+ * - smm_kmap_atomic() is kmap_local_page(): a stack of slots on this CPU,
+ *   with migration disabled, undone in reverse order by smm_kunmap_atomic().
+ * - The real address, in both cases, is vm_map_ram() of the page's host
+ *   page, and the shadow PTE at the window slot maps the same page.  This is
+ *   the one difference from the kernel: vm_map_ram() may sleep, so
+ *   smm_kmap_atomic() may too.  It keeps kmap_local's rules otherwise (this
+ *   CPU's slots, LIFO), and as the kernel cannot switch a CPU's slots
+ *   between tasks here, a CPU's slots belong to one task at a time, from its
+ *   first map to its last unmap.
+ *
+ * Shadow code never reaches a HighMem page through the host's direct map:
+ * the buddy allocator zeroes HighMem pages with smm_clear_highpage(),
+ * installed when this layer comes up; before that (during bring-up nothing
+ * asks) it would count each direct-map clear in buddystat's highmem_direct.
+ * smm_page_address() returns NULL for a HighMem page that is not kmapped,
+ * as page_address() does.
+ *
+ * Lock order: smm_highmem.lock or a CPU's smm_kmap_local.lock, then the
+ * page tables' lock, then the buddy allocator's locks.
+ */
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/numa.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "common.h"
+#include "highmem.h"
+
+/* PAGE_KERNEL: present, RW, accessed, dirty, NX. */
+#define KMAP_PTE	(SMM_PTE_RW | SMM_PTE_ACCESSED | SMM_PTE_DIRTY | SMM_PTE_NX)
+
+static const char *const stat_names[] = {
+	[SMM_KMAP_KMAPS]	= "kmaps",
+	[SMM_KMAP_NEW]		= "kmap_new_slot",
+	[SMM_KMAP_WRAPS]	= "wraps",
+	[SMM_KMAP_FLUSHED]	= "flushed_slots",
+	[SMM_KMAP_WAITS]	= "waits",
+	[SMM_KMAP_LOWMEM]	= "lowmem",
+	[SMM_KMAP_ATOMIC]	= "kmap_atomic",
+	[SMM_KMAP_CLEARS]	= "clear_highpage",
+	[SMM_KMAP_BAD]		= "refused",
+};
+
+static_assert(ARRAY_SIZE(stat_names) == SMM_KMAP_STAT_NR);
+
+static inline void stat_inc(struct smm_highmem *hm, enum smm_kmap_stat item)
+{
+	this_cpu_inc(hm->stats->n[item]);
+}
+
+/**
+ * smm_kmap_stat() - one counter, summed over the CPUs
+ * @hm: the kmap layer
+ * @item: the counter
+ *
+ * Return: its value.
+ */
+unsigned long smm_kmap_stat(const struct smm_highmem *hm, enum smm_kmap_stat item)
+{
+	unsigned long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(hm->stats, cpu)->n[item];
+	return n;
+}
+
+static inline bool page_high(const struct smm_page *page)
+{
+	return smm_page_zonenum(page) == SMM_ZONE_HIGHMEM;
+}
+
+static inline unsigned long pfn_of(struct smm_highmem *hm, const struct smm_page *page)
+{
+	return smm_page_to_pfn(hm->buddy->arena, page);
+}
+
+static inline bool broken(struct smm_highmem *hm)
+{
+	return READ_ONCE(*hm->buddy->broken);
+}
+
+/* The real mapping: vm_map_ram() of the page's host page. */
+static void *host_map(struct smm_highmem *hm, unsigned long pfn)
+{
+	struct page *host = smm_arena_pfn_to_host(hm->buddy->arena, pfn);
+
+	return host ? vm_map_ram(&host, 1, NUMA_NO_NODE) : NULL;
+}
+
+/* Clear a window PTE; it must map @pfn. */
+static void shadow_unmap(struct smm_highmem *hm, u64 va, unsigned long pfn)
+{
+	u64 old = 0;
+	int ret = smm_pgtable_clear(hm->pt, va, &old);
+
+	SMM_WARN_ON(hm->buddy->broken, ret || smm_pte_pfn(old) != pfn);
+}
+
+/* The pkmap slot of a page, or -1: page_address() for HighMem. */
+static int slot_of(struct smm_highmem *hm, unsigned long pfn)
+{
+	struct smm_pkmap_slot *s;
+
+	lockdep_assert_held(&hm->lock);
+	hash_for_each_possible(hm->hash, s, node, pfn)
+		if (pfn_of(hm, s->page) == pfn)
+			return s - hm->slot;
+	return -1;
+}
+
+/* flush_all_zero_pkmaps(): free every slot that is mapped but unused. */
+static void flush_all_zero_pkmaps(struct smm_highmem *hm)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&hm->lock);
+	for (i = 0; i < SMM_LAST_PKMAP; i++) {
+		struct smm_pkmap_slot *s = &hm->slot[i];
+
+		if (hm->count[i] != 1)
+			continue;
+		hm->count[i] = 0;
+		hm->nr_idle--;
+		shadow_unmap(hm, SMM_PKMAP_ADDR(i), pfn_of(hm, s->page));
+		vm_unmap_ram(s->addr, 1);
+		hash_del(&s->node);
+		s->page = NULL;
+		s->addr = NULL;
+		stat_inc(hm, SMM_KMAP_FLUSHED);
+	}
+}
+
+/*
+ * map_new_virtual(): find a free slot and map @page there with a count of
+ * 1.  Sleeps, with the lock dropped, while every slot is in use.
+ * Returns the slot, or -ENOMEM or -EIO.
+ */
+static int map_new_virtual(struct smm_highmem *hm, struct smm_page *page)
+{
+	unsigned long pfn = pfn_of(hm, page);
+	unsigned int count, nr;
+	void *addr;
+	int ret;
+
+start:
+	count = SMM_LAST_PKMAP;
+	for (;;) {
+		hm->last_pkmap_nr = (hm->last_pkmap_nr + 1) & (SMM_LAST_PKMAP - 1);
+		if (!hm->last_pkmap_nr) {
+			flush_all_zero_pkmaps(hm);
+			stat_inc(hm, SMM_KMAP_WRAPS);
+			count = SMM_LAST_PKMAP;
+		}
+		if (!hm->count[hm->last_pkmap_nr])
+			break;
+		if (--count)
+			continue;
+		/* Every slot has a user: wait for a kunmap. */
+		stat_inc(hm, SMM_KMAP_WAITS);
+		mutex_unlock(&hm->lock);
+		wait_event(hm->wait, READ_ONCE(hm->nr_idle) || broken(hm));
+		mutex_lock(&hm->lock);
+		if (broken(hm))
+			return -EIO;
+		/* Somebody else may have mapped it meanwhile. */
+		ret = slot_of(hm, pfn);
+		if (ret >= 0)
+			return ret;
+		goto start;
+	}
+	nr = hm->last_pkmap_nr;
+	addr = host_map(hm, pfn);
+	if (!addr)
+		return -ENOMEM;
+	ret = smm_pgtable_set(hm->pt, SMM_PKMAP_ADDR(nr), pfn, KMAP_PTE);
+	if (SMM_WARN_ON(hm->buddy->broken, ret)) {
+		vm_unmap_ram(addr, 1);
+		return -EIO;
+	}
+	hm->count[nr] = 1;
+	hm->nr_idle++;
+	hm->slot[nr].page = page;
+	hm->slot[nr].addr = addr;
+	hash_add(hm->hash, &hm->slot[nr].node, pfn);
+	stat_inc(hm, SMM_KMAP_NEW);
+	return nr;
+}
+
+/**
+ * smm_kmap() - a kernel address for a page, until smm_kunmap()
+ * @hm: the kmap layer
+ * @page: the page
+ *
+ * A low page has its direct-map address.  A HighMem page gets a slot of
+ * the pkmap window, or shares the one it has; see the DOC above.
+ *
+ * Return: the address, or NULL if the host cannot map the page (vm_map_ram()
+ * failed) or the instance is broken.
+ * Context: process context; may sleep, until a slot is free.
+ */
+void *smm_kmap(struct smm_highmem *hm, struct smm_page *page)
+{
+	void *addr = NULL;
+	int nr;
+
+	might_sleep();
+	if (!page_high(page)) {
+		stat_inc(hm, SMM_KMAP_LOWMEM);
+		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
+	}
+	stat_inc(hm, SMM_KMAP_KMAPS);
+	mutex_lock(&hm->lock);
+	nr = slot_of(hm, pfn_of(hm, page));
+	if (nr < 0)
+		nr = map_new_virtual(hm, page);
+	if (nr >= 0) {
+		if (hm->count[nr]++ == 1)
+			hm->nr_idle--;
+		addr = hm->slot[nr].addr;
+	}
+	mutex_unlock(&hm->lock);
+	return addr;
+}
+
+/**
+ * smm_kunmap() - drop a user of a page's kmap
+ * @hm: the kmap layer
+ * @page: the page given to smm_kmap()
+ *
+ * The last user leaves the slot mapped and idle; the next wrap frees it.
+ * A sleeper waiting for a slot is woken.
+ *
+ * Return: 0, or -EINVAL (counted and reported) if @page is not kmapped.
+ * Context: process context.
+ */
+int smm_kunmap(struct smm_highmem *hm, struct smm_page *page)
+{
+	unsigned long pfn = pfn_of(hm, page);
+	bool wake = false;
+	int nr;
+
+	if (!page_high(page))
+		return 0;
+	mutex_lock(&hm->lock);
+	nr = slot_of(hm, pfn);
+	if (nr < 0 || hm->count[nr] < 2) {
+		mutex_unlock(&hm->lock);
+		stat_inc(hm, SMM_KMAP_BAD);
+		smm_bad_input("kunmap", "pfn %#lx is not kmapped", pfn);
+		return -EINVAL;
+	}
+	if (--hm->count[nr] == 1) {
+		hm->nr_idle++;
+		wake = true;
+	}
+	mutex_unlock(&hm->lock);
+	if (wake)
+		wake_up(&hm->wait);
+	return 0;
+}
+
+/**
+ * smm_page_address() - page_address(): a page's kernel address, if it has one
+ * @hm: the kmap layer
+ * @page: the page
+ *
+ * Return: the direct-map address of a low page; the pkmap address of a
+ * kmapped HighMem page; NULL for a HighMem page that is not kmapped.
+ * Context: process context.
+ */
+void *smm_page_address(struct smm_highmem *hm, struct smm_page *page)
+{
+	void *addr = NULL;
+	int nr;
+
+	if (!page_high(page))
+		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
+	mutex_lock(&hm->lock);
+	nr = slot_of(hm, pfn_of(hm, page));
+	if (nr >= 0)
+		addr = hm->slot[nr].addr;
+	mutex_unlock(&hm->lock);
+	return addr;
+}
+
+/* This CPU's slots, for the current task; migration must be disabled. */
+static struct smm_kmap_local *local_get(struct smm_highmem *hm, unsigned int *cpu)
+{
+	struct smm_kmap_local *l;
+
+	*cpu = raw_smp_processor_id();
+	l = per_cpu_ptr(hm->local, *cpu);
+	if (l->owner != current) {
+		mutex_lock(&l->lock);
+		l->owner = current;
+	}
+	return l;
+}
+
+static void local_put(struct smm_kmap_local *l)
+{
+	if (!l->depth) {
+		l->owner = NULL;
+		mutex_unlock(&l->lock);
+	}
+}
+
+/**
+ * smm_kmap_atomic() - map a page in this CPU's next kmap_local slot
+ * @hm: the kmap layer
+ * @page: the page
+ *
+ * A low page has its direct-map address and takes no slot.  For a HighMem
+ * page, migration stays disabled until the matching smm_kunmap_atomic();
+ * mappings nest, and are undone in reverse order.
+ *
+ * Return: the address, or NULL if the slots are exhausted (a bug: warns
+ * and breaks the instance), the host cannot map the page, or the instance
+ * is broken.
+ * Context: process context; may sleep (see the DOC).
+ */
+void *smm_kmap_atomic(struct smm_highmem *hm, struct smm_page *page)
+{
+	unsigned long pfn = pfn_of(hm, page);
+	struct smm_kmap_local *l;
+	unsigned int cpu, idx;
+	void *addr = NULL;
+
+	might_sleep();
+	if (!page_high(page)) {
+		stat_inc(hm, SMM_KMAP_LOWMEM);
+		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn);
+	}
+	if (broken(hm))
+		return NULL;
+	migrate_disable();
+	l = local_get(hm, &cpu);
+	idx = l->depth;
+	if (SMM_WARN_ON(hm->buddy->broken, idx >= SMM_KM_MAX_IDX))
+		goto fail;
+	addr = host_map(hm, pfn);
+	if (!addr)
+		goto fail;
+	if (SMM_WARN_ON(hm->buddy->broken,
+			smm_pgtable_set(hm->pt, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn, KMAP_PTE))) {
+		vm_unmap_ram(addr, 1);
+		addr = NULL;
+		goto fail;
+	}
+	l->page[idx] = page;
+	l->addr[idx] = addr;
+	l->depth++;
+	stat_inc(hm, SMM_KMAP_ATOMIC);
+	return addr;
+
+fail:
+	local_put(l);
+	migrate_enable();
+	return NULL;
+}
+
+/**
+ * smm_kunmap_atomic() - undo the last smm_kmap_atomic() of this task
+ * @hm: the kmap layer
+ * @addr: the address it returned
+ *
+ * Return: 0; -EINVAL (counted and reported, nothing changed) if @addr is
+ * not this task's last kmap_atomic on this CPU.
+ * Context: process context.
+ */
+int smm_kunmap_atomic(struct smm_highmem *hm, void *addr)
+{
+	struct smm_kmap_local *l;
+	unsigned long pfn;
+	unsigned int cpu, idx;
+
+	if (smm_arena_virt_to_pfn(hm->buddy->arena, addr, &pfn) &&
+	    !page_high(smm_pfn_to_page(hm->buddy->arena, pfn)))
+		return 0;	/* a low page: nothing was mapped */
+	cpu = raw_smp_processor_id();
+	l = per_cpu_ptr(hm->local, cpu);
+	if (!addr || l->owner != current || !l->depth || l->addr[l->depth - 1] != addr) {
+		stat_inc(hm, SMM_KMAP_BAD);
+		smm_bad_input("kunmap_atomic",
+			      "not the last kmap_atomic of this task on CPU %u", cpu);
+		return -EINVAL;
+	}
+	idx = --l->depth;
+	shadow_unmap(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn_of(hm, l->page[idx]));
+	vm_unmap_ram(addr, 1);
+	l->page[idx] = NULL;
+	l->addr[idx] = NULL;
+	local_put(l);
+	migrate_enable();
+	return 0;
+}
+
+/**
+ * smm_clear_highpage() - zero a page through a temporary mapping
+ * @hm: the kmap layer
+ * @page: the page
+ *
+ * Return: 0, or -ENOMEM if the page could not be mapped (not zeroed).
+ * Context: process context; may sleep.
+ */
+int smm_clear_highpage(struct smm_highmem *hm, struct smm_page *page)
+{
+	void *addr = smm_kmap_atomic(hm, page);
+
+	if (!addr)
+		return -ENOMEM;
+	clear_page(addr);
+	smm_kunmap_atomic(hm, addr);
+	stat_inc(hm, SMM_KMAP_CLEARS);
+	return 0;
+}
+
+static int buddy_clear_highpage(void *ctx, struct smm_page *page)
+{
+	return smm_clear_highpage(ctx, page);
+}
+
+/* The pinned PTE tables: the pkmap window's, then the kmap_local ones. */
+static u64 pinned_va(unsigned int i)
+{
+	return i ? SMM_KMAP_LOCAL_BASE + ((u64)(i - 1) << SMM_PT_SHIFT_PMD) : SMM_PKMAP_BASE;
+}
+
+static unsigned int nr_pinned(unsigned int cpus)
+{
+	return 1 + DIV_ROUND_UP(cpus * SMM_KM_MAX_IDX, SMM_PT_ENTRIES);
+}
+
+static void unpin(struct smm_highmem *hm, unsigned int n)
+{
+	while (n--)
+		smm_pgtable_unpin(hm->pt, pinned_va(n));
+}
+
+/**
+ * smm_highmem_init() - permanent_kmaps_init(): set up the kmap windows
+ * @hm: the kmap layer
+ * @pt: the kernel page tables
+ * @b: the buddy allocator; its HighMem pages are zeroed through us from now
+ *
+ * Return: 0, or -ENOMEM.
+ * Context: process context.
+ */
+int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_buddy *b)
+{
+	unsigned int i, n = nr_pinned(nr_cpu_ids);
+	int cpu, ret;
+
+	memset(hm, 0, sizeof(*hm));
+	hm->pt = pt;
+	hm->buddy = b;
+	mutex_init(&hm->lock);
+	init_waitqueue_head(&hm->wait);
+	hash_init(hm->hash);
+	hm->stats = alloc_percpu(struct smm_kmap_stats);
+	hm->local = alloc_percpu(struct smm_kmap_local);
+	if (!hm->stats || !hm->local) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	for_each_possible_cpu(cpu)
+		mutex_init(&per_cpu_ptr(hm->local, cpu)->lock);
+	for (i = 0; i < n; i++) {
+		ret = smm_pgtable_pin(pt, pinned_va(i));
+		if (ret) {
+			unpin(hm, i);
+			goto err;
+		}
+	}
+	hm->nr_local_cpus = nr_cpu_ids;
+	b->clear_ctx = hm;
+	WRITE_ONCE(b->clear_highpage, buddy_clear_highpage);
+	return 0;
+
+err:
+	free_percpu(hm->local);
+	free_percpu(hm->stats);
+	hm->local = NULL;
+	hm->stats = NULL;
+	return ret;
+}
+
+/**
+ * smm_highmem_destroy() - unmap every slot and drop the windows' tables
+ * @hm: the kmap layer; nobody may be using it
+ *
+ * A kmap still held is a caller's bug: warned about, then unmapped anyway.
+ * Context: process context.
+ */
+void smm_highmem_destroy(struct smm_highmem *hm)
+{
+	unsigned int i;
+	int cpu;
+
+	if (!hm->stats)
+		return;
+	WRITE_ONCE(hm->buddy->clear_highpage, NULL);
+	mutex_lock(&hm->lock);
+	for (i = 0; i < SMM_LAST_PKMAP; i++) {
+		if (!hm->count[i])
+			continue;
+		if (WARN_ON_ONCE(hm->count[i] > 1)) {
+			hm->count[i] = 1;
+			hm->nr_idle++;
+		}
+	}
+	flush_all_zero_pkmaps(hm);
+	mutex_unlock(&hm->lock);
+	for_each_possible_cpu(cpu)
+		WARN_ON_ONCE(per_cpu_ptr(hm->local, cpu)->depth);
+	unpin(hm, nr_pinned(hm->nr_local_cpus));
+	free_percpu(hm->local);
+	free_percpu(hm->stats);
+	hm->local = NULL;
+	hm->stats = NULL;
+}
+
+/**
+ * smm_kmap_show() - the ``kmap`` debugfs file
+ * @m: the seq_file
+ * @hm: the kmap layer
+ *
+ * The windows, the slots in use, and the counters.
+ * Context: process context.
+ */
+void smm_kmap_show(struct seq_file *m, struct smm_highmem *hm)
+{
+	unsigned int i, used = 0, idle = 0;
+	int cpu;
+
+	seq_printf(m, "pkmap window      %#llx-%#llx, %u slots (LAST_PKMAP)\n",
+		   SMM_PKMAP_BASE, SMM_PKMAP_ADDR(SMM_LAST_PKMAP), SMM_LAST_PKMAP);
+	seq_printf(m, "kmap_local slots  %#llx-%#llx, %u per CPU, %u CPUs\n",
+		   SMM_KMAP_LOCAL_BASE, SMM_KMAP_LOCAL_ADDR(hm->nr_local_cpus, 0),
+		   SMM_KM_MAX_IDX, hm->nr_local_cpus);
+	mutex_lock(&hm->lock);
+	for (i = 0; i < SMM_LAST_PKMAP; i++) {
+		used += hm->count[i] > 1;
+		idle += hm->count[i] == 1;
+	}
+	seq_printf(m, "slots in use      %u\nslots idle        %u\nslots free        %u\n",
+		   used, idle, SMM_LAST_PKMAP - used - idle);
+	seq_printf(m, "last_pkmap_nr     %u\n", hm->last_pkmap_nr);
+	for (i = 0; i < SMM_KMAP_STAT_NR; i++)
+		seq_printf(m, "%-17s %lu\n", stat_names[i], smm_kmap_stat(hm, i));
+	seq_puts(m, "slot  address             pfn       count\n");
+	for (i = 0; i < SMM_LAST_PKMAP; i++)
+		if (hm->count[i])
+			seq_printf(m, "%4u  %#llx  %#8lx  %u%s\n", i, SMM_PKMAP_ADDR(i),
+				   pfn_of(hm, hm->slot[i].page), hm->count[i],
+				   hm->count[i] == 1 ? " (idle)" : "");
+	mutex_unlock(&hm->lock);
+	for_each_possible_cpu(cpu) {
+		unsigned int depth = READ_ONCE(per_cpu_ptr(hm->local, cpu)->depth);
+
+		if (depth)
+			seq_printf(m, "cpu %d: %u kmap_local slots in use\n", cpu, depth);
+	}
+}
