@@ -31,6 +31,9 @@
  * Reading the file lists the instances.  Bad input gets -EINVAL (a name in
  * use: -EEXIST) and a message, and changes nothing.
  *
+ * The default instance also serves ``/dev/shadow_mm``, the demand-paging
+ * device (see fault.c).
+ *
  * Lock order: smm_instances_lock (the list of instances).
  */
 
@@ -46,6 +49,7 @@
 
 #include "bench.h"
 #include "debugfs.h"
+#include "fault.h"
 #include "instance.h"
 
 static int arena_mb = 64;
@@ -291,6 +295,14 @@ static int __init shadow_mm_init(void)
 
 	smm_debugfs_root = debugfs_create_dir("shadow_mm", NULL);
 	smm_debugfs_add(smm_default, smm_debugfs_root);
+	ret = smm_fault_register(smm_default);
+	if (ret) {
+		pr_err("shadow_mm: /dev/shadow_mm: %d\n", ret);
+		smm_debugfs_remove(smm_default);
+		debugfs_remove(smm_debugfs_root);
+		smm_instance_destroy(smm_default);
+		return ret;
+	}
 	smm_bench_debugfs_init(smm_debugfs_root);
 	debugfs_create_file("control", 0600, smm_debugfs_root, NULL, &instances_fops);
 	return 0;
@@ -302,6 +314,7 @@ static void __exit shadow_mm_exit(void)
 	struct smm_instance *inst, *tmp;
 
 	debugfs_lookup_and_remove("control", smm_debugfs_root);
+	smm_fault_unregister();
 	mutex_lock(&smm_instances_lock);
 	list_for_each_entry_safe(inst, tmp, &smm_instances, node) {
 		pages += inst->arena.nr_pages;

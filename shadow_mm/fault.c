@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadow_mm demand paging: /dev/shadow_mm, whose pages come from the shadow
+ * buddy allocator in the page-fault handler.
+ *
+ * DOC: demand paging
+ *
+ * malloc() reserves address space; memory comes later, one page at a time,
+ * when the page is first touched and the CPU faults.  /dev/shadow_mm shows
+ * that path with the shadow allocator behind it:
+ *
+ * - mmap() of the device reserves the range and nothing else: it sets up
+ *   the mapping's own shadow page tables (a PGD from the shadow buddy
+ *   allocator) and no page.
+ * - The first touch of a page faults into smm_fault(), which takes a page
+ *   from the shadow buddy allocator with HIGHUSER semantics and
+ *   __SMM_GFP_ZERO (HighMem first, zeroed through kmap_atomic as
+ *   clear_user_highpage() does), records it in the mapping's shadow page
+ *   table at the faulting user address (USER, RW if the mapping is
+ *   writable, NX unless it is executable), and installs the arena page in
+ *   the process with vmf_insert_pfn().  A fault on a page the shadow table
+ *   already has (after MADV_DONTNEED, say) installs the same page again:
+ *   the data stay.
+ * - munmap(), exit and the last close give the pages back: the VMA's
+ *   close() runs after the host has zapped its PTEs and flushed the TLB,
+ *   and clears the VMA's range of the shadow table, freeing each page to the
+ *   buddy allocator and each emptied table with it.  munmap() of the middle
+ *   of a mapping splits the VMA; each piece returns its own range.
+ * - When the shadow zones are exhausted the process gets SIGBUS, with a
+ *   rate-limited message.  The host's OOM killer is never involved: a
+ *   VM_FAULT_OOM from the host's own page-table allocation becomes SIGBUS
+ *   too.
+ *
+ * Decisions, and why:
+ *
+ * - MAP_PRIVATE is refused (-EINVAL).  The pages belong to the shadow
+ *   allocator; in a private writable mapping the host would copy on write
+ *   into a host page, and the shadow would lose track of the memory.  Every
+ *   mapping is private in the sense that matters anyway: each mmap() gets
+ *   its own pages, and two mappings never share one.
+ * - fork() does not copy the mapping (VM_DONTCOPY, as MADV_DONTFORK): the
+ *   child has nothing at that address and gets SIGSEGV if it touches it.
+ *   Sharing the pages would need per-page reference counts that the
+ *   shadow page tables do not model; copying them would be a COW the host
+ *   would do in host pages.  The child can open the device and map its own.
+ * - mremap() that moves the mapping is refused, because the shadow table is
+ *   keyed by user address; one that grows it is refused by VM_DONTEXPAND.
+ *
+ * The mapping is VM_PFNMAP: the host does not refcount the arena pages it
+ * maps, the shadow allocator owns them.  debugfs ``faults`` gives the
+ * counters and every live mapping with its owner and size.
+ *
+ * Lock order: mmap_lock (the host's), smm_fmap.lock, the mapping's page
+ * table lock, then the kmap and buddy locks.  smm_fault_dev.lock (the list
+ * of mappings) is taken alone.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "common.h"
+#include "fault.h"
+
+/**
+ * enum smm_fault_stat - counters of the device
+ * @SMM_FAULT_FAULTS: first touches that mapped a new page
+ * @SMM_FAULT_REFAULTS: faults on a page the shadow table already had
+ * @SMM_FAULT_SIGBUS: faults answered with SIGBUS
+ * @SMM_FAULT_MAPPED: pages taken from the buddy allocator
+ * @SMM_FAULT_RETURNED: pages given back to it
+ * @SMM_FAULT_STAT_NR: number of counters
+ */
+enum smm_fault_stat {
+	SMM_FAULT_FAULTS,
+	SMM_FAULT_REFAULTS,
+	SMM_FAULT_SIGBUS,
+	SMM_FAULT_MAPPED,
+	SMM_FAULT_RETURNED,
+	SMM_FAULT_STAT_NR,
+};
+
+static const char *const stat_names[] = {
+	[SMM_FAULT_FAULTS]	= "faults",
+	[SMM_FAULT_REFAULTS]	= "refaults",
+	[SMM_FAULT_SIGBUS]	= "sigbus",
+	[SMM_FAULT_MAPPED]	= "pages_mapped",
+	[SMM_FAULT_RETURNED]	= "pages_returned",
+};
+
+static_assert(ARRAY_SIZE(stat_names) == SMM_FAULT_STAT_NR);
+
+/**
+ * struct smm_fault_dev - the device
+ * @inst: the instance whose buddy allocator serves it
+ * @misc: /dev/shadow_mm
+ * @lock: protects @maps
+ * @maps: live mappings
+ * @stats: the counters
+ * @debugfs: the ``faults`` file
+ */
+struct smm_fault_dev {
+	struct smm_instance *inst;
+	struct miscdevice misc;
+	struct mutex lock;	/* protects maps */
+	struct list_head maps;
+	atomic_long_t stats[SMM_FAULT_STAT_NR];
+	struct dentry *debugfs;
+};
+
+/**
+ * struct smm_fmap - one mmap() of the device
+ * @dev: the device
+ * @lock: serialises faults and unmaps of this mapping
+ * @pt: its own shadow page tables, by user address
+ * @users: VMAs that refer to it (a split makes two)
+ * @resident: pages it holds
+ * @start: first user address at mmap() time
+ * @end: first address past it
+ * @pid: the process that mapped it (tgid)
+ * @comm: that process's name
+ * @node: in &smm_fault_dev.maps
+ */
+struct smm_fmap {
+	struct smm_fault_dev *dev;
+	struct mutex lock;	/* see above */
+	struct smm_pgtable pt;
+	refcount_t users;
+	unsigned long resident;
+	unsigned long start;
+	unsigned long end;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct list_head node;
+};
+
+static struct smm_fault_dev smm_fdev;
+
+static inline void stat_add(struct smm_fault_dev *dev, enum smm_fault_stat item, long n)
+{
+	atomic_long_add(n, &dev->stats[item]);
+}
+
+static inline struct smm_buddy *fmap_buddy(struct smm_fmap *fm)
+{
+	return &fm->dev->inst->buddy;
+}
+
+/* The shadow PTE of a user page, from the VMA's protection. */
+static u64 user_pte_flags(const struct vm_area_struct *vma, bool write)
+{
+	u64 flags = SMM_PTE_USER | SMM_PTE_ACCESSED;
+
+	if (vma->vm_flags & VM_WRITE)
+		flags |= SMM_PTE_RW;
+	if (!(vma->vm_flags & VM_EXEC))
+		flags |= SMM_PTE_NX;
+	if (write)
+		flags |= SMM_PTE_DIRTY;
+	return flags;
+}
+
+static vm_fault_t sigbus(struct smm_fmap *fm, unsigned long addr, const char *why)
+{
+	stat_add(fm->dev, SMM_FAULT_SIGBUS, 1);
+	pr_warn_ratelimited("shadow_mm: fault: %s at %#lx in pid %d (%s), sending SIGBUS\n",
+			    why, addr, task_tgid_nr(current), current->comm);
+	return VM_FAULT_SIGBUS;
+}
+
+/*
+ * The fault handler: find the page in the mapping's shadow table, or take
+ * a new one from the buddy allocator and record it; then map it for real.
+ */
+static vm_fault_t smm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct smm_fmap *fm = vma->vm_private_data;
+	struct smm_arena *a = fmap_buddy(fm)->arena;
+	unsigned long addr = vmf->address & PAGE_MASK, pfn;
+	struct smm_page *page;
+	vm_fault_t ret;
+	u64 pte;
+
+	mutex_lock(&fm->lock);
+	if (!smm_pgtable_get(&fm->pt, addr, &pte)) {
+		pfn = smm_pte_pfn(pte);
+		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
+	} else {
+		page = smm_alloc_pages(fmap_buddy(fm), SMM_GFP_HIGHUSER | __SMM_GFP_ZERO, 0);
+		if (IS_ERR(page)) {
+			mutex_unlock(&fm->lock);
+			return sigbus(fm, addr, PTR_ERR(page) == -ENOMEM ?
+				      "shadow zones exhausted" : "shadow instance broken");
+		}
+		pfn = smm_page_to_pfn(a, page);
+		if (smm_pgtable_set(&fm->pt, addr, pfn,
+				    user_pte_flags(vma, vmf->flags & FAULT_FLAG_WRITE))) {
+			smm_free_pages(fmap_buddy(fm), page, 0);
+			mutex_unlock(&fm->lock);
+			return sigbus(fm, addr, "no shadow page table");
+		}
+		fm->resident++;
+		stat_add(fm->dev, SMM_FAULT_FAULTS, 1);
+		stat_add(fm->dev, SMM_FAULT_MAPPED, 1);
+	}
+	ret = vmf_insert_pfn(vma, addr, page_to_pfn(smm_arena_pfn_to_host(a, pfn)));
+	mutex_unlock(&fm->lock);
+	/* Never the host's OOM killer: the shadow keeps the page for a retry. */
+	if (ret & VM_FAULT_OOM)
+		return sigbus(fm, addr, "host page table allocation failed");
+	return ret;
+}
+
+static void return_page(void *ctx, u64 va, u64 pte)
+{
+	struct smm_fmap *fm = ctx;
+	struct smm_buddy *b = fmap_buddy(fm);
+
+	smm_free_pages(b, smm_pfn_to_page(b->arena, smm_pte_pfn(pte)), 0);
+}
+
+/* Give back the pages of [start, end); the host has unmapped them. */
+static void fmap_unmap(struct smm_fmap *fm, unsigned long start, unsigned long end)
+{
+	long n;
+
+	mutex_lock(&fm->lock);
+	n = smm_pgtable_unmap_range(&fm->pt, start, end, return_page, fm);
+	if (!SMM_WARN_ON(fmap_buddy(fm)->broken, n < 0 || n > fm->resident)) {
+		fm->resident -= n;
+		stat_add(fm->dev, SMM_FAULT_RETURNED, n);
+	}
+	mutex_unlock(&fm->lock);
+}
+
+static void fmap_put(struct smm_fmap *fm)
+{
+	if (!refcount_dec_and_test(&fm->users))
+		return;
+	mutex_lock(&fm->dev->lock);
+	list_del(&fm->node);
+	mutex_unlock(&fm->dev->lock);
+	SMM_WARN_ON(fmap_buddy(fm)->broken, fm->resident);
+	smm_pgtable_destroy(&fm->pt);
+	kfree(fm);
+}
+
+/* A split (munmap or mprotect of part) gives the mapping one more VMA. */
+static void smm_vma_open(struct vm_area_struct *vma)
+{
+	struct smm_fmap *fm = vma->vm_private_data;
+
+	refcount_inc(&fm->users);
+}
+
+/* munmap, exit: the host's PTEs of @vma are gone; so go its pages. */
+static void smm_vma_close(struct vm_area_struct *vma)
+{
+	struct smm_fmap *fm = vma->vm_private_data;
+
+	fmap_unmap(fm, vma->vm_start, vma->vm_end);
+	fmap_put(fm);
+}
+
+static int smm_vma_mremap(struct vm_area_struct *vma)
+{
+	smm_bad_input("mremap", "a /dev/shadow_mm mapping cannot move");
+	return -EINVAL;
+}
+
+static const struct vm_operations_struct smm_vm_ops = {
+	.open	= smm_vma_open,
+	.close	= smm_vma_close,
+	.mremap	= smm_vma_mremap,
+	.fault	= smm_fault,
+};
+
+static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct smm_fault_dev *dev = container_of(file->private_data, struct smm_fault_dev, misc);
+	struct smm_fmap *fm;
+	int ret;
+
+	if (!(vma->vm_flags & VM_SHARED)) {
+		smm_bad_input("mmap flags", "MAP_PRIVATE is not supported, use MAP_SHARED");
+		return -EINVAL;
+	}
+	if (vma->vm_pgoff) {
+		smm_bad_input("mmap offset", "%#lx: must be 0", vma->vm_pgoff << PAGE_SHIFT);
+		return -EINVAL;
+	}
+	if (READ_ONCE(dev->inst->broken))
+		return -EIO;
+	fm = kzalloc(sizeof(*fm), GFP_KERNEL);
+	if (!fm)
+		return -ENOMEM;
+	ret = smm_pgtable_init(&fm->pt, &dev->inst->buddy);
+	if (ret) {
+		kfree(fm);
+		return ret;
+	}
+	fm->dev = dev;
+	mutex_init(&fm->lock);
+	refcount_set(&fm->users, 1);
+	fm->start = vma->vm_start;
+	fm->end = vma->vm_end;
+	fm->pid = task_tgid_nr(current);
+	get_task_comm(fm->comm, current);
+	mutex_lock(&dev->lock);
+	list_add_tail(&fm->node, &dev->maps);
+	mutex_unlock(&dev->lock);
+
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	vma->vm_private_data = fm;
+	vma->vm_ops = &smm_vm_ops;
+	return 0;
+}
+
+static const struct file_operations smm_dev_fops = {
+	.owner	= THIS_MODULE,
+	.mmap	= smm_dev_mmap,
+	.llseek	= noop_llseek,
+};
+
+static int faults_show(struct seq_file *m, void *v)
+{
+	struct smm_fault_dev *dev = m->private;
+	unsigned long resident = 0, n = 0;
+	struct smm_fmap *fm;
+	int i;
+
+	for (i = 0; i < SMM_FAULT_STAT_NR; i++)
+		seq_printf(m, "%-16s%lu\n", stat_names[i], atomic_long_read(&dev->stats[i]));
+	mutex_lock(&dev->lock);
+	list_for_each_entry(fm, &dev->maps, node) {
+		resident += READ_ONCE(fm->resident);
+		n++;
+	}
+	seq_printf(m, "%-16s%lu\n", "pages_resident", resident);
+	seq_printf(m, "%-16s%lu\n", "mappings", n);
+	list_for_each_entry(fm, &dev->maps, node)
+		seq_printf(m, "mapping pid=%d comm=%s start=%#lx end=%#lx size_kb=%lu resident=%lu tables=%lu\n",
+			   fm->pid, fm->comm, fm->start, fm->end, (fm->end - fm->start) >> 10,
+			   READ_ONCE(fm->resident), smm_pgtable_pages(&fm->pt));
+	mutex_unlock(&dev->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(faults);
+
+/**
+ * smm_fault_register() - create /dev/shadow_mm over an instance
+ * @inst: the instance; its debugfs directory gets ``faults``
+ *
+ * Return: 0, or misc_register()'s error.
+ * Context: process context.
+ */
+int smm_fault_register(struct smm_instance *inst)
+{
+	struct smm_fault_dev *dev = &smm_fdev;
+	int ret;
+
+	dev->inst = inst;
+	mutex_init(&dev->lock);
+	INIT_LIST_HEAD(&dev->maps);
+	dev->misc.minor = MISC_DYNAMIC_MINOR;
+	dev->misc.name = "shadow_mm";
+	dev->misc.fops = &smm_dev_fops;
+	dev->misc.mode = 0600;
+	ret = misc_register(&dev->misc);
+	if (ret)
+		return ret;
+	dev->debugfs = debugfs_create_file("faults", 0400, inst->debugfs, dev, &faults_fops);
+	return 0;
+}
+
+/**
+ * smm_fault_unregister() - remove /dev/shadow_mm
+ *
+ * No mapping can be left: each holds the file, and the file holds the
+ * module.
+ * Context: process context.
+ */
+void smm_fault_unregister(void)
+{
+	struct smm_fault_dev *dev = &smm_fdev;
+
+	debugfs_remove(dev->debugfs);
+	misc_deregister(&dev->misc);
+	WARN_ON_ONCE(!list_empty(&dev->maps));
+}

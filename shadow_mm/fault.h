@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_FAULT_H
+#define _SHADOW_MM_FAULT_H
+
+#include "instance.h"
+
+int smm_fault_register(struct smm_instance *inst);
+void smm_fault_unregister(void);
+
+#endif /* _SHADOW_MM_FAULT_H */
