@@ -360,7 +360,7 @@ static void vmalloc_test_va_exhaustion(struct kunit *test)
 	struct smm_instance *inst = vm_setup(test);
 	struct smm_vmalloc *vm = small_vm(test, inst, SMALL_VM_PAGES);
 	void **p = kunit_kcalloc(test, SMALL_VM_PAGES, sizeof(*p), GFP_KERNEL);
-	unsigned long before, mid;
+	unsigned long before, mid, peak;
 	unsigned int n = 0, i;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -386,12 +386,17 @@ static void vmalloc_test_va_exhaustion(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vm->nr_areas, (unsigned long)n);
 	KUNIT_EXPECT_EQ(test, smm_vmalloc_check(vm, NULL), 0);
 
+	/* The whole space is mapped: a PUD, a PMD and a PTE table. */
+	peak = smm_pgtable_pages(vm->pt);
+	KUNIT_EXPECT_EQ(test, peak, 4UL);
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ(test, smm_vfree(vm, p[i]), 0);
 	KUNIT_EXPECT_EQ(test, vm->nr_areas, 0UL);
 	KUNIT_EXPECT_EQ(test, vm->nr_pages, 0UL);
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(vm->pt), 1UL);
-	KUNIT_EXPECT_EQ(test, free_now(inst), before);
+	/* vfree keeps the tables, as vunmap does; every other page is back. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(vm->pt), peak);
+	KUNIT_EXPECT_EQ(test, free_now(inst), before - (peak - 1));
+	before = free_now(inst);
 
 	/* Bigger than the space, or exactly the space (no room for the guard). */
 	KUNIT_EXPECT_NULL(test, smm_vmalloc(vm, (SMALL_VM_PAGES + 1) * PAGE_SIZE));
@@ -422,8 +427,9 @@ static void vmalloc_test_memory_exhaustion(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_EQ(test, smm_vmalloc_shadow_addr(vm, p), vm->start);
 	KUNIT_EXPECT_EQ(test, smm_vfree(vm, p), 0);
-	KUNIT_EXPECT_EQ(test, free_now(inst), before);
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables);
+	/* The tables made for it stay (a PUD, a PMD and a PTE table). */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables + 3);
+	KUNIT_EXPECT_EQ(test, free_now(inst), before - 3);
 }
 
 /* smm_vzalloc() zeroes pages that were dirty. */
@@ -459,7 +465,7 @@ static void vmalloc_test_vmap_caller_pages(struct kunit *test)
 	struct smm_vmalloc *vm = &inst->vm;
 	const unsigned int n = 4;
 	struct smm_page **pages = kunit_kcalloc(test, n, sizeof(*pages), GFP_KERNEL);
-	unsigned long before, tables;
+	unsigned long before, tables, made;
 	unsigned int i;
 	u64 sva, pte;
 	void *p;
@@ -476,6 +482,7 @@ static void vmalloc_test_vmap_caller_pages(struct kunit *test)
 
 	p = smm_vmap(vm, pages, n);
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	made = smm_pgtable_pages(&inst->kpt) - tables;
 	KUNIT_EXPECT_EQ(test, vm->nr_areas, 1UL);
 	KUNIT_EXPECT_EQ(test, vm->nr_pages, (unsigned long)n);
 	sva = smm_vmalloc_shadow_addr(vm, p);
@@ -501,11 +508,11 @@ static void vmalloc_test_vmap_caller_pages(struct kunit *test)
 		kunmap_local(words);
 		KUNIT_EXPECT_EQ_MSG(test, w, -1L, "page %u keeps the data", i);
 	}
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables);
-	KUNIT_EXPECT_EQ(test, free_now(inst), before - n);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables + made);
+	KUNIT_EXPECT_EQ(test, free_now(inst), before - n - made);
 	for (i = 0; i < n; i++)
 		smm_free_page(&inst->buddy, pages[i]);
-	KUNIT_EXPECT_EQ(test, free_now(inst), before);
+	KUNIT_EXPECT_EQ(test, free_now(inst), before - made);
 }
 
 /* Bad pointers and sizes are refused, and change nothing. */
@@ -543,27 +550,36 @@ static void vmalloc_test_bad_input(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, smm_vmalloc_to_page(vm, p));
 }
 
-/* Table pages are PGTABLE-owned, and go back when the areas do. */
+/*
+ * Table pages are PGTABLE-owned, and stay when the areas go, as the
+ * kernel's vunmap() leaves them; the next area there reuses them.
+ */
 static void vmalloc_test_pgtable_pages(struct kunit *test)
 {
 	struct smm_instance *inst = vm_setup(test);
 	struct smm_vmalloc *vm = &inst->vm;
 	/* More than 2 MiB: at least two PTE tables. */
 	const unsigned long big = 600;
+	unsigned long base[SMM_PT_LEVELS], peak[SMM_PT_LEVELS];
 	struct smm_pt_walk w;
 	void *p, *q;
-	u64 sva;
+	u64 sva, pte;
 	int l;
 
-	KUNIT_ASSERT_EQ(test, smm_pgtable_pages(&inst->kpt), 1UL);
+	/* The kmap windows' tables are there from the bring-up. */
+	for (l = 0; l < SMM_PT_LEVELS; l++)
+		base[l] = inst->kpt.tables[l];
+	KUNIT_EXPECT_EQ(test, base[SMM_PT_PGD], 1UL);
 	p = smm_vmalloc(vm, big * PAGE_SIZE);
 	q = smm_vmalloc(vm, PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PGD], 1UL);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PUD], 1UL);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PMD], 1UL);
-	KUNIT_EXPECT_GE(test, inst->kpt.tables[SMM_PT_PTE], 2UL);
+	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PUD], base[SMM_PT_PUD] + 1);
+	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PMD], base[SMM_PT_PMD] + 1);
+	KUNIT_EXPECT_GE(test, inst->kpt.tables[SMM_PT_PTE], base[SMM_PT_PTE] + 2);
+	for (l = 0; l < SMM_PT_LEVELS; l++)
+		peak[l] = inst->kpt.tables[l];
 
 	sva = smm_vmalloc_shadow_addr(vm, p + (big - 1) * PAGE_SIZE);
 	KUNIT_ASSERT_NE(test, sva, 0ULL);
@@ -581,11 +597,18 @@ static void vmalloc_test_pgtable_pages(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, smm_vfree(vm, p), 0);
 	KUNIT_EXPECT_EQ(test, smm_vfree(vm, q), 0);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PGD], 1UL);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PUD], 0UL);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PMD], 0UL);
-	KUNIT_EXPECT_EQ(test, inst->kpt.tables[SMM_PT_PTE], 0UL);
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), 1UL);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(&inst->kpt, sva, &pte), -ENOENT);
+	for (l = 0; l < SMM_PT_LEVELS; l++)
+		KUNIT_EXPECT_EQ_MSG(test, inst->kpt.tables[l], peak[l], "%s tables kept",
+				    smm_pt_level_name(l));
+	/* The same areas again need no new table. */
+	p = smm_vmalloc(vm, big * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (l = 0; l < SMM_PT_LEVELS; l++)
+		KUNIT_EXPECT_EQ_MSG(test, inst->kpt.tables[l], peak[l], "%s tables reused",
+				    smm_pt_level_name(l));
+	KUNIT_EXPECT_EQ(test, smm_vmalloc_check(vm, NULL), 0);
+	KUNIT_EXPECT_EQ(test, smm_vfree(vm, p), 0);
 }
 
 /* nr_areas and nr_pages follow every vmalloc, vmap and vfree. */
@@ -700,9 +723,9 @@ static void vmalloc_test_random_invariants(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, vm->nr_areas, 0UL);
 	KUNIT_EXPECT_EQ(test, vm->nr_pages, 0UL);
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables);
-	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), 1UL);
-	KUNIT_EXPECT_EQ(test, free_now(inst), before);
+	/* Only the tables the workload made are not back: vfree keeps them. */
+	KUNIT_EXPECT_GT(test, smm_pgtable_pages(&inst->kpt), tables);
+	KUNIT_EXPECT_EQ(test, free_now(inst) + smm_pgtable_pages(&inst->kpt) - tables, before);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(&inst->buddy), 0);
 }
 

@@ -206,6 +206,66 @@ out:
 }
 
 /**
+ * smm_pgtable_map_pages() - map pages at consecutive addresses
+ * @pt: the set
+ * @va: canonical, page-aligned address of the first
+ * @pages: the pages
+ * @nr: how many
+ * @flags: SMM_PTE_* bits; present is implied
+ *
+ * vmap_pages_range() for the shadow: one lock and one walk per PTE table,
+ * not per page.  All or nothing.
+ *
+ * Return: 0; -EINVAL for a bad address, range or flags; -EBUSY if a page
+ * of the range is mapped already; -ENOMEM if a table cannot be had.  On
+ * error nothing of the range is left mapped.
+ * Context: process context.
+ */
+int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **pages,
+			  unsigned int nr, u64 flags)
+{
+	struct smm_arena *a = pt->buddy->arena;
+	u64 end = va + ((u64)nr << PAGE_SHIFT);
+	unsigned long table = 0;
+	unsigned int i;
+	int ret = 0;
+
+	if (!nr || !canonical(va) || !canonical(end - 1) || end < va || (va & ~PAGE_MASK) ||
+	    (flags & ~SMM_PTE_FLAGS_MASK))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	for (i = 0; i < nr; i++) {
+		u64 addr = va + ((u64)i << PAGE_SHIFT);
+		unsigned int idx = smm_pt_index(addr, SMM_PT_PTE);
+		unsigned long pfn = smm_page_to_pfn(a, pages[i]);
+		u64 *e;
+
+		if (!smm_arena_pfn_valid(a, pfn)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (!table || !idx) {
+			table = __populate(pt, addr);
+			if (!table) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		e = &table_of(pt, table)[idx];
+		if (*e & SMM_PTE_PRESENT) {
+			ret = -EBUSY;
+			break;
+		}
+		*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+		(*entries_of(pt, table))++;
+	}
+	mutex_unlock(&pt->lock);
+	if (ret && i)
+		smm_pgtable_unmap_range(pt, va, va + ((u64)i << PAGE_SHIFT), NULL, NULL);
+	return ret;
+}
+
+/**
  * smm_pgtable_pin() - make the page table of an address, and keep it
  * @pt: the set
  * @va: canonical address
@@ -367,6 +427,56 @@ int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va)
 	}
 	mutex_unlock(&pt->lock);
 	return ret;
+}
+
+/**
+ * smm_pgtable_unmap_kernel_range() - clear a range, keep its tables
+ * @pt: the set
+ * @start: first address, page-aligned
+ * @end: first address past the range, page-aligned
+ *
+ * vunmap_range_noflush(): the kernel never frees the page tables of its
+ * vmalloc space, so the next area there finds them made.  One walk per PTE
+ * table, not per page.
+ *
+ * Return: leaf entries cleared, or -EINVAL for a bad range.
+ * Context: process context.
+ */
+long smm_pgtable_unmap_kernel_range(struct smm_pgtable *pt, u64 start, u64 end)
+{
+	unsigned long table = 0;
+	struct smm_pt_walk w;
+	long n = 0;
+	u64 va;
+
+	if (!canonical(start) || !canonical(end - 1) || start >= end ||
+	    ((start | end) & ~PAGE_MASK))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	for (va = start; va < end && va >= start; va += PAGE_SIZE) {
+		unsigned int idx = smm_pt_index(va, SMM_PT_PTE);
+		u64 *e;
+
+		if (!table || !idx) {
+			__walk(pt, va, &w);
+			if (w.levels < SMM_PT_LEVELS) {
+				/* No PTE table here: skip what it would cover. */
+				table = 0;
+				va |= BIT_ULL(SMM_PT_SHIFT_PMD) - 1;
+				va -= PAGE_SIZE - 1;
+				continue;
+			}
+			table = w.table_pfn[SMM_PT_PTE];
+		}
+		e = &table_of(pt, table)[idx];
+		if (*e & SMM_PTE_PRESENT) {
+			*e = 0;
+			(*entries_of(pt, table))--;
+			n++;
+		}
+	}
+	mutex_unlock(&pt->lock);
+	return n;
 }
 
 static const unsigned int level_shift[SMM_PT_LEVELS] = {

@@ -89,6 +89,9 @@ void smm_pgtable_destroy(struct smm_pgtable *pt);
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags);
 int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte);
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old);
+int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **pages,
+			  unsigned int nr, u64 flags);
+long smm_pgtable_unmap_kernel_range(struct smm_pgtable *pt, u64 start, u64 end);
 int smm_pgtable_pin(struct smm_pgtable *pt, u64 va);
 int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va);
 long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,

@@ -27,6 +27,11 @@
  * range merges with its neighbours.  Every area is followed by an unmapped
  * guard page.
  *
+ * As in the kernel, vfree() clears the PTEs but keeps the page tables
+ * (vunmap_range_noflush() never frees a table of the vmalloc space): the
+ * next area in the same place finds them made, and the tables of the range
+ * are freed only with the instance.  ``pagetables`` shows them.
+ *
  * Lock order: smm_vmalloc.lock, then smm_pgtable.lock, then the buddy
  * allocator's locks.
  */
@@ -40,6 +45,9 @@
 #include <linux/vmalloc.h>
 
 #include "vmalloc.h"
+
+/* Areas up to this many pages build their host page array on the stack. */
+#define SMALL_AREA	16
 
 /* PAGE_KERNEL for vmalloc: present, RW, accessed, dirty, NX. */
 #define VMALLOC_PTE	(SMM_PTE_RW | SMM_PTE_ACCESSED | SMM_PTE_DIRTY | SMM_PTE_NX)
@@ -79,7 +87,15 @@ static void free_insert(struct smm_vmalloc *vm, struct smm_vmap_area *va)
 static void free_erase(struct smm_vmalloc *vm, struct smm_vmap_area *va)
 {
 	rb_erase_augmented(&va->rb_node, &vm->free_root, &free_cb);
-	kfree(va);
+}
+
+/* A node no longer in the tree: keep it as the spare, or free it. */
+static void node_drop(struct smm_vmalloc *vm, struct smm_vmap_area *va)
+{
+	if (vm->spare)
+		kfree(va);
+	else
+		vm->spare = va;
 }
 
 /* find_vmap_lowest_match(): the lowest free range of at least @size. */
@@ -114,6 +130,7 @@ static int __va_alloc(struct smm_vmalloc *vm, u64 size, u64 *start)
 	*start = va->va_start;
 	if (va_size(va) == size) {
 		free_erase(vm, va);
+		node_drop(vm, va);
 	} else {
 		/* Still between the same neighbours: only the sizes change. */
 		va->va_start += size;
@@ -122,30 +139,64 @@ static int __va_alloc(struct smm_vmalloc *vm, u64 size, u64 *start)
 	return 0;
 }
 
-/* Give [start, end) back, merging with free neighbours. */
-static void __va_free(struct smm_vmalloc *vm, u64 start, u64 end, struct smm_vmap_area *spare)
+/*
+ * Make sure a free-range node is at hand, so that __va_free() cannot fail:
+ * the kernel preloads one per CPU for the same reason (ne_fit_preload()).
+ */
+static int spare_fill(struct smm_vmalloc *vm)
 {
-	struct smm_vmap_area *prev, *next;
+	lockdep_assert_held(&vm->lock);
+	if (!vm->spare)
+		vm->spare = kzalloc(sizeof(*vm->spare), GFP_KERNEL);
+	return vm->spare ? 0 : -ENOMEM;
+}
+
+/*
+ * Give [start, end) back, merging with free neighbours as
+ * merge_or_add_vmap_area() does; only a range that merges with neither
+ * takes the spare node.  The caller made sure of it with spare_fill().
+ */
+static void __va_free(struct smm_vmalloc *vm, u64 start, u64 end)
+{
+	struct smm_vmap_area *prev = NULL, *next = NULL, *va;
+	struct rb_node *n = vm->free_root.rb_node;
 
 	lockdep_assert_held(&vm->lock);
-	spare->va_start = start;
-	spare->va_end = end;
-	free_insert(vm, spare);
-	prev = va_of(rb_prev(&spare->rb_node));
-	next = va_of(rb_next(&spare->rb_node));
-	if (next && next->va_start == spare->va_end) {
+	/* The free ranges around the hole [start, end). */
+	while (n) {
+		va = va_of(n);
+		if (va->va_start < start) {
+			prev = va;
+			n = n->rb_right;
+		} else {
+			next = va;
+			n = n->rb_left;
+		}
+	}
+	if (prev && prev->va_end != start)
+		prev = NULL;
+	if (next && next->va_start != end)
+		next = NULL;
+	if (prev && next) {
 		u64 e = next->va_end;
 
 		free_erase(vm, next);
-		spare->va_end = e;
-		free_cb_propagate(&spare->rb_node, NULL);
-	}
-	if (prev && prev->va_end == spare->va_start) {
-		u64 e = spare->va_end;
-
-		free_erase(vm, spare);
+		node_drop(vm, next);
 		prev->va_end = e;
 		free_cb_propagate(&prev->rb_node, NULL);
+	} else if (prev) {
+		prev->va_end = end;
+		free_cb_propagate(&prev->rb_node, NULL);
+	} else if (next) {
+		/* Still between the same neighbours: only the sizes change. */
+		next->va_start = start;
+		free_cb_propagate(&next->rb_node, NULL);
+	} else if (!SMM_WARN_ON(vm->buddy->broken, !vm->spare)) {
+		va = vm->spare;
+		vm->spare = NULL;
+		va->va_start = start;
+		va->va_end = end;
+		free_insert(vm, va);
 	}
 }
 
@@ -224,13 +275,12 @@ static struct smm_vmap_area *busy_find(struct smm_vmalloc *vm, const void *addr)
 	return NULL;
 }
 
-/* Unmap the shadow PTEs of the first @n pages of @va. */
+/* Unmap the shadow PTEs of the first @n pages of @va; the tables stay. */
 static void unmap_shadow(struct smm_vmalloc *vm, struct smm_vmap_area *va, unsigned int n)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		smm_pgtable_clear(vm->pt, va->va_start + ((u64)i << PAGE_SHIFT), NULL);
+	if (n)
+		smm_pgtable_unmap_kernel_range(vm->pt, va->va_start,
+					       va->va_start + ((u64)n << PAGE_SHIFT));
 }
 
 static void free_pages_of(struct smm_vmalloc *vm, struct smm_vmap_area *va, unsigned int n)
@@ -247,46 +297,38 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 		      const void *caller)
 {
 	struct smm_arena *a = vm->buddy->arena;
-	struct smm_vmap_area *va, *spare;
-	struct page **host;
+	struct page *host_small[SMALL_AREA], **host = host_small;
+	struct smm_vmap_area *va;
 	unsigned int i = 0;
-	int ret;
 
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	host = kvcalloc(nr, sizeof(*host), GFP_KERNEL);
+	if (nr > SMALL_AREA)
+		host = kvcalloc(nr, sizeof(*host), GFP_KERNEL);
 	if (va)
 		va->pages = kvcalloc(nr, sizeof(*va->pages), GFP_KERNEL);
-	if (!va || !spare || !host || !va->pages)
+	if (!va || !host || !va->pages)
 		goto err_mem;
 
 	mutex_lock(&vm->lock);
 	/* One more page: the unmapped guard page after the area. */
-	ret = __va_alloc(vm, ((u64)nr + 1) << PAGE_SHIFT, &va->va_start);
-	if (ret)
+	if (spare_fill(vm) || __va_alloc(vm, ((u64)nr + 1) << PAGE_SHIFT, &va->va_start))
 		goto err_va;
 	va->va_end = va->va_start + (((u64)nr + 1) << PAGE_SHIFT);
 	va->owned = !given;
 	va->caller = caller;
 	for (i = 0; i < nr; i++) {
-		unsigned long pfn;
-
 		if (given) {
 			va->pages[i] = given[i];
 		} else {
 			va->pages[i] = smm_alloc_pages(vm->buddy, SMM_GFP_HIGHUSER, 0);
 			if (IS_ERR(va->pages[i]))
-				goto err_pages;
+				goto err_unmapped;
 		}
-		pfn = smm_page_to_pfn(a, va->pages[i]);
-		host[i] = smm_arena_pfn_to_host(a, pfn);
-		if (smm_pgtable_set(vm->pt, va->va_start + ((u64)i << PAGE_SHIFT), pfn,
-				    VMALLOC_PTE)) {
-			i++;	/* this page is ours to free, not mapped */
-			unmap_shadow(vm, va, i - 1);
-			goto err_unmapped;
-		}
+		host[i] = smm_arena_pfn_to_host(a, smm_page_to_pfn(a, va->pages[i]));
 	}
+	/* vmap_pages_range(), in the shadow: all the PTEs under one lock. */
+	if (smm_pgtable_map_pages(vm->pt, va->va_start, va->pages, nr, VMALLOC_PTE))
+		goto err_unmapped;
 	va->nr_pages = nr;
 	va->addr = vmap(host, nr, VM_MAP, PAGE_KERNEL);
 	if (!va->addr) {
@@ -295,25 +337,22 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 	}
 	busy_insert(vm, va);
 	mutex_unlock(&vm->lock);
-	kfree(spare);
-	kvfree(host);
+	if (host != host_small)
+		kvfree(host);
 	return va->addr;
 
-err_pages:
-	unmap_shadow(vm, va, i);
 err_unmapped:
 	if (va->owned)
 		free_pages_of(vm, va, i);
-	__va_free(vm, va->va_start, va->va_end, spare);
-	spare = NULL;
+	__va_free(vm, va->va_start, va->va_end);
 err_va:
 	mutex_unlock(&vm->lock);
 err_mem:
 	if (va)
 		kvfree(va->pages);
 	kfree(va);
-	kfree(spare);
-	kvfree(host);
+	if (host != host_small)
+		kvfree(host);
 	return NULL;
 }
 
@@ -383,20 +422,20 @@ void *smm_vmap(struct smm_vmalloc *vm, struct smm_page **pages, unsigned int cou
  */
 int smm_vfree(struct smm_vmalloc *vm, const void *addr)
 {
-	struct smm_vmap_area *va, *spare;
+	struct smm_vmap_area *va;
 
 	if (!addr)
 		return 0;
-	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
-	if (!spare)
-		return -ENOMEM;
 	mutex_lock(&vm->lock);
 	va = busy_find(vm, addr);
 	if (!va || va->addr != addr) {
 		mutex_unlock(&vm->lock);
-		kfree(spare);
 		smm_bad_input("vfree", "not the start of a vmalloc area");
 		return -EINVAL;
+	}
+	if (spare_fill(vm)) {
+		mutex_unlock(&vm->lock);
+		return -ENOMEM;
 	}
 	rb_erase(&va->rb_node, &vm->busy_root);
 	list_del(&va->list);
@@ -406,7 +445,7 @@ int smm_vfree(struct smm_vmalloc *vm, const void *addr)
 	unmap_shadow(vm, va, va->nr_pages);
 	if (va->owned)
 		free_pages_of(vm, va, va->nr_pages);
-	__va_free(vm, va->va_start, va->va_end, spare);
+	__va_free(vm, va->va_start, va->va_end);
 	mutex_unlock(&vm->lock);
 	kvfree(va->pages);
 	kfree(va);
@@ -546,8 +585,13 @@ void smm_vmalloc_destroy(struct smm_vmalloc *vm)
 	vm->busy_root = RB_ROOT;
 	vm->nr_areas = 0;
 	vm->nr_pages = 0;
-	while ((n = rb_first(&vm->free_root)))
-		free_erase(vm, va_of(n));
+	while ((n = rb_first(&vm->free_root))) {
+		va = va_of(n);
+		free_erase(vm, va);
+		kfree(va);
+	}
+	kfree(vm->spare);
+	vm->spare = NULL;
 	mutex_unlock(&vm->lock);
 	vm->pt = NULL;
 }

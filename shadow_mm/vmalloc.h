@@ -59,6 +59,7 @@ struct smm_vmap_area {
  * @end: first address past it
  * @nr_areas: busy areas
  * @nr_pages: pages mapped
+ * @spare: a free-range node kept at hand, so that a free never fails
  */
 struct smm_vmalloc {
 	struct smm_pgtable *pt;
@@ -71,6 +72,7 @@ struct smm_vmalloc {
 	u64 end;
 	unsigned long nr_areas;
 	unsigned long nr_pages;
+	struct smm_vmap_area *spare;
 };
 
 int smm_vmalloc_init(struct smm_vmalloc *vm, struct smm_pgtable *pt, struct smm_buddy *b,
