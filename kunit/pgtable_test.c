@@ -9,8 +9,11 @@
  * removed (shared tables stay, emptied ones go back to the buddy), the
  * refusal of every kind of bad input without a trace in the tables, the
  * behaviour when no table page can be had, and a long random workload
- * against a model.  The random case prints its seed; the same seed replays
- * the same run.
+ * against a model.  Further cases cover pinned PTE tables (kept when
+ * emptied, freed with the empty levels above on the last unpin) and the
+ * clearing of a range: exactly the leaves inside, each reported once, the
+ * emptied tables freed, bad ranges refused.  The random case prints its
+ * seed; the same seed replays the same run.
  */
 
 #include <kunit/test.h>
@@ -930,6 +933,337 @@ static void pgtable_test_destroy_frees_all(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before + 1);
 }
 
+/*
+ * A pinned PTE table outlives its last entry; each pin is one hold, and
+ * the last unpin frees the table and the empty levels above it.
+ */
+static void pgtable_test_pin_keeps_table(struct kunit *test)
+{
+	struct pt_ctx c;
+	struct smm_pt_walk w, w2;
+	unsigned long pfn, before;
+	u64 va = TEST_BASE + (5ULL << SMM_PT_SHIFT_PUD) + (9ULL << SMM_PT_SHIFT_PMD), pte;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	before = free_pages_now(&c);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before - 3);
+	/* A table, and nothing mapped in it. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va, &pte), -ENOENT);
+	smm_pgtable_walk(c.pt, va, &w);
+	KUNIT_ASSERT_EQ(test, w.levels, (unsigned int)SMM_PT_LEVELS);
+	KUNIT_EXPECT_NULL(test, memchr_inv(table_virt(&c, w.table_pfn[SMM_PT_PTE]), 0,
+					   PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, smm_pfn_to_page(&c.inst->arena, w.table_pfn[SMM_PT_PTE])->owner,
+			(u8)SMM_OWNER_PGTABLE);
+
+	/* The only entry comes and goes: the same tables stay. */
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va + 3 * PAGE_SIZE, pfn, SMM_PTE_RW), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_clear(c.pt, va + 3 * PAGE_SIZE, NULL), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	smm_pgtable_walk(c.pt, va, &w2);
+	KUNIT_EXPECT_EQ(test, w2.levels, (unsigned int)SMM_PT_LEVELS);
+	KUNIT_EXPECT_EQ(test, memcmp(w.table_pfn, w2.table_pfn, sizeof(w.table_pfn)), 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before - 3);
+
+	/* A second pin, anywhere in the table, and an entry: three holds. */
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va + 100 * PAGE_SIZE + 5), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va + 7 * PAGE_SIZE, pfn, 0), 0);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va + 511 * PAGE_SIZE), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va + 7 * PAGE_SIZE, &pte), 0);
+	KUNIT_EXPECT_EQ(test, pte, leaf_entry(pfn, 0));
+	/* The entry was the last hold. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_clear(c.pt, va + 7 * PAGE_SIZE, NULL), 0);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before);
+
+	/* Pinned and unpinned with nothing else: every table goes. */
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va), 0);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before);
+	smm_pgtable_walk(c.pt, va, &w);
+	KUNIT_EXPECT_EQ(test, w.levels, 1U);
+	KUNIT_EXPECT_EQ(test, w.entry[SMM_PT_PGD], 0ULL);
+	KUNIT_EXPECT_FALSE(test, c.inst->broken);
+}
+
+/* Unpinning frees only what nothing else uses. */
+static void pgtable_test_unpin_keeps_shared(struct kunit *test)
+{
+	struct pt_ctx c;
+	struct smm_pt_walk w;
+	unsigned long pfn, before;
+	u64 va_x = TEST_BASE, va_y = TEST_BASE + (1ULL << SMM_PT_SHIFT_PMD);
+	u64 va_z = TEST_BASE + (1ULL << SMM_PT_SHIFT_PUD), pte;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	before = free_pages_now(&c);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va_x, pfn, SMM_PTE_RW), 0);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va_y), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 2);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va_z), 0);
+	expect_tables(test, c.pt, 1, 1, 2, 3);
+
+	/* va_y's PTE table goes; the PMD table above it serves va_x. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va_y), 0);
+	expect_tables(test, c.pt, 1, 1, 2, 2);
+	smm_pgtable_walk(c.pt, va_y, &w);
+	KUNIT_EXPECT_EQ(test, w.levels, 3U);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va_x, &pte), 0);
+	KUNIT_EXPECT_EQ(test, pte, leaf_entry(pfn, SMM_PTE_RW));
+
+	/* va_z's PTE and PMD tables go; the PUD table serves va_x. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va_z), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	smm_pgtable_walk(c.pt, va_z, &w);
+	KUNIT_EXPECT_EQ(test, w.levels, 2U);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va_x, &pte), 0);
+
+	KUNIT_EXPECT_EQ(test, smm_pgtable_clear(c.pt, va_x, NULL), 0);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before);
+}
+
+/* Pin and unpin refuse what they cannot do, and change nothing. */
+static void pgtable_test_pin_bad(struct kunit *test)
+{
+	static const u64 bad[] = {
+		0x0000800000000000ULL, 0xffff7ffffffff000ULL, 0x8000000000000000ULL,
+	};
+	struct pt_ctx c;
+	struct pt_snap s;
+	unsigned long pfn;
+	u64 va = TEST_BASE;
+	int i;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	/* No table at all below the PGD. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va), -ENOENT);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va, pfn, 0), 0);
+	snap_take(&c, va, &s);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_pin(c.pt, bad[i]), -EINVAL, "%#llx", bad[i]);
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_unpin(c.pt, bad[i]), -EINVAL, "%#llx",
+				    bad[i]);
+		snap_expect_same(test, &c, va, &s, "a non-canonical pin");
+	}
+	/* The PMD table is there, the PTE table is not. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va + (1ULL << SMM_PT_SHIFT_PMD)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va + (1ULL << SMM_PT_SHIFT_PGD)), -ENOENT);
+	snap_expect_same(test, &c, va, &s, "an unpin with no table");
+	KUNIT_EXPECT_FALSE(test, c.inst->broken);
+}
+
+/* What smm_pgtable_unmap_range() reported, in order. */
+#define UNMAP_MAX	16
+
+struct unmap_rec {
+	unsigned int n;
+	u64 va[UNMAP_MAX];
+	u64 pte[UNMAP_MAX];
+};
+
+static void unmap_record(void *ctx, u64 va, u64 pte)
+{
+	struct unmap_rec *r = ctx;
+
+	if (r->n < UNMAP_MAX) {
+		r->va[r->n] = va;
+		r->pte[r->n] = pte;
+	}
+	r->n++;
+}
+
+/*
+ * A sparse range over four levels: exactly the leaves inside are cleared,
+ * each reported once, in order, with its entry; the tables left empty go,
+ * the ones that serve leaves outside stay.
+ */
+static void pgtable_test_unmap_range_sparse(struct kunit *test)
+{
+	const u64 start = TEST_BASE + 16 * PAGE_SIZE;
+	const u64 end = TEST_BASE + (1ULL << SMM_PT_SHIFT_PGD) + (2ULL << SMM_PT_SHIFT_PMD) +
+			64 * PAGE_SIZE;
+	const u64 in[] = {
+		start, start + 5 * PAGE_SIZE, TEST_BASE + 511 * PAGE_SIZE,
+		TEST_BASE + (1ULL << SMM_PT_SHIFT_PMD),
+		TEST_BASE + (3ULL << SMM_PT_SHIFT_PUD) + 3 * PAGE_SIZE,
+		TEST_BASE + (1ULL << SMM_PT_SHIFT_PGD) + 7 * PAGE_SIZE,
+		end - PAGE_SIZE,
+	};
+	const u64 out[] = { start - PAGE_SIZE, end, TEST_BASE + (2ULL << SMM_PT_SHIFT_PGD) };
+	unsigned long in_pfn[ARRAY_SIZE(in)], out_pfn[ARRAY_SIZE(out)], base;
+	struct unmap_rec *r;
+	struct pt_ctx c;
+	u64 pte;
+	long n;
+	int i;
+
+	pt_setup(test, &c);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		in_pfn[i] = leaf_pfn(test, &c);
+	for (i = 0; i < ARRAY_SIZE(out); i++)
+		out_pfn[i] = leaf_pfn(test, &c);
+	base = free_pages_now(&c);
+	for (i = 0; i < ARRAY_SIZE(in); i++)
+		KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, in[i], in_pfn[i],
+						      i % 2 ? SMM_PTE_RW : SMM_PTE_NX), 0);
+	for (i = 0; i < ARRAY_SIZE(out); i++)
+		KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, out[i], out_pfn[i], SMM_PTE_USER), 0);
+	expect_tables(test, c.pt, 1, 3, 4, 6);
+
+	n = smm_pgtable_unmap_range(c.pt, start, end, unmap_record, r);
+	KUNIT_EXPECT_EQ(test, n, (long)ARRAY_SIZE(in));
+	KUNIT_ASSERT_EQ(test, r->n, (unsigned int)ARRAY_SIZE(in));
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, r->va[i], in[i], "leaf %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, r->pte[i],
+				    leaf_entry(in_pfn[i], i % 2 ? SMM_PTE_RW : SMM_PTE_NX),
+				    "leaf %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, smm_pte_pfn(r->pte[i]), in_pfn[i], "leaf %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_get(c.pt, in[i], &pte), -ENOENT, "leaf %d",
+				    i);
+	}
+	for (i = 0; i < ARRAY_SIZE(out); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_get(c.pt, out[i], &pte), 0, "outside %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, pte, leaf_entry(out_pfn[i], SMM_PTE_USER), "outside %d",
+				    i);
+	}
+	/* The PUD-3 PMD table and four PTE tables emptied and went. */
+	expect_tables(test, c.pt, 1, 3, 3, 3);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c) + smm_pgtable_pages(c.pt), base + 1);
+
+	/* Again: nothing left inside, nothing reported. */
+	r->n = 0;
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unmap_range(c.pt, start, end, unmap_record, r), 0L);
+	KUNIT_EXPECT_EQ(test, r->n, 0U);
+	expect_tables(test, c.pt, 1, 3, 3, 3);
+
+	/* Without a callback, over all of it: back to a lone PGD. */
+	n = smm_pgtable_unmap_range(c.pt, TEST_BASE, TEST_BASE + (3ULL << SMM_PT_SHIFT_PGD),
+				    NULL, NULL);
+	KUNIT_EXPECT_EQ(test, n, (long)ARRAY_SIZE(out));
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), base);
+}
+
+/* A pinned table is emptied by a range, and stays until unpinned. */
+static void pgtable_test_unmap_range_pinned(struct kunit *test)
+{
+	struct pt_ctx c;
+	struct smm_pt_walk w;
+	struct unmap_rec *r;
+	unsigned long pfn, before;
+	u64 va = TEST_BASE + (2ULL << SMM_PT_SHIFT_PUD);
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	before = free_pages_now(&c);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pin(c.pt, va), 0);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va, pfn, 0), 0);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va + PAGE_SIZE, pfn, SMM_PTE_RW), 0);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va + 511 * PAGE_SIZE, pfn, SMM_PTE_NX), 0);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unmap_range(c.pt, va, va + (1ULL << SMM_PT_SHIFT_PMD),
+						      unmap_record, r), 3L);
+	KUNIT_EXPECT_EQ(test, r->n, 3U);
+	KUNIT_EXPECT_EQ(test, r->va[2], va + 511 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, r->pte[2], leaf_entry(pfn, SMM_PTE_NX));
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	smm_pgtable_walk(c.pt, va, &w);
+	KUNIT_EXPECT_EQ(test, w.levels, (unsigned int)SMM_PT_LEVELS);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_unpin(c.pt, va), 0);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before);
+}
+
+/* Bad ranges: refused, nothing reported, nothing changed. */
+static void pgtable_test_unmap_range_bad(struct kunit *test)
+{
+	static const struct { u64 start, end; } bad[] = {
+		{ TEST_BASE + 1, TEST_BASE + 2 * PAGE_SIZE },		/* unaligned start */
+		{ TEST_BASE, TEST_BASE + PAGE_SIZE + 8 },		/* unaligned end */
+		{ TEST_BASE, TEST_BASE },				/* empty */
+		{ TEST_BASE + PAGE_SIZE, TEST_BASE },			/* backwards */
+		{ 0x0000800000000000ULL, 0x0000800000002000ULL },	/* non-canonical */
+		{ 0xffff7fffffffe000ULL, 0xffff800000001000ULL },	/* starts in the hole */
+		{ 0x00007fffffffe000ULL, 0x0000800000001000ULL },	/* ends in the hole */
+	};
+	struct unmap_rec *r;
+	struct pt_ctx c;
+	struct pt_snap s;
+	unsigned long pfn;
+	u64 va = TEST_BASE, pte;
+	int i;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va, pfn, 0), 0);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va + PAGE_SIZE, pfn, 0), 0);
+	snap_take(&c, va, &s);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_unmap_range(c.pt, bad[i].start, bad[i].end,
+								  unmap_record, r),
+				    -EINVAL, "[%#llx, %#llx)", bad[i].start, bad[i].end);
+		KUNIT_EXPECT_EQ_MSG(test, r->n, 0U, "[%#llx, %#llx)", bad[i].start, bad[i].end);
+		snap_expect_same(test, &c, va, &s, "a bad range");
+	}
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va + PAGE_SIZE, &pte), 0);
+}
+
+/*
+ * A range whose ends are canonical but which spans the hole between the
+ * halves holds 2^64 - 2^48 non-canonical addresses: refused like them.
+ * Walked instead, its addresses alias upper-half entries (the PGD index
+ * only sees bits 47..39), which would be cleared and reported under
+ * non-canonical addresses.
+ */
+static void pgtable_test_unmap_range_across_hole(struct kunit *test)
+{
+	struct unmap_rec *r;
+	struct pt_ctx c;
+	struct pt_snap s;
+	unsigned long pfn;
+	u64 va = TEST_BASE, pte;
+	long n;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, smm_pgtable_set(c.pt, va, pfn, SMM_PTE_RW), 0);
+	snap_take(&c, va, &s);
+	n = smm_pgtable_unmap_range(c.pt, 0x00007ffffffff000ULL, 0xffff800000001000ULL,
+				    unmap_record, r);
+	KUNIT_EXPECT_EQ(test, n, (long)-EINVAL);
+	if (r->n)
+		KUNIT_FAIL(test, "%u leaves reported, the first at %#llx", r->n, r->va[0]);
+	snap_expect_same(test, &c, va, &s, "a range across the hole");
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va, &pte), 0);
+	KUNIT_EXPECT_EQ(test, pte, leaf_entry(pfn, SMM_PTE_RW));
+}
+
 static struct kunit_case pgtable_test_cases[] = {
 	KUNIT_CASE(pgtable_test_set_get),
 	KUNIT_CASE(pgtable_test_walk_levels),
@@ -949,6 +1283,13 @@ static struct kunit_case pgtable_test_cases[] = {
 	KUNIT_CASE(pgtable_test_exhaustion),
 	KUNIT_CASE_SLOW(pgtable_test_random),
 	KUNIT_CASE(pgtable_test_destroy_frees_all),
+	KUNIT_CASE(pgtable_test_pin_keeps_table),
+	KUNIT_CASE(pgtable_test_unpin_keeps_shared),
+	KUNIT_CASE(pgtable_test_pin_bad),
+	KUNIT_CASE(pgtable_test_unmap_range_sparse),
+	KUNIT_CASE(pgtable_test_unmap_range_pinned),
+	KUNIT_CASE(pgtable_test_unmap_range_bad),
+	KUNIT_CASE(pgtable_test_unmap_range_across_hole),
 	{}
 };
 

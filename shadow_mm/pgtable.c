@@ -88,6 +88,16 @@ static bool canonical(u64 va)
 	return (u64)((s64)(va << (64 - SMM_PT_VA_BITS)) >> (64 - SMM_PT_VA_BITS)) == va;
 }
 
+/*
+ * [start, end) is a page-aligned range inside one canonical half: a range
+ * from the lower half to the upper one would walk the non-canonical hole.
+ */
+static bool canonical_range(u64 start, u64 end)
+{
+	return start < end && canonical(start) && canonical(end - 1) &&
+	       !((start ^ (end - 1)) & BIT_ULL(63)) && !((start | end) & ~PAGE_MASK);
+}
+
 /**
  * smm_pgtable_init() - an empty set of tables: one PGD
  * @pt: the set
@@ -230,8 +240,7 @@ int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **page
 	unsigned int i;
 	int ret = 0;
 
-	if (!nr || !canonical(va) || !canonical(end - 1) || end < va || (va & ~PAGE_MASK) ||
-	    (flags & ~SMM_PTE_FLAGS_MASK))
+	if (!nr || !canonical_range(va, end) || (flags & ~SMM_PTE_FLAGS_MASK))
 		return -EINVAL;
 	mutex_lock(&pt->lock);
 	for (i = 0; i < nr; i++) {
@@ -449,8 +458,7 @@ long smm_pgtable_unmap_kernel_range(struct smm_pgtable *pt, u64 start, u64 end)
 	long n = 0;
 	u64 va;
 
-	if (!canonical(start) || !canonical(end - 1) || start >= end ||
-	    ((start | end) & ~PAGE_MASK))
+	if (!canonical_range(start, end))
 		return -EINVAL;
 	mutex_lock(&pt->lock);
 	for (va = start; va < end && va >= start; va += PAGE_SIZE) {
@@ -505,8 +513,7 @@ long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,
 	long n = 0;
 	u64 va, pte;
 
-	if (!canonical(start) || !canonical(end - 1) || start >= end ||
-	    ((start | end) & ~PAGE_MASK))
+	if (!canonical_range(start, end))
 		return -EINVAL;
 	mutex_lock(&pt->lock);
 	for (va = start; va < end && va >= start; ) {
