@@ -19,8 +19,10 @@
  *   table at the faulting user address (USER, RW if the mapping is
  *   writable, NX unless it is executable), and installs the arena page in
  *   the process with vmf_insert_pfn().  A fault on a page the shadow table
- *   already has (after MADV_DONTNEED, say) installs the same page again:
- *   the data stay.
+ *   already has (a second thread that faulted on the page while the first
+ *   was mapping it) installs the same page again: the data stay.  The host
+ *   refuses madvise(MADV_DONTNEED) on a VM_PFNMAP mapping, so that is no
+ *   way back to a fault.
  * - munmap(), exit and the last close give the pages back: the VMA's
  *   close() runs after the host has zapped its PTEs and flushed the TLB,
  *   and clears the VMA's range of the shadow table, freeing each page to the
