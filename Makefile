@@ -8,7 +8,14 @@ ARGS ?=
 # Extra guest kernel command line, e.g. CMDLINE=movablecore=256M for arena_source=contig.
 CMDLINE ?=
 
-.PHONY: all modules run test bench check clean help
+.PHONY: all modules tools run test bench check clean help
+
+# The user-space programs (tools/*.c), static so that they run in the
+# busybox guests as they are; the VM scripts copy them into /smm/.
+TOOLS_CC ?= gcc
+TOOLS_CFLAGS ?= -static -O2 -Wall -Wextra -pthread
+TOOLS := shadow_mm_demo fault_test fault_bench
+TOOLS_OUT := .build/tools
 
 all: modules
 
@@ -16,6 +23,13 @@ modules:
 	@test -n "$(KDIR)" || { echo "No kernel tree: set KDIR=, or run 'make test' once to build the cached one."; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+tools: $(addprefix $(TOOLS_OUT)/,$(TOOLS))
+
+$(TOOLS_OUT)/%: tools/%.c tools/smm_user.c tools/smm_user.h
+	@mkdir -p $(TOOLS_OUT)
+	$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/smm_user.c
+
+# The scripts build the tools themselves, after installing gcc if needed.
 run:
 	SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
 
@@ -38,6 +52,8 @@ help:
 	@echo 'shadow_mm targets:'
 	@echo '  all, modules  build shadow_mm.ko against KDIR (default: the running'
 	@echo '                kernel'"'"'s build dir, else the cached debug kernel)'
+	@echo '  tools         build the static user-space programs into .build/tools:'
+	@echo '                shadow_mm_demo, fault_test, fault_bench'
 	@echo '  run           boot Debian'"'"'s stock kernel in QEMU, load the module,'
 	@echo '                show the bring-up and every debugfs file, unload;'
 	@echo '                ARGS="arena_mb=128 ..." passes module parameters,'

@@ -11,9 +11,17 @@ job=${1:-run}
 "$SMM_TOP/scripts/deps.sh" host >&2
 ver=$("$SMM_TOP/scripts/deps.sh" stock)
 ko=$("$SMM_TOP/scripts/build.sh" stock "/lib/modules/$ver/build")
+# The user-space programs (tools/): the demo for run, the fault bench for bench.
+make -s -C "$SMM_TOP" tools >&2 || die "building the user-space tools failed"
+case "$job" in
+run)	bins=shadow_mm_demo ;;
+bench)	bins=fault_bench ;;
+*)	bins= ;;
+esac
 out="$SMM_TOP/.build/vm"
 mkdir -p "$out"
-"$SMM_TOP/scripts/initramfs.sh" "$out/$job.cpio.gz" "$job" "$ko"
+"$SMM_TOP/scripts/initramfs.sh" "$out/$job.cpio.gz" "$job" "$ko" \
+	$(for b in $bins; do echo "$SMM_TOP/.build/tools/$b"; done)
 log "booting Debian $ver under QEMU (TCG) for '$job'${SMM_ARGS:+ with $SMM_ARGS}"
 rc=0
 "$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/$job.cpio.gz" \

@@ -27,6 +27,15 @@ finish() {
 out="$SMM_TOP/.build/vm"
 mkdir -p "$out"
 "$SMM_TOP/scripts/deps.sh" host ksrc >&2 || { ko "installing dependencies"; finish; }
+# The user-space tests (tools/), static binaries for both guests' /smm/.
+tools="$SMM_TOP/.build/tools"
+if make -s -C "$SMM_TOP" tools >&2; then
+	ok "building the user-space tools"
+	fault_test="$tools/fault_test"
+else
+	ko "building the user-space tools"
+	fault_test=
+fi
 
 # count_checks LOG: count the guest's SMM-CHECK lines.
 count_checks() {
@@ -62,7 +71,7 @@ if ! dko=$("$SMM_TOP/scripts/build.sh" debug "$ktree"); then
 	ko "building shadow_mm.ko with KUnit"
 	finish
 fi
-"$SMM_TOP/scripts/initramfs.sh" "$out/kunit.cpio.gz" kunit "$dko"
+"$SMM_TOP/scripts/initramfs.sh" "$out/kunit.cpio.gz" kunit "$dko" $fault_test
 log "booting the debug kernel; the suites run at insmod (a few minutes under TCG)"
 "$SMM_TOP/scripts/qemu.sh" "$ktree/arch/x86/boot/bzImage" "$out/kunit.cpio.gz" \
 	"$out/kunit.log" "${SMM_KUNIT_TIMEOUT:-1500}" movablecore=256M > /dev/null
@@ -98,7 +107,8 @@ scan_warnings "debug kernel" "$out/kunit.log"
 # --- smoke test on the stock kernel -----------------------------------
 if ver=$("$SMM_TOP/scripts/deps.sh" stock) &&
    sko=$("$SMM_TOP/scripts/build.sh" stock "/lib/modules/$ver/build"); then
-	SMM_BINS=slabtop "$SMM_TOP/scripts/initramfs.sh" "$out/smoke.cpio.gz" smoke "$sko"
+	SMM_BINS=slabtop "$SMM_TOP/scripts/initramfs.sh" "$out/smoke.cpio.gz" smoke "$sko" \
+		$fault_test
 	log "booting Debian $ver for the smoke test"
 	"$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/smoke.cpio.gz" \
 		"$out/smoke.log" "${SMM_SMOKE_TIMEOUT:-600}" > /dev/null

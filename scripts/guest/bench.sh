@@ -7,6 +7,7 @@ if insmod /smm/shadow_mm.ko $SMM_ARGS; then
 	fi
 	echo "SMM-BENCH-BEGIN"
 	cat "$D/bench" || fail "bench" "reading the bench file failed"
+	/smm/fault_bench || fail "fault bench" "fault_bench failed"
 	echo "SMM-BENCH-END"
 	rmmod shadow_mm
 else

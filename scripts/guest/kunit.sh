@@ -16,6 +16,8 @@ for s in /sys/kernel/debug/kunit/shadow_mm_*; do
 	[ -d "$s" ] && echo "SMM-SUITE ${s##*/}"
 done
 show_files "$D" > /dev/null && pass "read every debugfs file (debug kernel)"
+# Demand paging through /dev/shadow_mm, from user space, under KASAN and lockdep.
+run_fault_test
 rmmod shadow_mm && pass "rmmod on the debug kernel"
 # KASAN's quarantine holds on to freed objects, so allow 16 MiB here; the
 # default arena is 64 MiB, and the stock-kernel smoke test is exact to 4.

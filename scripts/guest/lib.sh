@@ -46,6 +46,23 @@ dump_dmesg() {
 	echo "SMM-DMESG-END"
 }
 
+# run_fault_test: the user-space tests of /dev/shadow_mm (tools/fault_test.c).
+# They print their own checks and exit with the number that failed; one
+# more check says whether they ran to the end.
+run_fault_test() {
+	if [ ! -x /smm/fault_test ]; then
+		fail "fault_test ran to the end" "/smm/fault_test is not in the initramfs"
+		return
+	fi
+	/smm/fault_test
+	rc=$?
+	if [ $rc -le 100 ]; then
+		pass "fault_test ran to the end"
+	else
+		fail "fault_test ran to the end" "exit status $rc$([ $rc -gt 128 ] && echo ", signal $((rc - 128))")"
+	fi
+}
+
 show_files() {
 	for f in $(find "$1" -type f | sort); do
 		echo "==== ${f#/sys/kernel/debug/}"

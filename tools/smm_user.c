@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smm_user.c: opening /dev/shadow_mm and reading the default instance's
+ * debugfs files, for shadow_mm_demo, fault_test and fault_bench.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "smm_user.h"
+
+/**
+ * smm_open() - open /dev/shadow_mm for reading and writing
+ *
+ * With devtmpfs the node is there as soon as the module is loaded.  Without
+ * it, make the node from the numbers the misc class shows in sysfs.
+ *
+ * Return: the file descriptor, or -1 with errno set.
+ */
+int smm_open(void)
+{
+	unsigned int maj, min;
+	char buf[32];
+	int fd;
+
+	fd = open(SMM_DEV, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	fd = open(SMM_SYSFS_DEV, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;	/* ENOENT: the module is not loaded */
+	memset(buf, 0, sizeof(buf));
+	if (read(fd, buf, sizeof(buf) - 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (sscanf(buf, "%u:%u", &maj, &min) != 2) {
+		errno = ENODEV;
+		return -1;
+	}
+	if (mknod(SMM_DEV, S_IFCHR | 0600, makedev(maj, min)) && errno != EEXIST)
+		return -1;
+	return open(SMM_DEV, O_RDWR | O_CLOEXEC);
+}
+
+/**
+ * smm_read_file() - read a whole debugfs file of the default instance
+ * @name: the file, e.g. "buddyinfo"
+ * @buf: where to put it, NUL-terminated
+ * @size: size of @buf
+ *
+ * Return: the length read, or -1 with errno set.
+ */
+int smm_read_file(const char *name, char *buf, size_t size)
+{
+	char path[256];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", SMM_DEBUGFS, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+/**
+ * smm_cat() - copy a debugfs file of the default instance to stdout
+ * @name: the file, e.g. "buddyinfo"
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int smm_cat(const char *name)
+{
+	static char buf[1 << 16];
+
+	if (smm_read_file(name, buf, sizeof(buf)) < 0) {
+		printf("(cannot read %s/%s: %s)\n", SMM_DEBUGFS, name, strerror(errno));
+		return -1;
+	}
+	fputs(buf, stdout);
+	fflush(stdout);
+	return 0;
+}
+
+/* "key=value" in a mapping line: the value, or NULL. */
+static const char *field(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = line;
+
+	while ((p = strstr(p, key))) {
+		if ((p == line || p[-1] == ' ') && p[n] == '=')
+			return p + n + 1;
+		p += n;
+	}
+	return NULL;
+}
+
+static void parse_mapping(const char *line, struct smm_mapping *m)
+{
+	const char *v;
+
+	memset(m, 0, sizeof(*m));
+	m->pid = -1;
+	m->size_kb = -1;
+	m->resident = -1;
+	m->tables = -1;
+	v = field(line, "pid");
+	if (v)
+		m->pid = atoi(v);
+	v = field(line, "comm");
+	if (v)
+		sscanf(v, "%31s", m->comm);
+	v = field(line, "start");
+	if (v)
+		m->start = strtoul(v, NULL, 0);
+	v = field(line, "end");
+	if (v)
+		m->end = strtoul(v, NULL, 0);
+	v = field(line, "size_kb");
+	if (v)
+		m->size_kb = atoll(v);
+	v = field(line, "resident");
+	if (v)
+		m->resident = atoll(v);
+	v = field(line, "tables");
+	if (v)
+		m->tables = atoll(v);
+}
+
+/**
+ * smm_read_faults() - read and parse the faults file of the default instance
+ * @f: where to put the counters and the mapping lines
+ *
+ * Only the first word and the second field of each counter line count;
+ * the rest of the line is commentary.
+ *
+ * Return: 0, or -1 if the file cannot be read or a counter is missing.
+ */
+int smm_read_faults(struct smm_faults *f)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} counters[] = {
+		{ "faults", offsetof(struct smm_faults, faults) },
+		{ "refaults", offsetof(struct smm_faults, refaults) },
+		{ "sigbus", offsetof(struct smm_faults, sigbus) },
+		{ "pages_mapped", offsetof(struct smm_faults, pages_mapped) },
+		{ "pages_returned", offsetof(struct smm_faults, pages_returned) },
+		{ "pages_resident", offsetof(struct smm_faults, pages_resident) },
+		{ "mappings", offsetof(struct smm_faults, mappings) },
+	};
+	const size_t nr = sizeof(counters) / sizeof(*counters);
+	char *buf, *line, *save = NULL, name[32];
+	long long val;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++)
+		*(long long *)((char *)f + counters[i].off) = -1;
+	f->nr_map = 0;
+	buf = malloc(1 << 18);
+	if (!buf || smm_read_file("faults", buf, 1 << 18) < 0) {
+		free(buf);
+		return -1;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "mapping ", 8)) {
+			if (f->nr_map < SMM_MAX_MAPPINGS)
+				parse_mapping(line, &f->map[f->nr_map++]);
+			continue;
+		}
+		if (sscanf(line, "%31s %lld", name, &val) != 2)
+			continue;
+		for (i = 0; i < nr; i++)
+			if (!strcmp(name, counters[i].name))
+				*(long long *)((char *)f + counters[i].off) = val;
+	}
+	free(buf);
+	for (i = 0; i < nr; i++)
+		if (*(long long *)((char *)f + counters[i].off) < 0)
+			ret = -1;
+	return ret;
+}
+
+/**
+ * smm_find_mapping() - a mapping line of a process
+ * @f: the parsed faults file
+ * @pid: the process
+ * @start: the mapping's start address, or 0 for the first of @pid
+ *
+ * Return: the line, or NULL.
+ */
+const struct smm_mapping *smm_find_mapping(const struct smm_faults *f, pid_t pid,
+					   unsigned long start)
+{
+	int i;
+
+	for (i = 0; i < f->nr_map; i++)
+		if (f->map[i].pid == pid && (!start || f->map[i].start == start))
+			return &f->map[i];
+	return NULL;
+}
+
+/**
+ * smm_pid_resident() - pages resident in all the mappings of a process
+ * @f: the parsed faults file
+ * @pid: the process
+ * @lines: if not NULL, set to the number of its mapping lines
+ *
+ * Return: the sum of their resident= fields.
+ */
+long long smm_pid_resident(const struct smm_faults *f, pid_t pid, int *lines)
+{
+	long long sum = 0;
+	int i, n = 0;
+
+	for (i = 0; i < f->nr_map; i++) {
+		if (f->map[i].pid != pid)
+			continue;
+		sum += f->map[i].resident;
+		n++;
+	}
+	if (lines)
+		*lines = n;
+	return sum;
+}
+
+/**
+ * smm_meminfo() - one value of the default instance's meminfo
+ * @key: the name without the colon, e.g. "MemFree"
+ *
+ * Return: the value in kB, or -1.
+ */
+long long smm_meminfo(const char *key)
+{
+	static char buf[8192];
+	size_t n = strlen(key);
+	char *line;
+
+	if (smm_read_file("meminfo", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, key, n) && line[n] == ':')
+			return atoll(line + n + 1);
+	return -1;
+}
+
+/**
+ * smm_control() - write one command to the default instance's control file
+ * @cmd: the command, e.g. "drain"
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int smm_control(const char *cmd)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/control", SMM_DEBUGFS);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, cmd, strlen(cmd));
+	close(fd);
+	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smm_user.h: what the user-space programs of shadow_mm share: opening
+ * /dev/shadow_mm, and reading the default instance's debugfs files.
+ */
+#ifndef _SMM_USER_H
+#define _SMM_USER_H
+
+#include <sys/types.h>
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define __noreturn	__attribute__((noreturn))
+
+#define SMM_DEV		"/dev/shadow_mm"
+#define SMM_SYSFS_DEV	"/sys/class/misc/shadow_mm/dev"
+#define SMM_DEBUGFS	"/sys/kernel/debug/shadow_mm/default"
+
+/* At most this many "mapping" lines of the faults file are kept. */
+#define SMM_MAX_MAPPINGS	64
+
+/**
+ * struct smm_mapping - one "mapping" line of the faults file
+ * @pid: the process that made the mapping
+ * @comm: its command name
+ * @start: first address of the mapping
+ * @end: address past its end
+ * @size_kb: its size in KiB
+ * @resident: pages it holds now
+ * @tables: shadow page-table pages it uses
+ */
+struct smm_mapping {
+	int pid;
+	char comm[32];
+	unsigned long start, end;
+	long long size_kb, resident, tables;
+};
+
+/**
+ * struct smm_faults - the faults file of the default instance
+ * @faults: first touches that mapped a new page
+ * @refaults: faults on a page the mapping already had
+ * @sigbus: faults answered with SIGBUS (shadow memory exhausted)
+ * @pages_mapped: pages ever given to a mapping
+ * @pages_returned: pages ever given back to the buddy allocator
+ * @pages_resident: pages held by mappings now
+ * @mappings: live mappings
+ * @nr_map: number of entries in @map
+ * @map: the live mappings, as listed
+ *
+ * A counter missing from the file reads as -1.
+ */
+struct smm_faults {
+	long long faults, refaults, sigbus;
+	long long pages_mapped, pages_returned, pages_resident, mappings;
+	int nr_map;
+	struct smm_mapping map[SMM_MAX_MAPPINGS];
+};
+
+int smm_open(void);
+int smm_cat(const char *name);
+int smm_read_file(const char *name, char *buf, size_t size);
+int smm_read_faults(struct smm_faults *f);
+long long smm_meminfo(const char *key);
+int smm_control(const char *cmd);
+const struct smm_mapping *smm_find_mapping(const struct smm_faults *f, pid_t pid,
+					   unsigned long start);
+long long smm_pid_resident(const struct smm_faults *f, pid_t pid, int *lines);
+
+#endif /* _SMM_USER_H */
