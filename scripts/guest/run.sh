@@ -12,7 +12,7 @@ fi
 echo "==== bring-up (dmesg)"
 dmesg | grep 'shadow_mm:'
 echo "==== host MemFree with the arena taken: $(memfree_kb) kB"
-for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo pagetables; do
+for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo pagetables kmap; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
@@ -32,6 +32,12 @@ done
 echo 0xffffc90000000000 > "$D/default/pagetables"
 for f in control buddyinfo extfrag meminfo buddystat slabinfo slab/dentry slab/kmalloc-128 \
 	 vmallocinfo pgtable_check pagetables; do
+	echo "==== shadow_mm/default/$f"
+	cat "$D/default/$f"
+done
+echo "==== /smm/shadow_mm_demo 256: demand paging through /dev/shadow_mm"
+/smm/shadow_mm_demo 256 || fail "shadow_mm_demo 256" "exit status $?"
+for f in faults kmap buddystat; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
