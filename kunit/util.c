@@ -49,3 +49,48 @@ struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk
 	KUNIT_ASSERT_GE(test, a->nr_runs, 1U);
 	return a;
 }
+
+/**
+ * smm_test_pattern() - word @word of the test pattern tagged @tag
+ * @tag: which pattern: a page number, a PFN, any value a case picks
+ * @word: the word's index in the page
+ *
+ * Return: a value that differs between neighbouring words and tags, so a
+ * page read through the wrong mapping or at the wrong offset shows.
+ */
+u32 smm_test_pattern(unsigned long tag, unsigned int word)
+{
+	return (u32)tag * 0x9e3779b1U + word;
+}
+
+/**
+ * smm_test_fill_page() - write @tag's pattern over one page
+ * @page: the page's address, through whichever mapping is under test
+ * @tag: the pattern
+ */
+void smm_test_fill_page(void *page, unsigned long tag)
+{
+	u32 *words = page;
+	unsigned int w;
+
+	for (w = 0; w < PAGE_SIZE / sizeof(u32); w++)
+		words[w] = smm_test_pattern(tag, w);
+}
+
+/**
+ * smm_test_page_mismatch() - check one page against @tag's pattern
+ * @page: the page's address
+ * @tag: the pattern
+ *
+ * Return: the index of the first word that differs, or -1 if none does.
+ */
+int smm_test_page_mismatch(const void *page, unsigned long tag)
+{
+	const u32 *words = page;
+	unsigned int w;
+
+	for (w = 0; w < PAGE_SIZE / sizeof(u32); w++)
+		if (words[w] != smm_test_pattern(tag, w))
+			return w;
+	return -1;
+}

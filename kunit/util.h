@@ -12,4 +12,8 @@
 struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk *chunks,
 				      unsigned int nr);
 
+u32 smm_test_pattern(unsigned long tag, unsigned int word);
+void smm_test_fill_page(void *page, unsigned long tag);
+int smm_test_page_mismatch(const void *page, unsigned long tag);
+
 #endif /* _SHADOW_MM_KUNIT_UTIL_H */

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 #include "shadow_mm/buddy.h"
 #include "shadow_mm/instance.h"
@@ -87,32 +88,13 @@ static unsigned long free_now(struct smm_instance *inst)
 	return smm_buddy_free_pages(&inst->buddy);
 }
 
-static u32 pattern(unsigned long page, unsigned long word)
-{
-	return (u32)page * 0x01010101U + (u32)word;
-}
-
+/* @pages pages at @p, page i with pattern i. */
 static void fill_pattern(void *p, unsigned long pages)
 {
-	unsigned long i, w;
+	unsigned long i;
 
-	for (i = 0; i < pages; i++) {
-		u32 *words = p + i * PAGE_SIZE;
-
-		for (w = 0; w < PAGE_SIZE / sizeof(u32); w++)
-			words[w] = pattern(i, w);
-	}
-}
-
-/* The first word of @words that differs from page @page's pattern, or -1. */
-static long pattern_mismatch(const u32 *words, unsigned long page)
-{
-	unsigned long w;
-
-	for (w = 0; w < PAGE_SIZE / sizeof(u32); w++)
-		if (words[w] != pattern(page, w))
-			return w;
-	return -1;
+	for (i = 0; i < pages; i++)
+		smm_test_fill_page(p + i * PAGE_SIZE, i);
 }
 
 /* The shadow PFN of @addr, through the shadow tables. */
@@ -153,7 +135,7 @@ static void vmalloc_test_pattern_through_shadow(struct kunit *test)
 		struct page *host = smm_arena_pfn_to_host(&inst->arena, pfn);
 		struct smm_page *page = smm_pfn_to_page(&inst->arena, pfn);
 		u32 *words;
-		long w;
+		int w;
 
 		KUNIT_ASSERT_NOT_NULL(test, host);
 		KUNIT_ASSERT_NOT_NULL(test, page);
@@ -162,10 +144,10 @@ static void vmalloc_test_pattern_through_shadow(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, smm_vmalloc_to_page(vm, addr + PAGE_SIZE / 2 + 3), page);
 		KUNIT_EXPECT_EQ(test, page->owner, (u8)SMM_OWNER_ALLOC);
 		words = kmap_local_page(host);
-		w = pattern_mismatch(words, i);
+		w = smm_test_page_mismatch(words, i);
 		if (w >= 0 && !bad++)
-			KUNIT_FAIL(test, "page %lu (pfn %#lx) word %ld: %#x, want %#x",
-				   i, pfn, w, words[w], pattern(i, w));
+			KUNIT_FAIL(test, "page %lu (pfn %#lx) word %d: %#x, want %#x",
+				   i, pfn, w, words[w], smm_test_pattern(i, w));
 		kunmap_local(words);
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0UL);
@@ -498,15 +480,15 @@ static void vmalloc_test_vmap_caller_pages(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		unsigned long pfn = smm_page_to_pfn(&inst->arena, pages[i]);
 		u32 *words;
-		long w;
+		int w;
 
 		KUNIT_EXPECT_EQ(test, smm_pgtable_get(&inst->kpt, sva + i * PAGE_SIZE, &pte),
 				-ENOENT);
 		KUNIT_EXPECT_EQ(test, pages[i]->owner, (u8)SMM_OWNER_ALLOC);
 		words = kmap_local_page(smm_arena_pfn_to_host(&inst->arena, pfn));
-		w = pattern_mismatch(words, i);
+		w = smm_test_page_mismatch(words, i);
 		kunmap_local(words);
-		KUNIT_EXPECT_EQ_MSG(test, w, -1L, "page %u keeps the data", i);
+		KUNIT_EXPECT_EQ_MSG(test, w, -1, "page %u keeps the data", i);
 	}
 	KUNIT_EXPECT_EQ(test, smm_pgtable_pages(&inst->kpt), tables + made);
 	KUNIT_EXPECT_EQ(test, free_now(inst), before - n - made);
