@@ -1180,6 +1180,229 @@ static void buddy_test_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
 
+/* ---- bulk allocation ------------------------------------------------- */
+
+/* 32 MiB with HighMem above @normal_mb: several per-CPU batches in every zone. */
+static struct smm_instance *bulk_instance(struct kunit *test, unsigned int normal_mb)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = 32,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.zone_normal_mb = normal_mb,
+	};
+	struct smm_instance *inst = smm_instance_create(&p);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst),
+			0);
+	smm_drain_pages(&inst->buddy);
+	return inst;
+}
+
+/*
+ * Pages from a bulk allocation: each one an allocated order-0 block of
+ * zone @zone (or any zone @gfp allows, for @zone < 0), none twice.
+ * Returns how many are not.
+ */
+static unsigned long bulk_bad_pages(struct kunit *test, struct smm_buddy *b,
+				    struct smm_page **pages, unsigned long n,
+				    unsigned int gfp, int zone)
+{
+	unsigned long *seen = kunit_kcalloc(test, BITS_TO_LONGS(b->arena->end_pfn),
+					    sizeof(long), GFP_KERNEL);
+	unsigned long i, bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (i = 0; i < n; i++) {
+		unsigned long pfn = pfn_of(b, pages[i]);
+
+		if (!block_ok(b, pages[i], 0, gfp) || __test_and_set_bit(pfn, seen) ||
+		    (zone >= 0 && smm_page_zonenum(pages[i]) != zone)) {
+			if (!bad++)
+				kunit_err(test, "page %lu (pfn %#lx, zone %u) is wrong\n", i, pfn,
+					  smm_page_zonenum(pages[i]));
+		}
+	}
+	return bad;
+}
+
+static void free_bulk(struct kunit *test, struct smm_buddy *b, struct smm_page **pages,
+		      unsigned long n)
+{
+	unsigned long bad = 0;
+
+	while (n--)
+		bad += smm_free_pages(b, pages[n], 0) != 0;
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0UL, "frees of bulk pages refused");
+}
+
+/*
+ * alloc_pages_bulk(), as vmalloc fills its page array: HIGHUSER pages
+ * come from HighMem, many batches of the per-CPU list deep, each page
+ * once, zeroed when asked however dirty it was; freeing them all puts
+ * every page back.
+ */
+static void buddy_test_bulk_highmem_first(struct kunit *test)
+{
+	const unsigned int gfp = SMM_GFP_HIGHUSER | __SMM_GFP_ZERO;
+	struct smm_instance *inst = bulk_instance(test, 16);
+	struct smm_buddy *b = &inst->buddy;
+	struct smm_zone *hz = &b->zones[SMM_ZONE_HIGHMEM];
+	unsigned long before = free_at_start(test, b), alloc0, fallback0, dirty = 0, i;
+	unsigned int nr = 300;
+	struct smm_page **pages;
+
+	KUNIT_ASSERT_GT(test, smm_zone_free_pages(hz), hz->wmark[SMM_WMARK_LOW] + nr);
+	KUNIT_ASSERT_LT(test, per_cpu_ptr(hz->pcp, raw_smp_processor_id())->batch, 100);
+	pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	dirty_free_pages(b);
+	alloc0 = smm_buddy_stat(b, SMM_BUDDY_ALLOC);
+	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
+
+	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, gfp, nr, pages), (int)nr);
+	KUNIT_EXPECT_EQ(test, bulk_bad_pages(test, b, pages, nr, gfp, SMM_ZONE_HIGHMEM), 0UL);
+	for (i = 0; i < nr; i++)
+		dirty += nonzero_pages(b, pages[i], 0);
+	KUNIT_EXPECT_EQ_MSG(test, dirty, 0UL, "pages not zeroed");
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_ALLOC) - alloc0, (unsigned long)nr);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_FALLBACK) - fallback0, 0UL);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+
+	free_bulk(test, b, pages, nr);
+	smm_drain_pages(b);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), before);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+}
+
+/*
+ * A zone that would fall below its low watermark with the whole request
+ * gone is passed over for the next one in the zonelist, as a single
+ * allocation is; each page served there counts as a fallback.
+ */
+static void buddy_test_bulk_falls_back(struct kunit *test)
+{
+	struct smm_instance *inst = bulk_instance(test, 28);
+	struct smm_buddy *b = &inst->buddy;
+	struct smm_zone *hz = &b->zones[SMM_ZONE_HIGHMEM], *nz = &b->zones[SMM_ZONE_NORMAL];
+	unsigned long before = free_at_start(test, b), fallback0;
+	unsigned int nr = smm_zone_free_pages(hz) - hz->wmark[SMM_WMARK_LOW];
+	struct smm_page **pages;
+
+	/* HighMem is one page short of the request; ZONE_NORMAL has room. */
+	KUNIT_ASSERT_GT(test, nr, 0U);
+	KUNIT_ASSERT_GT(test, smm_zone_free_pages(nz), nz->wmark[SMM_WMARK_LOW] + nr);
+
+	pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
+	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_HIGHUSER, nr, pages), (int)nr);
+	KUNIT_EXPECT_EQ(test, bulk_bad_pages(test, b, pages, nr, SMM_GFP_HIGHUSER,
+					     SMM_ZONE_NORMAL), 0UL);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_FALLBACK) - fallback0,
+			(unsigned long)nr);
+	free_bulk(test, b, pages, nr);
+	smm_drain_pages(b);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), before);
+}
+
+/*
+ * More than the zones hold: the bulk allocation gives what they can, down
+ * to each zone's min watermark, and says how much; a single allocation
+ * then fails too.  Giving it all back restores every free list.
+ */
+static void buddy_test_bulk_exhaustion(struct kunit *test)
+{
+	struct smm_instance *inst = bulk_instance(test, 16);
+	struct smm_buddy *b = &inst->buddy;
+	unsigned long before = free_at_start(test, b);
+	unsigned int nr = managed_total(b) + 16;
+	struct nr_snap *start = snap(test, b), *end = new_snap(test);
+	struct smm_page **pages, *page;
+	int got;
+
+	pages = kvcalloc(nr, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	got = smm_alloc_pages_bulk(b, SMM_GFP_HIGHUSER, nr, pages);
+	KUNIT_EXPECT_GT(test, got, 0);
+	KUNIT_EXPECT_LT(test, got, (int)before);
+	if (got > 0) {
+		KUNIT_EXPECT_EQ(test, bulk_bad_pages(test, b, pages, got, SMM_GFP_HIGHUSER, -1),
+				0UL);
+		page = smm_alloc_pages(b, SMM_GFP_HIGHUSER, 0);
+		KUNIT_EXPECT_TRUE(test, IS_ERR(page) && PTR_ERR(page) == -ENOMEM);
+		if (!IS_ERR(page))
+			smm_free_pages(b, page, 0);
+		free_bulk(test, b, pages, got);
+	}
+	kvfree(pages);
+	smm_drain_pages(b);
+	take_snap(b, end);
+	expect_snap_eq(test, end, start);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+}
+
+/*
+ * free_unref_folios(): pages of two zones, interleaved, go back in one
+ * call; a page given twice and a NULL among them are refused and counted,
+ * and every other page is freed.  Nothing is lost or freed twice.
+ */
+static void buddy_test_bulk_free(struct kunit *test)
+{
+	struct smm_instance *inst = bulk_instance(test, 16);
+	struct smm_buddy *b = &inst->buddy;
+	unsigned long before = free_at_start(test, b), bad0, free0;
+	const unsigned int nh = 200, nn = 50, nr = nh + nn + 2;
+	struct smm_page **high, **normal, **all;
+	unsigned int i, j = 0;
+
+	high = kunit_kcalloc(test, nh, sizeof(*high), GFP_KERNEL);
+	normal = kunit_kcalloc(test, nn, sizeof(*normal), GFP_KERNEL);
+	all = kunit_kcalloc(test, nr, sizeof(*all), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, high && normal && all);
+	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_HIGHUSER, nh, high), (int)nh);
+	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_KERNEL, nn, normal), (int)nn);
+	for (i = 0; i < nh; i++) {
+		all[j++] = high[i];
+		if (i % 4 == 3)
+			all[j++] = normal[i / 4];
+	}
+	all[j++] = NULL;
+	all[j++] = high[17];		/* already in the array: a double free */
+	KUNIT_ASSERT_EQ(test, j, nr);
+
+	bad0 = smm_buddy_stat(b, SMM_BUDDY_BAD_FREE);
+	free0 = smm_buddy_stat(b, SMM_BUDDY_FREE);
+	KUNIT_EXPECT_EQ(test, smm_free_pages_bulk(b, all, nr), 2U);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_BAD_FREE) - bad0, 2UL);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_FREE) - free0, (unsigned long)(nh + nn));
+	for (i = 0; i < nr - 2; i++)
+		KUNIT_EXPECT_NE_MSG(test, all[i]->owner, (u8)SMM_OWNER_ALLOC, "page %u", i);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+	smm_drain_pages(b);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), before);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+}
+
+/* Unknown flags: refused, counted nowhere, nothing taken; 0 pages is 0. */
+static void buddy_test_bulk_bad(struct kunit *test)
+{
+	struct smm_instance *inst = bulk_instance(test, 16);
+	struct smm_buddy *b = &inst->buddy;
+	struct nr_snap *start = snap(test, b), *end = new_snap(test);
+	unsigned long alloc0 = smm_buddy_stat(b, SMM_BUDDY_ALLOC);
+	struct smm_page *pages[4] = { };
+
+	KUNIT_EXPECT_EQ(test, smm_alloc_pages_bulk(b, BIT(__SMM_GFP_BITS), 4, pages), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_KERNEL, 0, pages), 0);
+	KUNIT_EXPECT_NULL(test, pages[0]);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_ALLOC), alloc0);
+	take_snap(b, end);
+	expect_snap_eq(test, end, start);
+}
+
 /*
  * __get_free_page() and free_page(): the address is the page's host direct
  * map address; it round-trips, a wrong address is refused, and a highmem
@@ -1598,6 +1821,11 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE(buddy_test_wrong_order_free),
 	KUNIT_CASE(buddy_test_tail_free),
 	KUNIT_CASE_PARAM(buddy_test_zero, zero_order_gen_params),
+	KUNIT_CASE(buddy_test_bulk_highmem_first),
+	KUNIT_CASE(buddy_test_bulk_falls_back),
+	KUNIT_CASE(buddy_test_bulk_exhaustion),
+	KUNIT_CASE(buddy_test_bulk_free),
+	KUNIT_CASE(buddy_test_bulk_bad),
 	KUNIT_CASE(buddy_test_get_free_page),
 	KUNIT_CASE_PARAM(buddy_test_check_detects, corrupt_gen_params),
 	KUNIT_CASE_SLOW(buddy_test_random_invariants),

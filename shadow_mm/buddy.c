@@ -25,7 +25,10 @@
  * free_unref_page()): a CPU allocates from and frees to its own list, and
  * only every @batch pages does it take the zone lock to refill or to give a
  * batch back (when the list reaches @high).  smm_drain_pages() empties all
- * lists into the free areas.
+ * lists into the free areas.  smm_alloc_pages_bulk() and
+ * smm_free_pages_bulk() are alloc_pages_bulk() and free_unref_folios():
+ * many order-0 pages under one hold of a list's lock, the way vmalloc
+ * fills and empties its page array.
  *
  * Requests walk their zonelist twice: first respecting each zone's low
  * watermark (the fast path), then its min watermark (the slow path, where
@@ -323,6 +326,117 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 	return ERR_PTR(-ENOMEM);
 }
 
+/* Pages taken from a per-CPU list per hold of its lock, in a bulk allocation. */
+#define PCP_BULK_MAX	64
+/*
+ * A bulk allocation refills an empty list with what it still needs, up to
+ * batch << PCP_BATCH_SCALE_MAX pages, as nr_pcp_alloc() scales the refill
+ * of a list that keeps running dry (CONFIG_PCP_BATCH_SCALE_MAX, 5).
+ */
+#define PCP_BATCH_SCALE_MAX	5
+
+/*
+ * __rmqueue_pcplist() in a loop: up to @nr pages off this CPU's list of @z,
+ * refilled from the free area as it empties.  The lock is dropped every
+ * PCP_BULK_MAX pages, so a large request does not keep preemption off.
+ * Returns how many were taken; fewer than @nr only when the zone is empty.
+ */
+static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z,
+					 unsigned int nr, struct smm_page **pages)
+{
+	unsigned int got = 0, stop, hits = 0, refills = 0;
+	struct smm_pcp *pcp;
+
+	while (got < nr) {
+		stop = min(nr, got + PCP_BULK_MAX);
+		pcp = get_cpu_ptr(z->pcp);
+		spin_lock(&pcp->lock);
+		while (got < stop) {
+			if (list_empty(&pcp->list)) {
+				int want = clamp_t(int, stop - got, pcp->batch,
+						   pcp->batch << PCP_BATCH_SCALE_MAX);
+
+				if (!rmqueue_bulk(b, z, pcp, want))
+					break;
+				refills++;
+			} else {
+				hits++;
+			}
+			pages[got] = list_first_entry(&pcp->list, struct smm_page, lru);
+			list_del(&pages[got]->lru);
+			pcp->count--;
+			got++;
+		}
+		spin_unlock(&pcp->lock);
+		put_cpu_ptr(z->pcp);
+		if (got < stop)
+			break;
+	}
+	stat_add(b, SMM_BUDDY_PCP_HIT, hits);
+	stat_add(b, SMM_BUDDY_PCP_REFILL, refills);
+	return got;
+}
+
+/**
+ * smm_alloc_pages_bulk() - alloc_pages_bulk(): many order-0 pages at once
+ * @b: the allocator
+ * @gfp: SMM_GFP_* flags, as for smm_alloc_pages()
+ * @nr: how many pages
+ * @pages: where they go, from index 0
+ *
+ * The way vmalloc fills its page array: the first zone of the zonelist
+ * that stays above its low watermark with @nr pages gone gives what it can
+ * from this CPU's list, refilling the list from the free area as it
+ * empties, with one lock held for many pages instead of one round per
+ * page.  What that zone cannot give, smm_alloc_pages() gives page by page
+ * (the other zones, down to the min watermark).  The pages are prepared
+ * (and zeroed, for __SMM_GFP_ZERO) after the lock is dropped.
+ *
+ * Return: the number of pages stored, fewer than @nr when memory runs out
+ * (the caller frees them); -EINVAL for unknown flags (reported), -EIO if
+ * the instance is broken.
+ * Context: process context; does not sleep, but for __SMM_GFP_ZERO on
+ * HighMem pages, which are zeroed through kmap_atomic and may.
+ */
+int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
+			 struct smm_page **pages)
+{
+	enum smm_zone_type list[SMM_NR_ZONES];
+	unsigned int got = 0, i;
+	int n;
+
+	if (unlikely(gfp >= BIT(__SMM_GFP_BITS))) {
+		smm_bad_input("gfp", "%#x is not a set of SMM_GFP_* flags", gfp);
+		return -EINVAL;
+	}
+	if (unlikely(READ_ONCE(*b->broken)))
+		return -EIO;
+
+	n = smm_gfp_zonelist(gfp, list);
+	for (i = 0; i < n; i++) {
+		struct smm_zone *z = &b->zones[list[i]];
+
+		if (!z->managed_pages ||
+		    !smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, gfp))
+			continue;
+		got = rmqueue_pcplist_bulk(b, z, nr, pages);
+		stat_add(b, SMM_BUDDY_ALLOC, got);
+		if (i)
+			stat_add(b, SMM_BUDDY_FALLBACK, got);
+		break;
+	}
+	for (i = 0; i < got; i++)
+		prep_new_page(b, pages[i], 0, gfp);
+	while (got < nr) {
+		struct smm_page *page = smm_alloc_pages(b, gfp, 0);
+
+		if (IS_ERR(page))
+			break;
+		pages[got++] = page;
+	}
+	return got;
+}
+
 /* Refuse a free: count it, say why once in a while, change nothing. */
 static int bad_free(struct smm_buddy *b, unsigned long pfn, unsigned int order,
 		    const char *why)
@@ -330,6 +444,50 @@ static int bad_free(struct smm_buddy *b, unsigned long pfn, unsigned int order,
 	stat_inc(b, SMM_BUDDY_BAD_FREE);
 	smm_bad_input("free_pages", "pfn %#lx order %u: %s", pfn, order, why);
 	return -EINVAL;
+}
+
+/*
+ * free_pages_prepare(): check that @page heads an allocated block of
+ * @order and claim it.  Of two racing frees, one clears HEAD, the other
+ * is refused.  Returns 0, or -EINVAL (counted and reported).
+ */
+static int free_claim(struct smm_buddy *b, struct smm_page *page, unsigned int order)
+{
+	unsigned long pfn;
+	u32 old;
+
+	if (unlikely(!page))
+		return bad_free(b, 0, order, "NULL page");
+	pfn = page_pfn(b, page);
+	if (unlikely(order >= b->max_order)) {
+		stat_inc(b, SMM_BUDDY_BAD_ORDER);
+		return bad_free(b, pfn, order, "order out of range");
+	}
+	if (unlikely(page->owner != SMM_OWNER_ALLOC))
+		return bad_free(b, pfn, order, "not allocated (double free?)");
+	if (unlikely(page->order != order))
+		return bad_free(b, pfn, order, "freed with the wrong order");
+	old = READ_ONCE(page->flags);
+	do {
+		if (!(old & BIT(SMM_PG_HEAD)))
+			return bad_free(b, pfn, order, "not a block head (double free?)");
+	} while (!try_cmpxchg(&page->flags, &old, old & ~BIT(SMM_PG_HEAD)));
+	page->refcount = 0;
+	return 0;
+}
+
+/* An order-0 page onto a locked per-CPU list, which spills over its high mark. */
+static void free_to_pcp(struct smm_buddy *b, struct smm_zone *z, struct smm_pcp *pcp,
+			struct smm_page *page, int spill)
+{
+	lockdep_assert_held(&pcp->lock);
+	page->owner = SMM_OWNER_PCP;
+	list_add(&page->lru, &pcp->list);
+	pcp->count++;
+	if (pcp->count >= pcp->high) {
+		free_pcppages_bulk(b, z, pcp, spill);
+		stat_inc(b, SMM_BUDDY_PCP_SPILL);
+	}
 }
 
 /**
@@ -350,40 +508,17 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 {
 	unsigned long pfn;
 	struct smm_zone *z;
-	u32 old;
 
-	if (unlikely(!page))
-		return bad_free(b, 0, order, "NULL page");
+	if (free_claim(b, page, order))
+		return -EINVAL;
 	pfn = page_pfn(b, page);
-	if (unlikely(order >= b->max_order)) {
-		stat_inc(b, SMM_BUDDY_BAD_ORDER);
-		return bad_free(b, pfn, order, "order out of range");
-	}
-	if (unlikely(page->owner != SMM_OWNER_ALLOC))
-		return bad_free(b, pfn, order, "not allocated (double free?)");
-	if (unlikely(page->order != order))
-		return bad_free(b, pfn, order, "freed with the wrong order");
-	/* Claim the block: of two racing frees, one clears HEAD, one fails. */
-	old = READ_ONCE(page->flags);
-	do {
-		if (!(old & BIT(SMM_PG_HEAD)))
-			return bad_free(b, pfn, order, "not a block head (double free?)");
-	} while (!try_cmpxchg(&page->flags, &old, old & ~BIT(SMM_PG_HEAD)));
-
-	page->refcount = 0;
 	z = smm_page_zone(b, page);
 	stat_inc(b, SMM_BUDDY_FREE);
 	if (!order) {
 		struct smm_pcp *pcp = get_cpu_ptr(z->pcp);
 
 		spin_lock(&pcp->lock);
-		page->owner = SMM_OWNER_PCP;
-		list_add(&page->lru, &pcp->list);
-		pcp->count++;
-		if (pcp->count >= pcp->high) {
-			free_pcppages_bulk(b, z, pcp, pcp->batch);
-			stat_inc(b, SMM_BUDDY_PCP_SPILL);
-		}
+		free_to_pcp(b, z, pcp, page, pcp->batch);
 		spin_unlock(&pcp->lock);
 		put_cpu_ptr(z->pcp);
 		return 0;
@@ -393,6 +528,57 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 	__free_one_page(b, z, pfn, order);
 	spin_unlock(&z->lock);
 	return 0;
+}
+
+/**
+ * smm_free_pages_bulk() - free_unref_folios(): give many order-0 pages back
+ * @b: the allocator
+ * @pages: the pages, each as smm_alloc_pages() returned it with order 0
+ * @nr: how many
+ *
+ * Each page is checked and claimed as smm_free_pages() does; a bad one is
+ * refused, counted and reported, and the rest are still freed.  The good
+ * ones go onto this CPU's list of their zone, up to PCP_BULK_MAX under one
+ * hold of its lock.  A list that reaches its high mark during the run
+ * spills down to one batch, as nr_pcp_free() lets a run of consecutive
+ * frees spill high - batch pages at once instead of one batch.
+ *
+ * Return: the number of pages refused; 0 when all were freed.
+ * Context: process context; does not sleep.
+ */
+unsigned int smm_free_pages_bulk(struct smm_buddy *b, struct smm_page **pages,
+				 unsigned int nr)
+{
+	unsigned int i = 0, n, freed = 0;
+
+	while (i < nr) {
+		struct smm_zone *z = NULL, *zone;
+		struct smm_pcp *pcp = NULL;
+
+		for (n = 0; i < nr && n < PCP_BULK_MAX; i++) {
+			if (free_claim(b, pages[i], 0))
+				continue;
+			zone = smm_page_zone(b, pages[i]);
+			if (zone != z) {
+				if (pcp) {
+					spin_unlock(&pcp->lock);
+					put_cpu_ptr(z->pcp);
+				}
+				z = zone;
+				pcp = get_cpu_ptr(z->pcp);
+				spin_lock(&pcp->lock);
+			}
+			free_to_pcp(b, z, pcp, pages[i], max(pcp->batch, pcp->high - pcp->batch));
+			n++;
+		}
+		if (pcp) {
+			spin_unlock(&pcp->lock);
+			put_cpu_ptr(z->pcp);
+		}
+		freed += n;
+	}
+	stat_add(b, SMM_BUDDY_FREE, freed);
+	return nr - freed;
 }
 
 /**

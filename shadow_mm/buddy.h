@@ -203,6 +203,10 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 				 unsigned int order);
 int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int order);
 struct smm_page *smm_alloc_page(struct smm_buddy *b, unsigned int gfp);
+int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
+			 struct smm_page **pages);
+unsigned int smm_free_pages_bulk(struct smm_buddy *b, struct smm_page **pages,
+				 unsigned int nr);
 void smm_free_page(struct smm_buddy *b, struct smm_page *page);
 void *smm_get_free_page(struct smm_buddy *b, unsigned int gfp);
 int smm_free_page_addr(struct smm_buddy *b, void *addr);
