@@ -285,8 +285,7 @@ static void unmap_shadow(struct smm_vmalloc *vm, struct smm_vmap_area *va, unsig
 
 static void free_pages_of(struct smm_vmalloc *vm, struct smm_vmap_area *va, unsigned int n)
 {
-	while (n--)
-		smm_free_pages(vm->buddy, va->pages[n], 0);
+	SMM_WARN_ON(vm->buddy->broken, smm_free_pages_bulk(vm->buddy, va->pages, n));
 }
 
 /*
@@ -299,7 +298,8 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 	struct smm_arena *a = vm->buddy->arena;
 	struct page *host_small[SMALL_AREA], **host = host_small;
 	struct smm_vmap_area *va;
-	unsigned int i = 0;
+	unsigned int i = 0, n;
+	int ret;
 
 	va = kzalloc(sizeof(*va), GFP_KERNEL);
 	if (nr > SMALL_AREA)
@@ -316,16 +316,18 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 	va->va_end = va->va_start + (((u64)nr + 1) << PAGE_SHIFT);
 	va->owned = !given;
 	va->caller = caller;
-	for (i = 0; i < nr; i++) {
-		if (given) {
-			va->pages[i] = given[i];
-		} else {
-			va->pages[i] = smm_alloc_pages(vm->buddy, SMM_GFP_HIGHUSER, 0);
-			if (IS_ERR(va->pages[i]))
-				goto err_unmapped;
-		}
-		host[i] = smm_arena_pfn_to_host(a, smm_page_to_pfn(a, va->pages[i]));
+	if (given) {
+		memcpy(va->pages, given, nr * sizeof(*given));
+		i = nr;
+	} else {
+		/* vm_area_alloc_pages(): one bulk request, HighMem first. */
+		ret = smm_alloc_pages_bulk(vm->buddy, SMM_GFP_HIGHUSER, nr, va->pages);
+		i = max(ret, 0);
+		if (i < nr)
+			goto err_unmapped;
 	}
+	for (n = 0; n < nr; n++)
+		host[n] = smm_arena_pfn_to_host(a, smm_page_to_pfn(a, va->pages[n]));
 	/* vmap_pages_range(), in the shadow: all the PTEs under one lock. */
 	if (smm_pgtable_map_pages(vm->pt, va->va_start, va->pages, nr, VMALLOC_PTE))
 		goto err_unmapped;
