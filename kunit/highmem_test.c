@@ -77,7 +77,7 @@ static struct smm_instance *hm_setup(struct kunit *test)
 	/* Room for the window several times over, and a fresh window. */
 	KUNIT_ASSERT_GE(test, inst->buddy.zones[SMM_ZONE_HIGHMEM].managed_pages,
 			3UL * SMM_LAST_PKMAP);
-	KUNIT_ASSERT_NOT_NULL(test, inst->hm.stats);
+	KUNIT_ASSERT_TRUE(test, !!inst->hm.stats);
 	KUNIT_ASSERT_EQ(test, inst->hm.last_pkmap_nr, 0U);
 	KUNIT_ASSERT_EQ(test, inst->hm.nr_idle, 0U);
 	return inst;
@@ -998,7 +998,7 @@ static void highmem_test_release_returns_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, free_now(inst), before + sum0 - sum1);
 	for (i = 0; i < SMM_LAST_PKMAP; i++)
 		KUNIT_EXPECT_EQ_MSG(test, shadow_pte(inst, SMM_PKMAP_ADDR(i)), 0ULL, "slot %u", i);
-	KUNIT_EXPECT_NULL(test, hm->stats);
+	KUNIT_EXPECT_TRUE(test, !hm->stats);
 	KUNIT_EXPECT_TRUE(test, !inst->buddy.clear_highpage);
 
 	/* Without the kmap layer, HighMem is cleared through the direct map. */

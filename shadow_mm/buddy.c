@@ -530,6 +530,53 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 	return 0;
 }
 
+/* The next page of @pages from *@i on that passes free_claim(), or NULL. */
+static struct smm_page *claim_next(struct smm_buddy *b, struct smm_page **pages,
+				   unsigned int *i, unsigned int nr)
+{
+	while (*i < nr) {
+		struct smm_page *page = pages[(*i)++];
+
+		if (!free_claim(b, page, 0))
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * One run of a bulk free: @first and the claimed pages after it that share
+ * its zone go onto this CPU's list of that zone, under one hold of its
+ * lock, up to PCP_BULK_MAX.  A claimed page of another zone ends the run
+ * and is left in *@next.  Returns the pages freed.
+ */
+static unsigned int free_run(struct smm_buddy *b, struct smm_page *first,
+			     struct smm_page **next, struct smm_page **pages,
+			     unsigned int *i, unsigned int nr)
+{
+	struct smm_zone *z = smm_page_zone(b, first);
+	struct smm_page *page = first;
+	struct smm_pcp *pcp;
+	unsigned int n = 0;
+
+	*next = NULL;
+	pcp = get_cpu_ptr(z->pcp);
+	spin_lock(&pcp->lock);
+	for (;;) {
+		free_to_pcp(b, z, pcp, page, max(pcp->batch, pcp->high - pcp->batch));
+		n++;
+		page = claim_next(b, pages, i, nr);
+		if (!page)
+			break;
+		if (n == PCP_BULK_MAX || smm_page_zone(b, page) != z) {
+			*next = page;
+			break;
+		}
+	}
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(z->pcp);
+	return n;
+}
+
 /**
  * smm_free_pages_bulk() - free_unref_folios(): give many order-0 pages back
  * @b: the allocator
@@ -549,34 +596,11 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 unsigned int smm_free_pages_bulk(struct smm_buddy *b, struct smm_page **pages,
 				 unsigned int nr)
 {
-	unsigned int i = 0, n, freed = 0;
+	unsigned int i = 0, freed = 0;
+	struct smm_page *page = claim_next(b, pages, &i, nr);
 
-	while (i < nr) {
-		struct smm_zone *z = NULL, *zone;
-		struct smm_pcp *pcp = NULL;
-
-		for (n = 0; i < nr && n < PCP_BULK_MAX; i++) {
-			if (free_claim(b, pages[i], 0))
-				continue;
-			zone = smm_page_zone(b, pages[i]);
-			if (zone != z) {
-				if (pcp) {
-					spin_unlock(&pcp->lock);
-					put_cpu_ptr(z->pcp);
-				}
-				z = zone;
-				pcp = get_cpu_ptr(z->pcp);
-				spin_lock(&pcp->lock);
-			}
-			free_to_pcp(b, z, pcp, pages[i], max(pcp->batch, pcp->high - pcp->batch));
-			n++;
-		}
-		if (pcp) {
-			spin_unlock(&pcp->lock);
-			put_cpu_ptr(z->pcp);
-		}
-		freed += n;
-	}
+	while (page)
+		freed += free_run(b, page, &page, pages, &i, nr);
 	stat_add(b, SMM_BUDDY_FREE, freed);
 	return nr - freed;
 }
