@@ -14,7 +14,9 @@
  *   right after the vmalloc range, at %SMM_PKMAP_BASE, and after it
  *   %SMM_KM_MAX_IDX kmap_local slots per CPU.  Their PTE tables are made
  *   once, at bring-up, and pinned, as permanent_kmaps_init() does, so a
- *   kmap never allocates a table.
+ *   kmap never allocates a table; and as the kernel keeps pkmap_page_table
+ *   and kmap_pte, the layer keeps pointers to those tables and writes the
+ *   window's PTEs directly, without a walk or the page tables' lock.
  * - smm_kmap() is kmap_high(): look the page up in a hash of kmapped pages
  *   (page_address_htable); if it is not there, take the next free slot
  *   (pkmap_count 0), write the shadow PTE, and count a user.  When the
@@ -41,7 +43,8 @@
  * as page_address() does.
  *
  * Lock order: smm_highmem.lock or a CPU's smm_kmap_local.lock, then the
- * page tables' lock, then the buddy allocator's locks.
+ * page tables' lock (taken at init and teardown only), then the buddy
+ * allocator's locks.
  */
 
 #include <linux/err.h>
@@ -118,13 +121,34 @@ static void *host_map(struct smm_highmem *hm, unsigned long pfn)
 	return host ? vm_map_ram(&host, 1, NUMA_NO_NODE) : NULL;
 }
 
+/*
+ * The shadow PTE of a window address, through the pinned tables, as the
+ * kernel reaches its windows through pkmap_page_table and kmap_pte: no
+ * walk, no page-table lock.  The pkmap slots are written under @hm->lock,
+ * a CPU's kmap_local slots only by the task that owns them.
+ */
+static u64 *window_pte(struct smm_highmem *hm, u64 va)
+{
+	return &hm->ptes[(va - SMM_PKMAP_BASE) >> SMM_PT_SHIFT_PMD][smm_pt_index(va, SMM_PT_PTE)];
+}
+
+/* Map @pfn at a window address; the slot must be empty. */
+static int shadow_map(struct smm_highmem *hm, u64 va, unsigned long pfn)
+{
+	u64 *pte = window_pte(hm, va);
+
+	if (SMM_WARN_ON(hm->buddy->broken, READ_ONCE(*pte) & SMM_PTE_PRESENT))
+		return -EBUSY;
+	WRITE_ONCE(*pte, smm_mk_pte(pfn, KMAP_PTE));
+	return 0;
+}
+
 /* Clear a window PTE; it must map @pfn. */
 static void shadow_unmap(struct smm_highmem *hm, u64 va, unsigned long pfn)
 {
-	u64 old = 0;
-	int ret = smm_pgtable_clear(hm->pt, va, &old);
+	u64 old = xchg(window_pte(hm, va), 0);
 
-	SMM_WARN_ON(hm->buddy->broken, ret || smm_pte_pfn(old) != pfn);
+	SMM_WARN_ON(hm->buddy->broken, !(old & SMM_PTE_PRESENT) || smm_pte_pfn(old) != pfn);
 }
 
 /* The pkmap slot of a page, or -1: page_address() for HighMem. */
@@ -203,8 +227,7 @@ start:
 	addr = host_map(hm, pfn);
 	if (!addr)
 		return -ENOMEM;
-	ret = smm_pgtable_set(hm->pt, SMM_PKMAP_ADDR(nr), pfn, KMAP_PTE);
-	if (SMM_WARN_ON(hm->buddy->broken, ret)) {
+	if (shadow_map(hm, SMM_PKMAP_ADDR(nr), pfn)) {
 		vm_unmap_ram(addr, 1);
 		return -EIO;
 	}
@@ -372,8 +395,7 @@ void *smm_kmap_atomic(struct smm_highmem *hm, struct smm_page *page)
 	addr = host_map(hm, pfn);
 	if (!addr)
 		goto fail;
-	if (SMM_WARN_ON(hm->buddy->broken,
-			smm_pgtable_set(hm->pt, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn, KMAP_PTE))) {
+	if (shadow_map(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn)) {
 		vm_unmap_ram(addr, 1);
 		addr = NULL;
 		goto fail;
@@ -496,10 +518,21 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	}
 	for_each_possible_cpu(cpu)
 		mutex_init(&per_cpu_ptr(hm->local, cpu)->lock);
+	hm->ptes = kcalloc(n, sizeof(*hm->ptes), GFP_KERNEL);
+	if (!hm->ptes) {
+		ret = -ENOMEM;
+		goto err;
+	}
 	for (i = 0; i < n; i++) {
 		ret = smm_pgtable_pin(pt, pinned_va(i));
 		if (ret) {
 			unpin(hm, i);
+			goto err;
+		}
+		hm->ptes[i] = smm_pgtable_pte_table(pt, pinned_va(i));
+		if (SMM_WARN_ON(b->broken, !hm->ptes[i])) {
+			unpin(hm, i + 1);
+			ret = -EIO;
 			goto err;
 		}
 	}
@@ -509,8 +542,10 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	return 0;
 
 err:
+	kfree(hm->ptes);
 	free_percpu(hm->local);
 	free_percpu(hm->stats);
+	hm->ptes = NULL;
 	hm->local = NULL;
 	hm->stats = NULL;
 	return ret;
@@ -545,8 +580,10 @@ void smm_highmem_destroy(struct smm_highmem *hm)
 	for_each_possible_cpu(cpu)
 		WARN_ON_ONCE(per_cpu_ptr(hm->local, cpu)->depth);
 	unpin(hm, nr_pinned(hm->nr_local_cpus));
+	kfree(hm->ptes);
 	free_percpu(hm->local);
 	free_percpu(hm->stats);
+	hm->ptes = NULL;
 	hm->local = NULL;
 	hm->stats = NULL;
 }

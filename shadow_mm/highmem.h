@@ -106,6 +106,8 @@ struct smm_kmap_stats {
  * @local: the per-CPU kmap_local slots
  * @stats: event counters, per CPU
  * @nr_local_cpus: CPUs whose slots have shadow page tables (nr_cpu_ids)
+ * @ptes: the pinned PTE tables of the windows, the pkmap window's first
+ *	(pkmap_page_table, kmap_pte)
  *
  * Lock order: @lock (or a &smm_kmap_local.lock), then the page tables'.
  */
@@ -122,6 +124,7 @@ struct smm_highmem {
 	struct smm_kmap_local __percpu *local;
 	struct smm_kmap_stats __percpu *stats;
 	unsigned int nr_local_cpus;
+	u64 **ptes;
 };
 
 int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_buddy *b);

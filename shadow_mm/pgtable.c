@@ -207,7 +207,7 @@ int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags
 	if (*e & SMM_PTE_PRESENT) {
 		ret = -EBUSY;
 	} else {
-		*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+		*e = smm_mk_pte(pfn, flags);
 		(*entries_of(pt, table))++;
 	}
 out:
@@ -265,7 +265,7 @@ int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **page
 			ret = -EBUSY;
 			break;
 		}
-		*e = ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
+		*e = smm_mk_pte(pfn, flags);
 		(*entries_of(pt, table))++;
 	}
 	mutex_unlock(&pt->lock);
@@ -321,6 +321,36 @@ static u64 __walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w)
 		table = smm_pte_pfn(e);
 	}
 	return w->entry[SMM_PT_PTE];
+}
+
+/**
+ * smm_pgtable_pte_table() - the entries of the PTE table under an address
+ * @pt: the set
+ * @va: an address whose PTE table is pinned (smm_pgtable_pin())
+ *
+ * kmap keeps pointers to the PTEs of its windows (pkmap_page_table and
+ * kmap_pte) and writes them without a walk; this gives the shadow the
+ * same.  Entries written through the pointer are not counted in the
+ * table's descriptor: the pin alone keeps the table, and no other call
+ * may map or clear an address the table covers.
+ *
+ * Return: the table's %SMM_PT_ENTRIES entries, or NULL if @va has no PTE
+ * table.
+ * Context: process context.
+ */
+u64 *smm_pgtable_pte_table(struct smm_pgtable *pt, u64 va)
+{
+	struct smm_pt_walk w;
+	u64 *table = NULL;
+
+	if (!canonical(va))
+		return NULL;
+	mutex_lock(&pt->lock);
+	__walk(pt, va, &w);
+	if (w.levels == SMM_PT_LEVELS)
+		table = table_of(pt, w.table_pfn[SMM_PT_PTE]);
+	mutex_unlock(&pt->lock);
+	return table;
 }
 
 /**

@@ -94,6 +94,7 @@ int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **page
 long smm_pgtable_unmap_kernel_range(struct smm_pgtable *pt, u64 start, u64 end);
 int smm_pgtable_pin(struct smm_pgtable *pt, u64 va);
 int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va);
+u64 *smm_pgtable_pte_table(struct smm_pgtable *pt, u64 va);
 long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,
 			     void (*fn)(void *ctx, u64 va, u64 pte), void *ctx);
 void smm_pgtable_walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w);
@@ -126,6 +127,18 @@ static inline unsigned int smm_pt_index(u64 va, enum smm_pt_level level)
 static inline unsigned long smm_pte_pfn(u64 pte)
 {
 	return (pte & SMM_PTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
+/**
+ * smm_mk_pte() - a present leaf entry
+ * @pfn: the shadow PFN it maps
+ * @flags: SMM_PTE_* bits
+ *
+ * Return: the entry, as smm_pgtable_set() writes it.
+ */
+static inline u64 smm_mk_pte(unsigned long pfn, u64 flags)
+{
+	return ((u64)pfn << PAGE_SHIFT) | flags | SMM_PTE_PRESENT;
 }
 
 #endif /* _SHADOW_MM_PGTABLE_H */
