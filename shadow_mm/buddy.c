@@ -260,8 +260,10 @@ static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
 	 * the direct map is left; count it.
 	 */
 	for (i = 0; i < (1UL << order); i++) {
-		int (*clear)(void *ctx, struct smm_page *page) = READ_ONCE(b->clear_highpage);
+		int (*clear)(void *ctx, struct smm_page *page);
 
+		/* Pairs with smp_store_release() in smm_highmem_init(): @clear_ctx is set. */
+		clear = smp_load_acquire(&b->clear_highpage);
 		if (!clear || clear(b->clear_ctx, pfn_page(b, pfn + i))) {
 			stat_inc(b, SMM_BUDDY_HIGHMEM_DIRECT);
 			memset(smm_arena_pfn_to_virt(b->arena, pfn + i), 0, PAGE_SIZE);

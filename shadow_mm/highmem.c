@@ -192,7 +192,7 @@ static void flush_all_zero_pkmaps(struct smm_highmem *hm)
  */
 static int map_new_virtual(struct smm_highmem *hm, struct smm_page *page)
 {
-	unsigned long pfn = pfn_of(hm, page);
+	unsigned long pfn = pfn_of(hm, page), gen;
 	unsigned int count, nr;
 	void *addr;
 	int ret;
@@ -210,10 +210,22 @@ start:
 			break;
 		if (--count)
 			continue;
-		/* Every slot has a user: wait for a kunmap. */
+		/*
+		 * Every slot has a user: sleep until a kunmap makes one idle,
+		 * then rescan, as kmap_high() does.  The wake-up is the
+		 * generation moving on, not a slot being idle when this task
+		 * runs: another kmap may flush that slot and take it first
+		 * and leave others free.  A broken instance is noticed
+		 * within a second, whoever broke it.
+		 */
 		stat_inc(hm, SMM_KMAP_WAITS);
+		gen = hm->unmap_gen;
 		mutex_unlock(&hm->lock);
-		wait_event(hm->wait, READ_ONCE(hm->nr_idle) || broken(hm));
+		for (;;) {
+			if (wait_event_timeout(hm->wait,
+					       READ_ONCE(hm->unmap_gen) != gen || broken(hm), HZ))
+				break;
+		}
 		mutex_lock(&hm->lock);
 		if (broken(hm))
 			return -EIO;
@@ -240,6 +252,17 @@ start:
 	return nr;
 }
 
+/* Does the current task hold this CPU's kmap_local slots? */
+static bool owns_local_slots(struct smm_highmem *hm)
+{
+	bool owns;
+
+	migrate_disable();
+	owns = READ_ONCE(per_cpu_ptr(hm->local, raw_smp_processor_id())->owner) == current;
+	migrate_enable();
+	return owns;
+}
+
 /**
  * smm_kmap() - a kernel address for a page, until smm_kunmap()
  * @hm: the kmap layer
@@ -249,8 +272,11 @@ start:
  * the pkmap window, or shares the one it has; see the DOC above.
  *
  * Return: the address, or NULL if the host cannot map the page (vm_map_ram()
- * failed) or the instance is broken.
- * Context: process context; may sleep, until a slot is free.
+ * failed) or the instance is broken.  Called between smm_kmap_atomic() and
+ * smm_kunmap_atomic() (where kmap() would sleep in atomic context), it
+ * warns, breaks the instance and returns NULL.
+ * Context: process context, outside kmap_atomic; may sleep, until a slot
+ * is free.
  */
 void *smm_kmap(struct smm_highmem *hm, struct smm_page *page)
 {
@@ -262,6 +288,13 @@ void *smm_kmap(struct smm_highmem *hm, struct smm_page *page)
 		stat_inc(hm, SMM_KMAP_LOWMEM);
 		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
 	}
+	/*
+	 * kmap() may sleep for a slot, which kmap_atomic's caller must not:
+	 * another task on this CPU could hold the slot we wait for and
+	 * wait for this CPU's kmap_local slots, which we hold.
+	 */
+	if (SMM_WARN_ON(hm->buddy->broken, owns_local_slots(hm)))
+		return NULL;
 	stat_inc(hm, SMM_KMAP_KMAPS);
 	mutex_lock(&hm->lock);
 	nr = slot_of(hm, pfn_of(hm, page));
@@ -305,6 +338,7 @@ int smm_kunmap(struct smm_highmem *hm, struct smm_page *page)
 	}
 	if (--hm->count[nr] == 1) {
 		hm->nr_idle++;
+		hm->unmap_gen++;
 		wake = true;
 	}
 	mutex_unlock(&hm->lock);
@@ -538,7 +572,8 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	}
 	hm->nr_local_cpus = nr_cpu_ids;
 	b->clear_ctx = hm;
-	WRITE_ONCE(b->clear_highpage, buddy_clear_highpage);
+	/* Pairs with smp_load_acquire() in prep_new_page(): @clear_ctx first. */
+	smp_store_release(&b->clear_highpage, buddy_clear_highpage);
 	return 0;
 
 err:

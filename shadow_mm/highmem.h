@@ -95,11 +95,13 @@ struct smm_kmap_stats {
  * struct smm_highmem - kmap for the shadow HighMem zone
  * @pt: the kernel page tables the window lives in
  * @buddy: the allocator whose HighMem pages are mapped
- * @lock: kmap_lock: protects @count, @slot, @hash, @last_pkmap_nr and
- *	@nr_idle; a mutex because vm_map_ram() may sleep
+ * @lock: kmap_lock: protects @count, @slot, @hash, @last_pkmap_nr,
+ *	@nr_idle and @unmap_gen; a mutex because vm_map_ram() may sleep
  * @wait: pkmap_map_wait: kmaps waiting for a slot
  * @last_pkmap_nr: where the slot search resumes
  * @nr_idle: slots with a count of 1: mapped, unused, freed at the next wrap
+ * @unmap_gen: bumped by each kunmap that makes a slot idle; a sleeping
+ *	kmap wakes when it moves and rescans the window
  * @count: pkmap_count: 0 free, 1 idle, n > 1 mapped with n - 1 users
  * @slot: the window
  * @hash: kmapped pages by PFN
@@ -118,6 +120,7 @@ struct smm_highmem {
 	wait_queue_head_t wait;
 	unsigned int last_pkmap_nr;
 	unsigned int nr_idle;
+	unsigned long unmap_gen;
 	unsigned int count[SMM_LAST_PKMAP];
 	struct smm_pkmap_slot slot[SMM_LAST_PKMAP];
 	DECLARE_HASHTABLE(hash, 7);
