@@ -299,6 +299,12 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 		smm_bad_input("mmap offset", "%#lx: must be 0", vma->vm_pgoff << PAGE_SHIFT);
 		return -EINVAL;
 	}
+	/* The shadow tables have four levels: 5-level user addresses do not fit. */
+	if (vma->vm_end > BIT_ULL(SMM_PT_VA_BITS - 1)) {
+		smm_bad_input("mmap address", "%#lx-%#lx: above the 47-bit user space",
+			      vma->vm_start, vma->vm_end);
+		return -EINVAL;
+	}
 	if (READ_ONCE(dev->inst->broken))
 		return -EIO;
 	fm = kzalloc(sizeof(*fm), GFP_KERNEL);
