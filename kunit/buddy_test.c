@@ -1250,7 +1250,7 @@ static void buddy_test_bulk_highmem_first(struct kunit *test)
 	struct smm_instance *inst = bulk_instance(test, 16);
 	struct smm_buddy *b = &inst->buddy;
 	struct smm_zone *hz = &b->zones[SMM_ZONE_HIGHMEM];
-	unsigned long before = free_at_start(test, b), alloc0, fallback0, dirty = 0, i;
+	unsigned long before = free_at_start(test, b), alloc0, fallback0, direct0, dirty = 0, i;
 	unsigned int nr = 300;
 	struct smm_page **pages;
 
@@ -1261,12 +1261,15 @@ static void buddy_test_bulk_highmem_first(struct kunit *test)
 	dirty_free_pages(b);
 	alloc0 = smm_buddy_stat(b, SMM_BUDDY_ALLOC);
 	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
+	direct0 = smm_buddy_stat(b, SMM_BUDDY_HIGHMEM_DIRECT);
 
 	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, gfp, nr, pages), (int)nr);
 	KUNIT_EXPECT_EQ(test, bulk_bad_pages(test, b, pages, nr, gfp, SMM_ZONE_HIGHMEM), 0UL);
 	for (i = 0; i < nr; i++)
 		dirty += nonzero_pages(b, pages[i], 0);
 	KUNIT_EXPECT_EQ_MSG(test, dirty, 0UL, "pages not zeroed");
+	/* Zeroed through kmap_atomic, never the host's direct map. */
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_HIGHMEM_DIRECT), direct0);
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_ALLOC) - alloc0, (unsigned long)nr);
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_FALLBACK) - fallback0, 0UL);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
@@ -1290,7 +1293,7 @@ static void buddy_test_bulk_falls_back(struct kunit *test)
 	struct smm_instance *inst = bulk_instance(test, 28);
 	struct smm_buddy *b = &inst->buddy;
 	struct smm_zone *hz = &b->zones[SMM_ZONE_HIGHMEM], *nz = &b->zones[SMM_ZONE_NORMAL];
-	unsigned long before = free_at_start(test, b), fallback0;
+	unsigned long before = free_at_start(test, b), fallback0, wfail0;
 	unsigned int nr = smm_zone_free_pages(hz) - hz->wmark[SMM_WMARK_LOW];
 	struct smm_page **pages;
 
@@ -1301,7 +1304,9 @@ static void buddy_test_bulk_falls_back(struct kunit *test)
 	pages = kunit_kcalloc(test, nr, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
+	wfail0 = smm_buddy_stat(b, SMM_BUDDY_WMARK_FAIL);
 	KUNIT_ASSERT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_HIGHUSER, nr, pages), (int)nr);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_WMARK_FAIL) - wfail0, 1UL);
 	KUNIT_EXPECT_EQ(test, bulk_bad_pages(test, b, pages, nr, SMM_GFP_HIGHUSER,
 					     SMM_ZONE_NORMAL), 0UL);
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_FALLBACK) - fallback0,
@@ -1312,9 +1317,10 @@ static void buddy_test_bulk_falls_back(struct kunit *test)
 }
 
 /*
- * More than the zones hold: the bulk allocation gives what they can, down
- * to each zone's min watermark, and says how much; a single allocation
- * then fails too.  Giving it all back restores every free list.
+ * More than the zones hold: no zone can take the whole request, so the
+ * bulk allocation falls back to page-by-page allocation and gives what the
+ * zones can, down to each one's min watermark, and says how much; a single
+ * allocation then fails too.  Giving it all back restores every free list.
  */
 static void buddy_test_bulk_exhaustion(struct kunit *test)
 {
@@ -1389,16 +1395,23 @@ static void buddy_test_bulk_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
 
-/* Unknown flags: refused, counted nowhere, nothing taken; 0 pages is 0. */
+/*
+ * Unknown flags, or more pages than the count can say: refused, counted
+ * as bad_order as smm_alloc_pages() counts them, nothing taken; 0 pages is 0.
+ */
 static void buddy_test_bulk_bad(struct kunit *test)
 {
 	struct smm_instance *inst = bulk_instance(test, 16);
 	struct smm_buddy *b = &inst->buddy;
 	struct nr_snap *start = snap(test, b), *end = new_snap(test);
 	unsigned long alloc0 = smm_buddy_stat(b, SMM_BUDDY_ALLOC);
+	unsigned long bad0 = smm_buddy_stat(b, SMM_BUDDY_BAD_ORDER);
 	struct smm_page *pages[4] = { };
 
 	KUNIT_EXPECT_EQ(test, smm_alloc_pages_bulk(b, BIT(__SMM_GFP_BITS), 4, pages), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_KERNEL, (unsigned int)INT_MAX + 1,
+						   pages), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_BAD_ORDER) - bad0, 2UL);
 	KUNIT_EXPECT_EQ(test, smm_alloc_pages_bulk(b, SMM_GFP_KERNEL, 0, pages), 0);
 	KUNIT_EXPECT_NULL(test, pages[0]);
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_ALLOC), alloc0);

@@ -216,6 +216,8 @@ static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z)
 	if (!list_empty(&pcp->list)) {
 		page = list_first_entry(&pcp->list, struct smm_page, lru);
 		list_del(&page->lru);
+		/* Off the list: the caller's now, before it is prepared. */
+		page->owner = SMM_OWNER_ALLOC;
 		pcp->count--;
 	}
 	spin_unlock(&pcp->lock);
@@ -366,6 +368,8 @@ static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z
 			}
 			pages[got] = list_first_entry(&pcp->list, struct smm_page, lru);
 			list_del(&pages[got]->lru);
+			/* Off the list: the caller's now, before it is prepared. */
+			pages[got]->owner = SMM_OWNER_ALLOC;
 			pcp->count--;
 			got++;
 		}
@@ -395,8 +399,8 @@ static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z
  * (and zeroed, for __SMM_GFP_ZERO) after the lock is dropped.
  *
  * Return: the number of pages stored, fewer than @nr when memory runs out
- * (the caller frees them); -EINVAL for unknown flags (reported), -EIO if
- * the instance is broken.
+ * (the caller frees them); -EINVAL (counted as bad_order and reported)
+ * for unknown flags or @nr above INT_MAX, -EIO if the instance is broken.
  * Context: process context; does not sleep, but for __SMM_GFP_ZERO on
  * HighMem pages, which are zeroed through kmap_atomic and may.
  */
@@ -407,8 +411,10 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 	unsigned int got = 0, i;
 	int n;
 
-	if (unlikely(gfp >= BIT(__SMM_GFP_BITS))) {
-		smm_bad_input("gfp", "%#x is not a set of SMM_GFP_* flags", gfp);
+	if (unlikely(gfp >= BIT(__SMM_GFP_BITS) || nr > INT_MAX)) {
+		stat_inc(b, SMM_BUDDY_BAD_ORDER);
+		smm_bad_input("alloc_pages_bulk", "gfp %#x, %u pages: unknown flags or too many",
+			      gfp, nr);
 		return -EINVAL;
 	}
 	if (unlikely(READ_ONCE(*b->broken)))
@@ -418,9 +424,12 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 	for (i = 0; i < n; i++) {
 		struct smm_zone *z = &b->zones[list[i]];
 
-		if (!z->managed_pages ||
-		    !smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, gfp))
+		if (!z->managed_pages)
 			continue;
+		if (!smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_LOW] + nr, gfp)) {
+			stat_inc(b, SMM_BUDDY_WMARK_FAIL);
+			continue;
+		}
 		got = rmqueue_pcplist_bulk(b, z, nr, pages);
 		stat_add(b, SMM_BUDDY_ALLOC, got);
 		if (i)
