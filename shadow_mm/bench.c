@@ -33,9 +33,10 @@
  *
  * vmalloc rows time smm_vmalloc()+smm_vfree() of 1, 16 and 256 pages on a
  * fresh instance against the host's vmalloc()+vfree() of the same size, in
- * five alternating rounds of @iters / 100 pairs, and take each side's
- * median.  Before them, the page-table overhead: the table pages that
- * mapping 16 MiB took, per MiB.
+ * five alternating rounds of @iters / 100 pairs (at least 50), and take
+ * each side's median; a row with a failed round prints zeros.  Before
+ * them, the page-table overhead: the table pages that mapping 16 MiB took,
+ * per MiB.
  *
  * Writing ``arena_mb=N``, ``loops=N`` or ``iters=N`` (space-separated)
  * sets the size, the bring-up repetitions and the page allocator loop
@@ -667,15 +668,20 @@ static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters
 	seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		u64 sh[VMALLOC_ROUNDS], ho[VMALLOC_ROUNDS];
+		bool failed = false;
 		char name[40];
 		unsigned int r;
 
 		for (r = 0; r < VMALLOC_ROUNDS; r++) {
 			sh[r] = vmalloc_ns(&inst->vm, sizes[i], loops);
 			ho[r] = vmalloc_ns(NULL, sizes[i], loops);
+			failed |= !sh[r] || !ho[r];
 		}
 		snprintf(name, sizeof(name), "vmalloc+vfree %u pages", sizes[i]);
-		obj_row(m, name, median(sh, VMALLOC_ROUNDS), median(ho, VMALLOC_ROUNDS));
+		if (failed)
+			obj_row(m, name, 0, 0);
+		else
+			obj_row(m, name, median(sh, VMALLOC_ROUNDS), median(ho, VMALLOC_ROUNDS));
 	}
 	smm_instance_destroy(inst);
 	return 0;

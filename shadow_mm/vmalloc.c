@@ -11,8 +11,11 @@
  *
  * - in the shadow: a range of the shadow vmalloc space is found, order-0
  *   pages are taken from the shadow buddy allocator with HIGHUSER semantics
- *   (HighMem first, as GFP_KERNEL | __GFP_HIGHMEM does), and the shadow
- *   page tables map the range to them, RW and NX as PAGE_KERNEL;
+ *   in one bulk request, as vm_area_alloc_pages() does with
+ *   alloc_pages_bulk(): all from the first zone of HighMem, Normal, DMA
+ *   that can give them all above its low watermark, else page by page down
+ *   the zonelist; and the shadow page tables map the range to them, RW and
+ *   NX as PAGE_KERNEL;
  * - for real: the host's vmap() maps the same pages at a host address,
  *   which is what smm_vmalloc() returns: usable memory.
  *
@@ -320,7 +323,7 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 		memcpy(va->pages, given, nr * sizeof(*given));
 		i = nr;
 	} else {
-		/* vm_area_alloc_pages(): one bulk request, HighMem first. */
+		/* vm_area_alloc_pages(): one bulk request, HIGHUSER zonelist. */
 		ret = smm_alloc_pages_bulk(vm->buddy, SMM_GFP_HIGHUSER, nr, va->pages);
 		i = max(ret, 0);
 		if (i < nr)
