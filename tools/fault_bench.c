@@ -2,7 +2,7 @@
 /*
  * fault_bench: demand paging through /dev/shadow_mm against the host's own.
  *
- *   fault_bench [pages=N] [rounds=N]      defaults: pages=1000 rounds=7
+ *   fault_bench [pages=N] [rounds=N]      defaults: pages=1000 rounds=15
  *
  * Each round maps N pages of /dev/shadow_mm (MAP_SHARED) and N pages of
  * anonymous memory (MAP_PRIVATE | MAP_ANONYMOUS, without transparent huge
@@ -58,7 +58,7 @@ static long long median(long long *v, unsigned int n)
 
 int main(int argc, char **argv)
 {
-	unsigned long pages = 1000, rounds = 7, r, *arg;
+	unsigned long pages = 1000, rounds = 15, r, *arg;
 	long page = sysconf(_SC_PAGESIZE);
 	long long *dev_ns, *anon_ns, dev, anon, ratio, free_kb;
 	char *end, name[40];
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: %s [pages=N] [rounds=N]   (1..1000000; defaults 1000 and 7)\n",
+	fprintf(stderr, "usage: %s [pages=N] [rounds=N]   (1..1000000; defaults 1000 and 15)\n",
 		argv[0]);
 	return 2;
 }
