@@ -22,9 +22,11 @@
  *   (pkmap_count 0), write the shadow PTE, and count a user.  When the
  *   search wraps to slot 0, every slot whose count is 1 (mapped, unused)
  *   is flushed first, as flush_all_zero_pkmaps() does.  If every slot is
- *   in use the caller sleeps on pkmap_map_wait until a kunmap.  smm_kunmap()
- *   drops the count to 1, not 0: the mapping stays, lazily, until the next
- *   wrap, and a kmap of the same page in between costs a lookup.
+ *   in use the caller sleeps on pkmap_map_wait until a kunmap, then scans
+ *   the window again.  smm_kunmap() drops the count to 1, not 0: the
+ *   mapping stays, lazily, until the next wrap, and a kmap of the same page
+ *   in between costs a lookup.  As in the kernel, smm_kmap() must not be
+ *   called while the caller holds a kmap_atomic slot.
  * - smm_kmap_atomic() is kmap_local_page(): a stack of slots on this CPU,
  *   with migration disabled, undone in reverse order by smm_kunmap_atomic().
  * - The real address, in both cases, is vm_map_ram() of the page's host
