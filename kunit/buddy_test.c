@@ -55,13 +55,16 @@ static const unsigned int rand_gfps[] = {
 KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
 			    struct smm_instance *);
 
-static struct smm_instance *new_instance(struct kunit *test, unsigned int mb)
+/* An instance of @mb MiB; HighMem above @normal_mb, or the default top 1/8 for 0. */
+static struct smm_instance *new_instance_zones(struct kunit *test, unsigned int mb,
+					       unsigned int normal_mb)
 {
 	const struct smm_params p = {
 		.name = "kunit",
 		.arena_mb = mb,
 		.source = SMM_ARENA_CHUNKS,
 		.chunk_order = MAX_PAGE_ORDER,
+		.zone_normal_mb = normal_mb,
 	};
 	struct smm_instance *inst = smm_instance_create(&p);
 
@@ -71,6 +74,11 @@ static struct smm_instance *new_instance(struct kunit *test, unsigned int mb)
 	/* Whatever the later bring-up stages freed, start with empty per-CPU lists. */
 	smm_drain_pages(&inst->buddy);
 	return inst;
+}
+
+static struct smm_instance *new_instance(struct kunit *test, unsigned int mb)
+{
+	return new_instance_zones(test, mb, 0);
 }
 
 static unsigned long pfn_of(struct smm_buddy *b, const struct smm_page *page)
@@ -1185,20 +1193,7 @@ static void buddy_test_zero(struct kunit *test)
 /* 32 MiB with HighMem above @normal_mb: several per-CPU batches in every zone. */
 static struct smm_instance *bulk_instance(struct kunit *test, unsigned int normal_mb)
 {
-	const struct smm_params p = {
-		.name = "kunit",
-		.arena_mb = 32,
-		.source = SMM_ARENA_CHUNKS,
-		.chunk_order = MAX_PAGE_ORDER,
-		.zone_normal_mb = normal_mb,
-	};
-	struct smm_instance *inst = smm_instance_create(&p);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst),
-			0);
-	smm_drain_pages(&inst->buddy);
-	return inst;
+	return new_instance_zones(test, 32, normal_mb);
 }
 
 /*
