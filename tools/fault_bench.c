@@ -124,8 +124,8 @@ int main(int argc, char **argv)
 	anon = median(anon_ns, rounds);
 	ratio = anon ? dev * 10000 / anon : 0;
 
-	printf("# demand paging: %lu pages touched once, median of %lu rounds; host = anonymous mmap\n",
-	       pages, rounds);
+	printf("# demand paging: %lu pages touched once, median of %lu rounds; %s\n",
+	       pages, rounds, "host = anonymous mmap");
 	printf("%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
 	snprintf(name, sizeof(name), "fault-in %lu pages", pages);
 	printf("%-28s %12lld %12lld %4lld.%04lld\n", name, dev, anon, ratio / 10000, ratio % 10000);
