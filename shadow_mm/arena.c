@@ -210,8 +210,8 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 				tries--;	/* only real attempts count */
 				continue;
 			}
-			ret = alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE,
-						 GFP_KERNEL | __GFP_NOWARN);
+			ret = smm_compat_alloc_contig_range(pfn, pfn + nr_pages,
+							    GFP_KERNEL | __GFP_NOWARN);
 			if (!ret) {
 				a->source = SMM_ARENA_CONTIG;
 				a->chunk_order = MAX_PAGE_ORDER;

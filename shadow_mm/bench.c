@@ -516,7 +516,7 @@ static u64 space_host(void **ptrs)
 		char name[32];
 
 		snprintf(name, sizeof(name), "smm-mix-%u", smm_kmalloc_size(c));
-		caches[c] = kmem_cache_create(name, smm_kmalloc_size(c), 0, SLAB_NO_MERGE, NULL);
+		caches[c] = smm_compat_cache_create_unmerged(name, smm_kmalloc_size(c));
 		if (!caches[c])
 			goto out;
 	}
@@ -552,7 +552,7 @@ static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters)
 	int st, c;
 
 	ptrs = kvcalloc(MIX_N, sizeof(*ptrs), GFP_KERNEL);
-	hs = kmem_cache_create("smm-bench-256", 256, 0, SLAB_NO_MERGE, NULL);
+	hs = smm_compat_cache_create_unmerged("smm-bench-256", 256);
 	if (!ptrs || !hs) {
 		kvfree(ptrs);
 		kmem_cache_destroy(hs);

@@ -11,6 +11,8 @@
 #include <linux/printk.h>
 #include <linux/types.h>
 
+#include "compat.h"
+
 /*
  * The shadow machine uses the host's page size, so that a shadow page is
  * exactly one host page and can be mapped for real with vmap().

@@ -699,7 +699,7 @@ int smm_kmem_cache_free(struct smm_kmem_cache *s, void *user)
 }
 
 /* kmalloc_large(): whole pages from the buddy allocator. */
-static void *kmalloc_large(struct smm_slab *sa, size_t size, unsigned int gfp)
+static void *large_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 {
 	unsigned int order = get_order(size);
 	struct smm_page *head;
@@ -749,7 +749,7 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		void *p;
 
 		if (size > sa->ops->small_max)
-			return kmalloc_large(sa, size, gfp);
+			return large_kmalloc(sa, size, gfp);
 		p = sa->ops->small_alloc(sa, size, gfp);
 		if (!p)
 			return NULL;
@@ -762,7 +762,7 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 	}
 	idx = smm_kmalloc_index(size);
 	if (idx < 0)
-		return kmalloc_large(sa, size, gfp);
+		return large_kmalloc(sa, size, gfp);
 	return smm_kmem_cache_alloc(sa->kmalloc_caches[idx], gfp);
 }
 

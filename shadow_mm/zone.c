@@ -30,9 +30,9 @@
  */
 
 #include <linux/cpumask.h>
-#include <linux/int_log.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
+#include <linux/math.h>
 #include <linux/math64.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shadow_mm compat: every difference between kernel versions, in one place.
+ *
+ * DOC: compat
+ *
+ * The rest of shadow_mm is written against the newest API and reads as if
+ * there were one kernel.  Each entry below names the kernel version and the
+ * commit that changed the API, and defines the newer name in terms of the
+ * older one.  Where a feature macro tells whether the new API is there, the
+ * entry tests that rather than the version, so a distribution kernel with
+ * a backport takes the right branch; where there is none, it tests
+ * LINUX_VERSION_CODE.
+ *
+ * Built and tested here: Debian 12's 6.1 and 6.12.  Written for 5.15 up to
+ * mainline; Documentation/compat.rst lists what each entry guards and how
+ * the older branches were checked.
+ */
+#ifndef _SHADOW_MM_COMPAT_H
+#define _SHADOW_MM_COMPAT_H
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/slab.h>
+#include <linux/version.h>
+
+/*
+ * MAX_PAGE_ORDER: the largest buddy order, inclusive (10 on x86-64).
+ *
+ * - 6.8, commit 5e0a760b4441 ("mm, treewide: rename MAX_ORDER to
+ *   MAX_PAGE_ORDER") gave it this name.
+ * - 6.4, commit 23baf831a32c ("mm, treewide: redefine MAX_ORDER sanely")
+ *   made MAX_ORDER mean the same thing.
+ * - Before 6.4, MAX_ORDER was the number of orders (11), one more.
+ *
+ * The name is a macro in every version, so its presence is the test; the
+ * meaning of MAX_ORDER needs the version.
+ */
+#ifndef MAX_PAGE_ORDER
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+#endif
+
+/*
+ * vm_flags_set(): 6.3, commit bc292ab00f6c ("mm: introduce vma->vm_flags
+ * wrapper functions") made vma->vm_flags const for writers, so that
+ * per-VMA locking can see every change.  Before it, the field was written
+ * directly.  vm_flags_set() is a static inline, with no macro to test.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
+{
+	vma->vm_flags |= flags;
+}
+#endif
+
+/*
+ * A host kmem_cache that slab merging must leave alone, so that a
+ * benchmark measures its own cache and not a busy shared one.
+ *
+ * - 6.5, commit d0bf7d5759c1 ("mm/slab: introduce kmem_cache flag
+ *   SLAB_NO_MERGE") added the flag.
+ * - Before it, slab_unmergeable() already refused any cache with a
+ *   usercopy region (usersize != 0), so a whitelist of the whole object
+ *   does the same thing and changes nothing on the allocation path.
+ */
+static inline struct kmem_cache *smm_compat_cache_create_unmerged(const char *name,
+								  unsigned int size)
+{
+#ifdef SLAB_NO_MERGE
+	return kmem_cache_create(name, size, 0, SLAB_NO_MERGE, NULL);
+#else
+	return kmem_cache_create_usercopy(name, size, 0, 0, 0, size, NULL);
+#endif
+}
+
+#ifdef CONFIG_CONTIG_ALLOC
+/*
+ * alloc_contig_range() of a MIGRATE_MOVABLE range.
+ *
+ * - 6.16, Zi Yan's "make page isolation a standalone bit" series
+ *   ("mm/page_isolation: remove migratetype parameter from more
+ *   functions") replaced the migratetype argument with acr_flags_t:
+ *   ACR_FLAGS_NONE for a plain range, ACR_FLAGS_CMA for CMA.  Those are
+ *   macros, so they are the test.
+ * - 6.10, commit b951aaff5035 ("mm: enable page allocation tagging")
+ *   turned the function into a macro over alloc_contig_range_noprof(),
+ *   the exported symbol; calling the macro works in both.
+ * - Since 5.x, as in 6.1: (start, end, migratetype, gfp_mask).
+ */
+static inline int smm_compat_alloc_contig_range(unsigned long start, unsigned long end,
+						gfp_t gfp)
+{
+#ifdef ACR_FLAGS_NONE
+	return alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp);
+#else
+	return alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp);
+#endif
+}
+#endif
+
+/*
+ * KUnit, for the suites in kunit/.  Only compiled when the kernel has
+ * KUnit; the module never references a KUnit symbol otherwise.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+#include <kunit/resource.h>
+#include <kunit/test.h>
+
+/*
+ * kunit_add_action_or_reset(): 6.5, commit b9dce8a1ed3e ("kunit: Add
+ * kunit_add_action() to defer a call until test exit").  Before it, the
+ * same is a resource whose free() makes the call.  It is a function with
+ * no macro beside it, so the version is the test.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+typedef void (kunit_action_t)(void *);
+
+struct smm_compat_kunit_action {
+	kunit_action_t *fn;
+	void *ctx;
+};
+
+static inline int smm_compat_kunit_action_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static inline void smm_compat_kunit_action_free(struct kunit_resource *res)
+{
+	struct smm_compat_kunit_action *a = res->data;
+
+	a->fn(a->ctx);
+	kfree(a);
+}
+
+static inline int kunit_add_action_or_reset(struct kunit *test, kunit_action_t *action,
+					    void *ctx)
+{
+	struct smm_compat_kunit_action *a = kmalloc(sizeof(*a), GFP_KERNEL);
+
+	if (a) {
+		a->fn = action;
+		a->ctx = ctx;
+		if (kunit_alloc_resource(test, smm_compat_kunit_action_init,
+					 smm_compat_kunit_action_free, GFP_KERNEL, a))
+			return 0;
+		kfree(a);
+	}
+	action(ctx);
+	return -ENOMEM;
+}
+#endif
+
+/*
+ * KUNIT_DEFINE_ACTION_WRAPPER(): 6.8, commit 56778b49c9a2 ("kunit: Add a
+ * macro to wrap a deferred action function").  A macro: test for it.
+ */
+#ifndef KUNIT_DEFINE_ACTION_WRAPPER
+#define KUNIT_DEFINE_ACTION_WRAPPER(wrapper, orig, arg_type)	\
+	static void wrapper(void *in)				\
+	{							\
+		orig((arg_type)in);				\
+	}
+#endif
+
+/*
+ * KUNIT_CASE_SLOW(): 6.6, commit 02c2d0c2a84a ("kunit: Add speed
+ * attribute").  Before it a slow case is an ordinary one.
+ */
+#ifndef KUNIT_CASE_SLOW
+#define KUNIT_CASE_SLOW(test_name)	KUNIT_CASE(test_name)
+#endif
+#endif /* CONFIG_KUNIT */
+
+#endif /* _SHADOW_MM_COMPAT_H */
