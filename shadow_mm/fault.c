@@ -39,12 +39,26 @@
  *   allocator; in a private writable mapping the host would copy on write
  *   into a host page, and the shadow would lose track of the memory.  Every
  *   mapping is private in the sense that matters anyway: each mmap() gets
- *   its own pages, and two mappings never share one.
- * - fork() does not copy the mapping (VM_DONTCOPY, as MADV_DONTFORK): the
- *   child has nothing at that address and gets SIGSEGV if it touches it.
- *   Sharing the pages would need per-page reference counts that the
- *   shadow page tables do not model; copying them would be a COW the host
- *   would do in host pages.  The child can open the device and map its own.
+ *   its own pages, and two mappings never share one.  The test is
+ *   VM_MAYSHARE, which is what MAP_SHARED sets: on a descriptor opened
+ *   O_RDONLY the host clears VM_SHARED (and VM_MAYWRITE) from a shared
+ *   mapping, and such a mapping is a read-only shared one that
+ *   mprotect() can never make writable.  It works, and its first touches
+ *   take zeroed pages as a writable mapping's do.
+ * - fork() never copies the mapping.  VM_DONTCOPY (as MADV_DONTFORK) keeps
+ *   it out of the child, which gets SIGSEGV if it touches the range.
+ *   VM_IO, as remap_pfn_range() sets it, is what keeps VM_DONTCOPY there:
+ *   madvise(MADV_DOFORK) refuses a VM_IO mapping with -EINVAL, and nothing
+ *   else clears the flag.  Without VM_IO, MADV_DOFORK let fork copy the
+ *   PFN-map PTEs, and the child kept the pages after the parent's munmap()
+ *   gave them back to the allocator.  Should a copy ever reach
+ *   smm_vma_open() all the same, it is reported as an impossible state and
+ *   the mapping then keeps every page until its last VMA is gone, so that
+ *   no process can reach a page that went back to the allocator.  Sharing
+ *   the pages properly needs per-page map counts, which copy-on-write will
+ *   bring.  The child can open the device and map pages of its own.
+ *   VM_IO also keeps get_user_pages(), and with it /proc/PID/mem,
+ *   ptrace and MADV_POPULATE_*, off the pages.
  * - mremap() that moves the mapping is refused, because the shadow table is
  *   keyed by user address; one that grows it is refused by VM_DONTEXPAND.
  *
@@ -126,6 +140,9 @@ struct smm_fault_dev {
  * @resident: pages it holds
  * @start: first user address at mmap() time
  * @end: first address past it
+ * @mm: the address space it was made in; compared, never dereferenced
+ * @pinned: a VMA of another address space shares the pages (a fork that
+ *	should never happen); every page is kept until the last VMA goes
  * @pid: the process that mapped it (tgid)
  * @comm: that process's name
  * @node: in &smm_fault_dev.maps
@@ -138,6 +155,8 @@ struct smm_fmap {
 	unsigned long resident;
 	unsigned long start;
 	unsigned long end;
+	const struct mm_struct *mm;
+	bool pinned;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct list_head node;
@@ -229,12 +248,19 @@ static void return_page(void *ctx, u64 va, u64 pte)
 	smm_free_pages(b, smm_pfn_to_page(b->arena, smm_pte_pfn(pte)), 0);
 }
 
-/* Give back the pages of [start, end); the host has unmapped them. */
+/*
+ * Give back the pages of [start, end); the host has unmapped them.  A
+ * pinned mapping keeps them: another address space may still map them.
+ */
 static void fmap_unmap(struct smm_fmap *fm, unsigned long start, unsigned long end)
 {
 	long n;
 
 	mutex_lock(&fm->lock);
+	if (fm->pinned) {
+		mutex_unlock(&fm->lock);
+		return;
+	}
 	n = smm_pgtable_unmap_range(&fm->pt, start, end, return_page, fm);
 	if (!SMM_WARN_ON(fmap_buddy(fm)->broken, n < 0 || n > fm->resident)) {
 		fm->resident -= n;
@@ -250,17 +276,33 @@ static void fmap_put(struct smm_fmap *fm)
 	mutex_lock(&fm->dev->lock);
 	list_del(&fm->node);
 	mutex_unlock(&fm->dev->lock);
+	/* No VMA is left: a pinned mapping gives its pages back now. */
+	if (fm->pinned) {
+		fm->pinned = false;
+		fmap_unmap(fm, fm->start, fm->end);
+	}
 	SMM_WARN_ON(fmap_buddy(fm)->broken, fm->resident);
 	smm_pgtable_destroy(&fm->pt);
 	kfree(fm);
 }
 
-/* A split (munmap or mprotect of part) gives the mapping one more VMA. */
+/*
+ * A split (munmap or mprotect of part) gives the mapping one more VMA in
+ * the same address space.  A VMA in another one is a fork's copy, which
+ * VM_DONTCOPY and VM_IO rule out (see the DOC above): if it happens all
+ * the same, the host is about to copy the PTEs, so keep every page until
+ * the last VMA is gone.
+ */
 static void smm_vma_open(struct vm_area_struct *vma)
 {
 	struct smm_fmap *fm = vma->vm_private_data;
 
 	refcount_inc(&fm->users);
+	if (SMM_WARN_ON(fmap_buddy(fm)->broken, vma->vm_mm != fm->mm)) {
+		mutex_lock(&fm->lock);
+		fm->pinned = true;
+		mutex_unlock(&fm->lock);
+	}
 }
 
 /* munmap, exit: the host's PTEs of @vma are gone; so go its pages. */
@@ -291,7 +333,8 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	struct smm_fmap *fm;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED)) {
+	/* MAP_SHARED sets VM_MAYSHARE; VM_SHARED only if the file is writable. */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		smm_bad_input("mmap flags", "MAP_PRIVATE is not supported, use MAP_SHARED");
 		return -EINVAL;
 	}
@@ -320,13 +363,15 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	refcount_set(&fm->users, 1);
 	fm->start = vma->vm_start;
 	fm->end = vma->vm_end;
+	fm->mm = vma->vm_mm;
 	fm->pid = task_tgid_nr(current);
 	get_task_comm(fm->comm, current);
 	mutex_lock(&dev->lock);
 	list_add_tail(&fm->node, &dev->maps);
 	mutex_unlock(&dev->lock);
 
-	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	/* VM_IO: madvise(MADV_DOFORK) cannot clear VM_DONTCOPY (see the DOC). */
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
 	vma->vm_private_data = fm;
 	vma->vm_ops = &smm_vm_ops;
 	return 0;

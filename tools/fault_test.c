@@ -736,6 +736,220 @@ static void test_fork(void)
 	munmap(p, n * ps);
 }
 
+/* One byte from @fd within @secs seconds; 0 if none came. */
+static char read_byte(int fd, int secs)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&pfd, 1, secs * 1000) != 1 || read(fd, &c, 1) != 1)
+		return 0;
+	return c;
+}
+
+/*
+ * What a process may do to a mapping before fork(), to try to make the
+ * child inherit it.  Each is followed by madvise(MADV_DOFORK), which
+ * clears VM_DONTCOPY on other mappings.
+ */
+enum dofork_prep {
+	PREP_NONE,		/* just MADV_DOFORK */
+	PREP_MPROTECT,		/* mprotect(PROT_READ) and back around it */
+	PREP_SPLIT,		/* MADV_DOFORK on the middle page only */
+	PREP_DONTFORK,		/* MADV_DONTFORK first, then MADV_DOFORK */
+	PREP_SHRINK,		/* mremap() to half the size first */
+	PREP_NR,
+};
+
+static const char *const prep_names[PREP_NR] = {
+	[PREP_NONE]	= "madvise(MADV_DOFORK)",
+	[PREP_MPROTECT]	= "mprotect, MADV_DOFORK, mprotect",
+	[PREP_SPLIT]	= "MADV_DOFORK on the middle page",
+	[PREP_DONTFORK]	= "MADV_DONTFORK then MADV_DOFORK",
+	[PREP_SHRINK]	= "mremap to half, then MADV_DOFORK",
+};
+
+/*
+ * The child of test_dofork(): wait until the parent has unmapped @p and
+ * given its pages to a new mapping, then try to read and write every page
+ * of @p.  Each page must raise SIGSEGV.  Exit status: the number of pages
+ * it could reach (0 is right), or 100 if the parent never said go.
+ */
+static void __noreturn dofork_child(int down, char *p, size_t n)
+{
+	int reached = 0;
+	size_t i;
+
+	if (read_byte(down, 120) != 'g')
+		_exit(100);
+	for (i = 0; i < n; i++)
+		if (!segv_at(p + i * ps, 0) || !segv_at(p + i * ps + 1, 1))
+			reached++;
+	_exit(reached);
+}
+
+/*
+ * madvise(MADV_DOFORK), alone or with mprotect and mremap around it, then
+ * fork(): the child must not reach the parent's pages, and above all not
+ * after munmap() gave them back and a new mapping took them.
+ */
+static void test_dofork(void)
+{
+	const size_t n = 8;
+	int prep, down[2], st, ret, err, reached, ok;
+	size_t len, i;
+	char why[384];
+	char *p, *q;
+	pid_t pid;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (prep = 0; prep < PREP_NR; prep++) {
+		char name[128];
+
+		snprintf(name, sizeof(name), "fork after %s: the child cannot reach the pages",
+			 prep_names[prep]);
+		p = map_dev(n, MAP_SHARED, 0);
+		if (p == MAP_FAILED) {
+			check(0, name, "mmap: %s", strerror(errno));
+			continue;
+		}
+		len = n * ps;
+		for (i = 0; i < n; i++)
+			fill_page(p + i * ps, 0x600 + i);
+		ret = 0;
+		err = 0;
+		switch (prep) {
+		case PREP_MPROTECT:
+			mprotect(p, len, PROT_READ);
+			ret = madvise(p, len, MADV_DOFORK);
+			err = errno;
+			mprotect(p, len, PROT_READ | PROT_WRITE);
+			break;
+		case PREP_SPLIT:
+			ret = madvise(p + n / 2 * ps, ps, MADV_DOFORK);
+			err = errno;
+			break;
+		case PREP_DONTFORK:
+			madvise(p, len, MADV_DONTFORK);
+			ret = madvise(p, len, MADV_DOFORK);
+			err = errno;
+			break;
+		case PREP_SHRINK:
+			q = mremap(p, len, len / 2, 0);
+			if (q != MAP_FAILED)
+				len /= 2;
+			ret = madvise(p, len, MADV_DOFORK);
+			err = errno;
+			break;
+		default:
+			ret = madvise(p, len, MADV_DOFORK);
+			err = errno;
+			break;
+		}
+		if (pipe(down))
+			_exit(1);
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			_exit(1);
+		if (!pid) {
+			close(down[1]);
+			dofork_child(down[0], p, len / ps);
+		}
+		close(down[0]);
+		/* The parent lets go; a new mapping takes the freed pages. */
+		munmap(p, len);
+		q = map_dev(n, MAP_SHARED, 0);
+		if (q != MAP_FAILED)
+			for (i = 0; i < n; i++)
+				fill_page(q + i * ps, 0x700 + i);
+		if (write(down[1], "g", 1) != 1)
+			note("cannot tell the child to go");
+		close(down[1]);
+		if (waitpid(pid, &st, 0) != pid)
+			st = -1;
+		reached = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		ok = 1;
+		if (q != MAP_FAILED) {
+			for (i = 0; i < n; i++)
+				ok &= page_ok(q + i * ps, 0x700 + i);
+			munmap(q, n * ps);
+		}
+		snprintf(why, sizeof(why),
+			 "madvise(MADV_DOFORK) %s (errno %d); the child reached %d of %zu pages%s; the new mapping's data %s",
+			 ret ? "failed" : "succeeded", ret ? err : 0, reached, len / ps,
+			 reached < 0 ? " (it died or never started)" : "",
+			 ok ? "intact" : "changed by the child");
+		check(q != MAP_FAILED && reached == 0 && ok, name, "%s", why);
+		if (prep == PREP_NONE)
+			check(ret && err == EINVAL,
+			      "madvise(MADV_DOFORK) on a mapping is refused with EINVAL",
+			      "it %s (errno %d, %s)", ret ? "failed" : "succeeded", ret ? err : 0,
+			      ret ? strerror(err) : "none");
+	}
+}
+
+/*
+ * A descriptor opened read-only: MAP_SHARED gives a read-only shared
+ * mapping, which reads zeroed pages from the shadow allocator and can
+ * never become writable.  MAP_PRIVATE is still refused.
+ */
+static void test_read_only(void)
+{
+	const size_t n = 4;
+	struct smm_faults b, a, c;
+	int fd, ret, err, zero = 1;
+	char *p, *w;
+	size_t i;
+
+	fd = open(SMM_DEV, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		check(0, "read-only open: MAP_SHARED maps read-only", "open: %s", strerror(errno));
+		return;
+	}
+	get(&b);
+	p = mmap(NULL, n * ps, PROT_READ, MAP_SHARED, fd, 0);
+	err = errno;
+	if (p == MAP_FAILED) {
+		check(0, "read-only open: MAP_SHARED maps read-only", "mmap: %s", strerror(err));
+		close(fd);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		zero &= page_zero(p + i * ps);
+	get(&a);
+	check(zero && a.faults == b.faults + (long long)n &&
+	      smm_find_mapping(&a, getpid(), (unsigned long)p),
+	      "read-only open: MAP_SHARED maps read-only, zeroed pages on first read",
+	      "pages %s, faults +%lld (want %zu)", zero ? "zero" : "not zero",
+	      a.faults - b.faults, n);
+	ret = mprotect(p, n * ps, PROT_READ | PROT_WRITE);
+	err = errno;
+	check(ret && err == EACCES && segv_at(p, 1),
+	      "read-only open: mprotect(PROT_WRITE) is refused, writes fault",
+	      "mprotect %s (errno %d)", ret ? "failed" : "succeeded", ret ? err : 0);
+	w = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	err = errno;
+	check(w == MAP_FAILED && err == EACCES,
+	      "read-only open: a writable MAP_SHARED mapping is refused with EACCES",
+	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
+	if (w != MAP_FAILED)
+		munmap(w, n * ps);
+	w = mmap(NULL, n * ps, PROT_READ, MAP_PRIVATE, fd, 0);
+	err = errno;
+	check(w == MAP_FAILED && err == EINVAL,
+	      "read-only open: MAP_PRIVATE is refused with EINVAL",
+	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
+	if (w != MAP_FAILED)
+		munmap(w, n * ps);
+	munmap(p, n * ps);
+	close(fd);
+	get(&c);
+	check(c.pages_returned == a.pages_returned + (long long)n,
+	      "read-only open: munmap gives the pages back",
+	      "pages_returned +%lld (want %zu)", c.pages_returned - a.pages_returned, n);
+}
+
 /* HIGHUSER: the pages come from HighMem while it has free pages. */
 static void test_highmem_first(void)
 {
@@ -767,17 +981,6 @@ static void test_highmem_first(void)
 	h2 = smm_meminfo("HighFree");
 	check(h2 == h0, "the HighMem pages go back to HighMem",
 	      "HighFree %lld kB before, %lld kB after munmap", h0, h2);
-}
-
-/* One byte from @fd within @secs seconds; 0 if none came. */
-static char read_byte(int fd, int secs)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-
-	if (poll(&pfd, 1, secs * 1000) != 1 || read(fd, &c, 1) != 1)
-		return 0;
-	return c;
 }
 
 /*
@@ -1096,6 +1299,8 @@ int main(void)
 	run_test("refused mappings", test_refused);
 	run_test("madvise", note_dontneed);
 	run_test("fork", test_fork);
+	run_test("MADV_DOFORK and fork", test_dofork);
+	run_test("read-only open", test_read_only);
 	run_test("HighMem first", test_highmem_first);
 	run_test("two processes at once", test_two_processes);
 	run_test("exhaustion", test_exhaustion);
