@@ -4,6 +4,8 @@
 # The kbuild rules are in Kbuild; this file only drives them and the VM.
 
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell scripts/kernel.sh --cached 2>/dev/null))
+# The stock kernel series that run and bench boot: 6.12 (default) or 6.1.
+KERNEL ?= 6.12
 ARGS ?=
 # Extra guest kernel command line, e.g. CMDLINE=movablecore=256M for arena_source=contig.
 CMDLINE ?=
@@ -14,7 +16,7 @@ CMDLINE ?=
 # busybox guests as they are; the VM scripts copy them into /smm/.
 TOOLS_CC ?= gcc
 TOOLS_CFLAGS ?= -static -O2 -Wall -Wextra -pthread
-TOOLS := shadow_mm_demo fault_test fault_bench
+TOOLS := shadow_mm_demo fault_test fault_bench inject_test stress ctl_race
 TOOLS_OUT := .build/tools
 
 all: modules
@@ -31,7 +33,7 @@ $(TOOLS_OUT)/%: tools/%.c tools/smm_user.c tools/smm_user.h
 
 # The scripts build the tools themselves, after installing gcc if needed.
 run:
-	SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
+	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
 
 test:
 	scripts/test.sh
@@ -39,7 +41,7 @@ test:
 # init_on_alloc=0: Debian zeroes every host page on allocation by default,
 # which the shadow allocator does only for __SMM_GFP_ZERO; compare like with like.
 bench:
-	SMM_ARGS="$(ARGS)" SMM_CMDLINE="init_on_alloc=0 $(CMDLINE)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
+	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="init_on_alloc=0 $(CMDLINE)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
 
 check:
 	scripts/check.sh
@@ -54,14 +56,18 @@ help:
 	@echo '                kernel'"'"'s build dir, else the cached debug kernel)'
 	@echo '  tools         build the static user-space programs into .build/tools:'
 	@echo '                shadow_mm_demo, fault_test, fault_bench'
-	@echo '  run           boot Debian'"'"'s stock kernel in QEMU, load the module,'
+	@echo '  run           boot Debian'"'"'s stock kernel in QEMU (KERNEL=6.12, the'
+	@echo '                default, or KERNEL=6.1), load the module,'
 	@echo '                show the bring-up and every debugfs file, unload;'
 	@echo '                ARGS="arena_mb=128 ..." passes module parameters,'
 	@echo '                CMDLINE="movablecore=256M" adds to the guest kernel command line'
-	@echo '  test          KUnit suites on the debug kernel (built once, cached)'
-	@echo '                plus the smoke test on the stock kernel'
-	@echo '  bench         benchmarks in the stock-kernel VM, as shadow/host ratios;'
+	@echo '  test          for 6.12 and 6.1: KUnit suites, fault injection and the'
+	@echo '                stress on a debug kernel (built once, cached), the smoke,'
+	@echo '                fault and fault-injection tests on the stock kernel'
+	@echo '  bench         benchmarks in the stock-kernel VM (KERNEL= as for run),'
+	@echo '                as shadow/host ratios;'
 	@echo '                BENCH="arena_mb=256 loops=9" sets their parameters'
-	@echo '  check         checkpatch --strict, kernel-doc, W=1 and sparse'
+	@echo '  check         checkpatch --strict, kernel-doc, W=1 and sparse against'
+	@echo '                the 6.12 and 6.1 debug kernel trees'
 	@echo '  clean         remove build products'
 	@echo '  help          this text'

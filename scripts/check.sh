@@ -1,18 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check.sh: `make check`.  checkpatch --strict, kernel-doc, a W=1 build and
-# sparse (C=2), all against the cached debug kernel tree.  Any finding fails.
+# check.sh: `make check`.  checkpatch --strict and kernel-doc once, then a
+# W=1 build with sparse (C=2) against the debug kernel tree of every series
+# (6.12 and 6.1), so that compat.h is checked on both sides.  Any finding
+# fails.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-"$SMM_TOP/scripts/deps.sh" check ksrc >&2 || die "installing dependencies failed"
-ktree=$("$SMM_TOP/scripts/kernel.sh") || die "no debug kernel tree"
+"$SMM_TOP/scripts/deps.sh" check >&2 || die "installing dependencies failed"
+trees=()
+for series in $SMM_SERIES_ALL; do
+	t=$("$SMM_TOP/scripts/kernel.sh" "$series") || die "no $series debug kernel tree"
+	trees+=("$series:$t")
+done
 cd "$SMM_TOP" || exit 1
 srcs=$(ls shadow_mm/*.[ch] kunit/*.[ch] 2>/dev/null)
+ktree=${trees[0]#*:}
 bad=0
 
-step() { printf '%-12s %s\n' "$1" "$2"; }
+step() { printf '%-16s %s\n' "$1" "$2"; }
 
 o=$(perl "$ktree/scripts/checkpatch.pl" --no-tree --strict --terse -f $srcs 2>&1 |
 	grep -E ': (ERROR|WARNING|CHECK):')
@@ -22,10 +29,17 @@ o=$(perl "$ktree/scripts/kernel-doc" -none -Wall $srcs 2>&1)
 if [ -n "$o" ]; then echo "$o"; step kernel-doc FAIL; bad=1; else step kernel-doc ok; fi
 
 # W=1 and sparse need a full rebuild to see every file.
-rm -rf "$SMM_TOP/.build/check"
-o=$("$SMM_TOP/scripts/build.sh" check "$ktree" W=1 C=2 2>&1 >/dev/null |
-	grep -E 'warning|error' | grep -v -E '^\s*$')
-if [ -n "$o" ]; then echo "$o"; step "W=1+sparse" FAIL; bad=1; else step "W=1+sparse" ok; fi
+for st in "${trees[@]}"; do
+	series=${st%%:*} t=${st#*:}
+	rm -rf "$SMM_TOP/.build/check-$series"
+	o=$("$SMM_TOP/scripts/build.sh" "check-$series" "$t" W=1 C=2 2>&1 >/dev/null |
+		grep -E 'warning|error' | grep -v -E '^\s*$')
+	if [ -n "$o" ]; then
+		echo "$o"; step "W=1+sparse $series" FAIL; bad=1
+	else
+		step "W=1+sparse $series" ok
+	fi
+done
 
 [ $bad -eq 0 ] && echo "make check: clean"
 exit $bad

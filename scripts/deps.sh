@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # deps.sh WHAT...: install what a target needs, skipping what is present.
-#   host    - qemu, busybox, cpio, the module build tools
-#   stock   - Debian's stock 6.12 kernel image (unpacked into the cache) and
-#             its headers (installed with apt)
-#   ksrc    - linux-source-6.12 and the kernel build dependencies
-#   check   - sparse (checkpatch and kernel-doc come with ksrc)
+#   host          - qemu, busybox, cpio, the module build tools
+#   stock:SERIES  - Debian's stock kernel of SERIES (6.12 or 6.1): the image,
+#                   unpacked into the cache, and its headers, installed
+#   ksrc:SERIES   - linux-source-SERIES and the kernel build dependencies
+#   check         - sparse (checkpatch and kernel-doc come with ksrc)
 #
-# Prints nothing on stdout except, for "stock", the stock kernel's version.
+# Prints nothing on stdout except, for "stock:SERIES", the stock kernel's
+# version.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,8 +19,10 @@ for what in "$@"; do
 		apt_install qemu-system-x86 busybox-static cpio gzip make gcc \
 			libc6-dev kmod python3 procps
 		;;
-	stock)
-		v=$(stock_version)
+	stock:*)
+		series=${what#stock:}
+		check_series "$series"
+		v=$(stock_version "$series")
 		apt_install "linux-headers-$v"
 		d="$SMM_CACHE/stock/$v"
 		if [ ! -f "$d/vmlinuz" ]; then
@@ -37,8 +40,10 @@ for what in "$@"; do
 		fi
 		echo "$v"
 		;;
-	ksrc)
-		apt_install linux-source-6.12 flex bison bc libelf-dev libssl-dev \
+	ksrc:*)
+		series=${what#ksrc:}
+		check_series "$series"
+		apt_install "linux-source-$series" flex bison bc libelf-dev libssl-dev \
 			dwarves xz-utils python3 perl
 		;;
 	check)
