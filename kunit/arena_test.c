@@ -9,6 +9,8 @@
  * conversions for every page of an arena; and, on made-up host PFNs fed to
  * smm_arena_layout(), the placement rules: touching chunks merge into one
  * run, a host gap becomes a hole of whole sections, and a huge gap is capped.
+ * Last, the sizes refused before any page is taken, and the accounting of
+ * every byte of host memory an instance uses outside its arena.
  */
 
 #include <kunit/test.h>
@@ -19,6 +21,8 @@
 
 #include "kunit/util.h"
 #include "shadow_mm/arena.h"
+#include "shadow_mm/control.h"
+#include "shadow_mm/instance.h"
 
 #define MB_PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 #define SECTION		SMM_PAGES_PER_SECTION
@@ -423,6 +427,68 @@ static void arena_test_layout_many_gaps(struct kunit *test)
 	expect_layout(test, a);
 }
 
+/* Sizes no layer supports are refused before any page is taken. */
+static void arena_test_check_size(struct kunit *test)
+{
+	/* 4 GiB in order-0 chunks: a million chunks. */
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(4096), 0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(2048), 0), 0);
+	/* More than the host has, with the metadata counted in. */
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(totalram_pages(), MAX_PAGE_ORDER), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(8), MAX_PAGE_ORDER), 0);
+}
+
+static long host(const struct smm_arena *a, enum smm_host_item item)
+{
+	return atomic_long_read(&a->host.bytes[item]);
+}
+
+/* Every host byte an instance uses is counted, and given back. */
+static void arena_test_host_metadata(struct kunit *test)
+{
+	struct smm_instance *inst = smm_test_instance(test, 16, SMM_SLAB_SLUB);
+	struct smm_arena *a = &inst->arena;
+	long at_rest[SMM_HOST_NR];
+	unsigned long sum = 0;
+	void *v, *k;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, host(a, SMM_HOST_INSTANCE), (long)sizeof(*inst));
+	KUNIT_EXPECT_EQ(test, host(a, SMM_HOST_ARENA),
+			(long)(a->max_chunks * sizeof(struct smm_chunk) +
+			       a->max_runs * sizeof(struct smm_run) +
+			       a->nr_sections * sizeof(struct smm_section)));
+	/* The object map: 64 bytes per page, wherever the pages are, and a pointer per section. */
+	KUNIT_EXPECT_EQ(test, host(a, SMM_HOST_SLAB_OBJMAP),
+			(long)(a->nr_pages * 64 + a->nr_sections * sizeof(void *)));
+	for (i = 0; i < SMM_HOST_NR; i++)
+		sum += host(a, i);
+	KUNIT_EXPECT_EQ(test, smm_host_bytes(a), sum);
+	KUNIT_EXPECT_GT(test, host(a, SMM_HOST_BUDDY), 0L);
+	KUNIT_EXPECT_GT(test, host(a, SMM_HOST_SLAB), 0L);
+	KUNIT_EXPECT_GT(test, host(a, SMM_HOST_KMAP), 0L);
+
+	/* A round of everything first: the vmalloc spare node stays. */
+	KUNIT_ASSERT_EQ(test, smm_control_exec(inst, "vmalloc size=8192 tag=w"), 0);
+	KUNIT_ASSERT_EQ(test, smm_control_exec(inst, "free tag=w"), 0);
+	for (i = 0; i < SMM_HOST_NR; i++)
+		at_rest[i] = host(a, i);
+	v = smm_vmalloc(&inst->vm, 64 * PAGE_SIZE);
+	k = smm_kmalloc(&inst->slab, 100, 0);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	KUNIT_ASSERT_EQ(test, smm_control_exec(inst, "alloc order=0 count=100 tag=t"), 0);
+	KUNIT_EXPECT_GE(test, host(a, SMM_HOST_VMALLOC) - at_rest[SMM_HOST_VMALLOC],
+			(long)(64 * sizeof(void *)));
+	KUNIT_EXPECT_GE(test, host(a, SMM_HOST_CONTROL) - at_rest[SMM_HOST_CONTROL],
+			(long)(100 * sizeof(void *)));
+	KUNIT_EXPECT_EQ(test, smm_control_exec(inst, "free tag=t"), 0);
+	KUNIT_EXPECT_EQ(test, smm_kfree(&inst->slab, k), 0);
+	KUNIT_EXPECT_EQ(test, smm_vfree(&inst->vm, v), 0);
+	for (i = 0; i < SMM_HOST_NR; i++)
+		KUNIT_EXPECT_EQ_MSG(test, host(a, i), at_rest[i], "item %d", i);
+}
+
 static struct kunit_case arena_test_cases[] = {
 	KUNIT_CASE(arena_test_parse_source),
 	KUNIT_CASE(arena_test_init_bad_args),
@@ -435,6 +501,8 @@ static struct kunit_case arena_test_cases[] = {
 	KUNIT_CASE(arena_test_layout_adjacent_chunks_merge),
 	KUNIT_CASE(arena_test_layout_gap_makes_hole),
 	KUNIT_CASE(arena_test_layout_many_gaps),
+	KUNIT_CASE(arena_test_check_size),
+	KUNIT_CASE(arena_test_host_metadata),
 	{}
 };
 

@@ -10,14 +10,39 @@
 #include <linux/string.h>
 
 #include "kunit/util.h"
+#include "shadow_mm/instance.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
+			    struct smm_instance *);
+
+/**
+ * smm_test_instance() - a small instance of the test's own
+ * @test: the test; the instance is destroyed when it ends
+ * @arena_mb: its size
+ * @slab: its slab strategy
+ *
+ * Return: the instance; the test is aborted if it cannot be built.
+ */
+struct smm_instance *smm_test_instance(struct kunit *test, unsigned int arena_mb,
+				       enum smm_slab_strategy slab)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = arena_mb,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = slab,
+	};
+	struct smm_instance *inst = smm_instance_create(&p);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst), 0);
+	return inst;
+}
 
 static void fake_arena_free(void *p)
 {
-	struct smm_arena *a = p;
-
-	kvfree(a->sections);
-	kvfree(a->runs);
-	kvfree(a->chunks);
+	smm_arena_free_tables(p);
 }
 
 /**
@@ -28,7 +53,7 @@ static void fake_arena_free(void *p)
  *
  * smm_arena_layout() never touches the pages, so any PFNs will do; it gives
  * a test a known set of runs and holes.  smm_arena_destroy() would free the
- * made-up pages, so the arrays are freed by hand.
+ * made-up pages, so only the tables are freed.
  *
  * Return: the arena; the test is aborted if it cannot be built.
  */
@@ -39,8 +64,10 @@ struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk
 
 	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	a->chunks = kmemdup(chunks, nr * sizeof(*chunks), GFP_KERNEL);
+	a->chunks = smm_host_kvcalloc(a, SMM_HOST_ARENA, nr, sizeof(*chunks));
 	KUNIT_ASSERT_NOT_NULL(test, a->chunks);
+	memcpy(a->chunks, chunks, nr * sizeof(*chunks));
+	a->max_chunks = nr;
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_arena_free, a), 0);
 	a->source = SMM_ARENA_CHUNKS;
 	a->chunk_order = chunks[0].order;

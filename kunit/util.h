@@ -8,7 +8,12 @@
 #include <kunit/test.h>
 
 #include "shadow_mm/arena.h"
+#include "shadow_mm/slab.h"
 
+struct smm_instance;
+
+struct smm_instance *smm_test_instance(struct kunit *test, unsigned int arena_mb,
+				       enum smm_slab_strategy slab);
 struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk *chunks,
 				      unsigned int nr);
 

@@ -119,9 +119,10 @@ static int get_chunks(struct smm_arena *a, unsigned long nr_pages,
 	unsigned long left = nr_pages, max;
 
 	max = (nr_pages >> order) + order + 1;
-	a->chunks = kvcalloc(max, sizeof(*a->chunks), GFP_KERNEL);
+	a->chunks = smm_host_kvcalloc(a, SMM_HOST_ARENA, max, sizeof(*a->chunks));
 	if (!a->chunks)
 		return -ENOMEM;
+	a->max_chunks = max;
 
 	a->source = SMM_ARENA_CHUNKS;
 	a->chunk_order = order;
@@ -191,8 +192,8 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 	const unsigned long align = 1UL << MAX_PAGE_ORDER;
 	int nid, tries = 0, ret = -ENODEV;
 
-	a->chunks = kvcalloc((nr_pages >> MAX_PAGE_ORDER) + 2 * (MAX_PAGE_ORDER + 1),
-			     sizeof(*a->chunks), GFP_KERNEL);
+	a->max_chunks = (nr_pages >> MAX_PAGE_ORDER) + 2 * (MAX_PAGE_ORDER + 1);
+	a->chunks = smm_host_kvcalloc(a, SMM_HOST_ARENA, a->max_chunks, sizeof(*a->chunks));
 	if (!a->chunks)
 		return -ENOMEM;
 
@@ -223,7 +224,7 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
 		if (pfn + nr_pages > end && ret == -ENODEV)
 			ret = -ENOMEM;	/* a movable zone, but too small */
 	}
-	kvfree(a->chunks);
+	smm_host_kvfree(a, SMM_HOST_ARENA, a->chunks, a->max_chunks, sizeof(*a->chunks));
 	a->chunks = NULL;
 	return ret == -ENODEV ? -ENODEV : -ENOMEM;
 }
@@ -257,7 +258,8 @@ int smm_arena_layout(struct smm_arena *a)
 		return -EINVAL;
 	sort(a->chunks, a->nr_chunks, sizeof(*a->chunks), cmp_chunk, NULL);
 
-	a->runs = kvcalloc(a->nr_chunks, sizeof(*a->runs), GFP_KERNEL);
+	a->max_runs = a->nr_chunks;
+	a->runs = smm_host_kvcalloc(a, SMM_HOST_ARENA, a->max_runs, sizeof(*a->runs));
 	if (!a->runs)
 		return -ENOMEM;
 
@@ -296,14 +298,12 @@ int smm_arena_layout(struct smm_arena *a)
 	a->nr_sections = DIV_ROUND_UP(a->end_pfn, SMM_PAGES_PER_SECTION);
 	/* The section number must fit in the descriptor's flags. */
 	if (a->nr_sections > SMM_ARENA_MAX_SECTIONS) {
-		kvfree(a->runs);
-		a->runs = NULL;
+		smm_arena_free_tables(a);
 		return -E2BIG;
 	}
-	a->sections = kvcalloc(a->nr_sections, sizeof(*a->sections), GFP_KERNEL);
+	a->sections = smm_host_kvcalloc(a, SMM_HOST_ARENA, a->nr_sections, sizeof(*a->sections));
 	if (!a->sections) {
-		kvfree(a->runs);
-		a->runs = NULL;
+		smm_arena_free_tables(a);
 		return -ENOMEM;
 	}
 
@@ -371,9 +371,28 @@ int smm_arena_init(struct smm_arena *a, unsigned long nr_pages,
 err_layout:
 	release_chunks(a);
 err_pages:
-	kvfree(a->chunks);
-	a->chunks = NULL;
+	smm_arena_free_tables(a);
 	return ret;
+}
+
+/**
+ * smm_arena_free_tables() - free the chunk, run and section tables
+ * @a: the arena; its pages, if it has any, have gone back already
+ *
+ * Context: process context.
+ */
+void smm_arena_free_tables(struct smm_arena *a)
+{
+	smm_host_kvfree(a, SMM_HOST_ARENA, a->chunks, a->max_chunks, sizeof(*a->chunks));
+	smm_host_kvfree(a, SMM_HOST_ARENA, a->runs, a->max_runs, sizeof(*a->runs));
+	smm_host_kvfree(a, SMM_HOST_ARENA, a->sections, a->nr_sections, sizeof(*a->sections));
+	a->chunks = NULL;
+	a->runs = NULL;
+	a->sections = NULL;
+	a->max_chunks = 0;
+	a->max_runs = 0;
+	a->nr_runs = 0;
+	a->nr_sections = 0;
 }
 
 /**
@@ -385,14 +404,169 @@ err_pages:
 void smm_arena_destroy(struct smm_arena *a)
 {
 	release_chunks(a);
-	kvfree(a->chunks);
-	kvfree(a->runs);
-	kvfree(a->sections);
-	a->chunks = NULL;
-	a->runs = NULL;
-	a->sections = NULL;
-	a->nr_runs = 0;
-	a->nr_sections = 0;
+	smm_arena_free_tables(a);
+}
+
+/**
+ * smm_arena_check_size() - can an arena of this size be built at all?
+ * @nr_pages: its size
+ * @chunk_order: the order of its chunks
+ *
+ * Called before any page is taken, so that a size no layer can support is
+ * refused up front: at most %SMM_ARENA_MAX_CHUNKS chunks (which bounds the
+ * host tables and the shadow space), and the host must be able to spare
+ * the pages and the host-side metadata that grows with them (the tables
+ * and the slab object map, see enum smm_host_item).
+ *
+ * Return: 0; -ERANGE (reported, naming arena_chunk_order) for too many
+ * chunks; -ENOMEM (reported, naming arena_mb) if the host has not got the
+ * memory.
+ * Context: process context.
+ */
+int smm_arena_check_size(unsigned long nr_pages, unsigned int chunk_order)
+{
+	unsigned long chunks = (nr_pages >> chunk_order) + chunk_order + 1, meta;
+
+	if (chunks > SMM_ARENA_MAX_CHUNKS) {
+		smm_bad_input("arena_chunk_order",
+			      "%lu MiB in chunks of order %u is up to %lu chunks, more than %lu; use a larger order",
+			      nr_pages >> (20 - PAGE_SHIFT), chunk_order, chunks,
+			      SMM_ARENA_MAX_CHUNKS);
+		return -ERANGE;
+	}
+	/* The chunk and run tables, and 64 bytes of object map per page. */
+	meta = chunks * (sizeof(struct smm_chunk) + sizeof(struct smm_run)) +
+	       nr_pages * (PAGE_SIZE / 64);
+	if (nr_pages + DIV_ROUND_UP(meta, PAGE_SIZE) > si_mem_available()) {
+		smm_bad_input("arena_mb",
+			      "the host cannot spare %lu MiB and %lu KiB of metadata for them",
+			      nr_pages >> (20 - PAGE_SHIFT), meta >> 10);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* --- host memory, by what it is for --------------------------------- */
+
+static const char *const host_names[] = {
+	[SMM_HOST_INSTANCE]	= "instance",
+	[SMM_HOST_ARENA]	= "arena_tables",
+	[SMM_HOST_BUDDY]	= "buddy_percpu",
+	[SMM_HOST_SLAB_OBJMAP]	= "slab_objmap",
+	[SMM_HOST_SLAB]		= "slab_caches",
+	[SMM_HOST_VMALLOC]	= "vmalloc_areas",
+	[SMM_HOST_KMAP]		= "kmap",
+	[SMM_HOST_CONTROL]	= "control_tags",
+	[SMM_HOST_FAULT]	= "fault_mappings",
+};
+
+static_assert(ARRAY_SIZE(host_names) == SMM_HOST_NR);
+
+/**
+ * smm_host_account() - count host memory an instance uses
+ * @a: the instance's arena
+ * @item: what it is for
+ * @bytes: how much more (negative: less)
+ *
+ * Context: any.
+ */
+void smm_host_account(struct smm_arena *a, enum smm_host_item item, long bytes)
+{
+	atomic_long_add(bytes, &a->host.bytes[item]);
+}
+
+/**
+ * smm_host_kvcalloc() - kvcalloc() for an instance, counted
+ * @a: the instance's arena
+ * @item: what it is for
+ * @n: number of elements
+ * @size: size of one
+ *
+ * Return: zeroed memory, or NULL.  Free it with smm_host_kvfree() and the
+ * same @n and @size.
+ * Context: process context; sleeps.
+ */
+void *smm_host_kvcalloc(struct smm_arena *a, enum smm_host_item item, size_t n, size_t size)
+{
+	void *p = kvcalloc(n, size, GFP_KERNEL);
+
+	if (p)
+		smm_host_account(a, item, n * size);
+	return p;
+}
+
+/**
+ * smm_host_kvfree() - free what smm_host_kvcalloc() gave
+ * @a: the instance's arena
+ * @item: what it was for
+ * @p: the memory, or NULL (then nothing is counted)
+ * @n: number of elements, as allocated
+ * @size: size of one, as allocated
+ *
+ * Context: process context.
+ */
+void smm_host_kvfree(struct smm_arena *a, enum smm_host_item item, const void *p, size_t n,
+		     size_t size)
+{
+	if (!p)
+		return;
+	smm_host_account(a, item, -(long)(n * size));
+	kvfree(p);
+}
+
+/**
+ * smm_host_alloc_percpu() - __alloc_percpu() for an instance, counted
+ * @a: the instance's arena
+ * @item: what it is for
+ * @size: bytes per CPU
+ * @align: alignment
+ *
+ * Return: zeroed per-CPU memory, or NULL.  It counts once per possible
+ * CPU.  Free it with smm_host_free_percpu() and the same @size.
+ * Context: process context; sleeps.
+ */
+void __percpu *smm_host_alloc_percpu(struct smm_arena *a, enum smm_host_item item,
+				     size_t size, size_t align)
+{
+	void __percpu *p = __alloc_percpu(size, align);
+
+	if (p)
+		smm_host_account(a, item, size * num_possible_cpus());
+	return p;
+}
+
+/**
+ * smm_host_free_percpu() - free what smm_host_alloc_percpu() gave
+ * @a: the instance's arena
+ * @item: what it was for
+ * @p: the memory, or NULL
+ * @size: bytes per CPU, as allocated
+ *
+ * Context: process context.
+ */
+void smm_host_free_percpu(struct smm_arena *a, enum smm_host_item item, void __percpu *p,
+			  size_t size)
+{
+	if (!p)
+		return;
+	smm_host_account(a, item, -(long)(size * num_possible_cpus()));
+	free_percpu(p);
+}
+
+/**
+ * smm_host_bytes() - all the host memory an instance uses for metadata
+ * @a: the instance's arena
+ *
+ * Return: the sum over enum smm_host_item, in bytes.
+ */
+unsigned long smm_host_bytes(const struct smm_arena *a)
+{
+	unsigned long sum = 0;
+	int i;
+
+	for (i = 0; i < SMM_HOST_NR; i++)
+		sum += atomic_long_read(&a->host.bytes[i]);
+	return sum;
 }
 
 /**
@@ -502,7 +676,8 @@ bool smm_arena_host_to_pfn(const struct smm_arena *a, const struct page *page,
  */
 void smm_arena_show(struct seq_file *m, const struct smm_arena *a)
 {
-	unsigned long present = 0, holes = 0, s;
+	unsigned long arena_bytes = max(a->nr_pages << PAGE_SHIFT, 1UL);
+	unsigned long present = 0, holes = 0, s, total;
 	unsigned int i;
 
 	for (s = 0; s < a->nr_sections; s++) {
@@ -526,4 +701,10 @@ void smm_arena_show(struct seq_file *m, const struct smm_arena *a)
 		seq_printf(m, "  run %u: pfn [%#lx-%#lx] %lu pages\n", i, r->pfn,
 			   r->pfn + r->nr_pages - 1, r->nr_pages);
 	}
+	total = smm_host_bytes(a);
+	seq_printf(m, "host_metadata:   %lu bytes, %lu.%02lu%% of the arena\n", total,
+		   total * 100 / arena_bytes, total * 10000 / arena_bytes % 100);
+	for (i = 0; i < SMM_HOST_NR; i++)
+		seq_printf(m, "  %-14s %lu\n", host_names[i],
+			   atomic_long_read(&a->host.bytes[i]));
 }

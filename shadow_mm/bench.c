@@ -63,6 +63,7 @@
 #include <linux/vmstat.h>
 
 #include "bench.h"
+#include "parse.h"
 #include "instance.h"
 
 #define BENCH_MAX_LOOPS	32
@@ -710,45 +711,17 @@ static int bench_open(struct inode *inode, struct file *file)
 	return single_open_size(file, bench_show, inode->i_private, 16384);
 }
 
-static int parse_setting(char *tok, unsigned int *mb, unsigned int *loops,
-			 unsigned int *iters)
+static int parse_setting(const char *key, const char *val, unsigned int *mb,
+			 unsigned int *loops, unsigned int *iters)
 {
-	char *val = strchr(tok, '=');
-	unsigned int n;
-
-	if (!val)
-		goto bad;
-	*val++ = '\0';
-	if (kstrtouint(val, 0, &n))
-		goto bad;
-	if (!strcmp(tok, "arena_mb")) {
-		if (n < SMM_ARENA_MIN_MB || n > SMM_ARENA_MAX_MB) {
-			smm_bad_input("bench.arena_mb", "%u is outside [%u, %u]", n,
-				      SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB);
-			return -ERANGE;
-		}
-		*mb = n;
-		return 0;
-	}
-	if (!strcmp(tok, "iters")) {
-		if (n < 1000 || n > 10000000) {
-			smm_bad_input("bench.iters", "%u is outside [1000, 10000000]", n);
-			return -ERANGE;
-		}
-		*iters = n;
-		return 0;
-	}
-	if (!strcmp(tok, "loops")) {
-		if (n < 1 || n > BENCH_MAX_LOOPS) {
-			smm_bad_input("bench.loops", "%u is outside [1, %d]", n,
-				      BENCH_MAX_LOOPS);
-			return -ERANGE;
-		}
-		*loops = n;
-		return 0;
-	}
-bad:
-	smm_bad_input("bench", "expected arena_mb=N, loops=N or iters=N, got '%s'", tok);
+	if (!strcmp(key, "arena_mb"))
+		return smm_parse_uint("bench.arena_mb", val, SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB,
+				      mb);
+	if (!strcmp(key, "iters"))
+		return smm_parse_uint("bench.iters", val, 1000, 10000000, iters);
+	if (!strcmp(key, "loops"))
+		return smm_parse_uint("bench.loops", val, 1, BENCH_MAX_LOOPS, loops);
+	smm_bad_input("bench", "unknown key '%s'; expected arena_mb=N, loops=N or iters=N", key);
 	return -EINVAL;
 }
 
@@ -756,8 +729,8 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
 	unsigned int mb, loops, iters;
-	char *buf, *cur, *tok;
-	int ret = 0;
+	char *buf, *cur, *key, *val;
+	int ret;
 
 	if (len > 128) {
 		smm_bad_input("bench", "command longer than 128 bytes");
@@ -772,9 +745,10 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	loops = bench_loops;
 	iters = bench_iters;
 	cur = strim(buf);
-	while (!ret && (tok = strsep(&cur, " \t")) != NULL) {
-		if (*tok)
-			ret = parse_setting(tok, &mb, &loops, &iters);
+	while ((ret = smm_next_kv(&cur, "bench", &key, &val)) > 0) {
+		ret = parse_setting(key, val, &mb, &loops, &iters);
+		if (ret)
+			break;
 	}
 	if (!ret) {	/* all or nothing */
 		bench_arena_mb = mb;

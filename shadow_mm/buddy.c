@@ -234,17 +234,24 @@ static struct smm_page *rmqueue(struct smm_buddy *b, struct smm_zone *z,
 		return rmqueue_pcplist(b, z);
 	spin_lock(&z->lock);
 	page = __rmqueue_smallest(b, z, order);
+	/* Off the free area: the caller's now, before the lock goes. */
+	if (page)
+		set_block_owner(b, page_pfn(b, page), order, SMM_OWNER_ALLOC);
 	spin_unlock(&z->lock);
 	return page;
 }
 
-/* prep_new_page(): the block now belongs to its caller. */
+/*
+ * prep_new_page(): the block now belongs to its caller.  Its pages were
+ * marked allocated when they left the lists, under the lists' lock, so
+ * that smm_buddy_check() never sees a page that is neither free nor
+ * allocated.
+ */
 static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
 			  unsigned int order, unsigned int gfp)
 {
 	unsigned long pfn = page_pfn(b, page), i;
 
-	set_block_owner(b, pfn, order, SMM_OWNER_ALLOC);
 	page->order = order;
 	page->refcount = 1;
 	smm_page_set(page, SMM_PG_HEAD);
@@ -273,10 +280,50 @@ static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
 	}
 }
 
+static const char *const site_names[] = {
+	[SMM_SITE_PAGES]	= "pages",
+	[SMM_SITE_SLAB]		= "slab",
+	[SMM_SITE_PGTABLE]	= "pgtable",
+	[SMM_SITE_VMALLOC]	= "vmalloc",
+	[SMM_SITE_FAULT]	= "fault",
+};
+
+static_assert(ARRAY_SIZE(site_names) == SMM_SITE_NR);
+
+/**
+ * smm_alloc_site_name() - the name of an allocation site
+ * @site: the site
+ *
+ * Return: its name in fail_page_alloc's ``sites`` file, or NULL.
+ */
+const char *smm_alloc_site_name(enum smm_alloc_site site)
+{
+	return site < SMM_SITE_NR ? site_names[site] : NULL;
+}
+
+/*
+ * should_fail_alloc_page(): the filters of fail_page_alloc, then the
+ * knobs.  The space budget counts pages.
+ */
+static bool fail_alloc_page(struct smm_buddy *b, unsigned int gfp, unsigned int order)
+{
+	struct smm_fail_page_alloc *fpa = &b->fpa;
+	unsigned int site = (gfp & SMM_GFP_SITE_MASK) >> __SMM_GFP_SITE_SHIFT;
+
+	if (!(READ_ONCE(fpa->sites) & BIT(site)))
+		return false;
+	if (order < READ_ONCE(fpa->min_order))
+		return false;
+	if (READ_ONCE(fpa->ignore_gfp_highmem) && (gfp & __SMM_GFP_HIGHMEM))
+		return false;
+	return smm_should_fail(&fpa->fail, 1 << order);
+}
+
 /**
  * smm_alloc_pages() - allocate 2^@order contiguous shadow pages
  * @b: the allocator
- * @gfp: SMM_GFP_* flags: zone modifier, __SMM_GFP_ZERO, __SMM_GFP_HIGH
+ * @gfp: SMM_GFP_* flags: zone modifier, __SMM_GFP_ZERO, __SMM_GFP_HIGH,
+ *	and the caller's __SMM_GFP_SITE()
  * @order: the order
  *
  * Walks the zonelist of @gfp twice, against the low and then the min
@@ -284,7 +331,8 @@ static void prep_new_page(struct smm_buddy *b, struct smm_page *page,
  *
  * Return: the head page's descriptor; ERR_PTR(-EINVAL) for an order >=
  * max_order or unknown flags, ERR_PTR(-EIO) if the instance is broken,
- * ERR_PTR(-ENOMEM) if no zone can serve the request.
+ * ERR_PTR(-ENOMEM) if no zone can serve the request or fail_page_alloc
+ * says so.
  * Context: process context; does not sleep, but for __SMM_GFP_ZERO on a
  * HighMem block, which is zeroed through kmap_atomic and may.
  */
@@ -303,6 +351,10 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 	}
 	if (unlikely(READ_ONCE(*b->broken)))
 		return ERR_PTR(-EIO);
+	if (unlikely(smm_fail_armed(&b->fpa.fail)) && fail_alloc_page(b, gfp, order)) {
+		stat_inc(b, SMM_BUDDY_FAIL);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	n = smm_gfp_zonelist(gfp, list);
 	for (p = 0; p < ARRAY_SIZE(passes); p++) {
@@ -420,7 +472,14 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 	if (unlikely(READ_ONCE(*b->broken)))
 		return -EIO;
 
+	/*
+	 * An injected failure skips the bulk path, as prepare_alloc_pages()
+	 * does for alloc_pages_bulk(); the pages then come one by one below,
+	 * each of which may fail too.
+	 */
 	n = smm_gfp_zonelist(gfp, list);
+	if (unlikely(smm_fail_armed(&b->fpa.fail)) && fail_alloc_page(b, gfp, 0))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		struct smm_zone *z = &b->zones[list[i]];
 
@@ -534,8 +593,8 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 		put_cpu_ptr(z->pcp);
 		return 0;
 	}
-	set_block_owner(b, pfn, order, SMM_OWNER_BUDDY);
 	spin_lock(&z->lock);
+	set_block_owner(b, pfn, order, SMM_OWNER_BUDDY);
 	__free_one_page(b, z, pfn, order);
 	spin_unlock(&z->lock);
 	return 0;
@@ -793,65 +852,69 @@ static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *se
 	return 0;
 }
 
-/**
- * smm_buddy_check() - verify the allocator's invariants
- * @b: the allocator
- *
- * Every free block is a well-formed, aligned block of its list's order, in
- * its own zone, owned by the buddy; no page is free twice; the counters
- * match the lists; every page on a per-CPU list is owned by the lists; and
- * no page marked free in the descriptors is missing from the lists.  The
- * last check is exact only when no allocation is in flight.
- *
- * Return: 0, -EUCLEAN (with a message) on the first violation, or -ENOMEM.
- * Context: process context; takes every lock in turn.
+/*
+ * Freeze a zone: every CPU's list of it, then the zone itself, so that no
+ * page of the zone can move between the lists and its callers while the
+ * checker looks.  The lists' locks are all of one class; lockdep accepts
+ * them together under &smm_buddy.check_lock, as mm_take_all_locks() takes
+ * its locks under mmap_lock.
  */
-int smm_buddy_check(struct smm_buddy *b)
+static void freeze_zone(struct smm_buddy *b, struct smm_zone *z)
 {
-	const struct smm_arena *a = b->arena;
-	unsigned long *seen, pfn;
-	int i, cpu, ret = 0;
+	int cpu;
 
-	seen = bitmap_zalloc(a->end_pfn, GFP_KERNEL);
-	if (!seen)
-		return -ENOMEM;
-	for (i = 0; i < SMM_NR_ZONES && !ret; i++) {
-		struct smm_zone *z = &b->zones[i];
+	lockdep_assert_held(&b->check_lock);
+	for_each_possible_cpu(cpu)
+		spin_lock_nest_lock(&per_cpu_ptr(z->pcp, cpu)->lock, &b->check_lock);
+	spin_lock(&z->lock);
+}
 
-		for_each_possible_cpu(cpu) {
-			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
-			struct smm_page *page;
-			int n = 0;
+static void thaw_zone(struct smm_buddy *b, struct smm_zone *z)
+{
+	int cpu;
 
-			spin_lock(&pcp->lock);
-			list_for_each_entry(page, &pcp->list, lru) {
-				unsigned long p = page_pfn(b, page);
+	spin_unlock(&z->lock);
+	for_each_possible_cpu(cpu)
+		spin_unlock(&per_cpu_ptr(z->pcp, cpu)->lock);
+}
 
-				if (page->owner != SMM_OWNER_PCP || smm_page_zonenum(page) != i ||
-				    __test_and_set_bit(p, seen)) {
-					pr_err("shadow_mm: %s: bad pcp page %#lx\n", z->name, p);
-					ret = -EUCLEAN;
-					break;
-				}
-				n++;
+/* Check a frozen zone's per-CPU lists; @seen marks pages found free. */
+static int check_pcp(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+		struct smm_page *page;
+		int n = 0;
+
+		lockdep_assert_held(&pcp->lock);
+		list_for_each_entry(page, &pcp->list, lru) {
+			unsigned long p = page_pfn(b, page);
+
+			if (page->owner != SMM_OWNER_PCP || smm_page_zone(b, page) != z ||
+			    __test_and_set_bit(p, seen)) {
+				pr_err("shadow_mm: %s: bad pcp page %#lx\n", z->name, p);
+				return -EUCLEAN;
 			}
-			if (!ret && n != pcp->count) {
-				pr_err("shadow_mm: %s: cpu %d pcp has %d pages, count says %d\n",
-				       z->name, cpu, n, pcp->count);
-				ret = -EUCLEAN;
-			}
-			spin_unlock(&pcp->lock);
-			if (ret)
-				break;
+			n++;
 		}
-		if (ret)
-			break;
-		spin_lock(&z->lock);
-		ret = check_zone(b, z, seen);
-		spin_unlock(&z->lock);
+		if (n != pcp->count) {
+			pr_err("shadow_mm: %s: cpu %d pcp has %d pages, count says %d\n",
+			       z->name, cpu, n, pcp->count);
+			return -EUCLEAN;
+		}
 	}
-	for (pfn = 0; !ret && pfn < a->end_pfn; pfn++) {
-		const struct smm_page *page = smm_pfn_to_page(a, pfn);
+	return 0;
+}
+
+/* In a frozen zone, a page is marked free if and only if a list has it. */
+static int check_owners(struct smm_buddy *b, struct smm_zone *z, const unsigned long *seen)
+{
+	unsigned long pfn;
+
+	for (pfn = z->zone_start_pfn; pfn < z->zone_start_pfn + z->spanned_pages; pfn++) {
+		const struct smm_page *page = pfn_page(b, pfn);
 		bool is_free;
 
 		if (!page)
@@ -860,9 +923,50 @@ int smm_buddy_check(struct smm_buddy *b)
 		if (is_free != test_bit(pfn, seen)) {
 			pr_err("shadow_mm: pfn %#lx owner %s but %s the free lists\n", pfn,
 			       smm_owner_name(page->owner), is_free ? "not in" : "in");
-			ret = -EUCLEAN;
+			return -EUCLEAN;
 		}
 	}
-	bitmap_free(seen);
+	return 0;
+}
+
+/**
+ * smm_buddy_check() - verify the allocator's invariants
+ * @b: the allocator
+ *
+ * Every free block is a well-formed, aligned block of its list's order, in
+ * its own zone, owned by the buddy; no page is free twice; the counters
+ * match the lists; every page on a per-CPU list is owned by the lists; and
+ * a page is marked free in its descriptor exactly when a list has it.
+ * Each zone is checked frozen (freeze_zone()), so the answer is exact
+ * while allocations and frees go on on other CPUs.
+ *
+ * Return: 0, -EUCLEAN (with a message) on the first violation, or -ENOMEM.
+ * Context: process context; holds every lock of one zone at a time, with
+ * preemption off for as long as it takes to walk the zone's descriptors.
+ */
+int smm_buddy_check(struct smm_buddy *b)
+{
+	const struct smm_arena *a = b->arena;
+	unsigned long *seen;
+	int i, ret = 0;
+
+	/* kvcalloc: the span of a large arena is beyond one kmalloc(). */
+	seen = kvcalloc(BITS_TO_LONGS(a->end_pfn), sizeof(long), GFP_KERNEL);
+	if (!seen)
+		return -ENOMEM;
+	mutex_lock(&b->check_lock);
+	for (i = 0; i < SMM_NR_ZONES && !ret; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		freeze_zone(b, z);
+		ret = check_pcp(b, z, seen);
+		if (!ret)
+			ret = check_zone(b, z, seen);
+		if (!ret)
+			ret = check_owners(b, z, seen);
+		thaw_zone(b, z);
+	}
+	mutex_unlock(&b->check_lock);
+	kvfree(seen);
 	return ret;
 }

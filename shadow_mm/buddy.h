@@ -4,11 +4,13 @@
 
 #include <linux/build_bug.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "inject.h"
 #include "memmap.h"
 
 /**
@@ -39,7 +41,34 @@ static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
 #define __SMM_GFP_HIGHMEM	BIT(1)	/* HIGHMEM, then NORMAL, then DMA */
 #define __SMM_GFP_ZERO		BIT(2)	/* zero the pages */
 #define __SMM_GFP_HIGH		BIT(3)	/* may dip below the min watermark */
-#define __SMM_GFP_BITS		4
+
+/**
+ * enum smm_alloc_site - who asks the buddy allocator for pages
+ * @SMM_SITE_PAGES: a direct page allocation (the control file, a test)
+ * @SMM_SITE_SLAB: slab pages (kmem_getpages()) and large kmallocs
+ * @SMM_SITE_PGTABLE: page-table pages
+ * @SMM_SITE_VMALLOC: the pages of a vmalloc area
+ * @SMM_SITE_FAULT: a user page, in the fault handler
+ * @SMM_SITE_NR: number of sites
+ *
+ * Carried in the gfp flags with __SMM_GFP_SITE(), for fail_page_alloc's
+ * ``sites`` filter; it changes nothing about how a request is served.
+ */
+enum smm_alloc_site {
+	SMM_SITE_PAGES,
+	SMM_SITE_SLAB,
+	SMM_SITE_PGTABLE,
+	SMM_SITE_VMALLOC,
+	SMM_SITE_FAULT,
+	SMM_SITE_NR,
+};
+
+#define __SMM_GFP_SITE_SHIFT	4
+#define __SMM_GFP_SITE(site)	((site) << __SMM_GFP_SITE_SHIFT)
+#define SMM_GFP_SITE_MASK	(7U << __SMM_GFP_SITE_SHIFT)
+#define __SMM_GFP_BITS		7
+
+static_assert(SMM_SITE_NR <= 8);
 
 #define SMM_GFP_KERNEL		0
 #define SMM_GFP_DMA		__SMM_GFP_DMA
@@ -162,6 +191,22 @@ struct smm_zone {
 };
 
 /**
+ * struct smm_fail_page_alloc - fail_page_alloc of one instance
+ * @fail: the knobs
+ * @sites: the callers that may fail, BIT(enum smm_alloc_site)
+ * @min_order: only requests of at least this order fail
+ * @ignore_gfp_highmem: requests that may use HighMem never fail
+ *
+ * As the kernel's fail_page_alloc, plus @sites.
+ */
+struct smm_fail_page_alloc {
+	struct smm_fail fail;
+	u32 sites;
+	u32 min_order;
+	bool ignore_gfp_highmem;
+};
+
+/**
  * struct smm_buddy - the zoned page allocator of one instance
  * @arena: the memory and its descriptors
  * @broken: the instance's broken flag, set by SMM_WARN_ON()
@@ -175,9 +220,14 @@ struct smm_zone {
  *	highmem layer above this one (smm_highmem_init()), NULL until then;
  *	returns 0, or an error if it could not map the page
  * @clear_ctx: the argument of @clear_highpage
+ * @fpa: fault injection (``fail_page_alloc``)
+ * @check_lock: one smm_buddy_check() at a time; under it the checker
+ *	holds all of a zone's locks at once
  *
- * Lock order: &smm_pcp.lock, then &smm_zone.lock.  No lock is held across
- * two zones.
+ * Lock order: &smm_buddy.check_lock, then &smm_pcp.lock, then
+ * &smm_zone.lock.  Only smm_buddy_check(), under @check_lock, holds more
+ * than one lock of a kind (every CPU's list of one zone); nothing holds
+ * locks of two zones.
  */
 struct smm_buddy {
 	struct smm_arena *arena;
@@ -189,6 +239,8 @@ struct smm_buddy {
 	unsigned long lowmem_pages;
 	int (*clear_highpage)(void *ctx, struct smm_page *page);
 	void *clear_ctx;
+	struct smm_fail_page_alloc fpa;
+	struct mutex check_lock;
 };
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
@@ -213,6 +265,7 @@ int smm_free_page_addr(struct smm_buddy *b, void *addr);
 void smm_drain_pages(struct smm_buddy *b);
 
 int smm_gfp_zonelist(unsigned int gfp, enum smm_zone_type *list);
+const char *smm_alloc_site_name(enum smm_alloc_site site);
 struct smm_zone *smm_page_zone(struct smm_buddy *b, const struct smm_page *page);
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
 			   unsigned long mark, unsigned int gfp);

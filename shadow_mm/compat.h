@@ -103,6 +103,27 @@ static inline int smm_compat_alloc_contig_range(unsigned long start, unsigned lo
 }
 #endif
 
+#if IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS)
+#include <linux/dcache.h>
+#include <linux/fault-inject.h>
+
+/*
+ * fault_create_debugfs_attr() of 6.1 keeps a reference to the knobs'
+ * directory in attr->dname (a dget() that nothing drops), for the name in
+ * its messages.  Later kernels (between 6.1 and 6.12) copy the name into a
+ * char array of FAULT_ATTR_DNAME_LEN bytes instead and keep no reference;
+ * the macro came with the change, so it is the test.  A module that
+ * removes its knobs must drop the old kernels' reference itself.
+ */
+static inline void smm_compat_fault_attr_put_dname(struct fault_attr *attr)
+{
+#ifndef FAULT_ATTR_DNAME_LEN
+	dput(attr->dname);
+	attr->dname = NULL;
+#endif
+}
+#endif
+
 /*
  * KUnit, for the suites in kunit/.  Only compiled when the kernel has
  * KUnit; the module never references a KUnit symbol otherwise.
@@ -170,11 +191,63 @@ static inline int kunit_add_action_or_reset(struct kunit *test, kunit_action_t *
 #endif
 
 /*
- * KUNIT_CASE_SLOW(): 6.6, commit 02c2d0c2a84a ("kunit: Add speed
- * attribute").  Before it a slow case is an ordinary one.
+ * KUNIT_CASE_SLOW() and KUNIT_CASE_PARAM_ATTR(): 6.6, commit 02c2d0c2a84a
+ * ("kunit: Add speed attribute").  Before it a slow case is an ordinary
+ * one, and the attributes are dropped.
  */
 #ifndef KUNIT_CASE_SLOW
 #define KUNIT_CASE_SLOW(test_name)	KUNIT_CASE(test_name)
+#endif
+#ifndef KUNIT_CASE_PARAM_ATTR
+#define KUNIT_CASE_PARAM_ATTR(test_name, gen_params, attributes) \
+	KUNIT_CASE_PARAM(test_name, gen_params)
+#endif
+/*
+ * KUNIT_ARRAY_PARAM_DESC(): a parameter array whose elements name
+ * themselves, added after 6.1 (6.6, "kunit: Add a macro to generate the
+ * description of a parameter from a member"; the hash is not checked
+ * here).  A macro: test for it, and define it as the kernel does.
+ */
+#ifndef KUNIT_ARRAY_PARAM_DESC
+#define KUNIT_ARRAY_PARAM_DESC(name, array, desc_member)				\
+	static const void *name##_gen_params(const void *prev, char *desc)		\
+	{										\
+		typeof((array)[0]) *__next = prev ? ((typeof(__next))prev) + 1 : (array); \
+		if (__next - (array) < ARRAY_SIZE((array))) {				\
+			strscpy(desc, __next->desc_member, KUNIT_PARAM_DESC_SIZE);	\
+			return __next;							\
+		}									\
+		return NULL;								\
+	}
+#endif
+/*
+ * KUNIT_EXPECT_NULL() and friends: 6.0, "kunit: Introduce _NULL and
+ * _NOT_NULL macros" (the hash is not checked here).  Macros: test for
+ * each, and fall back to the pointer comparisons they are made of.
+ */
+#ifndef KUNIT_EXPECT_NULL
+#define KUNIT_EXPECT_NULL(test, ptr)	KUNIT_EXPECT_PTR_EQ(test, (const void *)(ptr), NULL)
+#define KUNIT_EXPECT_NULL_MSG(test, ptr, fmt, ...) \
+	KUNIT_EXPECT_PTR_EQ_MSG(test, (const void *)(ptr), NULL, fmt, ##__VA_ARGS__)
+#define KUNIT_EXPECT_NOT_NULL(test, ptr) \
+	KUNIT_EXPECT_PTR_NE(test, (const void *)(ptr), NULL)
+#define KUNIT_EXPECT_NOT_NULL_MSG(test, ptr, fmt, ...) \
+	KUNIT_EXPECT_PTR_NE_MSG(test, (const void *)(ptr), NULL, fmt, ##__VA_ARGS__)
+#define KUNIT_ASSERT_NULL(test, ptr)	KUNIT_ASSERT_PTR_EQ(test, (const void *)(ptr), NULL)
+#define KUNIT_ASSERT_NOT_NULL(test, ptr) \
+	KUNIT_ASSERT_PTR_NE(test, (const void *)(ptr), NULL)
+#define KUNIT_ASSERT_NOT_NULL_MSG(test, ptr, fmt, ...) \
+	KUNIT_ASSERT_PTR_NE_MSG(test, (const void *)(ptr), NULL, fmt, ##__VA_ARGS__)
+#endif
+
+/*
+ * KUNIT_FAIL_AND_ABORT(): KUNIT_FAIL() that ends the case, added after
+ * 6.1 (6.7 or so; the commit is not checked here).  6.1 has the
+ * KUNIT_FAIL_ASSERTION() it is made of.
+ */
+#ifndef KUNIT_FAIL_AND_ABORT
+#define KUNIT_FAIL_AND_ABORT(test, fmt, ...) \
+	KUNIT_FAIL_ASSERTION(test, KUNIT_ASSERTION, fmt, ##__VA_ARGS__)
 #endif
 #endif /* CONFIG_KUNIT */
 

@@ -5,8 +5,10 @@
  * DOC: control
  *
  * Writing a command to ``<instance>/control`` runs it on the instance.  One
- * command per write; words are separated by spaces; values are decimal or
- * 0x-prefixed hex.
+ * command per write: a verb, then key=value words separated by spaces.
+ * Numbers are decimal or 0x-prefixed hex (see "DOC: input" in parse.c).
+ * Keys in brackets may be left out; each verb takes exactly the keys
+ * listed for it.
  *
  * ``alloc order=N [zone=DMA|NORMAL|HIGHMEM] [count=N] [atomic=1] tag=NAME``
  *	Allocate @count blocks (default 1, at most 65536) of 2^@order pages
@@ -33,9 +35,14 @@
  * ``check``
  *	Run the buddy invariant checker; -EUCLEAN if it finds a problem.
  *
- * Reading the file lists the tags.  Anything malformed or unknown gets
- * -EINVAL and a message naming the field, and changes nothing.  For
- * example, to fragment a zone and watch buddyinfo::
+ * Reading the file lists the tags.  A refused command changes nothing and
+ * logs a message naming the field: -EINVAL for an unknown verb or key, a
+ * key the verb does not take or one it needs and did not get, a key given
+ * twice, a value that is not a number, or a tag or name in use or
+ * unknown; -ERANGE for a number outside its range (order beyond the
+ * instance's max_order, count outside [1, 65536], a flag other than 0 or
+ * 1, a vmalloc size above 64 MiB).  For example, to fragment a zone and
+ * watch buddyinfo::
  *
  *	echo "alloc order=0 count=512 tag=a" > control
  *	echo "alloc order=3 count=64 tag=b" > control
@@ -50,10 +57,12 @@
 
 #include "control.h"
 #include "instance.h"
+#include "parse.h"
 
 #define CTL_TAG_LEN	16
 #define CTL_MAX_COUNT	65536
 #define CTL_MAX_WORDS	10
+#define CTL_MAX_VMALLOC	(64U << 20)
 
 /* What a tag holds. */
 enum ctl_kind {
@@ -73,6 +82,7 @@ enum ctl_kind {
  * @zone: the zone modifier asked for (pages)
  * @cache: the cache (objects)
  * @nr: entries in @ptrs
+ * @max: entries allocated for @ptrs
  * @ptrs: head pages, or objects
  */
 struct ctl_alloc {
@@ -84,11 +94,50 @@ struct ctl_alloc {
 	const char *zone;
 	struct smm_kmem_cache *cache;
 	unsigned long nr;
+	unsigned long max;
 	void *ptrs[];
 };
 
+/*
+ * The keys a command may take.  Each verb lists the ones it takes and the
+ * ones it needs (struct ctl_verb); any other key is refused by name.
+ */
+enum ctl_key {
+	K_ORDER,
+	K_ZONE,
+	K_COUNT,
+	K_ATOMIC,
+	K_TAG,
+	K_NAME,
+	K_SIZE,
+	K_ALIGN,
+	K_CTOR,
+	K_DEBUG,
+	K_RECLAIM,
+	K_HWALIGN,
+	K_NR,
+};
+
+static const char *const key_names[] = {
+	[K_ORDER]	= "order",
+	[K_ZONE]	= "zone",
+	[K_COUNT]	= "count",
+	[K_ATOMIC]	= "atomic",
+	[K_TAG]		= "tag",
+	[K_NAME]	= "name",
+	[K_SIZE]	= "size",
+	[K_ALIGN]	= "align",
+	[K_CTOR]	= "ctor",
+	[K_DEBUG]	= "debug",
+	[K_RECLAIM]	= "reclaim",
+	[K_HWALIGN]	= "hwalign",
+};
+
+static_assert(ARRAY_SIZE(key_names) == K_NR);
+
 /**
  * struct ctl_args - a parsed command
+ * @seen: the keys given, BIT(enum ctl_key)
  * @order: order=
  * @count: count=
  * @gfp: from zone= and atomic=
@@ -101,6 +150,7 @@ struct ctl_alloc {
  * @ctor: ctor=
  */
 struct ctl_args {
+	unsigned int seen;
 	unsigned int order;
 	unsigned int count;
 	unsigned int gfp;
@@ -156,17 +206,30 @@ static void ctl_ctor(void *obj)
 }
 
 /* A flag key: 0 or 1. */
-static int parse_flag(const char *key, unsigned int n, unsigned int *flags, unsigned int bit)
+static int parse_flag(const char *field, const char *val, unsigned int *flags,
+		      unsigned int bit)
 {
-	if (n > 1) {
-		smm_bad_input("control", "%s must be 0 or 1", key);
+	unsigned int n;
+	int ret = smm_parse_uint(field, val, 0, 1, &n);
+
+	if (!ret)
+		*flags = n ? *flags | bit : *flags & ~bit;
+	return ret;
+}
+
+/* A string key of at most @len - 1 characters. */
+static int parse_string(const char *field, const char *val, char *out, size_t len)
+{
+	if (!*val || strlen(val) >= len) {
+		smm_bad_input(field, "must be 1..%zu characters", len - 1);
 		return -EINVAL;
 	}
-	*flags = n ? *flags | bit : *flags & ~bit;
+	strscpy(out, val, len);
 	return 0;
 }
 
-static int parse_arg(struct ctl_args *args, char *word)
+/* One key=value word into @args.  Numbers: see "DOC: input" in parse.c. */
+static int parse_arg(struct ctl_args *args, const char *key, const char *val)
 {
 	static const struct {
 		const char *name;
@@ -176,32 +239,27 @@ static int parse_arg(struct ctl_args *args, char *word)
 		{ "NORMAL", SMM_GFP_KERNEL },
 		{ "HIGHMEM", SMM_GFP_HIGHUSER },
 	};
-	char *val = strchr(word, '=');
-	unsigned int i, n;
+	char field[24];
+	unsigned int i, f;
+	int k, ret;
 
-	if (!val) {
-		smm_bad_input("control", "'%s' is not key=value", word);
+	k = match_string(key_names, K_NR, key);
+	if (k < 0) {
+		smm_bad_input("control", "unknown key '%s'", key);
 		return -EINVAL;
 	}
-	*val++ = '\0';
-	if (!strcmp(word, "tag")) {
-		if (!*val || strlen(val) >= CTL_TAG_LEN) {
-			smm_bad_input("control.tag", "must be 1..%d characters", CTL_TAG_LEN - 1);
-			return -EINVAL;
-		}
-		strscpy(args->tag, val, sizeof(args->tag));
-		return 0;
+	if (args->seen & BIT(k)) {
+		smm_bad_input("control", "%s= is given twice", key);
+		return -EINVAL;
 	}
-	if (!strcmp(word, "name")) {
-		if (!*val || strlen(val) >= SMM_CACHE_NAME_LEN) {
-			smm_bad_input("control.name", "must be 1..%d characters",
-				      SMM_CACHE_NAME_LEN - 1);
-			return -EINVAL;
-		}
-		strscpy(args->name, val, sizeof(args->name));
-		return 0;
-	}
-	if (!strcmp(word, "zone")) {
+	args->seen |= BIT(k);
+	snprintf(field, sizeof(field), "control.%s", key);
+	switch (k) {
+	case K_TAG:
+		return parse_string(field, val, args->tag, sizeof(args->tag));
+	case K_NAME:
+		return parse_string(field, val, args->name, sizeof(args->name));
+	case K_ZONE:
 		for (i = 0; i < ARRAY_SIZE(zones); i++) {
 			if (!strcasecmp(val, zones[i].name)) {
 				args->gfp = (args->gfp & __SMM_GFP_HIGH) | zones[i].gfp;
@@ -209,59 +267,55 @@ static int parse_arg(struct ctl_args *args, char *word)
 				return 0;
 			}
 		}
-		smm_bad_input("control.zone", "'%s' is not DMA, NORMAL or HIGHMEM", val);
+		smm_bad_input(field, "'%s' is not DMA, NORMAL or HIGHMEM", val);
 		return -EINVAL;
-	}
-	if (kstrtouint(val, 0, &n)) {
-		smm_bad_input("control", "%s='%s' is not a number", word, val);
-		return -EINVAL;
-	}
-	if (!strcmp(word, "order")) {
-		args->order = n;
-	} else if (!strcmp(word, "count")) {
-		if (!n || n > CTL_MAX_COUNT) {
-			smm_bad_input("control.count", "%u is outside [1, %d]", n, CTL_MAX_COUNT);
-			return -ERANGE;
-		}
-		args->count = n;
-	} else if (!strcmp(word, "atomic")) {
-		return parse_flag(word, n, &args->gfp, __SMM_GFP_HIGH);
-	} else if (!strcmp(word, "size")) {
-		if (!n) {
-			smm_bad_input("control.size", "must be at least 1");
-			return -ERANGE;
-		}
-		args->size = n;
-	} else if (!strcmp(word, "align")) {
-		args->align = n;
-	} else if (!strcmp(word, "debug")) {
-		return parse_flag(word, n, &args->flags, SMM_SLAB_DEBUG);
-	} else if (!strcmp(word, "reclaim")) {
-		return parse_flag(word, n, &args->flags, SMM_SLAB_RECLAIM);
-	} else if (!strcmp(word, "hwalign")) {
-		return parse_flag(word, n, &args->flags, SMM_SLAB_HWCACHE_ALIGN);
-	} else if (!strcmp(word, "ctor")) {
-		unsigned int f = 0;
-
-		if (parse_flag(word, n, &f, 1))
-			return -EINVAL;
+	case K_ORDER:
+		/* The instance's own max_order is checked by the command. */
+		return smm_parse_uint(field, val, 0, SMM_MAX_ORDER_LIMIT - 1, &args->order);
+	case K_COUNT:
+		return smm_parse_uint(field, val, 1, CTL_MAX_COUNT, &args->count);
+	case K_SIZE:
+		return smm_parse_uint(field, val, 1, UINT_MAX, &args->size);
+	case K_ALIGN:
+		return smm_parse_uint(field, val, 0, PAGE_SIZE, &args->align);
+	case K_ATOMIC:
+		return parse_flag(field, val, &args->gfp, __SMM_GFP_HIGH);
+	case K_DEBUG:
+		return parse_flag(field, val, &args->flags, SMM_SLAB_DEBUG);
+	case K_RECLAIM:
+		return parse_flag(field, val, &args->flags, SMM_SLAB_RECLAIM);
+	case K_HWALIGN:
+		return parse_flag(field, val, &args->flags, SMM_SLAB_HWCACHE_ALIGN);
+	case K_CTOR:
+		f = 0;
+		ret = parse_flag(field, val, &f, 1);
 		args->ctor = f;
-	} else {
-		smm_bad_input("control", "unknown key '%s'", word);
-		return -EINVAL;
+		return ret;
 	}
-	return 0;
+	return -EINVAL;
 }
 
-static struct ctl_alloc *new_tag(const struct ctl_args *args, enum ctl_kind kind)
+/* A tag for @args->count blocks, in host memory the instance counts. */
+static struct ctl_alloc *new_tag(struct smm_instance *inst, const struct ctl_args *args,
+				 enum ctl_kind kind)
 {
-	struct ctl_alloc *ca = kvzalloc(struct_size(ca, ptrs, args->count), GFP_KERNEL);
+	struct ctl_alloc *ca;
 
+	ca = smm_host_kvcalloc(&inst->arena, SMM_HOST_CONTROL, 1,
+			       struct_size(ca, ptrs, args->count));
 	if (ca) {
 		strscpy(ca->tag, args->tag, sizeof(ca->tag));
 		ca->kind = kind;
+		ca->max = args->count;
 	}
 	return ca;
+}
+
+/* Free the blocks of a tag, then the tag; it is on no list. */
+static void del_tag(struct smm_instance *inst, struct ctl_alloc *ca)
+{
+	free_blocks(inst, ca);
+	smm_host_kvfree(&inst->arena, SMM_HOST_CONTROL, ca, 1, struct_size(ca, ptrs, ca->max));
 }
 
 static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
@@ -269,20 +323,16 @@ static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
 	struct ctl_alloc *ca;
 	unsigned long i;
 
-	if (!args->tag[0]) {
-		smm_bad_input("control.tag", "alloc needs tag=NAME");
-		return -EINVAL;
-	}
 	if (args->order >= inst->buddy.max_order) {
 		smm_bad_input("control.order", "%u is outside [0, %u]", args->order,
 			      inst->buddy.max_order - 1);
-		return -EINVAL;
+		return -ERANGE;
 	}
 	if (find_tag(inst, args->tag)) {
 		smm_bad_input("control.tag", "'%s' is in use; free it first", args->tag);
 		return -EINVAL;
 	}
-	ca = new_tag(args, CTL_PAGES);
+	ca = new_tag(inst, args, CTL_PAGES);
 	if (!ca)
 		return -ENOMEM;
 	ca->order = args->order;
@@ -291,8 +341,7 @@ static int do_alloc(struct smm_instance *inst, const struct ctl_args *args)
 		struct smm_page *page = smm_alloc_pages(&inst->buddy, args->gfp, args->order);
 
 		if (IS_ERR(page)) {
-			free_blocks(inst, ca);
-			kvfree(ca);
+			del_tag(inst, ca);
 			return PTR_ERR(page);
 		}
 		ca->ptrs[ca->nr++] = page;
@@ -308,15 +357,11 @@ static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
 	struct ctl_alloc *ca;
 	unsigned long i;
 
-	if (!args->tag[0]) {
-		smm_bad_input("control.tag", "needs tag=NAME");
-		return -EINVAL;
-	}
 	if (find_tag(inst, args->tag)) {
 		smm_bad_input("control.tag", "'%s' is in use; free it first", args->tag);
 		return -EINVAL;
 	}
-	ca = new_tag(args, kind);
+	ca = new_tag(inst, args, kind);
 	if (!ca)
 		return -ENOMEM;
 	ca->cache = cache;
@@ -333,8 +378,7 @@ static int do_objects(struct smm_instance *inst, const struct ctl_args *args,
 			obj = smm_kmalloc(&inst->slab, args->size, gfp);
 
 		if (!obj) {
-			free_blocks(inst, ca);
-			kvfree(ca);
+			del_tag(inst, ca);
 			return -ENOMEM;
 		}
 		ca->ptrs[ca->nr++] = obj;
@@ -348,54 +392,11 @@ static struct smm_kmem_cache *named_cache(struct smm_instance *inst, const char 
 	struct smm_kmem_cache *s;
 
 	mutex_lock(&inst->slab.lock);
-	s = name[0] ? smm_kmem_cache_find(&inst->slab, name) : NULL;
+	s = smm_kmem_cache_find(&inst->slab, name);
 	mutex_unlock(&inst->slab.lock);
 	if (!s)
 		smm_bad_input("control.name", "no cache is named '%s'", name);
 	return s;
-}
-
-/* The slab commands; *@handled is false if @verb is none of them. */
-static int do_slab(struct smm_instance *inst, const char *verb, const struct ctl_args *args,
-		   bool *handled)
-{
-	struct smm_kmem_cache *s;
-
-	*handled = true;
-	if (!strcmp(verb, "cache_create")) {
-		s = smm_kmem_cache_create(&inst->slab, args->name, args->size, args->align,
-					  args->flags, args->ctor ? ctl_ctor : NULL);
-		return PTR_ERR_OR_ZERO(s);
-	}
-	if (!strcmp(verb, "kmalloc")) {
-		if (!args->size) {
-			smm_bad_input("control.size", "kmalloc needs size=N");
-			return -EINVAL;
-		}
-		return do_objects(inst, args, NULL, CTL_KMALLOC);
-	}
-	if (!strcmp(verb, "vmalloc")) {
-		if (!args->size || args->size > (64U << 20)) {
-			smm_bad_input("control.size", "vmalloc needs size=N, at most 64 MiB");
-			return -EINVAL;
-		}
-		return do_objects(inst, args, NULL, CTL_VMALLOC);
-	}
-	if (strcmp(verb, "cache_alloc") && strcmp(verb, "cache_shrink") &&
-	    strcmp(verb, "cache_destroy")) {
-		*handled = false;
-		return 0;
-	}
-	s = named_cache(inst, args->name);
-	if (!s)
-		return -EINVAL;
-	if (!strcmp(verb, "cache_alloc"))
-		return do_objects(inst, args, s, CTL_OBJECTS);
-	if (!strcmp(verb, "cache_shrink")) {
-		smm_kmem_cache_shrink(s);
-		return 0;
-	}
-	return smm_kmem_cache_destroy(s);
 }
 
 static int do_free(struct smm_instance *inst, const struct ctl_args *args)
@@ -406,9 +407,116 @@ static int do_free(struct smm_instance *inst, const struct ctl_args *args)
 		smm_bad_input("control.tag", "no allocation is tagged '%s'", args->tag);
 		return -EINVAL;
 	}
-	free_blocks(inst, ca);
 	list_del(&ca->node);
-	kvfree(ca);
+	del_tag(inst, ca);
+	return 0;
+}
+
+static int do_drain(struct smm_instance *inst, const struct ctl_args *args)
+{
+	smm_drain_pages(&inst->buddy);
+	return 0;
+}
+
+static int do_check(struct smm_instance *inst, const struct ctl_args *args)
+{
+	return smm_buddy_check(&inst->buddy);
+}
+
+static int do_cache_create(struct smm_instance *inst, const struct ctl_args *args)
+{
+	struct smm_kmem_cache *s;
+
+	s = smm_kmem_cache_create(&inst->slab, args->name, args->size, args->align,
+				  args->flags, args->ctor ? ctl_ctor : NULL);
+	return PTR_ERR_OR_ZERO(s);
+}
+
+static int do_cache_alloc(struct smm_instance *inst, const struct ctl_args *args)
+{
+	struct smm_kmem_cache *s = named_cache(inst, args->name);
+
+	return s ? do_objects(inst, args, s, CTL_OBJECTS) : -EINVAL;
+}
+
+static int do_kmalloc(struct smm_instance *inst, const struct ctl_args *args)
+{
+	return do_objects(inst, args, NULL, CTL_KMALLOC);
+}
+
+static int do_vmalloc(struct smm_instance *inst, const struct ctl_args *args)
+{
+	if (args->size > CTL_MAX_VMALLOC) {
+		smm_bad_input("control.size", "%u is outside [1, %u] for vmalloc", args->size,
+			      CTL_MAX_VMALLOC);
+		return -ERANGE;
+	}
+	return do_objects(inst, args, NULL, CTL_VMALLOC);
+}
+
+static int do_cache_shrink(struct smm_instance *inst, const struct ctl_args *args)
+{
+	struct smm_kmem_cache *s = named_cache(inst, args->name);
+
+	if (!s)
+		return -EINVAL;
+	smm_kmem_cache_shrink(s);
+	return 0;
+}
+
+static int do_cache_destroy(struct smm_instance *inst, const struct ctl_args *args)
+{
+	struct smm_kmem_cache *s = named_cache(inst, args->name);
+
+	return s ? smm_kmem_cache_destroy(s) : -EINVAL;
+}
+
+#define K(k)		BIT(K_##k)
+
+/**
+ * struct ctl_verb - one command
+ * @name: the verb
+ * @keys: the keys it takes, BIT(enum ctl_key)
+ * @needs: the keys it cannot do without
+ * @run: runs it, under &smm_instance.ctl_lock
+ */
+static const struct ctl_verb {
+	const char *name;
+	unsigned int keys;
+	unsigned int needs;
+	int (*run)(struct smm_instance *inst, const struct ctl_args *args);
+} verbs[] = {
+	{ "alloc", K(ORDER) | K(ZONE) | K(COUNT) | K(ATOMIC) | K(TAG),
+	  K(ORDER) | K(TAG), do_alloc },
+	{ "free", K(TAG), K(TAG), do_free },
+	{ "drain", 0, 0, do_drain },
+	{ "check", 0, 0, do_check },
+	{ "cache_create",
+	  K(NAME) | K(SIZE) | K(ALIGN) | K(CTOR) | K(DEBUG) | K(RECLAIM) | K(HWALIGN),
+	  K(NAME) | K(SIZE), do_cache_create },
+	{ "cache_alloc", K(NAME) | K(COUNT) | K(ATOMIC) | K(TAG), K(NAME) | K(TAG),
+	  do_cache_alloc },
+	{ "kmalloc", K(SIZE) | K(COUNT) | K(ATOMIC) | K(TAG), K(SIZE) | K(TAG),
+	  do_kmalloc },
+	{ "vmalloc", K(SIZE) | K(COUNT) | K(TAG), K(SIZE) | K(TAG), do_vmalloc },
+	{ "cache_shrink", K(NAME), K(NAME), do_cache_shrink },
+	{ "cache_destroy", K(NAME), K(NAME), do_cache_destroy },
+};
+
+/* Every key given is one @v takes, and every key it needs is there. */
+static int check_keys(const struct ctl_verb *v, unsigned int seen)
+{
+	unsigned int extra = seen & ~v->keys, missing = v->needs & ~seen;
+
+	if (extra) {
+		smm_bad_input("control", "%s= means nothing to '%s'", key_names[__ffs(extra)],
+			      v->name);
+		return -EINVAL;
+	}
+	if (missing) {
+		smm_bad_input("control", "'%s' needs %s=", v->name, key_names[__ffs(missing)]);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -417,53 +525,50 @@ static int do_free(struct smm_instance *inst, const struct ctl_args *args)
  * @inst: the instance
  * @cmd: the command, grammar in the DOC section above
  *
- * Return: 0, or -EINVAL/-ERANGE for a malformed command (nothing changes),
- * -ENOMEM, -EIO for a broken instance, -EUCLEAN from ``check``.
+ * Return: 0; -EINVAL for a malformed command, an unknown verb or key, or a
+ * key the verb does not take; -ERANGE for a number outside its range;
+ * -ENOMEM; -EIO for a broken instance; -EUCLEAN from ``check``.  A refused
+ * command changes nothing.
  * Context: process context; sleeps.
  */
 int smm_control_exec(struct smm_instance *inst, const char *cmd)
 {
 	struct ctl_args args = { .count = 1, .gfp = SMM_GFP_KERNEL, .zone = "NORMAL" };
-	char *buf, *cur, *verb, *word;
+	const struct ctl_verb *v = NULL;
+	char *buf, *cur, *verb, *key, *val;
 	int ret = 0, words = 0;
-	bool handled;
+	unsigned int i;
 
 	buf = kstrdup(cmd, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	cur = strim(buf);
 	verb = strsep(&cur, " \t");
-	while (!ret && (word = strsep(&cur, " \t")) != NULL) {
-		if (!*word)
-			continue;
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(verb, verbs[i].name))
+			v = &verbs[i];
+	if (!v) {
+		smm_bad_input("control", "unknown command '%s'", verb);
+		ret = -EINVAL;
+		goto out;
+	}
+	while ((ret = smm_next_kv(&cur, "control", &key, &val)) > 0) {
 		if (++words > CTL_MAX_WORDS) {
 			smm_bad_input("control", "too many arguments");
 			ret = -EINVAL;
 			break;
 		}
-		ret = parse_arg(&args, word);
+		ret = parse_arg(&args, key, val);
+		if (ret)
+			break;
 	}
+	if (!ret)
+		ret = check_keys(v, args.seen);
 	if (ret)
 		goto out;
 
 	mutex_lock(&inst->ctl_lock);
-	if (READ_ONCE(inst->broken)) {
-		ret = -EIO;
-	} else if (!strcmp(verb, "alloc")) {
-		ret = do_alloc(inst, &args);
-	} else if (!strcmp(verb, "free") && words == 1 && args.tag[0]) {
-		ret = do_free(inst, &args);
-	} else if (!strcmp(verb, "drain") && !words) {
-		smm_drain_pages(&inst->buddy);
-	} else if (!strcmp(verb, "check") && !words) {
-		ret = smm_buddy_check(&inst->buddy);
-	} else {
-		ret = do_slab(inst, verb, &args, &handled);
-		if (!handled) {
-			smm_bad_input("control", "unknown command '%s'", verb);
-			ret = -EINVAL;
-		}
-	}
+	ret = READ_ONCE(inst->broken) ? -EIO : v->run(inst, &args);
 	mutex_unlock(&inst->ctl_lock);
 out:
 	kfree(buf);
@@ -514,9 +619,8 @@ void smm_control_release(struct smm_instance *inst)
 
 	mutex_lock(&inst->ctl_lock);
 	list_for_each_entry_safe(ca, tmp, &inst->ctl_allocs, node) {
-		free_blocks(inst, ca);
 		list_del(&ca->node);
-		kvfree(ca);
+		del_tag(inst, ca);
 	}
 	mutex_unlock(&inst->ctl_lock);
 }

@@ -52,10 +52,14 @@
  * ``pgtable_check``
  *	Reading it runs the checker: do the shadow tables and the host
  *	mappings of every vmalloc area agree?
+ * ``fail_page_alloc/``, ``failslab/``
+ *	Fault injection, the kernel's knobs (see "DOC: fault injection" in
+ *	inject.c).
  *
  * The files are created when the instance is complete and removed before it
- * is torn down; debugfs_remove() waits for readers, so a reader never sees a
- * half-built or freed instance.
+ * is torn down; debugfs_remove() waits for readers and writers, so a reader
+ * never sees a half-built or freed instance.  ``control`` and
+ * ``pagetables`` are 0600, every other file 0400.
  */
 
 #include <linux/debugfs.h>
@@ -63,9 +67,11 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "control.h"
 #include "debugfs.h"
+#include "parse.h"
 
 static int arena_show(struct seq_file *m, void *v)
 {
@@ -229,14 +235,20 @@ static ssize_t pagetables_write(struct file *file, const char __user *ubuf,
 {
 	struct smm_instance *inst = file_inode(file)->i_private;
 	struct smm_pt_walk w;
+	char buf[24];
 	u64 va;
 	int ret;
 
-	ret = kstrtou64_from_user(ubuf, len, 0, &va);
-	if (ret) {
+	if (!len || len >= sizeof(buf)) {
 		smm_bad_input("pagetables", "expected an address, e.g. 0xffffc90000000000");
 		return -EINVAL;
 	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = smm_parse_u64("pagetables", strim(buf), 0, U64_MAX, &va);
+	if (ret)
+		return ret;
 	smm_pgtable_walk(&inst->kpt, va, &w);
 	if (!w.levels) {
 		smm_bad_input("pagetables", "%#llx is not a canonical address", va);
@@ -285,6 +297,89 @@ static int kmap_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(kmap);
 
+/* fail_page_alloc/sites: the callers that may fail, by name. */
+static int sites_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+	u32 sites = READ_ONCE(inst->buddy.fpa.sites);
+	int i, n = 0;
+
+	for (i = 0; i < SMM_SITE_NR; i++)
+		if (sites & BIT(i))
+			seq_printf(m, "%s%s", n++ ? " " : "", smm_alloc_site_name(i));
+	seq_puts(m, n ? "\n" : "none\n");
+	return 0;
+}
+
+static int sites_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sites_show, inode->i_private);
+}
+
+/* "all", "none", or site names separated by spaces or commas. */
+static ssize_t sites_write(struct file *file, const char __user *ubuf, size_t len,
+			   loff_t *ppos)
+{
+	struct smm_instance *inst = file_inode(file)->i_private;
+	char buf[64], *cur, *word;
+	u32 sites = 0;
+	int i;
+
+	if (!len || len >= sizeof(buf)) {
+		smm_bad_input("fail_page_alloc.sites", "expected all, none or site names");
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	cur = strim(buf);
+	if (!strcmp(cur, "all")) {
+		sites = BIT(SMM_SITE_NR) - 1;
+		cur = NULL;
+	} else if (!strcmp(cur, "none")) {
+		cur = NULL;
+	}
+	while ((word = strsep(&cur, " ,\t")) != NULL) {
+		if (!*word)
+			continue;
+		for (i = 0; i < SMM_SITE_NR; i++)
+			if (!strcmp(word, smm_alloc_site_name(i)))
+				break;
+		if (i == SMM_SITE_NR) {
+			smm_bad_input("fail_page_alloc.sites",
+				      "'%s' is not pages, slab, pgtable, vmalloc or fault", word);
+			return -EINVAL;
+		}
+		sites |= BIT(i);
+	}
+	WRITE_ONCE(inst->buddy.fpa.sites, sites);
+	return len;
+}
+
+static const struct file_operations sites_fops = {
+	.owner		= THIS_MODULE,
+	.open		= sites_open,
+	.read		= seq_read,
+	.write		= sites_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+/* The fault-injection knobs: fail_page_alloc/ and failslab/. */
+static void inject_debugfs(struct smm_instance *inst, struct dentry *d)
+{
+	struct smm_fail_page_alloc *fpa = &inst->buddy.fpa;
+	struct dentry *dir;
+
+	dir = smm_fail_debugfs(&fpa->fail, d);
+	if (!IS_ERR(dir)) {
+		debugfs_create_file("sites", 0600, dir, inst, &sites_fops);
+		debugfs_create_u32("min-order", 0600, dir, &fpa->min_order);
+		debugfs_create_bool("ignore-gfp-highmem", 0600, dir, &fpa->ignore_gfp_highmem);
+	}
+	smm_fail_debugfs(&inst->slab.failslab, d);
+}
+
 static int bringup_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -299,14 +394,21 @@ DEFINE_SHOW_ATTRIBUTE(bringup);
  * @inst: the complete instance
  * @root: the module's debugfs directory
  *
- * Failures are not fatal: debugfs is for looking, and the instance works
- * without it (see the comment above debugfs_create_dir()).
+ * The files in the directory are for looking, and a failure to create one
+ * is not fatal (see the comment above debugfs_create_dir()).  The
+ * directory itself is: without it the instance could be neither seen nor
+ * destroyed by name.
+ *
+ * Return: 0, or the error of debugfs_create_dir() (-EEXIST for a name in
+ * use, -ENODEV without debugfs).
  * Context: process context.
  */
-void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
+int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 {
 	struct dentry *d = debugfs_create_dir(inst->name, root);
 
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	inst->debugfs = d;
 	debugfs_create_file("arena", 0400, d, inst, &arena_fops);
 	debugfs_create_file("e820", 0400, d, inst, &e820_fops);
@@ -318,25 +420,36 @@ void smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("extfrag", 0400, d, inst, &extfrag_fops);
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
-	debugfs_create_file("control", 0600, d, inst, &control_fops);
+	inst->ctl_file = debugfs_create_file("control", 0600, d, inst, &control_fops);
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
 	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
 	debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
 	debugfs_create_file("kmap", 0400, d, inst, &kmap_fops);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
+	inject_debugfs(inst, d);
+	return 0;
 }
 
 /**
  * smm_debugfs_remove() - remove an instance's debugfs directory
  * @inst: the instance
  *
- * Waits for readers of its files to finish.
+ * ``control`` goes first.  Its writers are the only ones that create files
+ * in the directory (``slab/<cache>`` on cache_create), and debugfs_remove()
+ * of the file waits for the writes in flight and refuses new ones.  Then
+ * the slab layer forgets its directory, and only then is the tree removed,
+ * waiting for its readers.  In the other order a cache_create could make
+ * a file in a ``slab/`` that the recursive removal had already freed.
  * Context: process context; sleeps.
  */
 void smm_debugfs_remove(struct smm_instance *inst)
 {
+	debugfs_remove(inst->ctl_file);
+	inst->ctl_file = NULL;
+	smm_slab_debugfs_exit(&inst->slab);
 	debugfs_remove(inst->debugfs);
 	inst->debugfs = NULL;
-	smm_slab_debugfs_exit(&inst->slab);
+	smm_fail_debugfs_release(&inst->buddy.fpa.fail);
+	smm_fail_debugfs_release(&inst->slab.failslab);
 }

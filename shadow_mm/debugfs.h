@@ -6,7 +6,7 @@
 
 #include "instance.h"
 
-void smm_debugfs_add(struct smm_instance *inst, struct dentry *root);
+int smm_debugfs_add(struct smm_instance *inst, struct dentry *root);
 void smm_debugfs_remove(struct smm_instance *inst);
 
 #endif /* _SHADOW_MM_DEBUGFS_H */

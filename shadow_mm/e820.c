@@ -33,6 +33,7 @@
 #include <linux/string.h>
 
 #include "e820.h"
+#include "parse.h"
 
 /**
  * smm_e820_type_name() - the boot log's name of an e820 type
@@ -229,15 +230,18 @@ static int parse_type(const char *s, enum smm_e820_type *type)
 static int parse_item(struct smm_e820_table *t, char *item)
 {
 	enum smm_e820_type type = SMM_E820_RESERVED;
-	char *p = item, *end;
+	const char *end;
 	u64 size, start;
+	int ret;
 
-	if (!*p || !isdigit(*p))
+	ret = smm_parse_size(item, &end, &size);
+	if (ret)
+		return ret;
+	if (*end != '@')
 		return -EINVAL;
-	size = memparse(p, &end);
-	if (*end != '@' || !isdigit(end[1]))
-		return -EINVAL;
-	start = memparse(end + 1, &end);
+	ret = smm_parse_size(end + 1, &end, &start);
+	if (ret)
+		return ret;
 	if (*end == ':') {
 		if (parse_type(end + 1, &type))
 			return -EINVAL;
@@ -253,8 +257,9 @@ static int parse_item(struct smm_e820_table *t, char *item)
  * smm_e820_parse_reserve() - add the ranges of an ``e820_reserve=`` string
  * @t: the map
  * @s: ``SIZE@START[:TYPE][,SIZE@START[:TYPE]...]``, where SIZE and START
- *	take the K, M and G suffixes of memparse() and TYPE is one of
- *	reserved (the default), acpi, nvs and unusable; NULL or "" adds nothing
+ *	are decimal or 0x hex with an optional K, M or G suffix
+ *	(smm_parse_size()) and TYPE is one of reserved (the default), acpi,
+ *	nvs and unusable; NULL or "" adds nothing
  *
  * All or nothing: on any error @t is left as it was.
  *
@@ -278,7 +283,7 @@ int smm_e820_parse_reserve(struct smm_e820_table *t, const char *s)
 		ret = parse_item(t, item);
 		if (ret) {
 			smm_bad_input("e820_reserve", "'%s': %s", item,
-				      ret == -ERANGE ? "range wraps around" :
+				      ret == -ERANGE ? "range wraps around or is beyond 64 bits" :
 				      ret == -E2BIG ? "too many entries" :
 				      "expected SIZE@START[:reserved|acpi|nvs|unusable]");
 			t->nr_entries = saved;

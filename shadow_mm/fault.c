@@ -215,7 +215,8 @@ static vm_fault_t smm_fault(struct vm_fault *vmf)
 		pfn = smm_pte_pfn(pte);
 		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
 	} else {
-		page = smm_alloc_pages(fmap_buddy(fm), SMM_GFP_HIGHUSER | __SMM_GFP_ZERO, 0);
+		page = smm_alloc_pages(fmap_buddy(fm), SMM_GFP_HIGHUSER | __SMM_GFP_ZERO |
+				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
 		if (IS_ERR(page)) {
 			mutex_unlock(&fm->lock);
 			return sigbus(fm, addr, PTR_ERR(page) == -ENOMEM ?
@@ -283,7 +284,7 @@ static void fmap_put(struct smm_fmap *fm)
 	}
 	SMM_WARN_ON(fmap_buddy(fm)->broken, fm->resident);
 	smm_pgtable_destroy(&fm->pt);
-	kfree(fm);
+	smm_host_kvfree(&fm->dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
 }
 
 /*
@@ -350,12 +351,12 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	if (READ_ONCE(dev->inst->broken))
 		return -EIO;
-	fm = kzalloc(sizeof(*fm), GFP_KERNEL);
+	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
 	if (!fm)
 		return -ENOMEM;
 	ret = smm_pgtable_init(&fm->pt, &dev->inst->buddy);
 	if (ret) {
-		kfree(fm);
+		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
 		return ret;
 	}
 	fm->dev = dev;

@@ -526,6 +526,19 @@ static void unpin(struct smm_highmem *hm, unsigned int n)
 		smm_pgtable_unpin(hm->pt, pinned_va(n));
 }
 
+/* The host memory of the layer; the tables were unpinned. */
+static void free_state(struct smm_highmem *hm)
+{
+	struct smm_arena *a = hm->buddy->arena;
+
+	smm_host_kvfree(a, SMM_HOST_KMAP, hm->ptes, nr_pinned(nr_cpu_ids), sizeof(*hm->ptes));
+	smm_host_free_percpu(a, SMM_HOST_KMAP, hm->local, sizeof(struct smm_kmap_local));
+	smm_host_free_percpu(a, SMM_HOST_KMAP, hm->stats, sizeof(struct smm_kmap_stats));
+	hm->ptes = NULL;
+	hm->local = NULL;
+	hm->stats = NULL;
+}
+
 /**
  * smm_highmem_init() - permanent_kmaps_init(): set up the kmap windows
  * @hm: the kmap layer
@@ -546,15 +559,17 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	mutex_init(&hm->lock);
 	init_waitqueue_head(&hm->wait);
 	hash_init(hm->hash);
-	hm->stats = alloc_percpu(struct smm_kmap_stats);
-	hm->local = alloc_percpu(struct smm_kmap_local);
+	hm->stats = smm_host_alloc_percpu(b->arena, SMM_HOST_KMAP, sizeof(struct smm_kmap_stats),
+					  __alignof__(struct smm_kmap_stats));
+	hm->local = smm_host_alloc_percpu(b->arena, SMM_HOST_KMAP, sizeof(struct smm_kmap_local),
+					  __alignof__(struct smm_kmap_local));
 	if (!hm->stats || !hm->local) {
 		ret = -ENOMEM;
 		goto err;
 	}
 	for_each_possible_cpu(cpu)
 		mutex_init(&per_cpu_ptr(hm->local, cpu)->lock);
-	hm->ptes = kcalloc(n, sizeof(*hm->ptes), GFP_KERNEL);
+	hm->ptes = smm_host_kvcalloc(b->arena, SMM_HOST_KMAP, n, sizeof(*hm->ptes));
 	if (!hm->ptes) {
 		ret = -ENOMEM;
 		goto err;
@@ -579,12 +594,7 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	return 0;
 
 err:
-	kfree(hm->ptes);
-	free_percpu(hm->local);
-	free_percpu(hm->stats);
-	hm->ptes = NULL;
-	hm->local = NULL;
-	hm->stats = NULL;
+	free_state(hm);
 	return ret;
 }
 
@@ -617,12 +627,7 @@ void smm_highmem_destroy(struct smm_highmem *hm)
 	for_each_possible_cpu(cpu)
 		WARN_ON_ONCE(per_cpu_ptr(hm->local, cpu)->depth);
 	unpin(hm, nr_pinned(hm->nr_local_cpus));
-	kfree(hm->ptes);
-	free_percpu(hm->local);
-	free_percpu(hm->stats);
-	hm->ptes = NULL;
-	hm->local = NULL;
-	hm->stats = NULL;
+	free_state(hm);
 }
 
 /**

@@ -11,6 +11,7 @@
  * likes, and they never share state.
  */
 
+#include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -19,23 +20,71 @@
 #include "instance.h"
 
 /**
+ * smm_instance_name_valid() - is this a name an instance may have?
+ * @name: the name
+ *
+ * 1 to %SMM_NAME_LEN - 1 characters of ``[A-Za-z0-9_.-]``, and not "."
+ * or "..": the name becomes a debugfs directory.
+ *
+ * Return: true if so; false, with a rate-limited message naming the
+ * field, if not.
+ */
+bool smm_instance_name_valid(const char *name)
+{
+	size_t len = strnlen(name, SMM_NAME_LEN), i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+			break;
+	if (!len || len >= SMM_NAME_LEN || i < len || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		smm_bad_input("name", "'%.*s' must be 1..%d characters of A-Z a-z 0-9 _ . -, not . or ..",
+			      SMM_NAME_LEN, name, SMM_NAME_LEN - 1);
+		return false;
+	}
+	return true;
+}
+
+/* Parse e820_reserve into a scratch map: a typo must not cost an arena. */
+static int check_e820_reserve(const char *reserve)
+{
+	struct smm_e820_table *t;
+	int ret;
+
+	if (!reserve || !*reserve)
+		return 0;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	ret = smm_e820_parse_reserve(t, reserve);
+	kfree(t);
+	return ret;
+}
+
+/**
  * smm_params_check() - validate parameters without building anything
  * @p: the parameters
  *
- * Return: 0; -EINVAL with a rate-limited message naming the field.
+ * Everything that can be refused before the arena is taken is refused
+ * here: the values themselves, e820_reserve's grammar, zone limits past
+ * the arena, and a size that the layers cannot support or the host cannot
+ * spare along with its metadata (smm_arena_check_size()).
+ *
+ * Return: 0; -EINVAL, -ERANGE or -ENOMEM with a rate-limited message
+ * naming the field.
+ * Context: process context.
  */
 int smm_params_check(const struct smm_params *p)
 {
-	if (!p->name || !*p->name || strlen(p->name) >= SMM_NAME_LEN ||
-	    strpbrk(p->name, "/ \t\n")) {
-		smm_bad_input("name", "must be 1..%d characters, no '/' or spaces",
-			      SMM_NAME_LEN - 1);
+	unsigned int order;
+	int ret;
+
+	if (!p->name || !smm_instance_name_valid(p->name))
 		return -EINVAL;
-	}
 	if (p->arena_mb < SMM_ARENA_MIN_MB || p->arena_mb > SMM_ARENA_MAX_MB) {
-		smm_bad_input("arena_mb", "%d is outside [%u, %u]", (int)p->arena_mb,
+		smm_bad_input("arena_mb", "%u is outside [%u, %u]", p->arena_mb,
 			      SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB);
-		return -EINVAL;
+		return -ERANGE;
 	}
 	if (p->source >= SMM_ARENA_SOURCE_NR) {
 		smm_bad_input("arena_source", "must be auto, contig or chunks");
@@ -53,9 +102,29 @@ int smm_params_check(const struct smm_params *p)
 	if (p->chunk_order > MAX_PAGE_ORDER) {
 		smm_bad_input("arena_chunk_order", "%u is above MAX_PAGE_ORDER (%d)",
 			      p->chunk_order, MAX_PAGE_ORDER);
+		return -ERANGE;
+	}
+	if (p->zone_dma_mb > p->arena_mb) {
+		smm_bad_input("zone_dma_mb", "%u MiB is past the end of the arena (%u MiB)",
+			      p->zone_dma_mb, p->arena_mb);
+		return -ERANGE;
+	}
+	if (p->zone_normal_mb > p->arena_mb) {
+		smm_bad_input("zone_normal_mb", "%u MiB is past the end of the arena (%u MiB)",
+			      p->zone_normal_mb, p->arena_mb);
+		return -ERANGE;
+	}
+	if (p->zone_dma_mb && p->zone_normal_mb && p->zone_dma_mb >= p->zone_normal_mb) {
+		smm_bad_input("zone_dma_mb", "ZONE_DMA (%u MiB) must end below ZONE_HIGHMEM (%u MiB)",
+			      p->zone_dma_mb, p->zone_normal_mb);
 		return -EINVAL;
 	}
-	return 0;
+	ret = check_e820_reserve(p->e820_reserve);
+	if (ret)
+		return ret;
+	/* contig is one range described in max-order chunks; chunks may be smaller. */
+	order = p->source == SMM_ARENA_CONTIG ? MAX_PAGE_ORDER : p->chunk_order;
+	return smm_arena_check_size((unsigned long)p->arena_mb << (20 - SMM_PAGE_SHIFT), order);
 }
 
 /*
@@ -142,6 +211,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 				      ret);
 		goto err_arena;
 	}
+	/* The instance itself is host memory too; it came before the arena. */
+	smm_host_account(a, SMM_HOST_INSTANCE, sizeof(*inst));
 	smm_timeline_end(&inst->timeline, "%lu pages, source=%s, %u chunks, %u runs, %lu sections",
 			 a->nr_pages, smm_arena_source_name(a->source), a->nr_chunks,
 			 a->nr_runs, a->nr_sections);
@@ -266,6 +337,8 @@ err_arena:
  */
 void smm_instance_destroy(struct smm_instance *inst)
 {
+	int i;
+
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
@@ -275,6 +348,10 @@ void smm_instance_destroy(struct smm_instance *inst)
 	smm_pgtable_destroy(&inst->kpt);
 	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
+	/* Every layer gave back what it counted; only the instance is left. */
+	for (i = 0; i < SMM_HOST_NR; i++)
+		WARN_ON_ONCE(i != SMM_HOST_INSTANCE &&
+			     atomic_long_read(&inst->arena.host.bytes[i]));
 	kfree(inst);
 }
 

@@ -67,6 +67,7 @@ struct smm_params {
  * @vm: the vmalloc allocator, over @kpt
  * @hm: kmap for the HighMem zone, windows in @kpt
  * @walk_va: the address ``pagetables`` walks; set by writing to it
+ * @ctl_file: the ``control`` file in @debugfs, removed first at teardown
  * @ctl_lock: serialises control commands; protects @ctl_allocs
  * @ctl_allocs: allocations made through the control file, by tag
  * @timeline: what each bring-up stage did and how long it took
@@ -90,6 +91,7 @@ struct smm_instance {
 	struct smm_vmalloc vm;
 	struct smm_highmem hm;
 	u64 walk_va;
+	struct dentry *ctl_file;
 	struct mutex ctl_lock;	/* protects ctl_allocs */
 	struct list_head ctl_allocs;
 	struct smm_timeline timeline;
@@ -100,6 +102,7 @@ struct smm_instance {
 struct smm_instance *smm_instance_create(const struct smm_params *p);
 void smm_instance_destroy(struct smm_instance *inst);
 int smm_params_check(const struct smm_params *p);
+bool smm_instance_name_valid(const char *name);
 void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst);
 
 #endif /* _SHADOW_MM_INSTANCE_H */

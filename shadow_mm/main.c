@@ -24,12 +24,19 @@
  *
  * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N]``
  *	Bring up a new instance; it appears as ``shadow_mm/NAME/``.  Unset
- *	values are the defaults (64 MiB, SLUB, auto, 11).
+ *	values are the defaults (64 MiB, SLUB, auto, 11).  NAME is 1 to 31
+ *	characters of ``A-Z a-z 0-9 _ . -``, and neither ``.`` nor ``..``.
  * ``destroy name=NAME``
- *	Tear it down and give its memory back.  ``default`` stays.
+ *	Tear it down and give its memory back.  ``default`` stays.  It
+ *	waits for the instance's control commands in flight, and its files'
+ *	readers.
  *
- * Reading the file lists the instances.  Bad input gets -EINVAL (a name in
- * use: -EEXIST) and a message, and changes nothing.
+ * Reading the file lists the instances.  Numbers read as everywhere else
+ * (decimal or 0x hex).  A refused command changes nothing and logs a
+ * message naming the field: -EEXIST for a name in use, or one of the
+ * module's own files (``control``, ``bench``); -ERANGE for a number out of
+ * range; -EINVAL for anything else malformed, an unknown key, or a key
+ * other than name= for destroy.
  *
  * The default instance also serves ``/dev/shadow_mm``, the demand-paging
  * device (see fault.c).
@@ -51,9 +58,29 @@
 #include "debugfs.h"
 #include "fault.h"
 #include "instance.h"
+#include "parse.h"
 
-static int arena_mb = 64;
-module_param(arena_mb, int, 0444);
+/*
+ * The numeric parameters read numbers as every shadow_mm file does
+ * (decimal or 0x hex, see "DOC: input" in parse.c), not as kstrtouint()
+ * with base 0, which would take arena_mb=010 for eight.
+ */
+static int param_set_smm_uint(const char *val, const struct kernel_param *kp)
+{
+	if (!val) {
+		smm_bad_input(kp->name, "needs a value");
+		return -EINVAL;
+	}
+	return smm_parse_uint(kp->name, val, 0, UINT_MAX, kp->arg);
+}
+
+static const struct kernel_param_ops smm_uint_ops = {
+	.set	= param_set_smm_uint,
+	.get	= param_get_uint,
+};
+
+static unsigned int arena_mb = 64;
+module_param_cb(arena_mb, &smm_uint_ops, &arena_mb, 0444);
 MODULE_PARM_DESC(arena_mb, "Arena size in MiB, at least 4 (default 64)");
 
 static char *arena_source = "auto";
@@ -62,7 +89,7 @@ MODULE_PARM_DESC(arena_source,
 		 "Where the arena comes from: auto (contig, then chunks), contig (alloc_contig_range on ZONE_MOVABLE), chunks (alloc_pages)");
 
 static unsigned int arena_chunk_order = MAX_PAGE_ORDER;
-module_param(arena_chunk_order, uint, 0444);
+module_param_cb(arena_chunk_order, &smm_uint_ops, &arena_chunk_order, 0444);
 MODULE_PARM_DESC(arena_chunk_order,
 		 "Order of the alloc_pages chunks, at most MAX_PAGE_ORDER (default); smaller orders give more holes");
 
@@ -72,15 +99,15 @@ MODULE_PARM_DESC(e820_reserve,
 		 "Extra e820 ranges: SIZE@START[:reserved|acpi|nvs|unusable][,...], sizes with K/M/G");
 
 static unsigned int max_order = SMM_MAX_ORDER_DEFAULT;
-module_param(max_order, uint, 0444);
+module_param_cb(max_order, &smm_uint_ops, &max_order, 0444);
 MODULE_PARM_DESC(max_order, "Buddy MAX_ORDER: orders run 0..max_order-1 (default 11, at most 14)");
 
 static unsigned int zone_dma_mb;
-module_param(zone_dma_mb, uint, 0444);
+module_param_cb(zone_dma_mb, &smm_uint_ops, &zone_dma_mb, 0444);
 MODULE_PARM_DESC(zone_dma_mb, "End of ZONE_DMA in MiB (default: arena_mb/16, 1..16)");
 
 static unsigned int zone_normal_mb;
-module_param(zone_normal_mb, uint, 0444);
+module_param_cb(zone_normal_mb, &smm_uint_ops, &zone_normal_mb, 0444);
 MODULE_PARM_DESC(zone_normal_mb, "End of ZONE_NORMAL, start of ZONE_HIGHMEM, in MiB (default: the top 1/8 is HighMem)");
 
 static char *slab = "slub";
@@ -88,6 +115,7 @@ module_param(slab, charp, 0444);
 MODULE_PARM_DESC(slab, "Slab strategy: slab, slub (default) or slob");
 
 static struct dentry *smm_debugfs_root;
+static struct dentry *smm_control_file;
 static struct smm_instance *smm_default;
 static DEFINE_MUTEX(smm_instances_lock);
 static LIST_HEAD(smm_instances);	/* the extra ones; protected by the lock */
@@ -107,46 +135,81 @@ static struct smm_instance *find_instance(const char *name)
 	return NULL;
 }
 
-static int parse_create(char *cur, struct smm_params *p, char *name)
+/* The keys of create; destroy takes only name=. */
+enum { KEY_NAME, KEY_ARENA_MB, KEY_MAX_ORDER, KEY_SLAB, KEY_ARENA_SOURCE, KEY_NR };
+
+static const char *const create_keys[] = {
+	[KEY_NAME]		= "name",
+	[KEY_ARENA_MB]		= "arena_mb",
+	[KEY_MAX_ORDER]		= "max_order",
+	[KEY_SLAB]		= "slab",
+	[KEY_ARENA_SOURCE]	= "arena_source",
+};
+
+static_assert(ARRAY_SIZE(create_keys) == KEY_NR);
+
+/* The key=value words of create or destroy, into @p and @name. */
+static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char *name)
 {
-	char *word;
+	unsigned int seen = 0;
+	char *key, *val;
+	int k, ret;
 
-	while ((word = strsep(&cur, " \t")) != NULL) {
-		char *val = strchr(word, '=');
-		int ret = 0;
-
-		if (!*word)
-			continue;
-		if (!val) {
-			smm_bad_input("control", "'%s' is not key=value", word);
+	while ((ret = smm_next_kv(&cur, "control", &key, &val)) > 0) {
+		k = match_string(create_keys, KEY_NR, key);
+		if (k < 0) {
+			smm_bad_input("control", "unknown key '%s'", key);
 			return -EINVAL;
 		}
-		*val++ = '\0';
-		if (!strcmp(word, "name")) {
-			if (!*val || strlen(val) >= SMM_NAME_LEN)
-				ret = -EINVAL;
-			else
-				strscpy(name, val, SMM_NAME_LEN);
-		} else if (!strcmp(word, "arena_mb")) {
-			ret = kstrtouint(val, 0, &p->arena_mb);
-		} else if (!strcmp(word, "max_order")) {
-			ret = kstrtouint(val, 0, &p->max_order);
-			if (!ret && !p->max_order)
-				ret = -EINVAL;
-		} else if (!strcmp(word, "slab")) {
+		if (!create && k != KEY_NAME) {
+			smm_bad_input("control", "%s= means nothing to 'destroy'", key);
+			return -EINVAL;
+		}
+		if (seen & BIT(k)) {
+			smm_bad_input("control", "%s= is given twice", key);
+			return -EINVAL;
+		}
+		seen |= BIT(k);
+		ret = 0;
+		switch (k) {
+		case KEY_NAME:
+			if (!smm_instance_name_valid(val))
+				return -EINVAL;
+			strscpy(name, val, SMM_NAME_LEN);
+			break;
+		case KEY_ARENA_MB:
+			ret = smm_parse_uint("control.arena_mb", val, SMM_ARENA_MIN_MB,
+					     SMM_ARENA_MAX_MB, &p->arena_mb);
+			break;
+		case KEY_MAX_ORDER:
+			ret = smm_parse_uint("control.max_order", val, 1, SMM_MAX_ORDER_LIMIT,
+					     &p->max_order);
+			break;
+		case KEY_SLAB:
 			ret = smm_slab_parse_strategy(val, &p->slab);
-		} else if (!strcmp(word, "arena_source")) {
+			if (ret)
+				smm_bad_input("control.slab", "'%s' is not slab, slub or slob", val);
+			break;
+		case KEY_ARENA_SOURCE:
 			ret = smm_arena_parse_source(val, &p->source);
-		} else {
-			smm_bad_input("control", "unknown key '%s'", word);
-			return -EINVAL;
+			if (ret)
+				smm_bad_input("control.arena_source",
+					      "'%s' is not auto, contig or chunks", val);
+			break;
 		}
-		if (ret) {
-			smm_bad_input("control", "bad value '%s' for %s", val, word);
-			return -EINVAL;
-		}
+		if (ret)
+			return ret;
 	}
-	return 0;
+	return ret;
+}
+
+/*
+ * Names that the module's own files use in /sys/kernel/debug/shadow_mm/;
+ * an instance of that name would have no directory.
+ */
+static bool name_reserved(const char *name)
+{
+	return !strcmp(name, "control") || !strcmp(name, "bench");
 }
 
 /* create and destroy, under smm_instances_lock */
@@ -161,13 +224,14 @@ static int instances_exec(char *buf)
 	char name[SMM_NAME_LEN] = "";
 	struct smm_instance *inst;
 	char *cur = strim(buf), *verb = strsep(&cur, " \t");
+	bool create = !strcmp(verb, "create");
 	int ret;
 
-	if (strcmp(verb, "create") && strcmp(verb, "destroy")) {
+	if (!create && strcmp(verb, "destroy")) {
 		smm_bad_input("control", "unknown command '%s'", verb);
 		return -EINVAL;
 	}
-	ret = parse_create(cur, &p, name);
+	ret = parse_instance_cmd(cur, create, &p, name);
 	if (ret)
 		return ret;
 	if (!name[0]) {
@@ -177,7 +241,7 @@ static int instances_exec(char *buf)
 	p.name = name;
 	lockdep_assert_held(&smm_instances_lock);
 	inst = find_instance(name);
-	if (!strcmp(verb, "destroy")) {
+	if (!create) {
 		if (!inst || inst == smm_default) {
 			smm_bad_input("control.name", "'%s' is not an instance one can destroy",
 				      name);
@@ -188,16 +252,21 @@ static int instances_exec(char *buf)
 		smm_instance_destroy(inst);
 		return 0;
 	}
-	if (inst || !strcmp(name, "bench")) {
+	if (inst || name_reserved(name)) {
 		smm_bad_input("control.name", "'%s' is in use", name);
 		return -EEXIST;
 	}
 	inst = smm_instance_create(&p);
 	if (IS_ERR(inst))
 		return PTR_ERR(inst);
+	ret = smm_debugfs_add(inst, smm_debugfs_root);
+	if (ret) {
+		smm_bad_input("control.name", "no debugfs directory '%s': %d", name, ret);
+		smm_instance_destroy(inst);
+		return ret;
+	}
 	list_add_tail(&inst->node, &smm_instances);
 	smm_timeline_log(&inst->timeline, inst->name);
-	smm_debugfs_add(inst, smm_debugfs_root);
 	return 0;
 }
 
@@ -263,17 +332,16 @@ static int __init shadow_mm_init(void)
 	};
 	int ret;
 
-	/* arena_mb is signed so that "arena_mb=-1" reaches our check. */
-	if (arena_mb < (int)SMM_ARENA_MIN_MB || arena_mb > (int)SMM_ARENA_MAX_MB) {
-		smm_bad_input("arena_mb", "%d is outside [%u, %u]", arena_mb,
+	if (arena_mb < SMM_ARENA_MIN_MB || arena_mb > SMM_ARENA_MAX_MB) {
+		smm_bad_input("arena_mb", "%u is outside [%u, %u]", arena_mb,
 			      SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB);
-		return -EINVAL;
+		return -ERANGE;
 	}
 	p.arena_mb = arena_mb;
 	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT) {
 		smm_bad_input("max_order", "%u is outside [1, %d]", max_order,
 			      SMM_MAX_ORDER_LIMIT);
-		return -EINVAL;
+		return -ERANGE;
 	}
 	if (smm_slab_parse_strategy(slab ? slab : "", &p.slab)) {
 		smm_bad_input("slab", "'%s' is not slab, slub or slob", slab ? slab : "");
@@ -294,18 +362,27 @@ static int __init shadow_mm_init(void)
 	smm_timeline_log(&smm_default->timeline, smm_default->name);
 
 	smm_debugfs_root = debugfs_create_dir("shadow_mm", NULL);
-	smm_debugfs_add(smm_default, smm_debugfs_root);
+	ret = smm_debugfs_add(smm_default, smm_debugfs_root);
+	if (ret) {
+		pr_err("shadow_mm: no debugfs (CONFIG_DEBUG_FS, debugfs=on): %d\n", ret);
+		goto err_debugfs;
+	}
 	ret = smm_fault_register(smm_default);
 	if (ret) {
 		pr_err("shadow_mm: /dev/shadow_mm: %d\n", ret);
-		smm_debugfs_remove(smm_default);
-		debugfs_remove(smm_debugfs_root);
-		smm_instance_destroy(smm_default);
-		return ret;
+		goto err_fault;
 	}
 	smm_bench_debugfs_init(smm_debugfs_root);
-	debugfs_create_file("control", 0600, smm_debugfs_root, NULL, &instances_fops);
+	smm_control_file = debugfs_create_file("control", 0600, smm_debugfs_root, NULL,
+					       &instances_fops);
 	return 0;
+
+err_fault:
+	smm_debugfs_remove(smm_default);
+err_debugfs:
+	debugfs_remove(smm_debugfs_root);
+	smm_instance_destroy(smm_default);
+	return ret;
 }
 
 static void __exit shadow_mm_exit(void)
@@ -313,7 +390,8 @@ static void __exit shadow_mm_exit(void)
 	unsigned long pages = smm_default->arena.nr_pages;
 	struct smm_instance *inst, *tmp;
 
-	debugfs_lookup_and_remove("control", smm_debugfs_root);
+	/* No create or destroy from here on; the ones in flight are done. */
+	debugfs_remove(smm_control_file);
 	smm_fault_unregister();
 	mutex_lock(&smm_instances_lock);
 	list_for_each_entry_safe(inst, tmp, &smm_instances, node) {

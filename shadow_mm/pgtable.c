@@ -62,7 +62,8 @@ static inline u16 *entries_of(struct smm_pgtable *pt, unsigned long pfn)
 /* A zeroed table page, owned by the page tables; 0 if none is left. */
 static unsigned long table_alloc(struct smm_pgtable *pt, enum smm_pt_level level)
 {
-	struct smm_page *page = smm_alloc_pages(pt->buddy, SMM_GFP_KERNEL | __SMM_GFP_ZERO, 0);
+	struct smm_page *page = smm_alloc_pages(pt->buddy, SMM_GFP_KERNEL | __SMM_GFP_ZERO |
+						__SMM_GFP_SITE(SMM_SITE_PGTABLE), 0);
 
 	if (IS_ERR(page))
 		return 0;

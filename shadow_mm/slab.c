@@ -184,10 +184,24 @@ struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
 	return lookup(sa, addr, &pfn);
 }
 
-/* The object map bit of an object starting at @obj, in the page at @pfn. */
-static inline unsigned long obj_bit(unsigned long pfn, const void *obj)
+/* Longs of object map per page: one bit per 8-byte granule. */
+#define OBJMAP_LONGS	BITS_TO_LONGS(PAGE_SIZE / 8)
+
+/*
+ * The object map of the page at @pfn.  Each present section has its own
+ * piece, and &smm_slab.objmap holds it biased by the section's first
+ * present page, as sparse_encode_mem_map() biases a section's mem_map, so
+ * that the offset in the section indexes it directly.
+ */
+static inline unsigned long *page_objmap(struct smm_slab *sa, unsigned long pfn)
 {
-	return (pfn << (PAGE_SHIFT - 3)) + (offset_in_page(obj) >> 3);
+	return sa->objmap[pfn >> SMM_SECTION_ORDER] + (pfn & SMM_SECTION_MASK) * OBJMAP_LONGS;
+}
+
+/* The bit of an object starting at @obj, in its page's object map. */
+static inline unsigned long obj_bit(const void *obj)
+{
+	return offset_in_page(obj) >> 3;
 }
 
 /* Offset of @obj from the start of the slab of head @head. */
@@ -214,7 +228,7 @@ bool smm_slab_obj_live(struct smm_slab *sa, struct smm_page *head, const void *o
 {
 	unsigned long pfn = smm_page_to_pfn(sa->arena, head) + (off >> PAGE_SHIFT);
 
-	return IS_ALIGNED((unsigned long)obj, 8) && test_bit(obj_bit(pfn, obj), sa->objmap);
+	return IS_ALIGNED((unsigned long)obj, 8) && test_bit(obj_bit(obj), page_objmap(sa, pfn));
 }
 
 /**
@@ -233,7 +247,8 @@ struct smm_page *smm_slab_alloc_pages(struct smm_slab *sa, struct smm_kmem_cache
 	struct smm_page *head;
 	unsigned long pfn, i;
 
-	head = smm_alloc_pages(sa->buddy, (gfp & __SMM_GFP_HIGH) | SMM_GFP_KERNEL, order);
+	head = smm_alloc_pages(sa->buddy, (gfp & __SMM_GFP_HIGH) | SMM_GFP_KERNEL |
+			       __SMM_GFP_SITE(SMM_SITE_SLAB), order);
 	if (IS_ERR(head))
 		return NULL;
 	pfn = smm_page_to_pfn(sa->arena, head);
@@ -469,7 +484,7 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	if (READ_ONCE(*sa->broken))
 		return ERR_PTR(-EIO);
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*s));
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	strscpy(s->name, name, sizeof(s->name));
@@ -501,7 +516,7 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 
 	ret = sa->ops->create(s);
 	if (ret) {
-		kfree(s);
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
 		return ERR_PTR(ret);
 	}
 
@@ -509,13 +524,13 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	if (smm_kmem_cache_find(sa, name)) {
 		mutex_unlock(&sa->lock);
 		sa->ops->release(s);
-		kfree(s);
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
 		smm_bad_input("cache.name", "'%s' exists", name);
 		return ERR_PTR(-EEXIST);
 	}
 	list_add_tail(&s->node, &sa->caches);
 	if (sa->debugfs_dir)
-		debugfs_create_file(s->name, 0400, sa->debugfs_dir, s, &cache_fops);
+		s->debugfs = debugfs_create_file(s->name, 0400, sa->debugfs_dir, s, &cache_fops);
 	mutex_unlock(&sa->lock);
 	return s;
 }
@@ -549,16 +564,22 @@ static unsigned long live_objects(struct smm_kmem_cache *s)
 
 /*
  * Free an unlinked cache.  Its debugfs file goes first, outside sa->lock:
- * debugfs_remove() waits for readers, and they do not take the lock.
+ * debugfs_remove() waits for readers, and they do not take the lock.  The
+ * dentry is taken under the lock, since smm_slab_debugfs_exit() may have
+ * forgotten it along with the directory.
  */
 static void cache_free_unlinked(struct smm_kmem_cache *s)
 {
 	struct smm_slab *sa = s->sa;
+	struct dentry *d;
 
-	if (sa->debugfs_dir)
-		debugfs_lookup_and_remove(s->name, sa->debugfs_dir);
+	mutex_lock(&sa->lock);
+	d = s->debugfs;
+	s->debugfs = NULL;
+	mutex_unlock(&sa->lock);
+	debugfs_remove(d);
 	sa->ops->release(s);
-	kfree(s);
+	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
 }
 
 /**
@@ -631,6 +652,10 @@ void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 
 	if (unlikely(READ_ONCE(*sa->broken)))
 		return NULL;
+	/* should_failslab(), in slab_pre_alloc_hook() */
+	if (unlikely(smm_fail_armed(&sa->failslab)) &&
+	    smm_should_fail(&sa->failslab, s->object_size))
+		return NULL;
 	obj = sa->ops->alloc(s, gfp);
 	if (unlikely(!obj))
 		return NULL;
@@ -638,7 +663,7 @@ void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 	if (unlikely(s->flags & SMM_SLAB_DEBUG))
 		check_alloc(s, obj);
 	if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, user, &pfn) ||
-			test_and_set_bit(obj_bit(pfn, user), sa->objmap)))
+			test_and_set_bit(obj_bit(user), page_objmap(sa, pfn))))
 		return NULL;
 	if (gfp & __SMM_GFP_ZERO)
 		memset(user, 0, s->object_size);
@@ -663,7 +688,7 @@ static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned 
 		smm_slab_report(s, SMM_REPORT_WRONG_CACHE, user, "belongs to %s", owner->name);
 		return -EINVAL;
 	}
-	if (unlikely(!test_and_clear_bit(obj_bit(pfn, user), sa->objmap))) {
+	if (unlikely(!test_and_clear_bit(obj_bit(user), page_objmap(sa, pfn)))) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not allocated");
 		return -EINVAL;
 	}
@@ -714,8 +739,9 @@ static void *large_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return NULL;
 	smm_page_set(head, SMM_PG_LARGE_KMALLOC);
 	addr = smm_slab_page_addr(sa, head);
-	if (SMM_WARN_ON(sa->broken, test_and_set_bit(obj_bit(smm_page_to_pfn(sa->arena, head),
-							     addr), sa->objmap)))
+	if (SMM_WARN_ON(sa->broken,
+			test_and_set_bit(obj_bit(addr),
+					 page_objmap(sa, smm_page_to_pfn(sa->arena, head)))))
 		return NULL;
 	atomic_long_add(1L << order, &sa->large_pages);
 	if (gfp & __SMM_GFP_ZERO)
@@ -750,11 +776,13 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 
 		if (size > sa->ops->small_max)
 			return large_kmalloc(sa, size, gfp);
+		if (unlikely(smm_fail_armed(&sa->failslab)) && smm_should_fail(&sa->failslab, size))
+			return NULL;
 		p = sa->ops->small_alloc(sa, size, gfp);
 		if (!p)
 			return NULL;
 		if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, p, &pfn) ||
-				test_and_set_bit(obj_bit(pfn, p), sa->objmap)))
+				test_and_set_bit(obj_bit(p), page_objmap(sa, pfn))))
 			return NULL;
 		if (gfp & __SMM_GFP_ZERO)
 			memset(p, 0, size);
@@ -798,7 +826,7 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 		return bad_kfree(sa, obj, "not a slab object");
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC)) {
 		if (obj != smm_slab_page_addr(sa, head) ||
-		    !test_and_clear_bit(obj_bit(pfn, obj), sa->objmap))
+		    !test_and_clear_bit(obj_bit(obj), page_objmap(sa, pfn)))
 			return bad_kfree(sa, obj, "large kmalloc not allocated here");
 		atomic_long_sub(1L << head->order, &sa->large_pages);
 		smm_slab_free_pages(sa, head);
@@ -810,7 +838,7 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 	if (!sa->ops->small_free)
 		return bad_kfree(sa, obj, "not the start of an object");
 	if (!IS_ALIGNED((unsigned long)obj, 8) ||
-	    !test_and_clear_bit(obj_bit(pfn, obj), sa->objmap))
+	    !test_and_clear_bit(obj_bit(obj), page_objmap(sa, pfn)))
 		return bad_kfree(sa, obj, "not allocated (double free?)");
 	return sa->ops->small_free(sa, head, obj);
 }
@@ -832,7 +860,7 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
 	if (ZERO_OR_NULL_PTR(obj) || !IS_ALIGNED((unsigned long)obj, 8))
 		return 0;
 	head = lookup(sa, obj, &pfn);
-	if (!head || !test_bit(obj_bit(pfn, obj), sa->objmap))
+	if (!head || !test_bit(obj_bit(obj), page_objmap(sa, pfn)))
 		return 0;
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC))
 		return PAGE_SIZE << head->order;
@@ -840,6 +868,58 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
 	if (s)
 		return s->object_size;
 	return sa->ops->small_size ? sa->ops->small_size(sa, head, obj) : 0;
+}
+
+/*
+ * The object map: for each present section, one piece covering its present
+ * pages and no more, so that it costs 64 bytes per arena page however the
+ * pages are spread over the shadow space, and no single allocation is
+ * larger than 64 KiB.
+ */
+static void objmap_free(struct smm_slab *sa)
+{
+	const struct smm_arena *a = sa->arena;
+	unsigned long sec;
+
+	if (!sa->objmap)
+		return;
+	for (sec = 0; sec < a->nr_sections; sec++) {
+		const struct smm_section *s = &a->sections[sec];
+
+		if (s->nr && sa->objmap[sec])
+			smm_host_kvfree(sa->arena, SMM_HOST_SLAB_OBJMAP,
+					sa->objmap[sec] + s->first * OBJMAP_LONGS,
+					s->nr * OBJMAP_LONGS, sizeof(long));
+	}
+	smm_host_kvfree(sa->arena, SMM_HOST_SLAB_OBJMAP, sa->objmap, a->nr_sections,
+			sizeof(*sa->objmap));
+	sa->objmap = NULL;
+}
+
+static int objmap_alloc(struct smm_slab *sa)
+{
+	const struct smm_arena *a = sa->arena;
+	unsigned long sec;
+
+	sa->objmap = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB_OBJMAP, a->nr_sections,
+				       sizeof(*sa->objmap));
+	if (!sa->objmap)
+		return -ENOMEM;
+	for (sec = 0; sec < a->nr_sections; sec++) {
+		const struct smm_section *s = &a->sections[sec];
+		unsigned long *piece;
+
+		if (!s->nr)
+			continue;
+		piece = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB_OBJMAP,
+					  s->nr * OBJMAP_LONGS, sizeof(long));
+		if (!piece) {
+			objmap_free(sa);
+			return -ENOMEM;
+		}
+		sa->objmap[sec] = piece - s->first * OBJMAP_LONGS;
+	}
+	return 0;
 }
 
 /**
@@ -863,7 +943,6 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 		[SMM_SLAB_SLUB] = &smm_slab_ops_slub,
 		[SMM_SLAB_SLOB] = &smm_slab_ops_slob,
 	};
-	unsigned long bits;
 	int i, ret;
 
 	memset(sa, 0, sizeof(*sa));
@@ -874,12 +953,12 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 	sa->broken = broken;
 	sa->strategy = strategy;
 	sa->ops = ops[strategy];
+	smm_fail_init(&sa->failslab, "failslab");
 	mutex_init(&sa->lock);
 	INIT_LIST_HEAD(&sa->caches);
-	bits = b->arena->end_pfn << (PAGE_SHIFT - 3);
-	sa->objmap = kvcalloc(BITS_TO_LONGS(bits), sizeof(long), GFP_KERNEL);
-	if (!sa->objmap)
-		return -ENOMEM;
+	ret = objmap_alloc(sa);
+	if (ret)
+		return ret;
 	ret = sa->ops->init(sa);
 	if (ret)
 		goto err_init;
@@ -904,8 +983,7 @@ err_caches:
 	smm_slab_destroy(sa);
 	return ret;
 err_init:
-	kvfree(sa->objmap);
-	sa->objmap = NULL;
+	objmap_free(sa);
 	return ret;
 }
 
@@ -938,8 +1016,7 @@ void smm_slab_destroy(struct smm_slab *sa)
 	}
 	mutex_unlock(&sa->lock);
 	sa->ops->destroy(sa);
-	kvfree(sa->objmap);
-	sa->objmap = NULL;
+	objmap_free(sa);
 	sa->ops = NULL;
 }
 
@@ -1028,20 +1105,26 @@ void smm_slab_debugfs_init(struct smm_slab *sa, struct dentry *dir)
 	mutex_lock(&sa->lock);
 	sa->debugfs_dir = dir;
 	list_for_each_entry(s, &sa->caches, node)
-		debugfs_create_file(s->name, 0400, dir, s, &cache_fops);
+		s->debugfs = debugfs_create_file(s->name, 0400, dir, s, &cache_fops);
 	mutex_unlock(&sa->lock);
 }
 
 /**
- * smm_slab_debugfs_exit() - forget the directory once it has been removed
+ * smm_slab_debugfs_exit() - forget the directory before it is removed
  * @sa: the allocator
  *
+ * After this no cache makes a file, and no cache removes its own: the
+ * caller removes the directory with everything in it.
  * Context: process context.
  */
 void smm_slab_debugfs_exit(struct smm_slab *sa)
 {
+	struct smm_kmem_cache *s;
+
 	mutex_lock(&sa->lock);
 	sa->debugfs_dir = NULL;
+	list_for_each_entry(s, &sa->caches, node)
+		s->debugfs = NULL;
 	mutex_unlock(&sa->lock);
 }
 

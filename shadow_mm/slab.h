@@ -86,6 +86,7 @@ struct smm_slab;
  * @reports: misuse detected, per enum smm_slab_report
  * @refcount: 1; 0 for a kmalloc cache, which no user may destroy
  * @node: linkage in &smm_slab.caches
+ * @debugfs: its ``slab/<name>`` file, or NULL; under &smm_slab.lock
  * @priv: the strategy's own state
  */
 struct smm_kmem_cache {
@@ -106,6 +107,7 @@ struct smm_kmem_cache {
 	atomic_long_t reports[SMM_REPORT_NR];
 	unsigned int refcount;
 	struct list_head node;
+	struct dentry *debugfs;
 	void *priv;
 };
 
@@ -185,10 +187,13 @@ struct smm_slab_ops {
  * @caches: every cache, in creation order
  * @kmalloc_caches: the size classes (NULL under SLOB)
  * @objmap: one bit per 8-byte granule of the arena, set while an object
- *	that starts there is allocated; makes double frees exact
+ *	that starts there is allocated; makes double frees exact.  One
+ *	piece per present section, indexed by section number and biased by
+ *	the section's first present page (see page_objmap())
  * @large_pages: pages held by large kmallocs
  * @kfree_reports: refused kfree() calls on memory of no cache
  * @debugfs_dir: where each cache gets its detail file, or NULL
+ * @failslab: fault injection of object allocations (``failslab``)
  * @priv: the strategy's own state
  *
  * Lock order: &smm_slab.lock, then a cache's list lock, then the buddy
@@ -203,10 +208,11 @@ struct smm_slab {
 	struct mutex lock;	/* protects caches, debugfs_dir */
 	struct list_head caches;
 	struct smm_kmem_cache *kmalloc_caches[SMM_KMALLOC_CLASSES];
-	unsigned long *objmap;
+	unsigned long **objmap;
 	atomic_long_t large_pages;
 	atomic_long_t kfree_reports;
 	struct dentry *debugfs_dir;
+	struct smm_fail failslab;
 	void *priv;
 };
 

@@ -172,6 +172,23 @@ static void tunables(unsigned int size, unsigned int *limit, unsigned int *batch
 	*batch = (*limit + 1) / 2;
 }
 
+/* The slabs on a list (list_count_nodes(), which only 6.3 has everywhere). */
+static size_t count_slabs(const struct list_head *head)
+{
+	const struct list_head *pos;
+	size_t n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+/* Bytes of one CPU's array_cache: the header and @limit pointers. */
+static size_t ac_size(const struct slab_cache *lc)
+{
+	return sizeof(struct array_cache) + lc->limit * sizeof(void *);
+}
+
 static int slab_create(struct smm_kmem_cache *s)
 {
 	bool off_slab = s->size >= (PAGE_SIZE >> 3);
@@ -199,7 +216,7 @@ static int slab_create(struct smm_kmem_cache *s)
 		left -= mgmt_size(num, s->align);
 	}
 
-	lc = kzalloc(sizeof(*lc), GFP_KERNEL);
+	lc = smm_host_kvcalloc(s->sa->arena, SMM_HOST_SLAB, 1, sizeof(*lc));
 	if (!lc)
 		return -ENOMEM;
 	s->order = order;
@@ -214,10 +231,9 @@ static int slab_create(struct smm_kmem_cache *s)
 	INIT_LIST_HEAD(&lc->slabs_free);
 	tunables(s->size, &lc->limit, &lc->batchcount);
 	lc->free_limit = (1 + num_online_cpus()) * lc->batchcount + num;
-	lc->cpu = __alloc_percpu(sizeof(struct array_cache) + lc->limit * sizeof(void *),
-				 sizeof(void *));
+	lc->cpu = smm_host_alloc_percpu(s->sa->arena, SMM_HOST_SLAB, ac_size(lc), sizeof(void *));
 	if (!lc->cpu) {
-		kfree(lc);
+		smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
 		return -ENOMEM;
 	}
 	for_each_possible_cpu(cpu) {
@@ -466,7 +482,7 @@ static unsigned long slab_shrink(struct smm_kmem_cache *s)
 
 	spin_lock(&lc->list_lock);
 	list_splice_init(&lc->slabs_free, &doomed);
-	n = list_count_nodes(&doomed);
+	n = count_slabs(&doomed);
 	lc->free_objects -= n * s->num;
 	lc->nr_slabs -= n;
 	spin_unlock(&lc->list_lock);
@@ -486,8 +502,8 @@ static void slab_release(struct smm_kmem_cache *s)
 	destroy_list(s, &lc->slabs_free);
 	destroy_list(s, &lc->slabs_partial);
 	destroy_list(s, &lc->slabs_full);
-	free_percpu(lc->cpu);
-	kfree(lc);
+	smm_host_free_percpu(s->sa->arena, SMM_HOST_SLAB, lc->cpu, ac_size(lc));
+	smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
 	s->priv = NULL;
 }
 
@@ -497,7 +513,7 @@ static void slab_info(struct smm_kmem_cache *s, struct smm_slabinfo *info)
 	unsigned long nr_free;
 
 	spin_lock(&lc->list_lock);
-	nr_free = list_count_nodes(&lc->slabs_free);
+	nr_free = count_slabs(&lc->slabs_free);
 	info->num_slabs = lc->nr_slabs;
 	info->num_objs = lc->nr_slabs * s->num;
 	/* Objects in the array caches count as active, as in get_slabinfo(). */
@@ -520,9 +536,9 @@ static void slab_show(struct seq_file *m, struct smm_kmem_cache *s)
 	seq_printf(m, "colour:        %u colours of %u bytes, next %u\n", s->colour,
 		   s->colour_off, READ_ONCE(lc->colour_next));
 	spin_lock(&lc->list_lock);
-	seq_printf(m, "slabs_full:    %zu\n", list_count_nodes(&lc->slabs_full));
-	seq_printf(m, "slabs_partial: %zu\n", list_count_nodes(&lc->slabs_partial));
-	seq_printf(m, "slabs_free:    %zu\n", list_count_nodes(&lc->slabs_free));
+	seq_printf(m, "slabs_full:    %zu\n", count_slabs(&lc->slabs_full));
+	seq_printf(m, "slabs_partial: %zu\n", count_slabs(&lc->slabs_partial));
+	seq_printf(m, "slabs_free:    %zu\n", count_slabs(&lc->slabs_free));
 	seq_printf(m, "free_objects:  %lu (limit %lu)\n", lc->free_objects, lc->free_limit);
 	spin_unlock(&lc->list_lock);
 	for_each_online_cpu(cpu) {

@@ -289,7 +289,7 @@ static void slob_free(struct smm_slab *sa, void *block, size_t size)
 
 static int slob_init(struct smm_slab *sa)
 {
-	struct slob_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+	struct slob_state *st = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*st));
 
 	if (!st)
 		return -ENOMEM;
@@ -304,7 +304,7 @@ static int slob_init(struct smm_slab *sa)
 static void slob_destroy(struct smm_slab *sa)
 {
 	/* Pages still in use are leaks of their users; they go with the arena. */
-	kfree(sa->priv);
+	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, sa->priv, 1, sizeof(struct slob_state));
 	sa->priv = NULL;
 }
 
@@ -320,7 +320,7 @@ static int slob_create(struct smm_kmem_cache *s)
 
 	if (big(s))
 		s->order = get_order(s->size);
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = smm_host_kvcalloc(s->sa->arena, SMM_HOST_SLAB, 1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	s->priv = c;
@@ -330,7 +330,7 @@ static int slob_create(struct smm_kmem_cache *s)
 
 static void slob_release(struct smm_kmem_cache *s)
 {
-	kfree(s->priv);
+	smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, s->priv, 1, sizeof(struct slob_cache));
 	s->priv = NULL;
 }
 

@@ -126,12 +126,13 @@ static int slub_create(struct smm_kmem_cache *s)
 	s->order = order;
 	s->num = (PAGE_SIZE << order) / s->size;
 
-	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	sc = smm_host_kvcalloc(s->sa->arena, SMM_HOST_SLAB, 1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
-	sc->cpu = alloc_percpu(struct slub_cpu);
+	sc->cpu = smm_host_alloc_percpu(s->sa->arena, SMM_HOST_SLAB, sizeof(struct slub_cpu),
+					__alignof__(struct slub_cpu));
 	if (!sc->cpu) {
-		kfree(sc);
+		smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, sc, 1, sizeof(*sc));
 		return -ENOMEM;
 	}
 	spin_lock_init(&sc->list_lock);
@@ -401,8 +402,8 @@ static void slub_release(struct smm_kmem_cache *s)
 	 * Full slabs are on no list: a cache released with live objects (only
 	 * at instance teardown) leaves them to go back with the arena.
 	 */
-	free_percpu(sc->cpu);
-	kfree(sc);
+	smm_host_free_percpu(s->sa->arena, SMM_HOST_SLAB, sc->cpu, sizeof(struct slub_cpu));
+	smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, sc, 1, sizeof(*sc));
 	s->priv = NULL;
 }
 

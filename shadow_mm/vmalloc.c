@@ -92,11 +92,30 @@ static void free_erase(struct smm_vmalloc *vm, struct smm_vmap_area *va)
 	rb_erase_augmented(&va->rb_node, &vm->free_root, &free_cb);
 }
 
+/* A vmap_area node, of the free tree or the busy one; host memory, counted. */
+static struct smm_vmap_area *node_new(struct smm_vmalloc *vm)
+{
+	return smm_host_kvcalloc(vm->buddy->arena, SMM_HOST_VMALLOC, 1,
+				 sizeof(struct smm_vmap_area));
+}
+
+static void node_free(struct smm_vmalloc *vm, struct smm_vmap_area *va)
+{
+	smm_host_kvfree(vm->buddy->arena, SMM_HOST_VMALLOC, va, 1, sizeof(*va));
+}
+
+/* The page array of an area of @nr pages. */
+static void pages_free(struct smm_vmalloc *vm, struct smm_vmap_area *va, unsigned int nr)
+{
+	smm_host_kvfree(vm->buddy->arena, SMM_HOST_VMALLOC, va->pages, nr, sizeof(*va->pages));
+	va->pages = NULL;
+}
+
 /* A node no longer in the tree: keep it as the spare, or free it. */
 static void node_drop(struct smm_vmalloc *vm, struct smm_vmap_area *va)
 {
 	if (vm->spare)
-		kfree(va);
+		node_free(vm, va);
 	else
 		vm->spare = va;
 }
@@ -150,7 +169,7 @@ static int spare_fill(struct smm_vmalloc *vm)
 {
 	lockdep_assert_held(&vm->lock);
 	if (!vm->spare)
-		vm->spare = kzalloc(sizeof(*vm->spare), GFP_KERNEL);
+		vm->spare = node_new(vm);
 	return vm->spare ? 0 : -ENOMEM;
 }
 
@@ -230,7 +249,7 @@ int smm_vmalloc_init(struct smm_vmalloc *vm, struct smm_pgtable *pt, struct smm_
 	INIT_LIST_HEAD(&vm->busy_list);
 	vm->start = SMM_VMALLOC_START;
 	vm->end = SMM_VMALLOC_START + size;
-	va = kzalloc(sizeof(*va), GFP_KERNEL);
+	va = node_new(vm);
 	if (!va)
 		return -ENOMEM;
 	va->va_start = vm->start;
@@ -304,11 +323,11 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 	unsigned int i = 0, n;
 	int ret;
 
-	va = kzalloc(sizeof(*va), GFP_KERNEL);
+	va = node_new(vm);
 	if (nr > SMALL_AREA)
 		host = kvcalloc(nr, sizeof(*host), GFP_KERNEL);
 	if (va)
-		va->pages = kvcalloc(nr, sizeof(*va->pages), GFP_KERNEL);
+		va->pages = smm_host_kvcalloc(a, SMM_HOST_VMALLOC, nr, sizeof(*va->pages));
 	if (!va || !host || !va->pages)
 		goto err_mem;
 
@@ -324,7 +343,8 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 		i = nr;
 	} else {
 		/* vm_area_alloc_pages(): one bulk request, HIGHUSER zonelist. */
-		ret = smm_alloc_pages_bulk(vm->buddy, SMM_GFP_HIGHUSER, nr, va->pages);
+		ret = smm_alloc_pages_bulk(vm->buddy, SMM_GFP_HIGHUSER |
+					   __SMM_GFP_SITE(SMM_SITE_VMALLOC), nr, va->pages);
 		i = max(ret, 0);
 		if (i < nr)
 			goto err_unmapped;
@@ -353,9 +373,10 @@ err_unmapped:
 err_va:
 	mutex_unlock(&vm->lock);
 err_mem:
-	if (va)
-		kvfree(va->pages);
-	kfree(va);
+	if (va) {
+		pages_free(vm, va, nr);
+		node_free(vm, va);
+	}
 	if (host != host_small)
 		kvfree(host);
 	return NULL;
@@ -452,8 +473,8 @@ int smm_vfree(struct smm_vmalloc *vm, const void *addr)
 		free_pages_of(vm, va, va->nr_pages);
 	__va_free(vm, va->va_start, va->va_end);
 	mutex_unlock(&vm->lock);
-	kvfree(va->pages);
-	kfree(va);
+	pages_free(vm, va, va->nr_pages);
+	node_free(vm, va);
 	return 0;
 }
 
@@ -584,8 +605,8 @@ void smm_vmalloc_destroy(struct smm_vmalloc *vm)
 		if (va->owned)
 			free_pages_of(vm, va, va->nr_pages);
 		list_del(&va->list);
-		kvfree(va->pages);
-		kfree(va);
+		pages_free(vm, va, va->nr_pages);
+		node_free(vm, va);
 	}
 	vm->busy_root = RB_ROOT;
 	vm->nr_areas = 0;
@@ -593,9 +614,9 @@ void smm_vmalloc_destroy(struct smm_vmalloc *vm)
 	while ((n = rb_first(&vm->free_root))) {
 		va = va_of(n);
 		free_erase(vm, va);
-		kfree(va);
+		node_free(vm, va);
 	}
-	kfree(vm->spare);
+	node_free(vm, vm->spare);
 	vm->spare = NULL;
 	mutex_unlock(&vm->lock);
 	vm->pt = NULL;

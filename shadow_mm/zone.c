@@ -199,7 +199,11 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 	b->arena = a;
 	b->broken = broken;
 	b->max_order = max_order;
-	b->stats = alloc_percpu(struct smm_buddy_stats);
+	mutex_init(&b->check_lock);
+	smm_fail_init(&b->fpa.fail, "fail_page_alloc");
+	b->fpa.sites = BIT(SMM_SITE_NR) - 1;
+	b->stats = smm_host_alloc_percpu(a, SMM_HOST_BUDDY, sizeof(struct smm_buddy_stats),
+					 __alignof__(struct smm_buddy_stats));
 	if (!b->stats)
 		return -ENOMEM;
 
@@ -213,7 +217,8 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		z->idx = i;
 		z->zone_start_pfn = bounds[i];
 		z->spanned_pages = bounds[i + 1] - bounds[i];
-		z->pcp = alloc_percpu(struct smm_pcp);
+		z->pcp = smm_host_alloc_percpu(a, SMM_HOST_BUDDY, sizeof(struct smm_pcp),
+					       __alignof__(struct smm_pcp));
 		if (!z->pcp)
 			goto err_pcp;
 		for_each_possible_cpu(cpu) {
@@ -250,11 +255,14 @@ void smm_buddy_destroy(struct smm_buddy *b)
 {
 	int i;
 
+	if (!b->arena)
+		return;
 	for (i = 0; i < SMM_NR_ZONES; i++) {
-		free_percpu(b->zones[i].pcp);
+		smm_host_free_percpu(b->arena, SMM_HOST_BUDDY, b->zones[i].pcp,
+				     sizeof(struct smm_pcp));
 		b->zones[i].pcp = NULL;
 	}
-	free_percpu(b->stats);
+	smm_host_free_percpu(b->arena, SMM_HOST_BUDDY, b->stats, sizeof(struct smm_buddy_stats));
 	b->stats = NULL;
 }
 
