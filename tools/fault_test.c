@@ -35,53 +35,17 @@
 
 static size_t ps;
 
-/* Pass and fail counts, shared with the test processes. */
-static struct tally {
-	int pass, fail;
-} *tally;
-
-static void __printf(3, 4) check(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("SMM-CHECK pass fault: %s\n", name);
-		tally->pass++;
-	} else {
-		printf("SMM-CHECK fail fault: %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-		tally->fail++;
-	}
-	fflush(stdout);
-}
-
-/* An informational line; the host ignores it. */
-static void __printf(1, 2) note(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 static void get(struct smm_faults *f)
 {
 	if (smm_read_faults(f))
-		note("cannot read or parse %s/faults", SMM_DEBUGFS);
+		smm_note("cannot read or parse %s/faults", SMM_DEBUGFS);
 }
 
 /* Free shadow memory in kB, with the per-CPU lists emptied first. */
 static long long drained_free(void)
 {
 	if (smm_control("drain"))
-		note("writing 'drain' to %s/control failed: %s", SMM_DEBUGFS, strerror(errno));
+		smm_note("writing 'drain' to %s/control failed: %s", SMM_DEBUGFS, strerror(errno));
 	return smm_meminfo("MemFree");
 }
 
@@ -202,7 +166,7 @@ static void run_test(const char *name, void (*fn)(void))
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		check(0, name, "fork: %s", strerror(errno));
+		smm_check(0, name, "fork: %s", strerror(errno));
 		return;
 	}
 	if (!pid) {
@@ -211,12 +175,12 @@ static void run_test(const char *name, void (*fn)(void))
 		_exit(0);
 	}
 	if (waitpid(pid, &st, 0) != pid)
-		check(0, name, "waitpid: %s", strerror(errno));
+		smm_check(0, name, "waitpid: %s", strerror(errno));
 	else if (WIFSIGNALED(st))
-		check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
+		smm_check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
 		      strsignal(WTERMSIG(st)));
 	else if (WEXITSTATUS(st))
-		check(0, name, "the test process could not set up (pipe or fork failed)");
+		smm_check(0, name, "the test process could not set up (pipe or fork failed)");
 }
 
 /* mmap() takes no page; munmap() of an untouched mapping returns none. */
@@ -238,11 +202,11 @@ static void test_mmap_reserves(void)
 	get(&b);
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "mmap of 16 pages takes no page", "mmap: %s", strerror(errno));
+		smm_check(0, "mmap of 16 pages takes no page", "mmap: %s", strerror(errno));
 		return;
 	}
 	get(&a);
-	check(a.faults == b.faults && a.pages_mapped == b.pages_mapped &&
+	smm_check(a.faults == b.faults && a.pages_mapped == b.pages_mapped &&
 	      a.pages_resident == b.pages_resident && a.mappings == b.mappings + 1,
 	      "mmap of 16 pages takes no page",
 	      "faults %lld -> %lld, pages_mapped %lld -> %lld, pages_resident %lld -> %lld, mappings %lld -> %lld (want +1)",
@@ -256,13 +220,13 @@ static void test_mmap_reserves(void)
 			 (unsigned long)p + n * ps, n * ps / 1024);
 	else
 		snprintf(why, sizeof(why), "no mapping line with pid=%d start=%p", getpid(), p);
-	check(m && m->end == (unsigned long)p + n * ps &&
+	smm_check(m && m->end == (unsigned long)p + n * ps &&
 	      m->size_kb == (long long)(n * ps / 1024) && m->resident == 0 &&
 	      !strcmp(m->comm, comm),
 	      "the mapping line shows pid, comm, start, end, size_kb and resident=0", "%s", why);
 	munmap(p, n * ps);
 	get(&c);
-	check(c.pages_returned == b.pages_returned && c.mappings == b.mappings &&
+	smm_check(c.pages_returned == b.pages_returned && c.mappings == b.mappings &&
 	      !smm_find_mapping(&c, getpid(), 0),
 	      "munmap of an untouched mapping returns no page and drops its line",
 	      "pages_returned %lld -> %lld, mappings %lld -> %lld, line for pid %d %s",
@@ -283,7 +247,7 @@ static void test_one_by_one(void)
 
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "one by one: each first touch faults exactly once", "mmap: %s",
+		smm_check(0, "one by one: each first touch faults exactly once", "mmap: %s",
 		      strerror(errno));
 		return;
 	}
@@ -317,20 +281,20 @@ static void test_one_by_one(void)
 	for (i = 0; i < n; i++)
 		if (bad_data < 0 && !page_ok(p + i * ps, i + 1))
 			bad_data = i;
-	check(bad_fault < 0, "one by one: each first touch faults exactly once", "%s", why);
-	check(bad_zero < 0, "one by one: a new page reads as zeroes",
+	smm_check(bad_fault < 0, "one by one: each first touch faults exactly once", "%s", why);
+	smm_check(bad_zero < 0, "one by one: a new page reads as zeroes",
 	      "page %ld has nonzero bytes on first read", bad_zero);
-	check(bad_again < 0, "one by one: writing a page already touched does not fault",
+	smm_check(bad_again < 0, "one by one: writing a page already touched does not fault",
 	      "page %ld: faults, refaults or pages_mapped moved on the write after the first read",
 	      bad_again);
-	check(bad_line < 0, "one by one: the mapping line counts the resident pages",
+	smm_check(bad_line < 0, "one by one: the mapping line counts the resident pages",
 	      "after page %ld the mapping line's resident= is not %ld", bad_line, bad_line + 1);
-	check(bad_data < 0, "one by one: the data pattern reads back",
+	smm_check(bad_data < 0, "one by one: the data pattern reads back",
 	      "page %ld does not hold what was written", bad_data);
 	get(&b);
 	munmap(p, n * ps);
 	get(&a);
-	check(a.pages_returned == b.pages_returned + (long long)n &&
+	smm_check(a.pages_returned == b.pages_returned + (long long)n &&
 	      a.pages_resident == b.pages_resident - (long long)n && a.faults == b.faults,
 	      "one by one: munmap returns all 16 pages",
 	      "pages_returned %lld -> %lld, pages_resident %lld -> %lld (want +16, -16)",
@@ -348,7 +312,7 @@ static void test_all_at_once(void)
 
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "all at once: 1024 pages fault exactly 1024 times", "mmap: %s",
+		smm_check(0, "all at once: 1024 pages fault exactly 1024 times", "mmap: %s",
 		      strerror(errno));
 		return;
 	}
@@ -356,7 +320,7 @@ static void test_all_at_once(void)
 	for (i = 0; i < n; i++)
 		*(uint64_t *)(p + i * ps) = 0xa11a70000000ULL + i;
 	get(&a);
-	check(a.faults == b.faults + (long long)n &&
+	smm_check(a.faults == b.faults + (long long)n &&
 	      a.pages_mapped == b.pages_mapped + (long long)n &&
 	      a.pages_resident == b.pages_resident + (long long)n && a.refaults == b.refaults,
 	      "all at once: 1024 pages fault exactly 1024 times",
@@ -367,12 +331,12 @@ static void test_all_at_once(void)
 		if (*(uint64_t *)(p + i * ps) != 0xa11a70000000ULL + i ||
 		    *(uint64_t *)(p + i * ps + 8) || *(uint64_t *)(p + i * ps + ps - 8))
 			bad = i;
-	check(bad < 0, "all at once: every page holds its own value and zeroes",
+	smm_check(bad < 0, "all at once: every page holds its own value and zeroes",
 	      "page %ld differs", bad);
 	get(&b);
 	munmap(p, n * ps);
 	get(&a);
-	check(a.pages_returned == b.pages_returned + (long long)n &&
+	smm_check(a.pages_returned == b.pages_returned + (long long)n &&
 	      a.pages_resident == b.pages_resident - (long long)n,
 	      "all at once: munmap returns all 1024 pages",
 	      "pages_returned +%lld, pages_resident %lld -> %lld",
@@ -414,7 +378,7 @@ static void test_threads(void)
 
 	p = map_dev(THREAD_PAGES, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "threads: 4 threads on the same 256 pages fault each page once",
+		smm_check(0, "threads: 4 threads on the same 256 pages fault each page once",
 		      "mmap: %s", strerror(errno));
 		return;
 	}
@@ -424,7 +388,7 @@ static void test_threads(void)
 		err = pthread_create(&th[t], NULL, toucher,
 				     (void *)((uintptr_t)p | (uintptr_t)t << 56));
 		if (err) {
-			check(0, "threads: 4 threads on the same 256 pages fault each page once",
+			smm_check(0, "threads: 4 threads on the same 256 pages fault each page once",
 			      "pthread_create: %s", strerror(err));
 			_exit(0);	/* the others wait at the barrier forever */
 		}
@@ -432,9 +396,9 @@ static void test_threads(void)
 	for (t = 0; t < NR_THREADS; t++)
 		pthread_join(th[t], NULL);
 	get(&a);
-	note("threads: %lld refaults (a thread faulting on a page another one was mapping)",
+	smm_note("threads: %lld refaults (a thread faulting on a page another one was mapping)",
 	     a.refaults - b.refaults);
-	check(a.faults == b.faults + THREAD_PAGES &&
+	smm_check(a.faults == b.faults + THREAD_PAGES &&
 	      a.pages_mapped == b.pages_mapped + THREAD_PAGES &&
 	      a.pages_resident == b.pages_resident + THREAD_PAGES,
 	      "threads: 4 threads on the same 256 pages fault each page once",
@@ -448,12 +412,12 @@ static void test_threads(void)
 			if (w[j] != (j < NR_THREADS ? i << 8 | (j + 1) : 0))
 				bad = i;
 	}
-	check(bad < 0, "threads: every page holds what every thread wrote",
+	smm_check(bad < 0, "threads: every page holds what every thread wrote",
 	      "page %ld differs (a page mapped twice loses one thread's write)", bad);
 	get(&b);
 	munmap(p, THREAD_PAGES * ps);
 	get(&a);
-	check(a.pages_returned == b.pages_returned + THREAD_PAGES &&
+	smm_check(a.pages_returned == b.pages_returned + THREAD_PAGES &&
 	      a.pages_resident == b.pages_resident - THREAD_PAGES,
 	      "threads: munmap returns all 256 pages",
 	      "pages_returned +%lld, pages_resident %lld -> %lld",
@@ -477,7 +441,7 @@ static void test_munmap_middle(void)
 
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "munmap in the middle returns the middle's 14 resident pages",
+		smm_check(0, "munmap in the middle returns the middle's 14 resident pages",
 		      "mmap: %s", strerror(errno));
 		return;
 	}
@@ -486,9 +450,9 @@ static void test_munmap_middle(void)
 			fill_page(p + i * ps, 100 + i);
 	get(&b);
 	if (munmap(p + lo * ps, (hi - lo) * ps))
-		note("munmap of the middle: %s", strerror(errno));
+		smm_note("munmap of the middle: %s", strerror(errno));
 	get(&a);
-	check(a.pages_returned == b.pages_returned + 14 &&
+	smm_check(a.pages_returned == b.pages_returned + 14 &&
 	      a.pages_resident == b.pages_resident - 14 &&
 	      a.faults == b.faults,
 	      "munmap in the middle returns the middle's 14 resident pages",
@@ -496,7 +460,7 @@ static void test_munmap_middle(void)
 	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident,
 	      a.faults - b.faults);
 	res = smm_pid_resident(&a, getpid(), &lines);
-	check(lines >= 1 && res == 15,
+	smm_check(lines >= 1 && res == 15,
 	      "munmap in the middle: the mapping lines keep 15 resident pages",
 	      "%d mapping lines for pid %d with resident= adding up to %lld", lines, getpid(), res);
 	b = a;
@@ -504,27 +468,27 @@ static void test_munmap_middle(void)
 		if ((i < lo || i >= hi) && i != 30 && bad < 0 && !page_ok(p + i * ps, 100 + i))
 			bad = i;
 	get(&a);
-	check(bad < 0 && a.faults == b.faults,
+	smm_check(bad < 0 && a.faults == b.faults,
 	      "munmap in the middle: both ends keep their data without faulting",
 	      "page %ld lost its data (-1: none); reading the ends faulted %lld times",
 	      bad, a.faults - b.faults);
-	check(segv_at(p + 16 * ps, 0) && segv_at(p + 12 * ps, 1) && segv_at(p + lo * ps, 0) &&
+	smm_check(segv_at(p + 16 * ps, 0) && segv_at(p + 12 * ps, 1) && segv_at(p + lo * ps, 0) &&
 	      segv_at(p + hi * ps - 1, 1),
 	      "munmap in the middle: touching the hole gives SIGSEGV",
 	      "last probe: %s at %p", sig_name(probe_signo), probe_where);
 	get(&b);
-	check(!probe(p + 30 * ps, 0, &v) && v == 0 && page_zero(p + 30 * ps),
+	smm_check(!probe(p + 30 * ps, 0, &v) && v == 0 && page_zero(p + 30 * ps),
 	      "munmap in the middle: a page past the hole still faults in, zeroed",
 	      "reading page 30: %s, byte %#x", sig_name(probe_signo), v);
 	get(&a);
-	check(a.faults == b.faults + 1 && a.pages_resident == b.pages_resident + 1,
+	smm_check(a.faults == b.faults + 1 && a.pages_resident == b.pages_resident + 1,
 	      "munmap in the middle: that fault counts once",
 	      "faults +%lld, pages_resident +%lld (want 1, 1)",
 	      a.faults - b.faults, a.pages_resident - b.pages_resident);
 	b = a;
 	munmap(p, n * ps);
 	get(&a);
-	check(a.pages_returned == b.pages_returned + 16 &&
+	smm_check(a.pages_returned == b.pages_returned + 16 &&
 	      a.pages_resident == b.pages_resident - 16 &&
 	      !smm_find_mapping(&a, getpid(), 0),
 	      "munmap in the middle: unmapping the ends returns their 16 pages",
@@ -545,7 +509,7 @@ static void test_refused(void)
 	p = map_dev(4, MAP_PRIVATE, 0);
 	err = errno;
 	get(&a);
-	check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
+	smm_check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
 	      "MAP_PRIVATE is refused with EINVAL",
 	      "mmap %s, errno %d (%s), mappings %lld -> %lld",
 	      p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings, a.mappings);
@@ -555,7 +519,7 @@ static void test_refused(void)
 	p = map_dev(4, MAP_SHARED, ps);
 	err = errno;
 	get(&a);
-	check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
+	smm_check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
 	      "a nonzero offset is refused with EINVAL",
 	      "mmap at offset 4096 %s, errno %d (%s), mappings %lld -> %lld",
 	      p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings, a.mappings);
@@ -564,7 +528,7 @@ static void test_refused(void)
 
 	p = map_dev(4, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "mremap to grow is refused", "mmap: %s", strerror(errno));
+		smm_check(0, "mremap to grow is refused", "mmap: %s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < 4; i++)
@@ -581,7 +545,7 @@ static void test_refused(void)
 			ok &= page_ok(p + i * ps, 400 + i);
 	}
 	get(&a);
-	check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
+	smm_check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
 	      "mremap to grow is refused",
 	      "mremap from 4 to 64 pages %s (errno %d); data %s; pages_resident %lld -> %lld",
 	      q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
@@ -601,7 +565,7 @@ static void test_refused(void)
 		munmap(target, 4 * ps);
 	}
 	get(&a);
-	check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
+	smm_check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
 	      "mremap to move is refused",
 	      "mremap to a new address %s (errno %d); data %s; pages_resident %lld -> %lld",
 	      q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
@@ -609,7 +573,7 @@ static void test_refused(void)
 	get(&b);
 	munmap(p, 4 * ps);
 	get(&a);
-	check(a.pages_returned == b.pages_returned + 4 && a.pages_resident == b.pages_resident - 4,
+	smm_check(a.pages_returned == b.pages_returned + 4 && a.pages_resident == b.pages_resident - 4,
 	      "the mapping mremap refused unmaps cleanly",
 	      "pages_returned +%lld, pages_resident %lld -> %lld (want +4, -4)",
 	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
@@ -633,12 +597,12 @@ static void note_dontneed(void)
 	ret = madvise(p, ps, MADV_DONTNEED);
 	err = errno;
 	if (ret) {
-		note("madvise(MADV_DONTNEED) on a mapping: %s", strerror(err));
+		smm_note("madvise(MADV_DONTNEED) on a mapping: %s", strerror(err));
 	} else {
-		note("madvise(MADV_DONTNEED) on a mapping: ok; then the page %s",
+		smm_note("madvise(MADV_DONTNEED) on a mapping: ok; then the page %s",
 		     page_ok(p, 500) ? "kept its data" : "lost its data");
 		get(&a);
-		note("and reading it again: faults +%lld, refaults +%lld",
+		smm_note("and reading it again: faults +%lld, refaults +%lld",
 		     a.faults - b.faults, a.refaults - b.refaults);
 	}
 	munmap(p, ps);
@@ -667,7 +631,7 @@ static void test_fork(void)
 
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "fork: the child gets SIGSEGV on the parent's mapping", "mmap: %s",
+		smm_check(0, "fork: the child gets SIGSEGV on the parent's mapping", "mmap: %s",
 		      strerror(errno));
 		return;
 	}
@@ -704,7 +668,7 @@ static void test_fork(void)
 		_exit(code);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
-		check(0, "fork: the child gets SIGSEGV on the parent's mapping",
+		smm_check(0, "fork: the child gets SIGSEGV on the parent's mapping",
 		      "fork or waitpid: %s", strerror(errno));
 		munmap(p, n * ps);
 		return;
@@ -720,14 +684,14 @@ static void test_fork(void)
 				snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), "%s%s",
 					 msg[0] ? "; " : "", why[bit]);
 	}
-	check(!(code & 3), "fork: the child gets SIGSEGV on the parent's mapping", "%s", msg);
-	check(!(code & 0x7c), "fork: the child maps, uses and unmaps pages of its own", "%s", msg);
+	smm_check(!(code & 3), "fork: the child gets SIGSEGV on the parent's mapping", "%s", msg);
+	smm_check(!(code & 0x7c), "fork: the child maps, uses and unmaps pages of its own", "%s", msg);
 	get(&a);
 	ok = 1;
 	for (i = 0; i < n; i++)
 		ok &= page_ok(p + i * ps, 200 + i);
 	m = smm_find_mapping(&a, getpid(), (unsigned long)p);
-	check(ok && m && m->resident == (long long)n && a.faults == b.faults + (long long)n &&
+	smm_check(ok && m && m->resident == (long long)n && a.faults == b.faults + (long long)n &&
 	      a.pages_resident == b.pages_resident,
 	      "fork: the parent's data and pages are untouched",
 	      "data %s, mapping line %s, faults +%lld (want 8, the child's own), pages_resident %lld -> %lld",
@@ -810,7 +774,7 @@ static void test_dofork(void)
 			 prep_names[prep]);
 		p = map_dev(n, MAP_SHARED, 0);
 		if (p == MAP_FAILED) {
-			check(0, name, "mmap: %s", strerror(errno));
+			smm_check(0, name, "mmap: %s", strerror(errno));
 			continue;
 		}
 		len = n * ps;
@@ -864,7 +828,7 @@ static void test_dofork(void)
 			for (i = 0; i < n; i++)
 				fill_page(q + i * ps, 0x700 + i);
 		if (write(down[1], "g", 1) != 1)
-			note("cannot tell the child to go");
+			smm_note("cannot tell the child to go");
 		close(down[1]);
 		if (waitpid(pid, &st, 0) != pid)
 			st = -1;
@@ -880,9 +844,9 @@ static void test_dofork(void)
 			 ret ? "failed" : "succeeded", ret ? err : 0, reached, len / ps,
 			 reached < 0 ? " (it died or never started)" : "",
 			 ok ? "intact" : "changed by the child");
-		check(q != MAP_FAILED && reached == 0 && ok, name, "%s", why);
+		smm_check(q != MAP_FAILED && reached == 0 && ok, name, "%s", why);
 		if (prep == PREP_NONE)
-			check(ret && err == EINVAL,
+			smm_check(ret && err == EINVAL,
 			      "madvise(MADV_DOFORK) on a mapping is refused with EINVAL",
 			      "it %s (errno %d, %s)", ret ? "failed" : "succeeded", ret ? err : 0,
 			      ret ? strerror(err) : "none");
@@ -904,40 +868,40 @@ static void test_read_only(void)
 
 	fd = open(SMM_DEV, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		check(0, "read-only open: MAP_SHARED maps read-only", "open: %s", strerror(errno));
+		smm_check(0, "read-only open: MAP_SHARED maps read-only", "open: %s", strerror(errno));
 		return;
 	}
 	get(&b);
 	p = mmap(NULL, n * ps, PROT_READ, MAP_SHARED, fd, 0);
 	err = errno;
 	if (p == MAP_FAILED) {
-		check(0, "read-only open: MAP_SHARED maps read-only", "mmap: %s", strerror(err));
+		smm_check(0, "read-only open: MAP_SHARED maps read-only", "mmap: %s", strerror(err));
 		close(fd);
 		return;
 	}
 	for (i = 0; i < n; i++)
 		zero &= page_zero(p + i * ps);
 	get(&a);
-	check(zero && a.faults == b.faults + (long long)n &&
+	smm_check(zero && a.faults == b.faults + (long long)n &&
 	      smm_find_mapping(&a, getpid(), (unsigned long)p),
 	      "read-only open: MAP_SHARED maps read-only, zeroed pages on first read",
 	      "pages %s, faults +%lld (want %zu)", zero ? "zero" : "not zero",
 	      a.faults - b.faults, n);
 	ret = mprotect(p, n * ps, PROT_READ | PROT_WRITE);
 	err = errno;
-	check(ret && err == EACCES && segv_at(p, 1),
+	smm_check(ret && err == EACCES && segv_at(p, 1),
 	      "read-only open: mprotect(PROT_WRITE) is refused, writes fault",
 	      "mprotect %s (errno %d)", ret ? "failed" : "succeeded", ret ? err : 0);
 	w = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = errno;
-	check(w == MAP_FAILED && err == EACCES,
+	smm_check(w == MAP_FAILED && err == EACCES,
 	      "read-only open: a writable MAP_SHARED mapping is refused with EACCES",
 	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
 	if (w != MAP_FAILED)
 		munmap(w, n * ps);
 	w = mmap(NULL, n * ps, PROT_READ, MAP_PRIVATE, fd, 0);
 	err = errno;
-	check(w == MAP_FAILED && err == EINVAL,
+	smm_check(w == MAP_FAILED && err == EINVAL,
 	      "read-only open: MAP_PRIVATE is refused with EINVAL",
 	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
 	if (w != MAP_FAILED)
@@ -945,7 +909,7 @@ static void test_read_only(void)
 	munmap(p, n * ps);
 	close(fd);
 	get(&c);
-	check(c.pages_returned == a.pages_returned + (long long)n,
+	smm_check(c.pages_returned == a.pages_returned + (long long)n,
 	      "read-only open: munmap gives the pages back",
 	      "pages_returned +%lld (want %zu)", c.pages_returned - a.pages_returned, n);
 }
@@ -960,7 +924,7 @@ static void test_highmem_first(void)
 
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
-		check(0, "pages come from HighMem first", "mmap: %s", strerror(errno));
+		smm_check(0, "pages come from HighMem first", "mmap: %s", strerror(errno));
 		return;
 	}
 	drained_free();
@@ -971,7 +935,7 @@ static void test_highmem_first(void)
 	drained_free();
 	h1 = smm_meminfo("HighFree");
 	l1 = smm_meminfo("LowFree");
-	check(h0 >= 0 && l0 >= 0 && h0 - h1 >= (long long)(n * ps / 1024) &&
+	smm_check(h0 >= 0 && l0 >= 0 && h0 - h1 >= (long long)(n * ps / 1024) &&
 	      l0 - l1 < (long long)(n * ps / 1024),
 	      "pages come from HighMem first",
 	      "touching 64 pages (256 kB): HighFree %lld -> %lld kB, LowFree %lld -> %lld kB",
@@ -979,7 +943,7 @@ static void test_highmem_first(void)
 	munmap(p, n * ps);
 	drained_free();
 	h2 = smm_meminfo("HighFree");
-	check(h2 == h0, "the HighMem pages go back to HighMem",
+	smm_check(h2 == h0, "the HighMem pages go back to HighMem",
 	      "HighFree %lld kB before, %lld kB after munmap", h0, h2);
 }
 
@@ -1055,7 +1019,7 @@ static void test_two_processes(void)
 		 "%d ready, %d done; untouched: faults +%lld, mappings +%lld (want 0, 2); touched: faults +%lld, pages_resident +%lld (want 512 each), resident %lld and %lld in %d and %d lines (want 256 in 1 each)",
 		 ready, done, m.faults - b.faults, m.mappings - b.mappings, a.faults - b.faults,
 		 a.pages_resident - b.pages_resident, res[0], res[1], lines[0], lines[1]);
-	check(ready == 2 && done == 2 && m.faults == b.faults && m.mappings == b.mappings + 2 &&
+	smm_check(ready == 2 && done == 2 && m.faults == b.faults && m.mappings == b.mappings + 2 &&
 	      a.faults == b.faults + 2 * (long long)n &&
 	      a.pages_resident == b.pages_resident + 2 * (long long)n &&
 	      res[0] == (long long)n && lines[0] == 1 && res[1] == (long long)n && lines[1] == 1,
@@ -1064,18 +1028,18 @@ static void test_two_processes(void)
 		if (done != 2)
 			kill(pid[i], SIGKILL);
 		else if (write(down[i][1], "v", 1) != 1)
-			note("cannot tell child %d to finish", pid[i]);
+			smm_note("cannot tell child %d to finish", pid[i]);
 		close(down[i][1]);
 	}
 	for (i = 0; i < 2; i++)
 		if (waitpid(pid[i], &st[i], 0) != pid[i])
 			st[i] = -1;
-	check(done == 2 && st[0] == 0 && st[1] == 0,
+	smm_check(done == 2 && st[0] == 0 && st[1] == 0,
 	      "two processes at once: each reads back its own data",
 	      "child status %#x and %#x (exit 1: wrong data, 2: no mapping; else a signal)",
 	      st[0], st[1]);
 	get(&e);
-	check(e.pages_resident == b.pages_resident && e.mappings == b.mappings &&
+	smm_check(e.pages_resident == b.pages_resident && e.mappings == b.mappings &&
 	      e.pages_returned == b.pages_returned + (a.pages_resident - b.pages_resident) &&
 	      !smm_find_mapping(&e, pid[0], 0) && !smm_find_mapping(&e, pid[1], 0),
 	      "process exit returns every page and drops the mapping lines",
@@ -1193,7 +1157,7 @@ static void test_exhaustion(void)
 	n = read(pfd[0], &r, sizeof(r));
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		st = -1;
-	note("exhaustion: %lld pages mapped, %lld free, SIGBUS after %lld pages", r.pages,
+	smm_note("exhaustion: %lld pages mapped, %lld free, SIGBUS after %lld pages", r.pages,
 	     r.free_pages, r.touched);
 	if (n != sizeof(r))
 		snprintf(why, sizeof(why), "the child died before it reported: %s",
@@ -1206,31 +1170,31 @@ static void test_exhaustion(void)
 			 "%s at page %lld of %lld (%lld pages were free), at %s address",
 			 sig_name(r.sig), r.touched, r.pages, r.free_pages,
 			 r.addr_ok ? "the right" : "the wrong");
-	check(n == sizeof(r) && st != -1 && WIFEXITED(st) && r.sig == SIGBUS && r.addr_ok &&
+	smm_check(n == sizeof(r) && st != -1 && WIFEXITED(st) && r.sig == SIGBUS && r.addr_ok &&
 	      r.touched <= r.free_pages && r.touched >= r.free_pages * 3 / 4,
 	      "exhaustion: touching past the end of shadow memory gives SIGBUS", "%s", why);
 	if (n != sizeof(r) || r.sig < 0)
 		return;
-	check(r.sigbus1 == 1 && r.sig2 == SIGBUS && r.sigbus2 == 2,
+	smm_check(r.sigbus1 == 1 && r.sig2 == SIGBUS && r.sigbus2 == 2,
 	      "exhaustion: the sigbus counter counts each SIGBUS",
 	      "sigbus +%lld after the first (want 1); touching again: %s, sigbus +%lld (want 2)",
 	      r.sigbus1, sig_name(r.sig2), r.sigbus2);
-	check(r.faults == r.touched && r.resident == r.touched && r.data_ok,
+	smm_check(r.faults == r.touched && r.resident == r.touched && r.data_ok,
 	      "exhaustion: each page before the SIGBUS faulted once and kept its data",
 	      "faults +%lld, resident %lld, %lld pages touched, data %s", r.faults, r.resident,
 	      r.touched, r.data_ok ? "intact" : "corrupted");
 	if (kmsg_since(kfd, klog, sizeof(klog)) < 0) {
-		check(0, "exhaustion: the kernel says so, and no OOM kill",
+		smm_check(0, "exhaustion: the kernel says so, and no OOM kill",
 		      "cannot read /dev/kmsg");
 	} else {
 		log_smm = !!strstr(klog, "shadow_mm");
 		log_oom = strcasestr(klog, "oom-kill") || strstr(klog, "Killed process");
-		check(log_smm && !log_oom, "exhaustion: the kernel says so, and no OOM kill",
+		smm_check(log_smm && !log_oom, "exhaustion: the kernel says so, and no OOM kill",
 		      "%s", log_oom ? "the host's OOM killer ran" :
 		      "no new kernel message naming shadow_mm");
 	}
 	free1 = drained_free();
-	check(r.returned == r.touched && r.resident_after == r.resident_before && free1 == free0,
+	smm_check(r.returned == r.touched && r.resident_after == r.resident_before && free1 == free0,
 	      "exhaustion: munmap gives every page back",
 	      "pages_returned +%lld of %lld, pages_resident %lld (want %lld), MemFree %lld -> %lld kB",
 	      r.returned, r.touched, r.resident_after, r.resident_before, free0, free1);
@@ -1246,18 +1210,18 @@ static int test_device(void)
 	existed = !stat(SMM_DEV, &st);
 	fd = smm_open();
 	if (fd < 0) {
-		check(0, "open /dev/shadow_mm", "%s (is the module loaded?)", strerror(errno));
+		smm_check(0, "open /dev/shadow_mm", "%s (is the module loaded?)", strerror(errno));
 		return -1;
 	}
 	close(fd);
 	fp = fopen(SMM_SYSFS_DEV, "r");
 	if (!fp || fscanf(fp, "%u:%u", &maj, &min) != 2)
-		note("cannot read %s", SMM_SYSFS_DEV);
+		smm_note("cannot read %s", SMM_SYSFS_DEV);
 	if (fp)
 		fclose(fp);
 	if (stat(SMM_DEV, &st))
 		memset(&st, 0, sizeof(st));
-	check(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == 0600 &&
+	smm_check(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == 0600 &&
 	      st.st_rdev == makedev(maj, min),
 	      "/dev/shadow_mm is a char device, mode 0600, numbered as sysfs says",
 	      "%s: mode %o, %u:%u; sysfs says %u:%u", existed ? "devtmpfs node" : "node made here",
@@ -1270,26 +1234,20 @@ int main(void)
 	struct smm_faults f;
 	long long free0, free1;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	smm_check_init("fault: ");
 	ps = sysconf(_SC_PAGESIZE);
-	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		     -1, 0);
-	if (tally == MAP_FAILED) {
-		perror("mmap");
-		return 100;
-	}
 	if (test_device())
 		goto out;
-	check(!smm_read_faults(&f), "the faults file has every counter",
+	smm_check(!smm_read_faults(&f), "the faults file has every counter",
 	      "%s/faults: faults %lld refaults %lld sigbus %lld pages_mapped %lld pages_returned %lld pages_resident %lld mappings %lld (-1: missing)",
 	      SMM_DEBUGFS, f.faults, f.refaults, f.sigbus, f.pages_mapped, f.pages_returned,
 	      f.pages_resident, f.mappings);
-	check(f.pages_resident == 0 && f.mappings == 0 && f.nr_map == 0,
+	smm_check(f.pages_resident == 0 && f.mappings == 0 && f.nr_map == 0,
 	      "nothing is mapped when the test starts",
 	      "pages_resident %lld, mappings %lld, %d mapping lines", f.pages_resident,
 	      f.mappings, f.nr_map);
 	free0 = drained_free();
-	note("shadow MemFree at the start: %lld kB", free0);
+	smm_note("shadow MemFree at the start: %lld kB", free0);
 
 	run_test("mmap reserves only the range", test_mmap_reserves);
 	run_test("one by one", test_one_by_one);
@@ -1306,15 +1264,14 @@ int main(void)
 	run_test("exhaustion", test_exhaustion);
 
 	get(&f);
-	check(f.pages_mapped >= 0 && f.pages_mapped == f.pages_returned && f.pages_resident == 0 &&
+	smm_check(f.pages_mapped >= 0 && f.pages_mapped == f.pages_returned && f.pages_resident == 0 &&
 	      f.mappings == 0 && f.nr_map == 0,
 	      "nothing leaked: pages_mapped == pages_returned, nothing resident, no mapping",
 	      "pages_mapped %lld, pages_returned %lld, pages_resident %lld, mappings %lld, %d mapping lines",
 	      f.pages_mapped, f.pages_returned, f.pages_resident, f.mappings, f.nr_map);
 	free1 = drained_free();
-	check(free0 >= 0 && free1 == free0, "shadow MemFree is back where it started",
+	smm_check(free0 >= 0 && free1 == free0, "shadow MemFree is back where it started",
 	      "MemFree %lld kB at the start, %lld kB at the end", free0, free1);
 out:
-	printf("fault_test: %d checks, %d failed\n", tally->pass + tally->fail, tally->fail);
-	return tally->fail > 100 ? 100 : tally->fail;
+	return smm_check_done("fault_test");
 }

@@ -5,10 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -289,4 +291,173 @@ int smm_control(const char *cmd)
 	n = write(fd, cmd, strlen(cmd));
 	close(fd);
 	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}
+
+/**
+ * smm_write() - write a string to a file in one write()
+ * @path: the file, e.g. a control file
+ * @text: what to write
+ *
+ * Return: 0, or the errno of open() or write() (a short write is EIO).
+ */
+int smm_write(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = write(fd, text, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+/**
+ * smm_read_path() - read a whole file
+ * @path: the file
+ * @buf: where to put it, NUL-terminated
+ * @size: size of @buf
+ *
+ * Return: the length read, or -1 with errno set.
+ */
+int smm_read_path(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < size - 1) {
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+/**
+ * smm_errname() - the symbolic name of an errno value
+ * @err: the value, or 0
+ *
+ * Return: "ok", "EINVAL", ... or "errno N" for the rest.
+ */
+const char *smm_errname(int err)
+{
+	static char other[16];
+
+	switch (err) {
+	case 0: return "ok";
+	case EINVAL: return "EINVAL";
+	case ERANGE: return "ERANGE";
+	case ENOMEM: return "ENOMEM";
+	case EEXIST: return "EEXIST";
+	case ENOENT: return "ENOENT";
+	case EBUSY: return "EBUSY";
+	case EIO: return "EIO";
+	case EACCES: return "EACCES";
+	case EPERM: return "EPERM";
+	case EUCLEAN: return "EUCLEAN";
+	case EFAULT: return "EFAULT";
+	}
+	snprintf(other, sizeof(other), "errno %d", err);
+	return other;
+}
+
+/* Pass and fail counts, in shared memory so that forked tests add to them. */
+static struct {
+	int pass, fail;
+} *tally;
+static const char *check_prefix = "";
+
+/**
+ * smm_check_init() - set up the counts of smm_check()
+ * @prefix: put before every check's name, e.g. "fault: "
+ */
+void smm_check_init(const char *prefix)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	check_prefix = prefix;
+	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		     -1, 0);
+	if (tally == MAP_FAILED) {
+		perror("mmap");
+		exit(100);
+	}
+}
+
+/**
+ * smm_check() - print one check, as the host counts them
+ * @ok: did it pass?
+ * @name: what it checks
+ * @fmt: why it failed, printed only then
+ *
+ * Prints "SMM-CHECK pass PREFIX NAME" or "SMM-CHECK fail PREFIX NAME: why".
+ */
+void smm_check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("SMM-CHECK pass %s%s\n", check_prefix, name);
+		tally->pass++;
+	} else {
+		printf("SMM-CHECK fail %s%s: ", check_prefix, name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+		tally->fail++;
+	}
+	fflush(stdout);
+}
+
+/**
+ * smm_note() - an informational line, which the host ignores
+ * @fmt: the text
+ */
+void smm_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+/**
+ * smm_check_failed() - the checks failed so far
+ *
+ * Return: their number.
+ */
+int smm_check_failed(void)
+{
+	return tally->fail;
+}
+
+/**
+ * smm_check_done() - print the totals
+ * @tool: the program's name
+ *
+ * Return: the exit status: the number of failed checks, at most 100.
+ */
+int smm_check_done(const char *tool)
+{
+	printf("%s: %d checks, %d failed\n", tool, tally->pass + tally->fail, tally->fail);
+	return tally->fail > 100 ? 100 : tally->fail;
 }

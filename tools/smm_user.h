@@ -56,6 +56,8 @@ struct smm_faults {
 	struct smm_mapping map[SMM_MAX_MAPPINGS];
 };
 
+#define SMM_ROOT	"/sys/kernel/debug/shadow_mm"
+
 int smm_open(void);
 int smm_cat(const char *name);
 int smm_read_file(const char *name, char *buf, size_t size);
@@ -65,5 +67,15 @@ int smm_control(const char *cmd);
 const struct smm_mapping *smm_find_mapping(const struct smm_faults *f, pid_t pid,
 					   unsigned long start);
 long long smm_pid_resident(const struct smm_faults *f, pid_t pid, int *lines);
+
+int smm_write(const char *path, const char *text);
+int smm_read_path(const char *path, char *buf, size_t size);
+const char *smm_errname(int err);
+
+void smm_check_init(const char *prefix);
+void __printf(3, 4) smm_check(int ok, const char *name, const char *fmt, ...);
+void __printf(1, 2) smm_note(const char *fmt, ...);
+int smm_check_failed(void);
+int smm_check_done(const char *tool);
 
 #endif /* _SMM_USER_H */

@@ -16,8 +16,14 @@ for s in /sys/kernel/debug/kunit/shadow_mm_*; do
 	[ -d "$s" ] && echo "SMM-SUITE ${s##*/}"
 done
 show_files "$D" > /dev/null && pass "read every debugfs file (debug kernel)"
-# Demand paging through /dev/shadow_mm, from user space, under KASAN and lockdep.
-run_fault_test
+# From user space, under KASAN and lockdep: demand paging through
+# /dev/shadow_mm; every layer with failures injected (the kernel's own
+# fault_attr here); destroy racing the instance's own control file; and
+# the two-CPU randomised stress, at least 10^6 operations within 3 minutes.
+run_tool fault_test
+run_tool inject_test
+run_tool ctl_race 20
+run_tool stress 1000000 170
 rmmod shadow_mm && pass "rmmod on the debug kernel"
 # KASAN's quarantine holds on to freed objects, so allow 16 MiB here; the
 # default arena is 64 MiB, and the stock-kernel smoke test is exact to 4.

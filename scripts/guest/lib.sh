@@ -46,26 +46,44 @@ dump_dmesg() {
 	echo "SMM-DMESG-END"
 }
 
-# run_fault_test: the user-space tests of /dev/shadow_mm (tools/fault_test.c).
-# They print their own checks and exit with the number that failed; one
-# more check says whether they ran to the end.
-run_fault_test() {
-	if [ ! -x /smm/fault_test ]; then
-		fail "fault_test ran to the end" "/smm/fault_test is not in the initramfs"
-		return
-	fi
-	/smm/fault_test
-	rc=$?
-	if [ $rc -le 100 ]; then
-		pass "fault_test ran to the end"
-	else
-		fail "fault_test ran to the end" "exit status $rc$([ $rc -gt 128 ] && echo ", signal $((rc - 128))")"
-	fi
-}
 
 show_files() {
 	for f in $(find "$1" -type f | sort); do
 		echo "==== ${f#/sys/kernel/debug/}"
 		cat "$f"
 	done
+}
+
+# expect_errno NAME FILE TEXT MESSAGE: writing TEXT to FILE fails, and the
+# shell's error names the errno by its strerror() text ("Invalid argument"
+# for EINVAL, "Numerical result out of range" for ERANGE, "File exists"
+# for EEXIST).
+expect_errno() {
+	out=$( { echo "$3" > "$2"; } 2>&1 )
+	if [ $? -eq 0 ]; then
+		fail "$1" "'$3' was accepted"
+	elif echo "$out" | grep -q "$4"; then
+		pass "$1"
+	else
+		fail "$1" "'$3': $out (want $4)"
+	fi
+}
+
+# run_tool NAME ARGS...: one of the user-space tests in /smm (tools/*.c).
+# They print their own checks and exit with the number that failed; one
+# more check says whether the tool ran to the end.
+run_tool() {
+	t=$1
+	shift
+	if [ ! -x "/smm/$t" ]; then
+		fail "$t ran to the end" "/smm/$t is not in the initramfs"
+		return
+	fi
+	"/smm/$t" "$@"
+	rc=$?
+	if [ $rc -le 100 ]; then
+		pass "$t ran to the end"
+	else
+		fail "$t ran to the end" "exit status $rc$([ $rc -gt 128 ] && echo ", signal $((rc - 128))")"
+	fi
 }

@@ -42,6 +42,24 @@ expect_refused "max_order=15" max_order max_order=15
 expect_refused "zone_dma_mb above highmem" zone_dma_mb zone_dma_mb=9999
 expect_refused "zone_normal_mb past the end" zone_normal_mb zone_normal_mb=9999
 expect_refused "slab=slub2" slab slab=slub2
+expect_refused "arena_mb=4096 in order-0 chunks (too many chunks, refused before taking any)" \
+	arena_chunk_order arena_mb=4096 arena_chunk_order=0
+expect_refused "zone_normal_mb past the arena" zone_normal_mb arena_mb=16 zone_normal_mb=17
+expect_refused "e820_reserve=010@1M:bogus (refused before the arena)" e820_reserve \
+	"e820_reserve=010@1M:bogus"
+
+# Numbers are decimal or 0x hex everywhere, module parameters too.
+if insmod /smm/shadow_mm.ko arena_mb=010 e820_reserve=0x10000@0x200000; then
+	grep -q '^pages: *2560 ' "$D/default/arena" &&
+		pass "arena_mb=010 is ten MiB, not octal eight" ||
+		fail "arena_mb=010 is ten MiB" "$(grep '^pages' "$D/default/arena")"
+	grep -q '0x0000000000200000-0x000000000020ffff\] reserved' "$D/default/e820" &&
+		pass "e820_reserve takes 0x sizes and addresses" ||
+		fail "e820_reserve takes 0x sizes and addresses" "$(cat "$D/default/e820")"
+	rmmod shadow_mm
+else
+	fail "insmod arena_mb=010" "insmod failed"
+fi
 
 # A warm-up load: the first one costs the host memory it keeps (percpu
 # chunks, workers), which is not ours to give back.
@@ -143,9 +161,46 @@ for bad in "frobnicate" "alloc" "alloc order=99 tag=x" "alloc order=0 zone=FOO t
 		pass "control rejects '$bad'"
 	fi
 done
+# The errno says what is wrong: -EINVAL for a malformed command or a key
+# that means nothing to the verb, -ERANGE for a number out of its range.
+C=$I/control
+expect_errno "control: count=0 is out of range" $C "alloc order=0 count=0 tag=x" "out of range"
+expect_errno "control: count=65537 is out of range" $C "alloc order=0 count=65537 tag=x" "out of range"
+expect_errno "control: order=11 is beyond max_order" $C "alloc order=11 tag=x" "out of range"
+expect_errno "control: atomic=2 is out of range" $C "alloc order=0 atomic=2 tag=x" "out of range"
+expect_errno "control: size= means nothing to alloc" $C "alloc order=0 size=5 tag=x" "Invalid argument"
+dmesg | tail -n 3 | grep -q "size= means nothing to 'alloc'" &&
+	pass "control: the message names the key" ||
+	fail "control: the message names the key" "$(dmesg | tail -n 2)"
+expect_errno "control: count= means nothing to free" $C "free tag=x count=1" "Invalid argument"
+expect_errno "control: alloc needs order=" $C "alloc tag=x" "Invalid argument"
+expect_errno "control: a key given twice" $C "alloc order=0 order=1 tag=x" "Invalid argument"
+expect_errno "control: a sign is not a number" $C "alloc order=+1 tag=x" "Invalid argument"
+expect_errno "control: drain takes no key" $C "drain now=1" "Invalid argument"
 echo drain > "$I/control"
 cmp -s /tmp/buddyinfo.before "$I/buddyinfo" && pass "rejected control commands changed nothing" ||
 	fail "rejected control commands changed nothing" "buddyinfo differs"
+if echo "alloc order=08 count=010 tag=dec" > $C && echo "alloc order=0 count=0x10 tag=hex" > $C &&
+   grep -qE '^dec +pages +order 8 NORMAL +10$' $C && grep -qE '^hex +pages +order 0 NORMAL +16$' $C; then
+	pass "control: order=08 is eight, count=010 ten, count=0x10 sixteen"
+else
+	fail "control: decimal and hex numbers" "$(cat $C)"
+fi
+echo "free tag=dec" > $C; echo "free tag=hex" > $C; echo drain > $C
+# What the instance costs the host, outside its arena: every item listed,
+# and the slab object map exactly 64 bytes per page plus a pointer per section.
+pages=$(awk '/^pages:/ { print $2 }' "$I/arena")
+secs=$(awk '/^sections:/ { print $2 + $4 }' "$I/arena")
+objmap=$(awk '$1 == "slab_objmap" { print $2 }' "$I/arena")
+total=$(awk '/^host_metadata:/ { print $2 }' "$I/arena")
+sum=$(awk '/^host_metadata:/ { on = 1; next } on && /^  [a-z_]+ +[0-9]+$/ { n += $2; next } { on = 0 }
+	   END { print n + 0 }' "$I/arena")
+if [ -n "$objmap" ] && [ "$objmap" = $((pages * 64 + secs * 8)) ] && [ "$sum" = "$total" ] &&
+   [ "$total" -gt "$objmap" ]; then
+	pass "arena: host metadata listed and summed; the object map is 64 bytes per page"
+else
+	fail "arena: host metadata" "pages $pages, sections $secs, objmap $objmap, total $total, sum $sum"
+fi
 if echo "alloc order=2 count=100 zone=NORMAL tag=t" > "$I/control" &&
    ! cmp -s /tmp/buddyinfo.before "$I/buddyinfo" &&
    echo "free tag=t" > "$I/control" && echo drain > "$I/control" &&
@@ -163,8 +218,10 @@ for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "
 		pass "bench rejects '$bad'"
 	fi
 done
-# Demand paging through /dev/shadow_mm, from user space.
-run_fault_test
+# Demand paging through /dev/shadow_mm, from user space, and every layer
+# with failures injected (the module's own copy of the knobs here).
+run_tool fault_test
+run_tool inject_test
 # HighMem pages were zeroed (vmalloc, faults) only through kmap.
 grep -q '^highmem_direct  *0$' "$I/buddystat" &&
 	pass "no HighMem page was zeroed through the direct map" ||
@@ -258,17 +315,25 @@ if insmod /smm/shadow_mm.ko arena_mb=16; then
 	else
 		fail "control creates instances" "$(cat $R)"
 	fi
-	for bad in "create" "create name=default" "create name=slabbox" "destroy name=default" \
-		   "destroy name=nope" "create name=x arena_mb=1" "create name=x slab=foo" \
-		   "create name=x max_order=0" "create name=x bogus=1" "frobnicate name=x"; do
-		if echo "$bad" > $R 2>/dev/null; then
-			fail "instance control rejects '$bad'" "write accepted"
-		else
-			pass "instance control rejects '$bad'"
-		fi
+	cp $R /tmp/instances.before
+	ls $D > /tmp/dir.before
+	for bad in "create" "create name=x slab=foo" "create name=x bogus=1" "frobnicate name=x" \
+		   "create name=. arena_mb=4" "create name=.. arena_mb=4" "create name=a/b" \
+		   "create name=x name=y" "destroy name=slabbox arena_mb=4" "destroy name=nope" \
+		   "destroy name=default" "create name=x arena_mb=010x"; do
+		expect_errno "instance control: '$bad' is -EINVAL" $R "$bad" "Invalid argument"
 	done
-	[ ! -d $D/x ] && pass "rejected instance commands created nothing" ||
-		fail "rejected instance commands created nothing" "x exists"
+	for bad in "create name=control arena_mb=4" "create name=bench arena_mb=4" \
+		   "create name=default" "create name=slabbox"; do
+		expect_errno "instance control: '$bad' is -EEXIST" $R "$bad" "File exists"
+	done
+	for bad in "create name=x arena_mb=1" "create name=x max_order=0" \
+		   "create name=x max_order=15"; do
+		expect_errno "instance control: '$bad' is -ERANGE" $R "$bad" "out of range"
+	done
+	cmp -s /tmp/instances.before $R && ls $D | cmp -s /tmp/dir.before - &&
+		pass "rejected instance commands created nothing" ||
+		fail "rejected instance commands created nothing" "$(cat $R; ls $D)"
 	echo "destroy name=slabbox" > $R && [ ! -d $D/slabbox ] &&
 		pass "control destroys an instance" || fail "control destroys an instance" "still there"
 	rmmod shadow_mm
