@@ -28,6 +28,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 #include "shadow_mm/buddy.h"
 #include "shadow_mm/instance.h"
@@ -52,9 +53,6 @@ static const unsigned int rand_gfps[] = {
 	SMM_GFP_KERNEL | __SMM_GFP_ZERO,
 };
 
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
-
 /* An instance of @mb MiB; HighMem above @normal_mb, or the default top 1/8 for 0. */
 static struct smm_instance *new_instance_zones(struct kunit *test, unsigned int mb,
 					       unsigned int normal_mb)
@@ -66,11 +64,8 @@ static struct smm_instance *new_instance_zones(struct kunit *test, unsigned int 
 		.chunk_order = MAX_PAGE_ORDER,
 		.zone_normal_mb = normal_mb,
 	};
-	struct smm_instance *inst = smm_instance_create(&p);
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst),
-			0);
 	/* Whatever the later bring-up stages freed, start with empty per-CPU lists. */
 	smm_drain_pages(&inst->buddy);
 	return inst;

@@ -57,9 +57,6 @@
 #define CONC_OPS		3000
 #define CONC_HOLD		8
 
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
-
 static struct smm_instance *hm_setup(struct kunit *test)
 {
 	const struct smm_params p = {
@@ -70,10 +67,8 @@ static struct smm_instance *hm_setup(struct kunit *test)
 		.zone_normal_mb = 16,
 		.slab = SMM_SLAB_SLUB,
 	};
-	struct smm_instance *inst = smm_instance_create(&p);
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst), 0);
 	/* Room for the window several times over, and a fresh window. */
 	KUNIT_ASSERT_GE(test, inst->buddy.zones[SMM_ZONE_HIGHMEM].managed_pages,
 			3UL * SMM_LAST_PKMAP);

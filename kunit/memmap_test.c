@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 #include "shadow_mm/e820.h"
 #include "shadow_mm/early.h"
@@ -40,9 +41,6 @@ struct stack {
 
 KUNIT_DEFINE_ACTION_WRAPPER(arena_destroy_action, smm_arena_destroy,
 			    struct smm_arena *);
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
-
 /* Arena, e820 and early allocator; the caller places the mem_map. */
 static struct stack *new_stack_below(struct kunit *test, unsigned int mb,
 				     unsigned int order, const char *reserve)
@@ -377,10 +375,7 @@ static struct smm_instance *new_instance(struct kunit *test, const char *name,
 	struct smm_instance *inst;
 
 	KUNIT_ASSERT_EQ(test, smm_params_check(&p), 0);
-	inst = smm_instance_create(&p);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst),
-			0);
+	inst = smm_test_new_instance(test, &p);
 	return inst;
 }
 

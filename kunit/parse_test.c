@@ -132,7 +132,9 @@ static void parse_test_words(struct kunit *test)
 
 static void parse_test_instance_names(struct kunit *test)
 {
-	static const char *const good[] = { "a", "slab-2", "x_y.z", "0123456789abcdefghijABCDEFGHIJ_" };
+	static const char *const good[] = {
+		"a", "slab-2", "x_y.z", "0123456789abcdefghijABCDEFGHIJ_",
+	};
 	static const char *const bad[] = {
 		"", ".", "..", "a/b", "a b", "tab\t", "new\nline", "ünï",
 		"0123456789abcdefghijABCDEFGHIJ_x",	/* 32 characters */

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/arena.h"
 #include "shadow_mm/buddy.h"
 #include "shadow_mm/instance.h"
@@ -41,8 +42,6 @@ struct pt_ctx {
 	struct smm_pgtable *pt;
 };
 
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
 KUNIT_DEFINE_ACTION_WRAPPER(pgtable_destroy_action, smm_pgtable_destroy,
 			    struct smm_pgtable *);
 
@@ -60,10 +59,7 @@ static void pt_setup(struct kunit *test, struct pt_ctx *c)
 		.slab = SMM_SLAB_SLUB,
 	};
 
-	c->inst = smm_instance_create(&p);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action,
-							c->inst), 0);
+	c->inst = smm_test_new_instance(test, &p);
 	c->pt = kunit_kzalloc(test, sizeof(*c->pt), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c->pt);
 	KUNIT_ASSERT_EQ(test, smm_pgtable_init(c->pt, &c->inst->buddy), 0);

@@ -44,6 +44,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "kunit/util.h"
 #include "shadow_mm/buddy.h"
 #include "shadow_mm/instance.h"
 #include "shadow_mm/slab.h"
@@ -121,9 +122,6 @@ static void stamp_ctor(void *obj)
 	atomic_inc(&ctor_calls);
 }
 
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
-
 static struct smm_instance *new_instance(struct kunit *test, enum smm_slab_strategy strategy)
 {
 	const struct smm_params p = {
@@ -133,11 +131,8 @@ static struct smm_instance *new_instance(struct kunit *test, enum smm_slab_strat
 		.chunk_order = MAX_PAGE_ORDER,
 		.slab = strategy,
 	};
-	struct smm_instance *inst = smm_instance_create(&p);
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst),
-			0);
 	KUNIT_ASSERT_EQ(test, inst->slab.strategy, strategy);
 	test->priv = inst;
 	return inst;

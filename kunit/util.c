@@ -16,6 +16,22 @@ KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
 			    struct smm_instance *);
 
 /**
+ * smm_test_new_instance() - bring up an instance for a test
+ * @test: the test; the instance is destroyed when it ends
+ * @p: its parameters
+ *
+ * Return: the instance; the test is aborted if it cannot be built.
+ */
+struct smm_instance *smm_test_new_instance(struct kunit *test, const struct smm_params *p)
+{
+	struct smm_instance *inst = smm_instance_create(p);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst), 0);
+	return inst;
+}
+
+/**
  * smm_test_instance() - a small instance of the test's own
  * @test: the test; the instance is destroyed when it ends
  * @arena_mb: its size
@@ -33,11 +49,8 @@ struct smm_instance *smm_test_instance(struct kunit *test, unsigned int arena_mb
 		.chunk_order = MAX_PAGE_ORDER,
 		.slab = slab,
 	};
-	struct smm_instance *inst = smm_instance_create(&p);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst), 0);
-	return inst;
+	return smm_test_new_instance(test, &p);
 }
 
 static void fake_arena_free(void *p)

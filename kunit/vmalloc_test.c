@@ -38,8 +38,6 @@
 #define RAND_AREAS	40
 #define RAND_MAX_PAGES	16
 
-KUNIT_DEFINE_ACTION_WRAPPER(instance_destroy_action, smm_instance_destroy,
-			    struct smm_instance *);
 KUNIT_DEFINE_ACTION_WRAPPER(pgtable_destroy_action, smm_pgtable_destroy,
 			    struct smm_pgtable *);
 KUNIT_DEFINE_ACTION_WRAPPER(vmalloc_destroy_action, smm_vmalloc_destroy,
@@ -54,10 +52,8 @@ static struct smm_instance *vm_setup(struct kunit *test)
 		.chunk_order = MAX_PAGE_ORDER,
 		.slab = SMM_SLAB_SLUB,
 	};
-	struct smm_instance *inst = smm_instance_create(&p);
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, instance_destroy_action, inst), 0);
 	KUNIT_ASSERT_EQ(test, inst->vm.nr_areas, 0UL);
 	return inst;
 }

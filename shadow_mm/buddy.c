@@ -938,7 +938,7 @@ static int check_owners(struct smm_buddy *b, struct smm_zone *z, const unsigned 
  * match the lists; every page on a per-CPU list is owned by the lists; and
  * a page is marked free in its descriptor exactly when a list has it.
  * Each zone is checked frozen (freeze_zone()), so the answer is exact
- * while allocations and frees go on on other CPUs.
+ * while other CPUs allocate and free.
  *
  * Return: 0, -EUCLEAN (with a message) on the first violation, or -ENOMEM.
  * Context: process context; holds every lock of one zone at a time, with

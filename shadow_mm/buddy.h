@@ -240,7 +240,7 @@ struct smm_buddy {
 	int (*clear_highpage)(void *ctx, struct smm_page *page);
 	void *clear_ctx;
 	struct smm_fail_page_alloc fpa;
-	struct mutex check_lock;
+	struct mutex check_lock;	/* serialises smm_buddy_check() */
 };
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,

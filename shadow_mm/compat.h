@@ -206,18 +206,19 @@ static inline int kunit_add_action_or_reset(struct kunit *test, kunit_action_t *
  * KUNIT_ARRAY_PARAM_DESC(): a parameter array whose elements name
  * themselves, added after 6.1 (6.6, "kunit: Add a macro to generate the
  * description of a parameter from a member"; the hash is not checked
- * here).  A macro: test for it, and define it as the kernel does.
+ * here).  A macro: test for it, and define one that does the same.
  */
 #ifndef KUNIT_ARRAY_PARAM_DESC
 #define KUNIT_ARRAY_PARAM_DESC(name, array, desc_member)				\
 	static const void *name##_gen_params(const void *prev, char *desc)		\
 	{										\
-		typeof((array)[0]) *__next = prev ? ((typeof(__next))prev) + 1 : (array); \
-		if (__next - (array) < ARRAY_SIZE((array))) {				\
-			strscpy(desc, __next->desc_member, KUNIT_PARAM_DESC_SIZE);	\
-			return __next;							\
-		}									\
-		return NULL;								\
+		size_t __i = prev ? ((const char *)prev - (const char *)(array)) /	\
+				    sizeof((array)[0]) + 1 : 0;			\
+											\
+		if (__i >= ARRAY_SIZE(array))						\
+			return NULL;							\
+		strscpy(desc, (array)[__i].desc_member, KUNIT_PARAM_DESC_SIZE);	\
+		return &(array)[__i];							\
 	}
 #endif
 /*

@@ -480,12 +480,14 @@ static int do_cache_destroy(struct smm_instance *inst, const struct ctl_args *ar
  * @needs: the keys it cannot do without
  * @run: runs it, under &smm_instance.ctl_lock
  */
-static const struct ctl_verb {
+struct ctl_verb {
 	const char *name;
 	unsigned int keys;
 	unsigned int needs;
 	int (*run)(struct smm_instance *inst, const struct ctl_args *args);
-} verbs[] = {
+};
+
+static const struct ctl_verb verbs[] = {
 	{ "alloc", K(ORDER) | K(ZONE) | K(COUNT) | K(ATOMIC) | K(TAG),
 	  K(ORDER) | K(TAG), do_alloc },
 	{ "free", K(TAG), K(TAG), do_free },

@@ -38,7 +38,8 @@ bool smm_instance_name_valid(const char *name)
 			break;
 	if (!len || len >= SMM_NAME_LEN || i < len || !strcmp(name, ".") ||
 	    !strcmp(name, "..")) {
-		smm_bad_input("name", "'%.*s' must be 1..%d characters of A-Z a-z 0-9 _ . -, not . or ..",
+		smm_bad_input("name",
+			      "'%.*s' must be 1..%d characters of A-Z a-z 0-9 _ . -, not . or ..",
 			      SMM_NAME_LEN, name, SMM_NAME_LEN - 1);
 		return false;
 	}
@@ -115,7 +116,8 @@ int smm_params_check(const struct smm_params *p)
 		return -ERANGE;
 	}
 	if (p->zone_dma_mb && p->zone_normal_mb && p->zone_dma_mb >= p->zone_normal_mb) {
-		smm_bad_input("zone_dma_mb", "ZONE_DMA (%u MiB) must end below ZONE_HIGHMEM (%u MiB)",
+		smm_bad_input("zone_dma_mb",
+			      "ZONE_DMA (%u MiB) must end below ZONE_HIGHMEM (%u MiB)",
 			      p->zone_dma_mb, p->zone_normal_mb);
 		return -EINVAL;
 	}

@@ -188,7 +188,8 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
 		case KEY_SLAB:
 			ret = smm_slab_parse_strategy(val, &p->slab);
 			if (ret)
-				smm_bad_input("control.slab", "'%s' is not slab, slub or slob", val);
+				smm_bad_input("control.slab", "'%s' is not slab, slub or slob",
+					      val);
 			break;
 		case KEY_ARENA_SOURCE:
 			ret = smm_arena_parse_source(val, &p->source);

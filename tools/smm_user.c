@@ -63,29 +63,9 @@ int smm_open(void)
 int smm_read_file(const char *name, char *buf, size_t size)
 {
 	char path[256];
-	size_t len = 0;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", SMM_DEBUGFS, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len < size - 1) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return len;
+	return smm_read_path(path, buf, size);
 }
 
 /**

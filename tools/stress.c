@@ -403,6 +403,8 @@ int main(int argc, char **argv)
 		seed = strtoull(argv[3], NULL, 0);
 	smm_note("seed %llu, %lld operations, at most %d s", (unsigned long long)seed, target,
 		 secs);
+	smm_check(sysconf(_SC_NPROCESSORS_ONLN) >= 2, "two CPUs are online, one per thread",
+		  "%ld online", sysconf(_SC_NPROCESSORS_ONLN));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_NODEFER;
