@@ -42,6 +42,7 @@
 #include <linux/debugfs.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 
 #include "common.h"
 #include "inject.h"
@@ -93,13 +94,17 @@ bool smm_fail_knobs_should_fail(struct smm_fail_knobs *k, const char *name, ssiz
  * @f: the knobs
  * @name: their directory name
  *
- * probability 0, interval 1, times 1, space 0 and verbose 1: writing a
- * probability is enough to arm them, for one failure.
+ * probability 0, interval 1, times 1, space 0 and verbose 1 (one line per
+ * failure, rate-limited): writing a probability is enough to arm them,
+ * for one failure.
  */
 void smm_fail_init(struct smm_fail *f, const char *name)
 {
 #if SMM_FAIL_KERNEL
 	f->attr = (struct fault_attr)FAULT_ATTR_INITIALIZER;
+	/* The kernel's default is no limit; its knobs can change this one. */
+	ratelimit_state_init(&f->attr.ratelimit_state, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 #else
 	memset(&f->attr, 0, sizeof(f->attr));
 	f->attr.interval = 1;

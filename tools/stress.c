@@ -10,15 +10,17 @@
  * control file: alloc and free of tagged blocks, kmalloc, cache_alloc,
  * vmalloc, drain, and now and then check and a read of pgtable_check,
  * which must pass while everything else runs.  The other, on CPU 1, maps
- * /dev/shadow_mm and touches, unmaps (whole or a tail), mprotects,
- * madvises, mremaps and forks over its mappings.  Every page it touches
+ * /dev/shadow_mm (up to eight mappings of up to 64 pages) and sweeps them
+ * page by page, unmaps (whole or a tail), mprotects, madvises, mremaps and
+ * forks over them.  Every page it touches
  * carries a stamp of its mapping and index, checked at every later touch:
  * a page that changed under a mapping, or that a forked child can reach,
  * is a failure.  Shadow memory running out is allowed (ENOMEM, SIGBUS);
  * any other error is not.
  *
  * An operation is one control write or read, one mapping syscall, or one
- * touch of a page.  The run stops at OPS operations or after SECONDS,
+ * touch of a page (a fault the first time, a check of its stamp after);
+ * the summary line counts each kind.  The run stops at OPS operations or after SECONDS,
  * whichever comes first, and fails if it did fewer than OPS.  At the end
  * everything is freed, and the checks and the free page count must be as
  * before.  The seed is printed, so that a failing run can be replayed.
@@ -79,7 +81,7 @@ static unsigned int below(uint64_t *s, unsigned int n)
 /* What each thread did, and what went wrong. */
 struct stats {
 	long long ops;
-	long long enomem, sigbus, checks, faults;
+	long long enomem, sigbus, checks, touches, first, syscalls, forks;
 	long long bad;
 	char why[256];
 };
@@ -224,7 +226,10 @@ static int touch(struct map *m, size_t i, int *mismatch)
 			*mismatch = 1;
 	} else {
 		*b = stamp(m->id, i);
+		/* Only once the store went through: it may fault. */
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		m->touched[i] = 1;
+		dst.first++;
 	}
 	return 0;
 }
@@ -245,7 +250,8 @@ static int fork_probe(struct map *maps)
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		int reached = 0;
+		/* volatile: it must survive siglongjmp() out of the fault. */
+		volatile int reached = 0;
 
 		for (i = 0; i < NMAPS; i++) {
 			if (!maps[i].p)
@@ -253,6 +259,8 @@ static int fork_probe(struct map *maps)
 			signo = 0;
 			if (!sigsetjmp(env, 0)) {
 				(void)*(volatile char *)maps[i].p;
+				/* Not before the access: it may fault. */
+				__atomic_signal_fence(__ATOMIC_SEQ_CST);
 				reached++;
 			}
 		}
@@ -283,7 +291,7 @@ static void *device(void *arg)
 		struct map *m = &maps[k];
 
 		if (!m->p) {
-			size_t n = 1 + below(&s, 32);
+			size_t n = 1 + below(&s, 64);
 			void *p = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 			if (p == MAP_FAILED) {
@@ -298,14 +306,29 @@ static void *device(void *arg)
 				m->touched = calloc(n, 1);
 			}
 		} else if (r < 700) {
-			int sig = touch(m, below(&s, m->n), &mismatch);
+			/*
+			 * Sweep the mapping from a random page: each page is one
+			 * operation, a fault the first time, a check of its stamp
+			 * every time after.
+			 */
+			size_t i = below(&s, m->n);
 
-			if (sig == SIGBUS)
-				st->sigbus++;
-			else if (sig)
-				bad(st, "%s (%s)", sig == SIGSEGV ? "a touch raised SIGSEGV" :
-				    "a touch raised a signal", 0);
-			st->faults++;
+			for (; i < m->n; i++) {
+				int sig = touch(m, i, &mismatch);
+
+				if (sig == SIGBUS)
+					st->sigbus++;
+				else if (sig)
+					bad(st, "%s (%s)", sig == SIGSEGV ? "a touch raised SIGSEGV" :
+					    "a touch raised a signal", 0);
+				st->touches++;
+				st->ops++;
+			}
+			if (mismatch) {
+				bad(st, "%s: %s", "a page changed under its mapping", 0);
+				mismatch = 0;
+			}
+			continue;
 		} else if (r < 800) {
 			unmap(m);
 		} else if (r < 850 && m->n > 1) {
@@ -337,6 +360,7 @@ static void *device(void *arg)
 		} else if (r >= 998) {
 			int reached = fork_probe(maps);
 
+			st->forks++;
 			if (reached)
 				bad(st, "%s: %s", reached < 0 ? "fork or wait" :
 				    "a child reached a mapping of its parent", reached);
@@ -345,6 +369,7 @@ static void *device(void *arg)
 			bad(st, "%s: %s", "a page changed under its mapping", 0);
 			mismatch = 0;
 		}
+		st->syscalls++;
 		st->ops++;
 	}
 	for (int k = 0; k < NMAPS; k++) {
@@ -429,9 +454,9 @@ int main(int argc, char **argv)
 	pthread_join(tc, NULL);
 	pthread_join(td, NULL);
 	close(ctl_fd);
-	smm_note("%lld operations in %ld s: control %lld (%lld ENOMEM, %lld checks), device %lld (%lld touches, %lld SIGBUS, %lld ENOMEM)",
+	smm_note("%lld operations in %ld s: control %lld commands (%lld ENOMEM, %lld checks); device %lld mapping calls (%lld forks, %lld ENOMEM) and %lld page touches (%lld first touches, which fault, %lld SIGBUS)",
 		 cst.ops + dst.ops, (long)(time(NULL) - t0), cst.ops, cst.enomem, cst.checks,
-		 dst.ops, dst.faults, dst.sigbus, dst.enomem);
+		 dst.syscalls, dst.forks, dst.enomem, dst.touches, dst.first, dst.sigbus);
 	snprintf(buf, sizeof(buf), "at least %lld operations on two CPUs (seed %llu)", target,
 		 (unsigned long long)seed);
 	smm_check(cst.ops + dst.ops >= target, buf, "only %lld in %d s", cst.ops + dst.ops, secs);
