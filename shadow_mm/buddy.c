@@ -857,25 +857,41 @@ static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *se
  * page of the zone can move between the lists and its callers while the
  * checker looks.  The lists' locks are all of one class; lockdep accepts
  * them together under &smm_buddy.check_lock, as mm_take_all_locks() takes
- * its locks under mmap_lock.
+ * its locks under mmap_lock.  Sparse cannot count locks taken in a loop,
+ * so the loop's helpers keep its count even, and freeze_zone() and
+ * thaw_zone() say what they hold across their return.
  */
+static void pcp_lock_nested(struct smm_buddy *b, struct smm_pcp *pcp)
+{
+	spin_lock_nest_lock(&pcp->lock, &b->check_lock);
+	__release(&pcp->lock);	/* for sparse: still held, see above */
+}
+
+static void pcp_unlock_nested(struct smm_pcp *pcp)
+{
+	__acquire(&pcp->lock);	/* for sparse: taken by pcp_lock_nested() */
+	spin_unlock(&pcp->lock);
+}
+
 static void freeze_zone(struct smm_buddy *b, struct smm_zone *z)
+	__acquires(&z->lock)
 {
 	int cpu;
 
 	lockdep_assert_held(&b->check_lock);
 	for_each_possible_cpu(cpu)
-		spin_lock_nest_lock(&per_cpu_ptr(z->pcp, cpu)->lock, &b->check_lock);
+		pcp_lock_nested(b, per_cpu_ptr(z->pcp, cpu));
 	spin_lock(&z->lock);
 }
 
 static void thaw_zone(struct smm_buddy *b, struct smm_zone *z)
+	__releases(&z->lock)
 {
 	int cpu;
 
 	spin_unlock(&z->lock);
 	for_each_possible_cpu(cpu)
-		spin_unlock(&per_cpu_ptr(z->pcp, cpu)->lock);
+		pcp_unlock_nested(per_cpu_ptr(z->pcp, cpu));
 }
 
 /* Check a frozen zone's per-CPU lists; @seen marks pages found free. */
