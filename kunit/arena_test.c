@@ -432,7 +432,11 @@ static void arena_test_check_size(struct kunit *test)
 {
 	/* 4 GiB in order-0 chunks: a million chunks. */
 	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(4096), 0), -ERANGE);
-	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(2048), 0), 0);
+	/* Order 0 takes one chunk more than pages: the limit, then one over. */
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(SMM_ARENA_MAX_CHUNKS, 0), -ERANGE);
+	/* 2 GiB: within the limit, and refused only if the host lacks it. */
+	KUNIT_EXPECT_NE(test, smm_arena_check_size(SMM_ARENA_MAX_CHUNKS - 1, 0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(8), 0), 0);
 	/* More than the host has, with the metadata counted in. */
 	KUNIT_EXPECT_EQ(test, smm_arena_check_size(totalram_pages(), MAX_PAGE_ORDER), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, smm_arena_check_size(MB_PAGES(8), MAX_PAGE_ORDER), 0);

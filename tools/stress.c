@@ -305,7 +305,7 @@ static void *device(void *arg)
 				m->id = next_id++;
 				m->touched = calloc(n, 1);
 			}
-		} else if (r < 700) {
+		} else if (r < 800) {
 			/*
 			 * Sweep the mapping from a random page: each page is one
 			 * operation, a fault the first time, a check of its stamp
@@ -329,20 +329,22 @@ static void *device(void *arg)
 				mismatch = 0;
 			}
 			continue;
-		} else if (r < 800) {
+		} else if (r < 850) {
 			unmap(m);
-		} else if (r < 850 && m->n > 1) {
+		} else if (r < 880) {
 			/* munmap the tail: a split VMA that returns its pages */
 			size_t keep = m->n / 2;
 
+			if (!keep)
+				continue;	/* one page: no tail, no operation */
 			if (munmap(m->p + keep * ps, (m->n - keep) * ps))
 				bad(st, "%s: %s", "munmap of the tail", errno);
 			m->n = keep;
-		} else if (r < 900) {
+		} else if (r < 920) {
 			if (mprotect(m->p, m->n * ps, PROT_READ) ||
 			    mprotect(m->p, m->n * ps, PROT_READ | PROT_WRITE))
 				bad(st, "%s: %s", "mprotect", errno);
-		} else if (r < 950) {
+		} else if (r < 960) {
 			/* MADV_DOFORK must be refused: it would let fork copy the PTEs. */
 			if (!madvise(m->p, m->n * ps, MADV_DOFORK))
 				bad(st, "%s: %s", "madvise(MADV_DOFORK) succeeded", 0);
@@ -350,14 +352,17 @@ static void *device(void *arg)
 				bad(st, "%s: %s", "madvise(MADV_DOFORK)", errno);
 			if (madvise(m->p, m->n * ps, MADV_DONTFORK))
 				bad(st, "%s: %s", "madvise(MADV_DONTFORK)", errno);
-		} else if (r < 990 && m->n > 1) {
-			void *q = mremap(m->p, m->n * ps, (m->n - 1) * ps, 0);
+		} else if (r < 998) {
+			void *q;
 
+			if (m->n < 2)
+				continue;	/* nothing to shrink: no operation */
+			q = mremap(m->p, m->n * ps, (m->n - 1) * ps, 0);
 			if (q == MAP_FAILED)
 				bad(st, "%s: %s", "mremap to shrink", errno);
 			else
 				m->n--;
-		} else if (r >= 998) {
+		} else {
 			int reached = fork_probe(maps);
 
 			st->forks++;
