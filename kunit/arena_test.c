@@ -427,6 +427,42 @@ static void arena_test_layout_many_gaps(struct kunit *test)
 	expect_layout(test, a);
 }
 
+static void free_tables_action(void *a)
+{
+	smm_arena_free_tables(a);
+}
+
+/*
+ * A layout with more sections than the descriptors can number fails with
+ * -E2BIG and leaves the chunk table to its caller, who must give the
+ * chunks' pages back before freeing it.  Single pages far apart on the
+ * host: each run takes its own section and a capped hole after it.
+ */
+static void arena_test_layout_too_many_sections(struct kunit *test)
+{
+	const unsigned int nr = SMM_ARENA_MAX_SECTIONS / (SMM_MAX_HOLE_SECTIONS + 1) + 1;
+	struct smm_arena *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	struct smm_chunk *chunks;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	chunks = smm_host_kvcalloc(a, SMM_HOST_ARENA, nr, sizeof(*chunks));
+	KUNIT_ASSERT_NOT_NULL(test, chunks);
+	a->chunks = chunks;
+	a->max_chunks = nr;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_tables_action, a), 0);
+	for (i = 0; i < nr; i++)
+		chunks[i].host_pfn = (unsigned long)i << 20;
+	a->nr_chunks = nr;
+	KUNIT_EXPECT_EQ(test, smm_arena_layout(a), -E2BIG);
+	KUNIT_EXPECT_PTR_EQ(test, a->chunks, chunks);
+	KUNIT_EXPECT_EQ(test, a->nr_chunks, nr);
+	KUNIT_EXPECT_NULL(test, a->runs);
+	KUNIT_EXPECT_NULL(test, a->sections);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&a->host.bytes[SMM_HOST_ARENA]),
+			(long)(nr * sizeof(*chunks)));
+}
+
 /* Sizes no layer supports are refused before any page is taken. */
 static void arena_test_check_size(struct kunit *test)
 {
@@ -505,6 +541,7 @@ static struct kunit_case arena_test_cases[] = {
 	KUNIT_CASE(arena_test_layout_adjacent_chunks_merge),
 	KUNIT_CASE(arena_test_layout_gap_makes_hole),
 	KUNIT_CASE(arena_test_layout_many_gaps),
+	KUNIT_CASE_SLOW(arena_test_layout_too_many_sections),
 	KUNIT_CASE(arena_test_check_size),
 	KUNIT_CASE(arena_test_host_metadata),
 	{}

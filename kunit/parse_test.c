@@ -48,6 +48,9 @@ static const struct num_case num_cases[] = {
 	{ "12abc", 0, 100, -EINVAL, 0 },
 	{ "abc", 0, 100, -EINVAL, 0 },
 	{ "1e3", 0, 10000, -EINVAL, 0 },
+	{ "0x0x10", 0, 100, -EINVAL, 0 },	/* one prefix only */
+	{ "1\n\n", 0, 100, -EINVAL, 0 },	/* one newline only */
+	{ "\n", 0, 100, -EINVAL, 0 },
 };
 
 static void num_desc(const struct num_case *c, char *desc)
@@ -177,6 +180,9 @@ static const struct cmd_case cmd_cases[] = {
 	{ "kmalloc size=100 tag=a", 0 },
 	{ "kmalloc size=0 tag=a", -ERANGE },
 	{ "kmalloc size=100 order=1 tag=a", -EINVAL },
+	{ "kmalloc size=0x400001 tag=a", -ERANGE },	/* above 4 MiB, the largest block */
+	{ "cache_create name=c size=8193", -ERANGE },
+	{ "cache_create name=c size=64 align=3", -EINVAL },
 	{ "vmalloc size=0x4000001 tag=a", -ERANGE },	/* above 64 MiB */
 	{ "vmalloc size=4096 zone=DMA tag=a", -EINVAL },
 	{ "cache_create name=c size=64", 0 },

@@ -246,13 +246,15 @@ static int get_contig(struct smm_arena *a, unsigned long nr_pages)
  * host PFNs.
  *
  * Return: 0, -EINVAL for an empty chunk list, -E2BIG if the space has more
- * than %SMM_ARENA_MAX_SECTIONS sections, or -ENOMEM.
+ * than %SMM_ARENA_MAX_SECTIONS sections, or -ENOMEM.  On failure the
+ * chunk table is left to the caller, whose pages it lists.
  * Context: process context; sleeps.
  */
 int smm_arena_layout(struct smm_arena *a)
 {
 	unsigned long nr_pages = 0, sec;
 	unsigned int i, r;
+	int ret;
 
 	if (!a->nr_chunks)
 		return -EINVAL;
@@ -298,13 +300,13 @@ int smm_arena_layout(struct smm_arena *a)
 	a->nr_sections = DIV_ROUND_UP(a->end_pfn, SMM_PAGES_PER_SECTION);
 	/* The section number must fit in the descriptor's flags. */
 	if (a->nr_sections > SMM_ARENA_MAX_SECTIONS) {
-		smm_arena_free_tables(a);
-		return -E2BIG;
+		ret = -E2BIG;
+		goto err_runs;
 	}
 	a->sections = smm_host_kvcalloc(a, SMM_HOST_ARENA, a->nr_sections, sizeof(*a->sections));
 	if (!a->sections) {
-		smm_arena_free_tables(a);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_runs;
 	}
 
 	for (r = 0; r < a->nr_runs; r++) {
@@ -325,6 +327,15 @@ int smm_arena_layout(struct smm_arena *a)
 		}
 	}
 	return 0;
+
+err_runs:
+	/* The chunks are the caller's: it gives their pages back first. */
+	smm_host_kvfree(a, SMM_HOST_ARENA, a->runs, a->max_runs, sizeof(*a->runs));
+	a->runs = NULL;
+	a->max_runs = 0;
+	a->nr_runs = 0;
+	a->nr_sections = 0;
+	return ret;
 }
 
 /**

@@ -728,7 +728,8 @@ static int parse_setting(const char *key, const char *val, unsigned int *mb,
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
-	unsigned int mb, loops, iters;
+	static const char *const bench_keys[] = { "arena_mb", "loops", "iters" };
+	unsigned int mb, loops, iters, seen = 0;
 	char *buf, *cur, *key, *val;
 	int ret;
 
@@ -746,6 +747,15 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	iters = bench_iters;
 	cur = strim(buf);
 	while ((ret = smm_next_kv(&cur, "bench", &key, &val)) > 0) {
+		int k = match_string(bench_keys, ARRAY_SIZE(bench_keys), key);
+
+		if (k >= 0 && (seen & BIT(k))) {
+			smm_bad_input("bench", "%s= is given twice", key);
+			ret = -EINVAL;
+			break;
+		}
+		if (k >= 0)
+			seen |= BIT(k);
 		ret = parse_setting(key, val, &mb, &loops, &iters);
 		if (ret)
 			break;

@@ -47,6 +47,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/stop_machine.h>
 #include <linux/err.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
@@ -805,13 +806,12 @@ void smm_buddy_free_bootmem_block(struct smm_buddy *b, unsigned long pfn,
 	spin_unlock(&z->lock);
 }
 
-/* Check one zone's free area under its lock; @seen marks pages found free. */
+/* Check a stopped zone's free area; @seen marks pages found free. */
 static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
 {
 	unsigned long free = 0, i;
 	unsigned int o;
 
-	lockdep_assert_held(&z->lock);
 	for (o = 0; o < b->max_order; o++) {
 		unsigned long n = 0;
 		struct smm_page *page;
@@ -852,49 +852,7 @@ static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *se
 	return 0;
 }
 
-/*
- * Freeze a zone: every CPU's list of it, then the zone itself, so that no
- * page of the zone can move between the lists and its callers while the
- * checker looks.  The lists' locks are all of one class; lockdep accepts
- * them together under &smm_buddy.check_lock, as mm_take_all_locks() takes
- * its locks under mmap_lock.  Sparse cannot count locks taken in a loop,
- * so the loop's helpers keep its count even, and freeze_zone() and
- * thaw_zone() say what they hold across their return.
- */
-static void pcp_lock_nested(struct smm_buddy *b, struct smm_pcp *pcp)
-{
-	spin_lock_nest_lock(&pcp->lock, &b->check_lock);
-	__release(&pcp->lock);	/* for sparse: still held, see above */
-}
-
-static void pcp_unlock_nested(struct smm_pcp *pcp)
-{
-	__acquire(&pcp->lock);	/* for sparse: taken by pcp_lock_nested() */
-	spin_unlock(&pcp->lock);
-}
-
-static void freeze_zone(struct smm_buddy *b, struct smm_zone *z)
-	__acquires(&z->lock)
-{
-	int cpu;
-
-	lockdep_assert_held(&b->check_lock);
-	for_each_possible_cpu(cpu)
-		pcp_lock_nested(b, per_cpu_ptr(z->pcp, cpu));
-	spin_lock(&z->lock);
-}
-
-static void thaw_zone(struct smm_buddy *b, struct smm_zone *z)
-	__releases(&z->lock)
-{
-	int cpu;
-
-	spin_unlock(&z->lock);
-	for_each_possible_cpu(cpu)
-		pcp_unlock_nested(per_cpu_ptr(z->pcp, cpu));
-}
-
-/* Check a frozen zone's per-CPU lists; @seen marks pages found free. */
+/* Check a stopped zone's per-CPU lists; @seen marks pages found free. */
 static int check_pcp(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
 {
 	int cpu;
@@ -904,7 +862,6 @@ static int check_pcp(struct smm_buddy *b, struct smm_zone *z, unsigned long *see
 		struct smm_page *page;
 		int n = 0;
 
-		lockdep_assert_held(&pcp->lock);
 		list_for_each_entry(page, &pcp->list, lru) {
 			unsigned long p = page_pfn(b, page);
 
@@ -924,9 +881,10 @@ static int check_pcp(struct smm_buddy *b, struct smm_zone *z, unsigned long *see
 	return 0;
 }
 
-/* In a frozen zone, a page is marked free if and only if a list has it. */
+/* In a stopped zone, a page is marked free if and only if a list has it. */
 static int check_owners(struct smm_buddy *b, struct smm_zone *z, const unsigned long *seen)
 {
+	enum smm_owner owner;
 	unsigned long pfn;
 
 	for (pfn = z->zone_start_pfn; pfn < z->zone_start_pfn + z->spanned_pages; pfn++) {
@@ -935,13 +893,47 @@ static int check_owners(struct smm_buddy *b, struct smm_zone *z, const unsigned 
 
 		if (!page)
 			continue;
-		is_free = page->owner == SMM_OWNER_BUDDY || page->owner == SMM_OWNER_PCP;
+		owner = READ_ONCE(page->owner);
+		is_free = owner == SMM_OWNER_BUDDY || owner == SMM_OWNER_PCP;
 		if (is_free != test_bit(pfn, seen)) {
 			pr_err("shadow_mm: pfn %#lx owner %s but %s the free lists\n", pfn,
-			       smm_owner_name(page->owner), is_free ? "not in" : "in");
+			       smm_owner_name(owner), is_free ? "not in" : "in");
 			return -EUCLEAN;
 		}
 	}
+	return 0;
+}
+
+/**
+ * struct check_zone_args - one zone for check_stopped()
+ * @b: the allocator
+ * @z: the zone
+ * @seen: pages found on a list, by PFN
+ * @ret: the verdict
+ */
+struct check_zone_args {
+	struct smm_buddy *b;
+	struct smm_zone *z;
+	unsigned long *seen;
+	int ret;
+};
+
+/*
+ * Run by stop_machine(): every other CPU spins with interrupts off, and
+ * none of them is inside a section under a list's or the zone's lock,
+ * since those are spinlocks.  Outside them every page is on a list and
+ * marked free, or off the lists and marked otherwise, so what this sees is
+ * exact, with no lock taken and however many CPUs there are.
+ */
+static int check_stopped(void *data)
+{
+	struct check_zone_args *c = data;
+
+	c->ret = check_pcp(c->b, c->z, c->seen);
+	if (!c->ret)
+		c->ret = check_zone(c->b, c->z, c->seen);
+	if (!c->ret)
+		c->ret = check_owners(c->b, c->z, c->seen);
 	return 0;
 }
 
@@ -953,36 +945,28 @@ static int check_owners(struct smm_buddy *b, struct smm_zone *z, const unsigned 
  * its own zone, owned by the buddy; no page is free twice; the counters
  * match the lists; every page on a per-CPU list is owned by the lists; and
  * a page is marked free in its descriptor exactly when a list has it.
- * Each zone is checked frozen (freeze_zone()), so the answer is exact
- * while other CPUs allocate and free.
+ * Each zone is checked under stop_machine() (check_stopped()), so the
+ * answer is exact while other CPUs allocate and free.
  *
  * Return: 0, -EUCLEAN (with a message) on the first violation, or -ENOMEM.
- * Context: process context; holds every lock of one zone at a time, with
- * preemption off for as long as it takes to walk the zone's descriptors.
+ * Context: process context; sleeps.  Stops the machine once per zone, for
+ * as long as the walk of the zone's descriptors takes: a command for
+ * debugging, not for a busy production host with a huge arena.
  */
 int smm_buddy_check(struct smm_buddy *b)
 {
 	const struct smm_arena *a = b->arena;
-	unsigned long *seen;
-	int i, ret = 0;
+	struct check_zone_args c = { .b = b };
+	int i;
 
 	/* kvcalloc: the span of a large arena is beyond one kmalloc(). */
-	seen = kvcalloc(BITS_TO_LONGS(a->end_pfn), sizeof(long), GFP_KERNEL);
-	if (!seen)
+	c.seen = kvcalloc(BITS_TO_LONGS(a->end_pfn), sizeof(long), GFP_KERNEL);
+	if (!c.seen)
 		return -ENOMEM;
-	mutex_lock(&b->check_lock);
-	for (i = 0; i < SMM_NR_ZONES && !ret; i++) {
-		struct smm_zone *z = &b->zones[i];
-
-		freeze_zone(b, z);
-		ret = check_pcp(b, z, seen);
-		if (!ret)
-			ret = check_zone(b, z, seen);
-		if (!ret)
-			ret = check_owners(b, z, seen);
-		thaw_zone(b, z);
+	for (i = 0; i < SMM_NR_ZONES && !c.ret; i++) {
+		c.z = &b->zones[i];
+		stop_machine(check_stopped, &c, NULL);
 	}
-	mutex_unlock(&b->check_lock);
-	kvfree(seen);
-	return ret;
+	kvfree(c.seen);
+	return c.ret;
 }

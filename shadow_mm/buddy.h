@@ -4,7 +4,6 @@
 
 #include <linux/build_bug.h>
 #include <linux/list.h>
-#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -221,13 +220,9 @@ struct smm_fail_page_alloc {
  *	returns 0, or an error if it could not map the page
  * @clear_ctx: the argument of @clear_highpage
  * @fpa: fault injection (``fail_page_alloc``)
- * @check_lock: one smm_buddy_check() at a time; under it the checker
- *	holds all of a zone's locks at once
  *
- * Lock order: &smm_buddy.check_lock, then &smm_pcp.lock, then
- * &smm_zone.lock.  Only smm_buddy_check(), under @check_lock, holds more
- * than one lock of a kind (every CPU's list of one zone); nothing holds
- * locks of two zones.
+ * Lock order: &smm_pcp.lock, then &smm_zone.lock.  No lock is held across
+ * two zones.  smm_buddy_check() takes none: it looks under stop_machine().
  */
 struct smm_buddy {
 	struct smm_arena *arena;
@@ -240,7 +235,6 @@ struct smm_buddy {
 	int (*clear_highpage)(void *ctx, struct smm_page *page);
 	void *clear_ctx;
 	struct smm_fail_page_alloc fpa;
-	struct mutex check_lock;	/* serialises smm_buddy_check() */
 };
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,

@@ -49,7 +49,8 @@
  * vm_flags_set(): 6.3, commit bc292ab00f6c ("mm: introduce vma->vm_flags
  * wrapper functions") made vma->vm_flags const for writers, so that
  * per-VMA locking can see every change.  Before it, the field was written
- * directly.  vm_flags_set() is a static inline, with no macro to test.
+ * directly.  vm_flags_set() is a static inline, with no macro to test; a
+ * kernel older than 6.3 with it backported needs this entry taken out.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 static inline void vm_flags_set(struct vm_area_struct *vma, unsigned long flags)
@@ -110,10 +111,11 @@ static inline int smm_compat_alloc_contig_range(unsigned long start, unsigned lo
 /*
  * fault_create_debugfs_attr() of 6.1 keeps a reference to the knobs'
  * directory in attr->dname (a dget() that nothing drops), for the name in
- * its messages.  Later kernels (between 6.1 and 6.12) copy the name into a
- * char array of FAULT_ATTR_DNAME_LEN bytes instead and keep no reference;
- * the macro came with the change, so it is the test.  A module that
- * removes its knobs must drop the old kernels' reference itself.
+ * its messages.  Debian's 6.12 copies the name into a char array of
+ * FAULT_ATTR_DNAME_LEN bytes instead and keeps no reference; the release
+ * that changed it was not pinned down here, but the macro is defined
+ * beside the array, so it is the test.  A module that removes its knobs
+ * must drop the old kernels' reference itself.
  */
 static inline void smm_compat_fault_attr_put_dname(struct fault_attr *attr)
 {

@@ -22,10 +22,11 @@
  * ``cache_create name=NAME size=N [align=N] [ctor=1] [debug=1] [reclaim=1] [hwalign=1]``
  *	Create a slab cache.  ``ctor=1`` gives it a constructor that stamps
  *	each object; ``debug=1`` adds red zones and poisoning.
- * ``cache_alloc name=NAME [count=N] tag=NAME``
+ * ``cache_alloc name=NAME [count=N] [atomic=1] tag=NAME``
  *	Allocate @count objects from the cache, kept under @tag.
- * ``kmalloc size=N [count=N] tag=NAME``
- *	kmalloc() @count blocks of @size bytes, kept under @tag.
+ * ``kmalloc size=N [count=N] [atomic=1] tag=NAME``
+ *	kmalloc() @count blocks of @size bytes (at most the largest buddy
+ *	block), kept under @tag.
  * ``vmalloc size=N [count=N] tag=NAME``
  *	vmalloc() @count areas of @size bytes (at most 64 MiB each).
  * ``cache_shrink name=NAME``
@@ -38,10 +39,13 @@
  * Reading the file lists the tags.  A refused command changes nothing and
  * logs a message naming the field: -EINVAL for an unknown verb or key, a
  * key the verb does not take or one it needs and did not get, a key given
- * twice, a value that is not a number, or a tag or name in use or
- * unknown; -ERANGE for a number outside its range (order beyond the
- * instance's max_order, count outside [1, 65536], a flag other than 0 or
- * 1, a vmalloc size above 64 MiB).  For example, to fragment a zone and
+ * twice, a value that is not a number, a tag in use or unknown, an
+ * unknown cache, or an alignment that is not a power of two; -EEXIST for
+ * a cache name in use; -ERANGE for a number outside its range (order
+ * beyond the instance's max_order, count outside [1, 65536], a flag other
+ * than 0 or 1, a cache size above 8192, a kmalloc size above the largest
+ * block, a vmalloc size above 64 MiB); -EBUSY for cache_destroy of a cache
+ * with live objects.  For example, to fragment a zone and
  * watch buddyinfo::
  *
  *	echo "alloc order=0 count=512 tag=a" > control
@@ -441,6 +445,12 @@ static int do_cache_alloc(struct smm_instance *inst, const struct ctl_args *args
 
 static int do_kmalloc(struct smm_instance *inst, const struct ctl_args *args)
 {
+	unsigned long max = PAGE_SIZE << (inst->buddy.max_order - 1);
+
+	if (args->size > max) {
+		smm_bad_input("control.size", "%u is outside [1, %lu] for kmalloc", args->size, max);
+		return -ERANGE;
+	}
 	return do_objects(inst, args, NULL, CTL_KMALLOC);
 }
 

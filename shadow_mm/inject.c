@@ -35,6 +35,10 @@
  * knobs above with the same semantics, and the same file names.  The
  * default of ``verbose`` is 1 in both: a line per failure, no stack dump.
  *
+ * fail_page_alloc starts with ``min-order`` 0 and ``ignore-gfp-highmem``
+ * off, where the kernel's has 1 and on: every shadow allocation can fail
+ * until the knobs say otherwise.
+ *
  * A failure injected is an ordinary failure to the caller: -ENOMEM, NULL,
  * or SIGBUS in the fault handler, and never a broken instance.
  */

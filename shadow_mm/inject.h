@@ -6,6 +6,8 @@
 #include <linux/compiler.h>
 #include <linux/dcache.h>
 #include <linux/fault-inject.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 /*
@@ -69,12 +71,17 @@ bool smm_fail_knobs_should_fail(struct smm_fail_knobs *k, const char *name, ssiz
  * @f: the knobs
  *
  * The one test on an allocation fast path: probability 0 (the default)
- * never fails, and then nothing else is looked at, as in should_fail_ex().
+ * never fails, as in should_fail_ex().  With the kernel's knobs, a task's
+ * /proc/PID/fail-nth counts even then, so that is looked at too.
  *
  * Return: true if smm_should_fail() must be asked.
  */
 static inline bool smm_fail_armed(const struct smm_fail *f)
 {
+#if SMM_FAIL_KERNEL
+	if (in_task() && READ_ONCE(current->fail_nth))
+		return true;
+#endif
 	return READ_ONCE(f->attr.probability) != 0;
 }
 

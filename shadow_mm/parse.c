@@ -31,6 +31,17 @@
 #include "common.h"
 #include "parse.h"
 
+/* At least one digit of @base, nothing else but a final newline. */
+static bool digits_only(const char *s, unsigned int base)
+{
+	const char *p = s;
+
+	for (; *p && *p != '\n'; p++)
+		if (base == 16 ? !isxdigit(*p) : !isdigit(*p))
+			return false;
+	return p > s && (!*p || !p[1]);
+}
+
 /**
  * smm_parse_u64() - read a number, decimal or 0x-prefixed hex
  * @field: what it is, for the message (``control.count``)
@@ -53,8 +64,12 @@ int smm_parse_u64(const char *field, const char *s, u64 min, u64 max, u64 *out)
 		base = 16;
 		digits = s + 2;
 	}
-	/* kstrtou64() would take a '+' and, in base 0, a leading 0 as octal. */
-	if (!isxdigit(digits[0])) {
+	/*
+	 * Only digits of the base, and one newline at the end: kstrtou64()
+	 * alone would take a '+', a second "0x", and in base 0 a leading 0
+	 * for octal.
+	 */
+	if (!digits_only(digits, base)) {
 		smm_bad_input(field, "'%s' is not a number (decimal, or hex with 0x)", s);
 		return -EINVAL;
 	}

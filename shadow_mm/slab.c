@@ -470,7 +470,7 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	}
 	if (!size || size > SMM_KMALLOC_MAX_CACHE) {
 		smm_bad_input("cache.size", "%u is outside [1, %d]", size, SMM_KMALLOC_MAX_CACHE);
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(-ERANGE);
 	}
 	if (align && (!is_power_of_2(align) || align > PAGE_SIZE)) {
 		smm_bad_input("cache.align", "%u is not a power of two up to %lu", align,

@@ -199,7 +199,6 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 	b->arena = a;
 	b->broken = broken;
 	b->max_order = max_order;
-	mutex_init(&b->check_lock);
 	smm_fail_init(&b->fpa.fail, "fail_page_alloc");
 	b->fpa.sites = BIT(SMM_SITE_NR) - 1;
 	b->stats = smm_host_alloc_percpu(a, SMM_HOST_BUDDY, sizeof(struct smm_buddy_stats),
