@@ -440,7 +440,8 @@ static void free_tables_action(void *a)
  */
 static void arena_test_layout_too_many_sections(struct kunit *test)
 {
-	const unsigned int nr = SMM_ARENA_MAX_SECTIONS / (SMM_MAX_HOLE_SECTIONS + 1) + 1;
+	/* The space is (nr - 1) * (holes + 1) + 1 sections: one more than allowed. */
+	const unsigned int nr = (SMM_ARENA_MAX_SECTIONS - 1) / (SMM_MAX_HOLE_SECTIONS + 1) + 2;
 	struct smm_arena *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
 	struct smm_chunk *chunks;
 	unsigned int i;

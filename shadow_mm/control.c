@@ -34,7 +34,9 @@
  * ``cache_destroy name=NAME``
  *	Destroy the cache; -EBUSY while it has live objects.
  * ``check``
- *	Run the buddy invariant checker; -EUCLEAN if it finds a problem.
+ *	Run the buddy invariant checker; -EUCLEAN if it finds a problem.  It
+ *	is exact while other CPUs allocate, because it looks at each zone
+ *	under stop_machine(): the machine stands still for one zone's walk.
  *
  * Reading the file lists the tags.  A refused command changes nothing and
  * logs a message naming the field: -EINVAL for an unknown verb or key, a
