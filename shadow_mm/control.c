@@ -450,7 +450,8 @@ static int do_kmalloc(struct smm_instance *inst, const struct ctl_args *args)
 	unsigned long max = PAGE_SIZE << (inst->buddy.max_order - 1);
 
 	if (args->size > max) {
-		smm_bad_input("control.size", "%u is outside [1, %lu] for kmalloc", args->size, max);
+		smm_bad_input("control.size", "%u is outside [1, %lu] for kmalloc", args->size,
+			      max);
 		return -ERANGE;
 	}
 	return do_objects(inst, args, NULL, CTL_KMALLOC);
