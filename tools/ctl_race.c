@@ -33,7 +33,8 @@
 
 #define NAME	"race"
 
-static volatile int stop;
+/* Set by main() when the time is up; read by both threads. */
+static int stop;
 
 struct result {
 	long ok, gone, other;
@@ -69,7 +70,7 @@ static void *lifecycle(void *arg)
 	struct result *r = arg;
 
 	pin(0);
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		const char *c = "create name=" NAME " arena_mb=4";
 		int err = smm_write(SMM_ROOT "/control", c);
 
@@ -101,7 +102,7 @@ static void *commands(void *arg)
 	unsigned int i = 0;
 
 	pin(1);
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		const char *c = cmds[i++ % 4];
 		int err = smm_write(SMM_ROOT "/" NAME "/control", c);
 
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
 	pthread_create(&t1, NULL, lifecycle, &life);
 	pthread_create(&t2, NULL, commands, &cmd);
 	sleep(secs);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(t1, NULL);
 	pthread_join(t2, NULL);
 	smm_note("%d s: create/destroy %ld ok, %ld refused; instance commands %ld ok, %ld refused",
@@ -135,7 +136,8 @@ int main(int argc, char **argv)
 	smm_check(!life.other, "create and destroy fail only for lack of memory",
 		  "%ld unexpected errors, the last %s for '%s'", life.other,
 		  smm_errname(life.last_other), life.last_cmd);
-	smm_check(!cmd.other, "the instance's commands fail only with ENOENT, EIO, EINVAL, EEXIST, EBUSY or ENOMEM",
+	smm_check(!cmd.other,
+		  "the instance's commands fail only with ENOENT, EIO, EINVAL, EEXIST, EBUSY or ENOMEM",
 		  "%ld unexpected errors, the last %s for '%s'", cmd.other,
 		  smm_errname(cmd.last_other), cmd.last_cmd);
 	smm_check(life.ok >= 20 && cmd.ok >= 20, "both threads made progress",

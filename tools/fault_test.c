@@ -178,7 +178,7 @@ static void run_test(const char *name, void (*fn)(void))
 		smm_check(0, name, "waitpid: %s", strerror(errno));
 	else if (WIFSIGNALED(st))
 		smm_check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
-		      strsignal(WTERMSIG(st)));
+			  strsignal(WTERMSIG(st)));
 	else if (WEXITSTATUS(st))
 		smm_check(0, name, "the test process could not set up (pipe or fork failed)");
 }
@@ -207,11 +207,11 @@ static void test_mmap_reserves(void)
 	}
 	get(&a);
 	smm_check(a.faults == b.faults && a.pages_mapped == b.pages_mapped &&
-	      a.pages_resident == b.pages_resident && a.mappings == b.mappings + 1,
-	      "mmap of 16 pages takes no page",
-	      "faults %lld -> %lld, pages_mapped %lld -> %lld, pages_resident %lld -> %lld, mappings %lld -> %lld (want +1)",
-	      b.faults, a.faults, b.pages_mapped, a.pages_mapped, b.pages_resident,
-	      a.pages_resident, b.mappings, a.mappings);
+		  a.pages_resident == b.pages_resident && a.mappings == b.mappings + 1,
+		  "mmap of 16 pages takes no page",
+		  "faults %lld -> %lld, pages_mapped %lld -> %lld, pages_resident %lld -> %lld, mappings %lld -> %lld (want +1)",
+		  b.faults, a.faults, b.pages_mapped, a.pages_mapped, b.pages_resident,
+		  a.pages_resident, b.mappings, a.mappings);
 	m = smm_find_mapping(&a, getpid(), (unsigned long)p);
 	if (m)
 		snprintf(why, sizeof(why),
@@ -221,17 +221,18 @@ static void test_mmap_reserves(void)
 	else
 		snprintf(why, sizeof(why), "no mapping line with pid=%d start=%p", getpid(), p);
 	smm_check(m && m->end == (unsigned long)p + n * ps &&
-	      m->size_kb == (long long)(n * ps / 1024) && m->resident == 0 &&
-	      !strcmp(m->comm, comm),
-	      "the mapping line shows pid, comm, start, end, size_kb and resident=0", "%s", why);
+		  m->size_kb == (long long)(n * ps / 1024) && m->resident == 0 &&
+		  !strcmp(m->comm, comm),
+		  "the mapping line shows pid, comm, start, end, size_kb and resident=0", "%s",
+		  why);
 	munmap(p, n * ps);
 	get(&c);
 	smm_check(c.pages_returned == b.pages_returned && c.mappings == b.mappings &&
-	      !smm_find_mapping(&c, getpid(), 0),
-	      "munmap of an untouched mapping returns no page and drops its line",
-	      "pages_returned %lld -> %lld, mappings %lld -> %lld, line for pid %d %s",
-	      b.pages_returned, c.pages_returned, b.mappings, c.mappings, getpid(),
-	      smm_find_mapping(&c, getpid(), 0) ? "still there" : "gone");
+		  !smm_find_mapping(&c, getpid(), 0),
+		  "munmap of an untouched mapping returns no page and drops its line",
+		  "pages_returned %lld -> %lld, mappings %lld -> %lld, line for pid %d %s",
+		  b.pages_returned, c.pages_returned, b.mappings, c.mappings, getpid(),
+		  smm_find_mapping(&c, getpid(), 0) ? "still there" : "gone");
 }
 
 /* Touch 16 pages one by one and watch the counters after each. */
@@ -248,7 +249,7 @@ static void test_one_by_one(void)
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
 		smm_check(0, "one by one: each first touch faults exactly once", "mmap: %s",
-		      strerror(errno));
+			  strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -283,22 +284,22 @@ static void test_one_by_one(void)
 			bad_data = i;
 	smm_check(bad_fault < 0, "one by one: each first touch faults exactly once", "%s", why);
 	smm_check(bad_zero < 0, "one by one: a new page reads as zeroes",
-	      "page %ld has nonzero bytes on first read", bad_zero);
+		  "page %ld has nonzero bytes on first read", bad_zero);
 	smm_check(bad_again < 0, "one by one: writing a page already touched does not fault",
-	      "page %ld: faults, refaults or pages_mapped moved on the write after the first read",
-	      bad_again);
+		  "page %ld: faults, refaults or pages_mapped moved on the write after the first read",
+		  bad_again);
 	smm_check(bad_line < 0, "one by one: the mapping line counts the resident pages",
-	      "after page %ld the mapping line's resident= is not %ld", bad_line, bad_line + 1);
+		  "after page %ld the mapping line's resident= is not %ld", bad_line, bad_line + 1);
 	smm_check(bad_data < 0, "one by one: the data pattern reads back",
-	      "page %ld does not hold what was written", bad_data);
+		  "page %ld does not hold what was written", bad_data);
 	get(&b);
 	munmap(p, n * ps);
 	get(&a);
 	smm_check(a.pages_returned == b.pages_returned + (long long)n &&
-	      a.pages_resident == b.pages_resident - (long long)n && a.faults == b.faults,
-	      "one by one: munmap returns all 16 pages",
-	      "pages_returned %lld -> %lld, pages_resident %lld -> %lld (want +16, -16)",
-	      b.pages_returned, a.pages_returned, b.pages_resident, a.pages_resident);
+		  a.pages_resident == b.pages_resident - (long long)n && a.faults == b.faults,
+		  "one by one: munmap returns all 16 pages",
+		  "pages_returned %lld -> %lld, pages_resident %lld -> %lld (want +16, -16)",
+		  b.pages_returned, a.pages_returned, b.pages_resident, a.pages_resident);
 }
 
 /* A fresh mapping touched by a tight loop, one write per page. */
@@ -313,7 +314,7 @@ static void test_all_at_once(void)
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
 		smm_check(0, "all at once: 1024 pages fault exactly 1024 times", "mmap: %s",
-		      strerror(errno));
+			  strerror(errno));
 		return;
 	}
 	get(&b);
@@ -321,26 +322,26 @@ static void test_all_at_once(void)
 		*(uint64_t *)(p + i * ps) = 0xa11a70000000ULL + i;
 	get(&a);
 	smm_check(a.faults == b.faults + (long long)n &&
-	      a.pages_mapped == b.pages_mapped + (long long)n &&
-	      a.pages_resident == b.pages_resident + (long long)n && a.refaults == b.refaults,
-	      "all at once: 1024 pages fault exactly 1024 times",
-	      "faults +%lld, refaults +%lld, pages_mapped +%lld, pages_resident +%lld (want 1024, 0, 1024, 1024)",
-	      a.faults - b.faults, a.refaults - b.refaults, a.pages_mapped - b.pages_mapped,
-	      a.pages_resident - b.pages_resident);
+		  a.pages_mapped == b.pages_mapped + (long long)n &&
+		  a.pages_resident == b.pages_resident + (long long)n && a.refaults == b.refaults,
+		  "all at once: 1024 pages fault exactly 1024 times",
+		  "faults +%lld, refaults +%lld, pages_mapped +%lld, pages_resident +%lld (want 1024, 0, 1024, 1024)",
+		  a.faults - b.faults, a.refaults - b.refaults, a.pages_mapped - b.pages_mapped,
+		  a.pages_resident - b.pages_resident);
 	for (i = 0; i < n && bad < 0; i++)
 		if (*(uint64_t *)(p + i * ps) != 0xa11a70000000ULL + i ||
 		    *(uint64_t *)(p + i * ps + 8) || *(uint64_t *)(p + i * ps + ps - 8))
 			bad = i;
 	smm_check(bad < 0, "all at once: every page holds its own value and zeroes",
-	      "page %ld differs", bad);
+		  "page %ld differs", bad);
 	get(&b);
 	munmap(p, n * ps);
 	get(&a);
 	smm_check(a.pages_returned == b.pages_returned + (long long)n &&
-	      a.pages_resident == b.pages_resident - (long long)n,
-	      "all at once: munmap returns all 1024 pages",
-	      "pages_returned +%lld, pages_resident %lld -> %lld",
-	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
+		  a.pages_resident == b.pages_resident - (long long)n,
+		  "all at once: munmap returns all 1024 pages",
+		  "pages_returned +%lld, pages_resident %lld -> %lld",
+		  a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
 }
 
 #define NR_THREADS	4
@@ -379,7 +380,7 @@ static void test_threads(void)
 	p = map_dev(THREAD_PAGES, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
 		smm_check(0, "threads: 4 threads on the same 256 pages fault each page once",
-		      "mmap: %s", strerror(errno));
+			  "mmap: %s", strerror(errno));
 		return;
 	}
 	get(&b);
@@ -388,8 +389,9 @@ static void test_threads(void)
 		err = pthread_create(&th[t], NULL, toucher,
 				     (void *)((uintptr_t)p | (uintptr_t)t << 56));
 		if (err) {
-			smm_check(0, "threads: 4 threads on the same 256 pages fault each page once",
-			      "pthread_create: %s", strerror(err));
+			smm_check(0,
+				  "threads: 4 threads on the same 256 pages fault each page once",
+				  "pthread_create: %s", strerror(err));
 			_exit(0);	/* the others wait at the barrier forever */
 		}
 	}
@@ -397,14 +399,14 @@ static void test_threads(void)
 		pthread_join(th[t], NULL);
 	get(&a);
 	smm_note("threads: %lld refaults (a thread faulting on a page another one was mapping)",
-	     a.refaults - b.refaults);
+		 a.refaults - b.refaults);
 	smm_check(a.faults == b.faults + THREAD_PAGES &&
-	      a.pages_mapped == b.pages_mapped + THREAD_PAGES &&
-	      a.pages_resident == b.pages_resident + THREAD_PAGES,
-	      "threads: 4 threads on the same 256 pages fault each page once",
-	      "faults +%lld, pages_mapped +%lld, pages_resident +%lld (want 256 each)",
-	      a.faults - b.faults, a.pages_mapped - b.pages_mapped,
-	      a.pages_resident - b.pages_resident);
+		  a.pages_mapped == b.pages_mapped + THREAD_PAGES &&
+		  a.pages_resident == b.pages_resident + THREAD_PAGES,
+		  "threads: 4 threads on the same 256 pages fault each page once",
+		  "faults +%lld, pages_mapped +%lld, pages_resident +%lld (want 256 each)",
+		  a.faults - b.faults, a.pages_mapped - b.pages_mapped,
+		  a.pages_resident - b.pages_resident);
 	for (i = 0; i < THREAD_PAGES && bad < 0; i++) {
 		const uint64_t *w = (const uint64_t *)(p + i * ps);
 
@@ -413,15 +415,15 @@ static void test_threads(void)
 				bad = i;
 	}
 	smm_check(bad < 0, "threads: every page holds what every thread wrote",
-	      "page %ld differs (a page mapped twice loses one thread's write)", bad);
+		  "page %ld differs (a page mapped twice loses one thread's write)", bad);
 	get(&b);
 	munmap(p, THREAD_PAGES * ps);
 	get(&a);
 	smm_check(a.pages_returned == b.pages_returned + THREAD_PAGES &&
-	      a.pages_resident == b.pages_resident - THREAD_PAGES,
-	      "threads: munmap returns all 256 pages",
-	      "pages_returned +%lld, pages_resident %lld -> %lld",
-	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
+		  a.pages_resident == b.pages_resident - THREAD_PAGES,
+		  "threads: munmap returns all 256 pages",
+		  "pages_returned +%lld, pages_resident %lld -> %lld",
+		  a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
 }
 
 /*
@@ -442,7 +444,7 @@ static void test_munmap_middle(void)
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
 		smm_check(0, "munmap in the middle returns the middle's 14 resident pages",
-		      "mmap: %s", strerror(errno));
+			  "mmap: %s", strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -453,48 +455,49 @@ static void test_munmap_middle(void)
 		smm_note("munmap of the middle: %s", strerror(errno));
 	get(&a);
 	smm_check(a.pages_returned == b.pages_returned + 14 &&
-	      a.pages_resident == b.pages_resident - 14 &&
-	      a.faults == b.faults,
-	      "munmap in the middle returns the middle's 14 resident pages",
-	      "pages_returned +%lld, pages_resident %lld -> %lld, faults +%lld (want +14, -14, +0)",
-	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident,
-	      a.faults - b.faults);
+		  a.pages_resident == b.pages_resident - 14 &&
+		  a.faults == b.faults,
+		  "munmap in the middle returns the middle's 14 resident pages",
+		  "pages_returned +%lld, pages_resident %lld -> %lld, faults +%lld (want +14, -14, +0)",
+		  a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident,
+		  a.faults - b.faults);
 	res = smm_pid_resident(&a, getpid(), &lines);
 	smm_check(lines >= 1 && res == 15,
-	      "munmap in the middle: the mapping lines keep 15 resident pages",
-	      "%d mapping lines for pid %d with resident= adding up to %lld", lines, getpid(), res);
+		  "munmap in the middle: the mapping lines keep 15 resident pages",
+		  "%d mapping lines for pid %d with resident= adding up to %lld", lines, getpid(),
+		  res);
 	b = a;
 	for (i = 0; i < n; i++)
 		if ((i < lo || i >= hi) && i != 30 && bad < 0 && !page_ok(p + i * ps, 100 + i))
 			bad = i;
 	get(&a);
 	smm_check(bad < 0 && a.faults == b.faults,
-	      "munmap in the middle: both ends keep their data without faulting",
-	      "page %ld lost its data (-1: none); reading the ends faulted %lld times",
-	      bad, a.faults - b.faults);
+		  "munmap in the middle: both ends keep their data without faulting",
+		  "page %ld lost its data (-1: none); reading the ends faulted %lld times",
+		  bad, a.faults - b.faults);
 	smm_check(segv_at(p + 16 * ps, 0) && segv_at(p + 12 * ps, 1) && segv_at(p + lo * ps, 0) &&
-	      segv_at(p + hi * ps - 1, 1),
-	      "munmap in the middle: touching the hole gives SIGSEGV",
-	      "last probe: %s at %p", sig_name(probe_signo), probe_where);
+		  segv_at(p + hi * ps - 1, 1),
+		  "munmap in the middle: touching the hole gives SIGSEGV",
+		  "last probe: %s at %p", sig_name(probe_signo), probe_where);
 	get(&b);
 	smm_check(!probe(p + 30 * ps, 0, &v) && v == 0 && page_zero(p + 30 * ps),
-	      "munmap in the middle: a page past the hole still faults in, zeroed",
-	      "reading page 30: %s, byte %#x", sig_name(probe_signo), v);
+		  "munmap in the middle: a page past the hole still faults in, zeroed",
+		  "reading page 30: %s, byte %#x", sig_name(probe_signo), v);
 	get(&a);
 	smm_check(a.faults == b.faults + 1 && a.pages_resident == b.pages_resident + 1,
-	      "munmap in the middle: that fault counts once",
-	      "faults +%lld, pages_resident +%lld (want 1, 1)",
-	      a.faults - b.faults, a.pages_resident - b.pages_resident);
+		  "munmap in the middle: that fault counts once",
+		  "faults +%lld, pages_resident +%lld (want 1, 1)",
+		  a.faults - b.faults, a.pages_resident - b.pages_resident);
 	b = a;
 	munmap(p, n * ps);
 	get(&a);
 	smm_check(a.pages_returned == b.pages_returned + 16 &&
-	      a.pages_resident == b.pages_resident - 16 &&
-	      !smm_find_mapping(&a, getpid(), 0),
-	      "munmap in the middle: unmapping the ends returns their 16 pages",
-	      "pages_returned +%lld, pages_resident %lld -> %lld, line %s",
-	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident,
-	      smm_find_mapping(&a, getpid(), 0) ? "still there" : "gone");
+		  a.pages_resident == b.pages_resident - 16 &&
+		  !smm_find_mapping(&a, getpid(), 0),
+		  "munmap in the middle: unmapping the ends returns their 16 pages",
+		  "pages_returned +%lld, pages_resident %lld -> %lld, line %s",
+		  a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident,
+		  smm_find_mapping(&a, getpid(), 0) ? "still there" : "gone");
 }
 
 /* What mmap() and mremap() must refuse. */
@@ -510,9 +513,10 @@ static void test_refused(void)
 	err = errno;
 	get(&a);
 	smm_check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
-	      "MAP_PRIVATE is refused with EINVAL",
-	      "mmap %s, errno %d (%s), mappings %lld -> %lld",
-	      p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings, a.mappings);
+		  "MAP_PRIVATE is refused with EINVAL",
+		  "mmap %s, errno %d (%s), mappings %lld -> %lld",
+		  p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings,
+		  a.mappings);
 	if (p != MAP_FAILED)
 		munmap(p, 4 * ps);
 
@@ -520,9 +524,10 @@ static void test_refused(void)
 	err = errno;
 	get(&a);
 	smm_check(p == MAP_FAILED && err == EINVAL && a.mappings == b.mappings,
-	      "a nonzero offset is refused with EINVAL",
-	      "mmap at offset 4096 %s, errno %d (%s), mappings %lld -> %lld",
-	      p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings, a.mappings);
+		  "a nonzero offset is refused with EINVAL",
+		  "mmap at offset 4096 %s, errno %d (%s), mappings %lld -> %lld",
+		  p == MAP_FAILED ? "failed" : "succeeded", err, strerror(err), b.mappings,
+		  a.mappings);
 	if (p != MAP_FAILED)
 		munmap(p, 4 * ps);
 
@@ -546,10 +551,10 @@ static void test_refused(void)
 	}
 	get(&a);
 	smm_check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
-	      "mremap to grow is refused",
-	      "mremap from 4 to 64 pages %s (errno %d); data %s; pages_resident %lld -> %lld",
-	      q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
-	      b.pages_resident, a.pages_resident);
+		  "mremap to grow is refused",
+		  "mremap from 4 to 64 pages %s (errno %d); data %s; pages_resident %lld -> %lld",
+		  q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
+		  b.pages_resident, a.pages_resident);
 	if (q != MAP_FAILED)
 		return;
 
@@ -566,17 +571,18 @@ static void test_refused(void)
 	}
 	get(&a);
 	smm_check(ok && a.pages_resident == b.pages_resident && a.faults == b.faults,
-	      "mremap to move is refused",
-	      "mremap to a new address %s (errno %d); data %s; pages_resident %lld -> %lld",
-	      q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
-	      b.pages_resident, a.pages_resident);
+		  "mremap to move is refused",
+		  "mremap to a new address %s (errno %d); data %s; pages_resident %lld -> %lld",
+		  q == MAP_FAILED ? "failed" : "succeeded", err, ok ? "intact" : "changed",
+		  b.pages_resident, a.pages_resident);
 	get(&b);
 	munmap(p, 4 * ps);
 	get(&a);
-	smm_check(a.pages_returned == b.pages_returned + 4 && a.pages_resident == b.pages_resident - 4,
-	      "the mapping mremap refused unmaps cleanly",
-	      "pages_returned +%lld, pages_resident %lld -> %lld (want +4, -4)",
-	      a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
+	smm_check(a.pages_returned == b.pages_returned + 4 &&
+		  a.pages_resident == b.pages_resident - 4,
+		  "the mapping mremap refused unmaps cleanly",
+		  "pages_returned +%lld, pages_resident %lld -> %lld (want +4, -4)",
+		  a.pages_returned - b.pages_returned, b.pages_resident, a.pages_resident);
 }
 
 /*
@@ -600,10 +606,10 @@ static void note_dontneed(void)
 		smm_note("madvise(MADV_DONTNEED) on a mapping: %s", strerror(err));
 	} else {
 		smm_note("madvise(MADV_DONTNEED) on a mapping: ok; then the page %s",
-		     page_ok(p, 500) ? "kept its data" : "lost its data");
+			 page_ok(p, 500) ? "kept its data" : "lost its data");
 		get(&a);
 		smm_note("and reading it again: faults +%lld, refaults +%lld",
-		     a.faults - b.faults, a.refaults - b.refaults);
+			 a.faults - b.faults, a.refaults - b.refaults);
 	}
 	munmap(p, ps);
 }
@@ -632,7 +638,7 @@ static void test_fork(void)
 	p = map_dev(n, MAP_SHARED, 0);
 	if (p == MAP_FAILED) {
 		smm_check(0, "fork: the child gets SIGSEGV on the parent's mapping", "mmap: %s",
-		      strerror(errno));
+			  strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -669,7 +675,7 @@ static void test_fork(void)
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid) {
 		smm_check(0, "fork: the child gets SIGSEGV on the parent's mapping",
-		      "fork or waitpid: %s", strerror(errno));
+			  "fork or waitpid: %s", strerror(errno));
 		munmap(p, n * ps);
 		return;
 	}
@@ -685,18 +691,19 @@ static void test_fork(void)
 					 msg[0] ? "; " : "", why[bit]);
 	}
 	smm_check(!(code & 3), "fork: the child gets SIGSEGV on the parent's mapping", "%s", msg);
-	smm_check(!(code & 0x7c), "fork: the child maps, uses and unmaps pages of its own", "%s", msg);
+	smm_check(!(code & 0x7c), "fork: the child maps, uses and unmaps pages of its own", "%s",
+		  msg);
 	get(&a);
 	ok = 1;
 	for (i = 0; i < n; i++)
 		ok &= page_ok(p + i * ps, 200 + i);
 	m = smm_find_mapping(&a, getpid(), (unsigned long)p);
 	smm_check(ok && m && m->resident == (long long)n && a.faults == b.faults + (long long)n &&
-	      a.pages_resident == b.pages_resident,
-	      "fork: the parent's data and pages are untouched",
-	      "data %s, mapping line %s, faults +%lld (want 8, the child's own), pages_resident %lld -> %lld",
-	      ok ? "intact" : "changed", m ? "present" : "missing", a.faults - b.faults,
-	      b.pages_resident, a.pages_resident);
+		  a.pages_resident == b.pages_resident,
+		  "fork: the parent's data and pages are untouched",
+		  "data %s, mapping line %s, faults +%lld (want 8, the child's own), pages_resident %lld -> %lld",
+		  ok ? "intact" : "changed", m ? "present" : "missing", a.faults - b.faults,
+		  b.pages_resident, a.pages_resident);
 	munmap(p, n * ps);
 }
 
@@ -847,9 +854,10 @@ static void test_dofork(void)
 		smm_check(q != MAP_FAILED && reached == 0 && ok, name, "%s", why);
 		if (prep == PREP_NONE)
 			smm_check(ret && err == EINVAL,
-			      "madvise(MADV_DOFORK) on a mapping is refused with EINVAL",
-			      "it %s (errno %d, %s)", ret ? "failed" : "succeeded", ret ? err : 0,
-			      ret ? strerror(err) : "none");
+				  "madvise(MADV_DOFORK) on a mapping is refused with EINVAL",
+				  "it %s (errno %d, %s)", ret ? "failed" : "succeeded",
+				  ret ? err : 0,
+				  ret ? strerror(err) : "none");
 	}
 }
 
@@ -868,14 +876,16 @@ static void test_read_only(void)
 
 	fd = open(SMM_DEV, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		smm_check(0, "read-only open: MAP_SHARED maps read-only", "open: %s", strerror(errno));
+		smm_check(0, "read-only open: MAP_SHARED maps read-only", "open: %s",
+			  strerror(errno));
 		return;
 	}
 	get(&b);
 	p = mmap(NULL, n * ps, PROT_READ, MAP_SHARED, fd, 0);
 	err = errno;
 	if (p == MAP_FAILED) {
-		smm_check(0, "read-only open: MAP_SHARED maps read-only", "mmap: %s", strerror(err));
+		smm_check(0, "read-only open: MAP_SHARED maps read-only", "mmap: %s",
+			  strerror(err));
 		close(fd);
 		return;
 	}
@@ -883,35 +893,35 @@ static void test_read_only(void)
 		zero &= page_zero(p + i * ps);
 	get(&a);
 	smm_check(zero && a.faults == b.faults + (long long)n &&
-	      smm_find_mapping(&a, getpid(), (unsigned long)p),
-	      "read-only open: MAP_SHARED maps read-only, zeroed pages on first read",
-	      "pages %s, faults +%lld (want %zu)", zero ? "zero" : "not zero",
-	      a.faults - b.faults, n);
+		  smm_find_mapping(&a, getpid(), (unsigned long)p),
+		  "read-only open: MAP_SHARED maps read-only, zeroed pages on first read",
+		  "pages %s, faults +%lld (want %zu)", zero ? "zero" : "not zero",
+		  a.faults - b.faults, n);
 	ret = mprotect(p, n * ps, PROT_READ | PROT_WRITE);
 	err = errno;
 	smm_check(ret && err == EACCES && segv_at(p, 1),
-	      "read-only open: mprotect(PROT_WRITE) is refused, writes fault",
-	      "mprotect %s (errno %d)", ret ? "failed" : "succeeded", ret ? err : 0);
+		  "read-only open: mprotect(PROT_WRITE) is refused, writes fault",
+		  "mprotect %s (errno %d)", ret ? "failed" : "succeeded", ret ? err : 0);
 	w = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = errno;
 	smm_check(w == MAP_FAILED && err == EACCES,
-	      "read-only open: a writable MAP_SHARED mapping is refused with EACCES",
-	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
+		  "read-only open: a writable MAP_SHARED mapping is refused with EACCES",
+		  "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
 	if (w != MAP_FAILED)
 		munmap(w, n * ps);
 	w = mmap(NULL, n * ps, PROT_READ, MAP_PRIVATE, fd, 0);
 	err = errno;
 	smm_check(w == MAP_FAILED && err == EINVAL,
-	      "read-only open: MAP_PRIVATE is refused with EINVAL",
-	      "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
+		  "read-only open: MAP_PRIVATE is refused with EINVAL",
+		  "mmap %s (errno %d)", w == MAP_FAILED ? "failed" : "succeeded", err);
 	if (w != MAP_FAILED)
 		munmap(w, n * ps);
 	munmap(p, n * ps);
 	close(fd);
 	get(&c);
 	smm_check(c.pages_returned == a.pages_returned + (long long)n,
-	      "read-only open: munmap gives the pages back",
-	      "pages_returned +%lld (want %zu)", c.pages_returned - a.pages_returned, n);
+		  "read-only open: munmap gives the pages back",
+		  "pages_returned +%lld (want %zu)", c.pages_returned - a.pages_returned, n);
 }
 
 /* HIGHUSER: the pages come from HighMem while it has free pages. */
@@ -936,15 +946,15 @@ static void test_highmem_first(void)
 	h1 = smm_meminfo("HighFree");
 	l1 = smm_meminfo("LowFree");
 	smm_check(h0 >= 0 && l0 >= 0 && h0 - h1 >= (long long)(n * ps / 1024) &&
-	      l0 - l1 < (long long)(n * ps / 1024),
-	      "pages come from HighMem first",
-	      "touching 64 pages (256 kB): HighFree %lld -> %lld kB, LowFree %lld -> %lld kB",
-	      h0, h1, l0, l1);
+		  l0 - l1 < (long long)(n * ps / 1024),
+		  "pages come from HighMem first",
+		  "touching 64 pages (256 kB): HighFree %lld -> %lld kB, LowFree %lld -> %lld kB",
+		  h0, h1, l0, l1);
 	munmap(p, n * ps);
 	drained_free();
 	h2 = smm_meminfo("HighFree");
 	smm_check(h2 == h0, "the HighMem pages go back to HighMem",
-	      "HighFree %lld kB before, %lld kB after munmap", h0, h2);
+		  "HighFree %lld kB before, %lld kB after munmap", h0, h2);
 }
 
 /*
@@ -1020,10 +1030,11 @@ static void test_two_processes(void)
 		 ready, done, m.faults - b.faults, m.mappings - b.mappings, a.faults - b.faults,
 		 a.pages_resident - b.pages_resident, res[0], res[1], lines[0], lines[1]);
 	smm_check(ready == 2 && done == 2 && m.faults == b.faults && m.mappings == b.mappings + 2 &&
-	      a.faults == b.faults + 2 * (long long)n &&
-	      a.pages_resident == b.pages_resident + 2 * (long long)n &&
-	      res[0] == (long long)n && lines[0] == 1 && res[1] == (long long)n && lines[1] == 1,
-	      "two processes at once: each faults in its own 256 pages", "%s", why);
+		  a.faults == b.faults + 2 * (long long)n &&
+		  a.pages_resident == b.pages_resident + 2 * (long long)n &&
+		  res[0] == (long long)n && lines[0] == 1 &&
+		  res[1] == (long long)n && lines[1] == 1,
+		  "two processes at once: each faults in its own 256 pages", "%s", why);
 	for (i = 0; i < 2; i++) {
 		if (done != 2)
 			kill(pid[i], SIGKILL);
@@ -1035,17 +1046,17 @@ static void test_two_processes(void)
 		if (waitpid(pid[i], &st[i], 0) != pid[i])
 			st[i] = -1;
 	smm_check(done == 2 && st[0] == 0 && st[1] == 0,
-	      "two processes at once: each reads back its own data",
-	      "child status %#x and %#x (exit 1: wrong data, 2: no mapping; else a signal)",
-	      st[0], st[1]);
+		  "two processes at once: each reads back its own data",
+		  "child status %#x and %#x (exit 1: wrong data, 2: no mapping; else a signal)",
+		  st[0], st[1]);
 	get(&e);
 	smm_check(e.pages_resident == b.pages_resident && e.mappings == b.mappings &&
-	      e.pages_returned == b.pages_returned + (a.pages_resident - b.pages_resident) &&
-	      !smm_find_mapping(&e, pid[0], 0) && !smm_find_mapping(&e, pid[1], 0),
-	      "process exit returns every page and drops the mapping lines",
-	      "pages_resident %lld -> %lld, pages_returned +%lld (want %lld), mappings %lld -> %lld",
-	      b.pages_resident, e.pages_resident, e.pages_returned - b.pages_returned,
-	      a.pages_resident - b.pages_resident, b.mappings, e.mappings);
+		  e.pages_returned == b.pages_returned + (a.pages_resident - b.pages_resident) &&
+		  !smm_find_mapping(&e, pid[0], 0) && !smm_find_mapping(&e, pid[1], 0),
+		  "process exit returns every page and drops the mapping lines",
+		  "pages_resident %lld -> %lld, pages_returned +%lld (want %lld), mappings %lld -> %lld",
+		  b.pages_resident, e.pages_resident, e.pages_returned - b.pages_returned,
+		  a.pages_resident - b.pages_resident, b.mappings, e.mappings);
 }
 
 /* What the exhaustion child found out, sent up a pipe. */
@@ -1158,7 +1169,7 @@ static void test_exhaustion(void)
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		st = -1;
 	smm_note("exhaustion: %lld pages mapped, %lld free, SIGBUS after %lld pages", r.pages,
-	     r.free_pages, r.touched);
+		 r.free_pages, r.touched);
 	if (n != sizeof(r))
 		snprintf(why, sizeof(why), "the child died before it reported: %s",
 			 st != -1 && WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "no signal");
@@ -1171,33 +1182,34 @@ static void test_exhaustion(void)
 			 sig_name(r.sig), r.touched, r.pages, r.free_pages,
 			 r.addr_ok ? "the right" : "the wrong");
 	smm_check(n == sizeof(r) && st != -1 && WIFEXITED(st) && r.sig == SIGBUS && r.addr_ok &&
-	      r.touched <= r.free_pages && r.touched >= r.free_pages * 3 / 4,
-	      "exhaustion: touching past the end of shadow memory gives SIGBUS", "%s", why);
+		  r.touched <= r.free_pages && r.touched >= r.free_pages * 3 / 4,
+		  "exhaustion: touching past the end of shadow memory gives SIGBUS", "%s", why);
 	if (n != sizeof(r) || r.sig < 0)
 		return;
 	smm_check(r.sigbus1 == 1 && r.sig2 == SIGBUS && r.sigbus2 == 2,
-	      "exhaustion: the sigbus counter counts each SIGBUS",
-	      "sigbus +%lld after the first (want 1); touching again: %s, sigbus +%lld (want 2)",
-	      r.sigbus1, sig_name(r.sig2), r.sigbus2);
+		  "exhaustion: the sigbus counter counts each SIGBUS",
+		  "sigbus +%lld after the first (want 1); touching again: %s, sigbus +%lld (want 2)",
+		  r.sigbus1, sig_name(r.sig2), r.sigbus2);
 	smm_check(r.faults == r.touched && r.resident == r.touched && r.data_ok,
-	      "exhaustion: each page before the SIGBUS faulted once and kept its data",
-	      "faults +%lld, resident %lld, %lld pages touched, data %s", r.faults, r.resident,
-	      r.touched, r.data_ok ? "intact" : "corrupted");
+		  "exhaustion: each page before the SIGBUS faulted once and kept its data",
+		  "faults +%lld, resident %lld, %lld pages touched, data %s", r.faults, r.resident,
+		  r.touched, r.data_ok ? "intact" : "corrupted");
 	if (kmsg_since(kfd, klog, sizeof(klog)) < 0) {
 		smm_check(0, "exhaustion: the kernel says so, and no OOM kill",
-		      "cannot read /dev/kmsg");
+			  "cannot read /dev/kmsg");
 	} else {
 		log_smm = !!strstr(klog, "shadow_mm");
 		log_oom = strcasestr(klog, "oom-kill") || strstr(klog, "Killed process");
 		smm_check(log_smm && !log_oom, "exhaustion: the kernel says so, and no OOM kill",
-		      "%s", log_oom ? "the host's OOM killer ran" :
-		      "no new kernel message naming shadow_mm");
+			  "%s", log_oom ? "the host's OOM killer ran" :
+			  "no new kernel message naming shadow_mm");
 	}
 	free1 = drained_free();
-	smm_check(r.returned == r.touched && r.resident_after == r.resident_before && free1 == free0,
-	      "exhaustion: munmap gives every page back",
-	      "pages_returned +%lld of %lld, pages_resident %lld (want %lld), MemFree %lld -> %lld kB",
-	      r.returned, r.touched, r.resident_after, r.resident_before, free0, free1);
+	smm_check(r.returned == r.touched && r.resident_after == r.resident_before &&
+		  free1 == free0,
+		  "exhaustion: munmap gives every page back",
+		  "pages_returned +%lld of %lld, pages_resident %lld (want %lld), MemFree %lld -> %lld kB",
+		  r.returned, r.touched, r.resident_after, r.resident_before, free0, free1);
 }
 
 static int test_device(void)
@@ -1222,10 +1234,11 @@ static int test_device(void)
 	if (stat(SMM_DEV, &st))
 		memset(&st, 0, sizeof(st));
 	smm_check(S_ISCHR(st.st_mode) && (st.st_mode & 07777) == 0600 &&
-	      st.st_rdev == makedev(maj, min),
-	      "/dev/shadow_mm is a char device, mode 0600, numbered as sysfs says",
-	      "%s: mode %o, %u:%u; sysfs says %u:%u", existed ? "devtmpfs node" : "node made here",
-	      st.st_mode, major(st.st_rdev), minor(st.st_rdev), maj, min);
+		  st.st_rdev == makedev(maj, min),
+		  "/dev/shadow_mm is a char device, mode 0600, numbered as sysfs says",
+		  "%s: mode %o, %u:%u; sysfs says %u:%u",
+		  existed ? "devtmpfs node" : "node made here",
+		  st.st_mode, major(st.st_rdev), minor(st.st_rdev), maj, min);
 	return 0;
 }
 
@@ -1239,13 +1252,13 @@ int main(void)
 	if (test_device())
 		goto out;
 	smm_check(!smm_read_faults(&f), "the faults file has every counter",
-	      "%s/faults: faults %lld refaults %lld sigbus %lld pages_mapped %lld pages_returned %lld pages_resident %lld mappings %lld (-1: missing)",
-	      SMM_DEBUGFS, f.faults, f.refaults, f.sigbus, f.pages_mapped, f.pages_returned,
-	      f.pages_resident, f.mappings);
+		  "%s/faults: faults %lld refaults %lld sigbus %lld pages_mapped %lld pages_returned %lld pages_resident %lld mappings %lld (-1: missing)",
+		  SMM_DEBUGFS, f.faults, f.refaults, f.sigbus, f.pages_mapped, f.pages_returned,
+		  f.pages_resident, f.mappings);
 	smm_check(f.pages_resident == 0 && f.mappings == 0 && f.nr_map == 0,
-	      "nothing is mapped when the test starts",
-	      "pages_resident %lld, mappings %lld, %d mapping lines", f.pages_resident,
-	      f.mappings, f.nr_map);
+		  "nothing is mapped when the test starts",
+		  "pages_resident %lld, mappings %lld, %d mapping lines", f.pages_resident,
+		  f.mappings, f.nr_map);
 	free0 = drained_free();
 	smm_note("shadow MemFree at the start: %lld kB", free0);
 
@@ -1264,14 +1277,15 @@ int main(void)
 	run_test("exhaustion", test_exhaustion);
 
 	get(&f);
-	smm_check(f.pages_mapped >= 0 && f.pages_mapped == f.pages_returned && f.pages_resident == 0 &&
-	      f.mappings == 0 && f.nr_map == 0,
-	      "nothing leaked: pages_mapped == pages_returned, nothing resident, no mapping",
-	      "pages_mapped %lld, pages_returned %lld, pages_resident %lld, mappings %lld, %d mapping lines",
-	      f.pages_mapped, f.pages_returned, f.pages_resident, f.mappings, f.nr_map);
+	smm_check(f.pages_mapped >= 0 && f.pages_mapped == f.pages_returned &&
+		  f.pages_resident == 0 &&
+		  f.mappings == 0 && f.nr_map == 0,
+		  "nothing leaked: pages_mapped == pages_returned, nothing resident, no mapping",
+		  "pages_mapped %lld, pages_returned %lld, pages_resident %lld, mappings %lld, %d mapping lines",
+		  f.pages_mapped, f.pages_returned, f.pages_resident, f.mappings, f.nr_map);
 	free1 = drained_free();
 	smm_check(free0 >= 0 && free1 == free0, "shadow MemFree is back where it started",
-	      "MemFree %lld kB at the start, %lld kB at the end", free0, free1);
+		  "MemFree %lld kB at the start, %lld kB at the end", free0, free1);
 out:
 	return smm_check_done("fault_test");
 }

@@ -61,7 +61,6 @@ static int ctl(const char *cmd)
 
 static size_t ps;
 static long long target = 1000000;
-static volatile int stop;
 static time_t deadline;
 
 /* xorshift64*: small, fast, and the same sequence for the same seed. */
@@ -95,7 +94,7 @@ static void bad(struct stats *st, const char *fmt, const char *what, int err)
 
 static int done(const struct stats *a, const struct stats *b)
 {
-	return stop || a->ops + b->ops >= target || time(NULL) >= deadline;
+	return a->ops + b->ops >= target || time(NULL) >= deadline;
 }
 
 static void pin(int cpu)
@@ -128,13 +127,15 @@ static void *control(void *arg)
 		if (r < 60 && !used[t]) {
 			/* alloc, kmalloc, cache_alloc or vmalloc into a free tag */
 			if (r < 30)
-				snprintf(cmd, sizeof(cmd), "alloc order=%u count=%u zone=%s tag=t%u",
+				snprintf(cmd, sizeof(cmd),
+					 "alloc order=%u count=%u zone=%s tag=t%u",
 					 below(&s, 4), 1 + below(&s, 8), zones[below(&s, 3)], t);
 			else if (r < 42)
 				snprintf(cmd, sizeof(cmd), "kmalloc size=%u count=%u tag=t%u",
 					 1 + below(&s, 9000), 1 + below(&s, 8), t);
 			else if (r < 54)
-				snprintf(cmd, sizeof(cmd), "cache_alloc name=stress count=%u tag=t%u",
+				snprintf(cmd, sizeof(cmd),
+					 "cache_alloc name=stress count=%u tag=t%u",
 					 1 + below(&s, 16), t);
 			else
 				snprintf(cmd, sizeof(cmd), "vmalloc size=%u count=%u tag=t%u",
@@ -168,7 +169,8 @@ static void *control(void *arg)
 		} else {
 			if (smm_read_file("pgtable_check", buf, sizeof(buf)) < 0 ||
 			    strncmp(buf, "ok:", 3))
-				bad(st, "pgtable_check while the device is busy: %.60s (%s)", buf, 0);
+				bad(st, "pgtable_check while the device is busy: %.60s (%s)",
+				    buf, 0);
 			st->checks++;
 		}
 		st->ops++;
@@ -319,7 +321,8 @@ static void *device(void *arg)
 				if (sig == SIGBUS)
 					st->sigbus++;
 				else if (sig)
-					bad(st, "%s (%s)", sig == SIGSEGV ? "a touch raised SIGSEGV" :
+					bad(st, "%s (%s)",
+					    sig == SIGSEGV ? "a touch raised SIGSEGV" :
 					    "a touch raised a signal", 0);
 				st->touches++;
 				st->ops++;
@@ -459,9 +462,11 @@ int main(int argc, char **argv)
 	pthread_join(tc, NULL);
 	pthread_join(td, NULL);
 	close(ctl_fd);
-	smm_note("%lld operations in %ld s: control %lld commands (%lld ENOMEM, %lld checks); device %lld mapping calls (%lld forks, %lld ENOMEM) and %lld page touches (%lld first touches, which fault, %lld SIGBUS)",
-		 cst.ops + dst.ops, (long)(time(NULL) - t0), cst.ops, cst.enomem, cst.checks,
-		 dst.syscalls, dst.forks, dst.enomem, dst.touches, dst.first, dst.sigbus);
+	smm_note("%lld operations in %ld s: control %lld commands (%lld ENOMEM, %lld checks);",
+		 cst.ops + dst.ops, (long)(time(NULL) - t0), cst.ops, cst.enomem, cst.checks);
+	smm_note("device %lld mapping calls (%lld forks, %lld ENOMEM) and %lld page touches",
+		 dst.syscalls, dst.forks, dst.enomem, dst.touches);
+	smm_note("(%lld first touches, which fault, %lld SIGBUS)", dst.first, dst.sigbus);
 	snprintf(buf, sizeof(buf), "at least %lld operations on two CPUs (seed %llu)", target,
 		 (unsigned long long)seed);
 	smm_check(cst.ops + dst.ops >= target, buf, "only %lld in %d s", cst.ops + dst.ops, secs);
