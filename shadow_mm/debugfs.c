@@ -333,6 +333,10 @@ static ssize_t sites_write(struct file *file, const char __user *ubuf, size_t le
 		return -EFAULT;
 	buf[len] = '\0';
 	cur = strim(buf);
+	if (!*cur) {
+		smm_bad_input("fail_page_alloc.sites", "expected all, none or site names");
+		return -EINVAL;
+	}
 	if (!strcmp(cur, "all")) {
 		sites = BIT(SMM_SITE_NR) - 1;
 		cur = NULL;

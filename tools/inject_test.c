@@ -103,7 +103,7 @@ static long long read_num(const char *inst, const char *file, const char *key)
 	return atoll(p);
 }
 
-static long long injected(const char *inst, const char *dir)
+static long long read_injected(const char *inst, const char *dir)
 {
 	char file[64];
 
@@ -181,6 +181,60 @@ static int allocs(const char *inst, int n, int order, const char *zone, int *oth
 	return failed;
 }
 
+/* Garbage into every knob one can write: refused, and nothing changes. */
+static void test_knob_garbage(const char *inst)
+{
+	static const struct {
+		const char *file, *text;
+	} bad[] = {
+		{ "fail_page_alloc/probability", "abc" },
+		{ "fail_page_alloc/probability", "" },
+		{ "fail_page_alloc/interval", "1x" },
+		{ "fail_page_alloc/times", "zz" },
+		{ "fail_page_alloc/min-order", "-" },
+		{ "fail_page_alloc/sites", "" },
+		{ "fail_page_alloc/sites", "slab,,bogus" },
+		{ "fail_page_alloc/sites", "0123456789012345678901234567890123456789012345678901234567890123456789" },
+		{ "fail_page_alloc/injected", "5" },
+		{ "failslab/probability", "1e2" },
+		{ "failslab/space", "x" },
+	};
+	char before[4][128], after[4][128], path[256];
+	static const char *const show[] = {
+		"fail_page_alloc/probability", "fail_page_alloc/sites", "fail_page_alloc/injected",
+		"failslab/probability",
+	};
+	int i, refused = 0, same = 1, err, other = 0;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", SMM_ROOT, inst, show[i]);
+		smm_read_path(path, before[i], sizeof(before[i]));
+	}
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(*bad)); i++) {
+		err = put(inst, bad[i].file, bad[i].text);
+		if (err == EINVAL || err == EACCES)
+			refused++;
+		else if (!err)
+			smm_note("knobs: '%s' > %s was accepted", bad[i].text, bad[i].file);
+		else
+			other++;
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", SMM_ROOT, inst, show[i]);
+		smm_read_path(path, after[i], sizeof(after[i]));
+		same &= !strcmp(before[i], after[i]);
+	}
+	/* A debugfs bool ignores what it cannot parse: unchanged is what counts. */
+	put(inst, "fail_page_alloc/ignore-gfp-highmem", "maybe");
+	snprintf(path, sizeof(path), "%s/%s/fail_page_alloc/ignore-gfp-highmem", SMM_ROOT, inst);
+	smm_read_path(path, after[0], sizeof(after[0]));
+	same &= !strcmp(after[0], "N\n");
+	smm_check(refused == (int)(sizeof(bad) / sizeof(*bad)) && same && !other,
+		  "knobs: garbage is refused (EINVAL, or EACCES for injected) and changes nothing",
+		  "%d of %zu refused, %d other errors, values %s", refused,
+		  sizeof(bad) / sizeof(*bad), other, same ? "unchanged" : "changed");
+}
+
 static void test_knobs(const char *inst)
 {
 	long long inj0, inj1;
@@ -189,17 +243,19 @@ static void test_knobs(const char *inst)
 
 	disarm(inst);
 	f = allocs(inst, 5, 0, "NORMAL", &other);
-	smm_check(f == 0 && !other, "knobs: probability 0 fails nothing", "%d failed, %d other errors",
+	smm_check(f == 0 && !other, "knobs: probability 0 fails nothing",
+		  "%d failed, %d other errors",
 		  f, other);
 
-	inj0 = injected(inst, "fail_page_alloc");
+	inj0 = read_injected(inst, "fail_page_alloc");
 	knob(inst, "fail_page_alloc", "times", "3");
 	knob(inst, "fail_page_alloc", "probability", "100");
 	f = allocs(inst, 5, 0, "NORMAL", &other);
-	inj1 = injected(inst, "fail_page_alloc");
+	inj1 = read_injected(inst, "fail_page_alloc");
 	smm_check(f == 3 && !other && inj1 - inj0 == 3 &&
 		  read_num(inst, "fail_page_alloc/times", NULL) == 0,
-		  "knobs: times=3 fails three, then none", "%d of 5 failed, %d other errors, injected +%lld, times now %lld",
+		  "knobs: times=3 fails three, then none",
+		  "%d of 5 failed, %d other errors, injected +%lld, times now %lld",
 		  f, other, inj1 - inj0, read_num(inst, "fail_page_alloc/times", NULL));
 
 	knob(inst, "fail_page_alloc", "times", "-1");
@@ -226,7 +282,8 @@ static void test_knobs(const char *inst)
 	f = allocs(inst, 3, 0, "HIGHMEM", &other);
 	smm_check(f == 0, "knobs: ignore-gfp-highmem spares HIGHMEM requests", "%d of 3 failed", f);
 	f = allocs(inst, 3, 0, "DMA", &other);
-	smm_check(f == 3, "knobs: ignore-gfp-highmem still fails DMA requests", "%d of 3 failed", f);
+	smm_check(f == 3, "knobs: ignore-gfp-highmem still fails DMA requests", "%d of 3 failed",
+		  f);
 	knob(inst, "fail_page_alloc", "ignore-gfp-highmem", "0");
 
 	knob(inst, "fail_page_alloc", "sites", "slab vmalloc");
@@ -238,10 +295,12 @@ static void test_knobs(const char *inst)
 		  "%d of 3 failed; sites reads '%.40s'", f, buf);
 	smm_check(put(inst, "fail_page_alloc/sites", "slab bogus") == EINVAL &&
 		  smm_read_path(path, buf, sizeof(buf)) > 0 && !strcmp(buf, "slab vmalloc\n"),
-		  "knobs: a bad site is refused with EINVAL and changes nothing", "sites reads '%.40s'",
+		  "knobs: a bad site is refused with EINVAL and changes nothing",
+		  "sites reads '%.40s'",
 		  buf);
 	disarm(inst);
 	smm_check(!other, "knobs: nothing but ENOMEM", "%d other errors", other);
+	test_knob_garbage(inst);
 }
 
 /* ---- one site at a time, through the control file ------------------- */
@@ -299,7 +358,7 @@ static void test_site(const char *strategy, const char *site)
 	disarm(INST);
 	shrink_all(INST);
 	before = conserved(INST);
-	inj0 = injected(INST, dir);
+	inj0 = read_injected(INST, dir);
 	if (!slab)
 		knob(INST, dir, "sites", site);
 	knob(INST, dir, "probability", "100");
@@ -312,13 +371,14 @@ static void test_site(const char *strategy, const char *site)
 		}
 		if (reaches(i, site) && err[i] != ENOMEM) {
 			missed++;
-			snprintf(why + strlen(why), sizeof(why) - strlen(why), "'%s' did not fail; ",
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "'%s' did not fail; ",
 				 work[i].cmd);
 		}
 	}
 	snprintf(what, sizeof(what), "%s, %s: every command that reaches the site gets ENOMEM",
 		 strategy, site);
-	smm_check(!bad && !missed && injected(INST, dir) > inj0, what, "%s", why);
+	smm_check(!bad && !missed && read_injected(INST, dir) > inj0, what, "%s", why);
 
 	/* Now one in four, several times over: failures land mid-way. */
 	knob(INST, dir, "probability", "25");
@@ -365,7 +425,8 @@ static void test_sites(void)
 			if (strcmp(sites[i], "pgtable"))
 				test_site(strategies[s], sites[i]);
 		snprintf(cmd, sizeof(cmd), "destroy name=%s", INST);
-		smm_check(!smm_write(SMM_ROOT "/control", cmd), "the instance is destroyed after its sites",
+		smm_check(!smm_write(SMM_ROOT "/control", cmd),
+			  "the instance is destroyed after its sites",
 			  "'%s' failed", cmd);
 	}
 }
