@@ -711,27 +711,36 @@ static int bench_open(struct inode *inode, struct file *file)
 	return single_open_size(file, bench_show, inode->i_private, 16384);
 }
 
-static int parse_setting(const char *key, const char *val, unsigned int *mb,
-			 unsigned int *loops, unsigned int *iters)
+enum { BENCH_ARENA_MB, BENCH_LOOPS, BENCH_ITERS, BENCH_NR };
+
+static const char *const bench_keys[] = {
+	[BENCH_ARENA_MB]	= "arena_mb",
+	[BENCH_LOOPS]		= "loops",
+	[BENCH_ITERS]		= "iters",
+};
+
+static_assert(ARRAY_SIZE(bench_keys) == BENCH_NR);
+
+static int parse_setting(int k, const char *val, unsigned int *mb, unsigned int *loops,
+			 unsigned int *iters)
 {
-	if (!strcmp(key, "arena_mb"))
+	switch (k) {
+	case BENCH_ARENA_MB:
 		return smm_parse_uint("bench.arena_mb", val, SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB,
 				      mb);
-	if (!strcmp(key, "iters"))
+	case BENCH_ITERS:
 		return smm_parse_uint("bench.iters", val, 1000, 10000000, iters);
-	if (!strcmp(key, "loops"))
+	default:
 		return smm_parse_uint("bench.loops", val, 1, BENCH_MAX_LOOPS, loops);
-	smm_bad_input("bench", "unknown key '%s'; expected arena_mb=N, loops=N or iters=N", key);
-	return -EINVAL;
+	}
 }
 
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
-	static const char *const bench_keys[] = { "arena_mb", "loops", "iters" };
 	unsigned int mb, loops, iters, seen = 0;
-	char *buf, *cur, *key, *val;
-	int ret;
+	char *buf, *cur, *val;
+	int ret, k;
 
 	if (len > 128) {
 		smm_bad_input("bench", "command longer than 128 bytes");
@@ -746,20 +755,12 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	loops = bench_loops;
 	iters = bench_iters;
 	cur = strim(buf);
-	while ((ret = smm_next_kv(&cur, "bench", &key, &val)) > 0) {
-		int k = match_string(bench_keys, ARRAY_SIZE(bench_keys), key);
-
-		if (k >= 0 && (seen & BIT(k))) {
-			smm_bad_input("bench", "%s= is given twice", key);
-			ret = -EINVAL;
-			break;
-		}
-		if (k >= 0)
-			seen |= BIT(k);
-		ret = parse_setting(key, val, &mb, &loops, &iters);
-		if (ret)
+	while ((k = smm_next_key(&cur, "bench", bench_keys, BENCH_NR, &seen, &val)) >= 0) {
+		k = parse_setting(k, val, &mb, &loops, &iters);
+		if (k)
 			break;
 	}
+	ret = k == -ENOENT ? 0 : k;
 	if (!ret) {	/* all or nothing */
 		bench_arena_mb = mb;
 		bench_loops = loops;

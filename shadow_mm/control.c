@@ -234,8 +234,8 @@ static int parse_string(const char *field, const char *val, char *out, size_t le
 	return 0;
 }
 
-/* One key=value word into @args.  Numbers: see "DOC: input" in parse.c. */
-static int parse_arg(struct ctl_args *args, const char *key, const char *val)
+/* The value of key @k into @args.  Numbers: see "DOC: input" in parse.c. */
+static int parse_arg(struct ctl_args *args, int k, const char *val)
 {
 	static const struct {
 		const char *name;
@@ -247,19 +247,9 @@ static int parse_arg(struct ctl_args *args, const char *key, const char *val)
 	};
 	char field[24];
 	unsigned int i, f;
-	int k, ret;
+	int ret;
 
-	k = match_string(key_names, K_NR, key);
-	if (k < 0) {
-		smm_bad_input("control", "unknown key '%s'", key);
-		return -EINVAL;
-	}
-	if (args->seen & BIT(k)) {
-		smm_bad_input("control", "%s= is given twice", key);
-		return -EINVAL;
-	}
-	args->seen |= BIT(k);
-	snprintf(field, sizeof(field), "control.%s", key);
+	snprintf(field, sizeof(field), "control.%s", key_names[k]);
 	switch (k) {
 	case K_TAG:
 		return parse_string(field, val, args->tag, sizeof(args->tag));
@@ -550,8 +540,8 @@ int smm_control_exec(struct smm_instance *inst, const char *cmd)
 {
 	struct ctl_args args = { .count = 1, .gfp = SMM_GFP_KERNEL, .zone = "NORMAL" };
 	const struct ctl_verb *v = NULL;
-	char *buf, *cur, *verb, *key, *val;
-	int ret = 0, words = 0;
+	char *buf, *cur, *verb, *val;
+	int ret = 0, words = 0, k;
 	unsigned int i;
 
 	buf = kstrdup(cmd, GFP_KERNEL);
@@ -567,18 +557,17 @@ int smm_control_exec(struct smm_instance *inst, const char *cmd)
 		ret = -EINVAL;
 		goto out;
 	}
-	while ((ret = smm_next_kv(&cur, "control", &key, &val)) > 0) {
+	while ((k = smm_next_key(&cur, "control", key_names, K_NR, &args.seen, &val)) >= 0) {
 		if (++words > CTL_MAX_WORDS) {
 			smm_bad_input("control", "too many arguments");
-			ret = -EINVAL;
+			k = -EINVAL;
 			break;
 		}
-		ret = parse_arg(&args, key, val);
-		if (ret)
+		k = parse_arg(&args, k, val);
+		if (k)
 			break;
 	}
-	if (!ret)
-		ret = check_keys(v, args.seen);
+	ret = k == -ENOENT ? check_keys(v, args.seen) : k;
 	if (ret)
 		goto out;
 

@@ -152,24 +152,14 @@ static_assert(ARRAY_SIZE(create_keys) == KEY_NR);
 static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char *name)
 {
 	unsigned int seen = 0;
-	char *key, *val;
+	char *val;
 	int k, ret;
 
-	while ((ret = smm_next_kv(&cur, "control", &key, &val)) > 0) {
-		k = match_string(create_keys, KEY_NR, key);
-		if (k < 0) {
-			smm_bad_input("control", "unknown key '%s'", key);
-			return -EINVAL;
-		}
+	while ((k = smm_next_key(&cur, "control", create_keys, KEY_NR, &seen, &val)) >= 0) {
 		if (!create && k != KEY_NAME) {
-			smm_bad_input("control", "%s= means nothing to 'destroy'", key);
+			smm_bad_input("control", "%s= means nothing to 'destroy'", create_keys[k]);
 			return -EINVAL;
 		}
-		if (seen & BIT(k)) {
-			smm_bad_input("control", "%s= is given twice", key);
-			return -EINVAL;
-		}
-		seen |= BIT(k);
 		ret = 0;
 		switch (k) {
 		case KEY_NAME:
@@ -201,7 +191,7 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
 		if (ret)
 			return ret;
 	}
-	return ret;
+	return k == -ENOENT ? 0 : k;
 }
 
 /*

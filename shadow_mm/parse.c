@@ -26,6 +26,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/bits.h>
 #include <linux/string.h>
 
 #include "common.h"
@@ -187,4 +188,39 @@ int smm_next_kv(char **cur, const char *field, char **key, char **val)
 	*(*val)++ = '\0';
 	*key = word;
 	return 1;
+}
+
+/**
+ * smm_next_key() - the next key=value word, as the index of its key
+ * @cur: the rest of the command, advanced past the word
+ * @field: the file, for the messages
+ * @keys: the keys the file knows
+ * @nkeys: how many (at most 32)
+ * @seen: BIT(index) of each key given so far; updated
+ * @val: set to the value
+ *
+ * Return: the key's index in @keys; -ENOENT at the end of the command;
+ * -EINVAL (reported) for a word that is not key=value, an unknown key or
+ * a key given twice.
+ */
+int smm_next_key(char **cur, const char *field, const char *const *keys, unsigned int nkeys,
+		 unsigned int *seen, char **val)
+{
+	char *key;
+	int k, ret;
+
+	ret = smm_next_kv(cur, field, &key, val);
+	if (ret <= 0)
+		return ret ? ret : -ENOENT;
+	k = match_string(keys, nkeys, key);
+	if (k < 0) {
+		smm_bad_input(field, "unknown key '%s'", key);
+		return -EINVAL;
+	}
+	if (*seen & BIT(k)) {
+		smm_bad_input(field, "%s= is given twice", key);
+		return -EINVAL;
+	}
+	*seen |= BIT(k);
+	return k;
 }

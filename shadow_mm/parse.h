@@ -9,5 +9,7 @@ int smm_parse_uint(const char *field, const char *s, unsigned int min, unsigned 
 		   unsigned int *out);
 int smm_parse_size(const char *s, const char **end, u64 *out);
 int smm_next_kv(char **cur, const char *field, char **key, char **val);
+int smm_next_key(char **cur, const char *field, const char *const *keys, unsigned int nkeys,
+		 unsigned int *seen, char **val);
 
 #endif /* _SHADOW_MM_PARSE_H */
