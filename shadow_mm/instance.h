@@ -39,6 +39,8 @@
  * @zone_normal_mb: end of ZONE_NORMAL (start of ZONE_HIGHMEM) in MiB; 0
  *	scales it to the arena
  * @slab: the slab strategy
+ * @slab_debug: debug flags for some or all caches, in the syntax of the
+ *	kernel's ``slub_debug=`` (see smm_slab_parse_debug()), or NULL: off
  */
 struct smm_params {
 	const char *name;
@@ -50,6 +52,7 @@ struct smm_params {
 	unsigned int zone_dma_mb;
 	unsigned int zone_normal_mb;
 	enum smm_slab_strategy slab;
+	const char *slab_debug;
 };
 
 /**

@@ -29,11 +29,21 @@ enum smm_slab_strategy {
 	SMM_SLAB_NR,
 };
 
-/* Cache flags. */
+/*
+ * Cache flags.  The debug flags are slub_debug's letters (see
+ * smm_slab_parse_debug()): F, Z, P and U.
+ */
 #define SMM_SLAB_HWCACHE_ALIGN	BIT(0)	/* align objects to cache lines */
-#define SMM_SLAB_DEBUG		BIT(1)	/* red zones and poisoning */
+#define SMM_SLAB_RED_ZONE	BIT(1)	/* Z: red zones around each object */
 #define SMM_SLAB_RECLAIM	BIT(2)	/* counted as SReclaimable */
-#define SMM_SLAB_FLAGS_ALL	0x7U
+#define SMM_SLAB_CONSISTENCY	BIT(3)	/* F: exact double-free and sanity checks */
+#define SMM_SLAB_POISON		BIT(4)	/* P: poison free objects */
+#define SMM_SLAB_STORE_USER	BIT(5)	/* U: record who allocated and freed */
+#define SMM_SLAB_DEBUG_FLAGS	(SMM_SLAB_CONSISTENCY | SMM_SLAB_RED_ZONE | \
+				 SMM_SLAB_POISON | SMM_SLAB_STORE_USER)
+/* slub_debug with no letters: every check (FZPU) */
+#define SMM_SLAB_DEBUG		SMM_SLAB_DEBUG_FLAGS
+#define SMM_SLAB_FLAGS_ALL	0x3fU
 
 /* Red zone and poison bytes, as include/linux/poison.h has them. */
 #define SMM_RED_INACTIVE	0xbb
