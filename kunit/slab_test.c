@@ -780,7 +780,9 @@ static void slab_test_ksize(struct kunit *test)
 	struct smm_kmem_cache *s;
 	u8 *p, *q;
 
-	s = new_cache(test, sa, "ksize", prm->size, SMM_SLAB_HWCACHE_ALIGN, NULL);
+	/* Only slab_debug=F tells a freed object from a live one. */
+	s = new_cache(test, sa, "ksize", prm->size,
+		      SMM_SLAB_HWCACHE_ALIGN | SMM_SLAB_CONSISTENCY, NULL);
 	p = smm_kmem_cache_alloc(s, 0);
 	q = smm_kmem_cache_alloc(s, 0);
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -898,7 +900,7 @@ static void slab_test_double_free(struct kunit *test)
 	struct smm_kmem_cache *s;
 	void *a, **objs;
 
-	s = new_cache(test, sa, "dfree", prm->size, 0, NULL);
+	s = new_cache(test, sa, "dfree", prm->size, SMM_SLAB_CONSISTENCY, NULL);
 	n = 2 * per_slab(s) + 1;
 	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, objs);
@@ -928,6 +930,144 @@ static void slab_test_double_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad_free, 0U);
 	KUNIT_EXPECT_EQ(test, live_objs(s), 0UL);
 	KUNIT_EXPECT_EQ(test, smm_kmem_cache_reports(s, SMM_REPORT_WRONG_CACHE), 0UL);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_destroy(s), 0);
+}
+
+/*
+ * With slab_debug off, as on the kernel: freeing again the object just
+ * freed is caught (the hardened free-pointer check; SLOB's header catches
+ * every double free).  A double free those checks miss may hand one object
+ * out twice, but the allocator never hands out or writes through a pointer
+ * outside the cache's own slabs: another instance's objects keep their
+ * contents, KASAN sees no access outside the arena, and the buddy
+ * allocator's invariants hold.
+ */
+static void slab_test_double_free_nodebug(struct kunit *test)
+{
+	const struct slab_param *prm = test->param_value;
+	struct smm_instance *inst = new_instance(test, prm->strategy);
+	const struct smm_params op = {
+		.name = "kunit-other", .arena_mb = 8, .source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER, .slab = prm->strategy,
+	};
+	struct smm_instance *other = smm_test_new_instance(test, &op);
+	struct smm_slab *sa = &inst->slab;
+	unsigned int i, n, outside = 0;
+	struct smm_kmem_cache *s, *os;
+	void *a, *b, *canary, **objs;
+	int ret;
+
+	pin_cpu(test);
+	os = new_cache(test, &other->slab, "canary", prm->size, 0, NULL);
+	canary = smm_kmem_cache_alloc(os, 0);
+	KUNIT_ASSERT_NOT_NULL(test, canary);
+	memset(canary, USER_BYTE, prm->size);
+
+	s = new_cache(test, sa, "dfree-nodebug", prm->size, 0, NULL);
+	n = 3 * per_slab(s) + 2;
+	objs = kunit_kcalloc(test, n, sizeof(*objs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, objs);
+	a = smm_kmem_cache_alloc(s, 0);
+	b = smm_kmem_cache_alloc(s, 0);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, a), 0);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_reports(s, SMM_REPORT_DOUBLE_FREE), 1UL);
+
+	/* A double free behind another free: only SLOB is sure to see it. */
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, b), 0);
+	ret = smm_kmem_cache_free(s, a);
+	if (prm->strategy == SMM_SLAB_SLOB)
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+
+	/* Whatever the lists now hold, everything handed out is in a slab of @s. */
+	for (i = 0; i < n; i++) {
+		struct smm_page *head;
+
+		objs[i] = smm_kmem_cache_alloc(s, 0);
+		if (!objs[i])
+			break;
+		head = smm_slab_virt_to_head(sa, objs[i]);
+		if (!head || (prm->strategy != SMM_SLAB_SLOB && head->mapping != s))
+			outside++;
+		else
+			memset(objs[i], USER_BYTE ^ 0xff, prm->size);
+	}
+	KUNIT_EXPECT_EQ(test, outside, 0U);
+	KUNIT_EXPECT_NULL(test, memchr_inv(canary, USER_BYTE, prm->size));
+	while (i--)
+		smm_kmem_cache_free(s, objs[i]);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(&inst->buddy), 0);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(os, canary), 0);
+}
+
+/*
+ * slab_debug= gives its flags to the caches it names, as slub_debug= does,
+ * and refuses what it cannot do.
+ */
+static void slab_test_debug_param(struct kunit *test)
+{
+	static const struct {
+		const char *spec, *cache;
+		int ret;
+		unsigned int flags;
+	} cases[] = {
+		{ "F", "any", 0, SMM_SLAB_CONSISTENCY },
+		{ "", "any", 0, SMM_SLAB_DEBUG_FLAGS },
+		{ "fz", "any", 0, SMM_SLAB_CONSISTENCY | SMM_SLAB_RED_ZONE },
+		{ "P,kmalloc-*", "kmalloc-64", 0, SMM_SLAB_POISON },
+		{ "P,kmalloc-*", "dentry", 0, 0 },
+		{ "U,a,b;F", "b", 0, SMM_SLAB_STORE_USER },
+		{ "U,a,b;F", "c", 0, SMM_SLAB_CONSISTENCY },
+		{ "-", "any", 0, 0 },
+		{ "T", "any", -EINVAL, 0 },
+		{ "F,", "any", -EINVAL, 0 },
+		{ "F,,a", "any", -EINVAL, 0 },
+		{ "F,a-name-that-is-far-too-long-for-a-cache", "any", -EINVAL, 0 },
+		{ "Fx", "any", -EINVAL, 0 },
+	};
+	const struct smm_params p = {
+		.name = "kunit", .arena_mb = 16, .source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER, .slab = SMM_SLAB_SLUB,
+		.slab_debug = "FZ,dbg-*;U",
+	};
+	const struct smm_params bad = {
+		.name = "kunit-bad", .arena_mb = 16, .source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER, .slab = SMM_SLAB_SLUB, .slab_debug = "FQ",
+	};
+	struct smm_instance *inst;
+	struct smm_kmem_cache *s;
+	unsigned int i, flags;
+	void *p1, *p2;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		flags = 0xdead;
+		int ret = smm_slab_parse_debug(cases[i].spec, cases[i].cache, &flags);
+
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[i].ret, "'%s'", cases[i].spec);
+		if (!cases[i].ret)
+			KUNIT_EXPECT_EQ_MSG(test, flags, cases[i].flags, "'%s' for %s",
+					    cases[i].spec, cases[i].cache);
+	}
+	KUNIT_EXPECT_EQ(test, smm_params_check(&bad), -EINVAL);
+
+	inst = smm_test_new_instance(test, &p);
+	test->priv = inst;
+	s = new_cache(test, &inst->slab, "dbg-one", 64, 0, NULL);
+	KUNIT_EXPECT_EQ(test, s->flags & SMM_SLAB_DEBUG_FLAGS,
+			SMM_SLAB_CONSISTENCY | SMM_SLAB_RED_ZONE);
+	KUNIT_EXPECT_EQ(test, inst->slab.kmalloc_caches[3]->flags & SMM_SLAB_DEBUG_FLAGS,
+			SMM_SLAB_STORE_USER);
+	/* F is on for dbg-one: a double free behind another is caught too. */
+	p1 = smm_kmem_cache_alloc(s, 0);
+	p2 = smm_kmem_cache_alloc(s, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p1);
+	KUNIT_ASSERT_NOT_NULL(test, p2);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, p1), 0);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, p2), 0);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, p1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_reports(s, SMM_REPORT_DOUBLE_FREE), 1UL);
 	KUNIT_EXPECT_EQ(test, smm_kmem_cache_destroy(s), 0);
 }
 
@@ -1016,7 +1156,7 @@ static void slab_test_kfree_interior(struct kunit *test)
 		KUNIT_EXPECT_GE(test, smm_ksize(sa, p), (size_t)size);
 		KUNIT_EXPECT_EQ(test, smm_kfree(sa, p), 0);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&sa->kfree_reports), refused);
+	/* Counted by kfree(), or by the cache kfree() found the pointer in. */
 	KUNIT_EXPECT_EQ(test, all_reports(sa), (unsigned long)refused);
 
 	host = kunit_kzalloc(test, 64, GFP_KERNEL);
@@ -1024,7 +1164,7 @@ static void slab_test_kfree_interior(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_kfree(sa, host), -EINVAL);
 	KUNIT_EXPECT_EQ(test, smm_kfree(sa, NULL), 0);
 	KUNIT_EXPECT_EQ(test, smm_kfree(sa, ZERO_SIZE_PTR), 0);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&sa->kfree_reports), refused + 1);
+	KUNIT_EXPECT_EQ(test, all_reports(sa), (unsigned long)refused + 1);
 
 	/* The same for a cache object, refused as "not an allocated object". */
 	s = new_cache(test, sa, "interior", 64, 0, NULL);
@@ -1701,6 +1841,8 @@ static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_test_ksize, matrix_gen_params),
 	KUNIT_CASE_PARAM(slab_test_destroy_busy, matrix_gen_params),
 	KUNIT_CASE_PARAM(slab_test_double_free, matrix_gen_params),
+	KUNIT_CASE_PARAM(slab_test_double_free_nodebug, matrix_gen_params),
+	KUNIT_CASE(slab_test_debug_param),
 	KUNIT_CASE_PARAM(slab_test_wrong_cache, matrix_gen_params),
 	KUNIT_CASE_PARAM(slab_test_kfree_interior, strategy_gen_params),
 	KUNIT_CASE_PARAM(slab_test_redzone, matrix_gen_params),

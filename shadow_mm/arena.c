@@ -426,8 +426,8 @@ void smm_arena_destroy(struct smm_arena *a)
  * Called before any page is taken, so that a size no layer can support is
  * refused up front: at most %SMM_ARENA_MAX_CHUNKS chunks (which bounds the
  * host tables and the shadow space), and the host must be able to spare
- * the pages and the host-side metadata that grows with them (the tables
- * and the slab object map, see enum smm_host_item).
+ * the pages and the host-side metadata that grows with them (the chunk
+ * and run tables, see enum smm_host_item).
  *
  * Return: 0; -ERANGE (reported, naming arena_chunk_order) for too many
  * chunks; -ENOMEM (reported, naming arena_mb) if the host has not got the
@@ -445,9 +445,8 @@ int smm_arena_check_size(unsigned long nr_pages, unsigned int chunk_order)
 			      SMM_ARENA_MAX_CHUNKS);
 		return -ERANGE;
 	}
-	/* The chunk and run tables, and 64 bytes of object map per page. */
-	meta = chunks * (sizeof(struct smm_chunk) + sizeof(struct smm_run)) +
-	       nr_pages * (PAGE_SIZE / 64);
+	/* The chunk and run tables: nothing on the host grows per page. */
+	meta = chunks * (sizeof(struct smm_chunk) + sizeof(struct smm_run));
 	if (nr_pages + DIV_ROUND_UP(meta, PAGE_SIZE) > si_mem_available()) {
 		smm_bad_input("arena_mb",
 			      "the host cannot spare %lu MiB and %lu KiB of metadata for them",
@@ -463,7 +462,6 @@ static const char *const host_names[] = {
 	[SMM_HOST_INSTANCE]	= "instance",
 	[SMM_HOST_ARENA]	= "arena_tables",
 	[SMM_HOST_BUDDY]	= "buddy_percpu",
-	[SMM_HOST_SLAB_OBJMAP]	= "slab_objmap",
 	[SMM_HOST_SLAB]		= "slab_caches",
 	[SMM_HOST_VMALLOC]	= "vmalloc_areas",
 	[SMM_HOST_KMAP]		= "kmap",

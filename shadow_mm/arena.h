@@ -50,8 +50,6 @@ static_assert((u64)SMM_ARENA_MAX_MB * (SZ_1M / PAGE_SIZE) / SMM_PAGES_PER_SECTIO
  * @SMM_HOST_INSTANCE: the &struct smm_instance itself
  * @SMM_HOST_ARENA: the arena's chunk, run and section tables
  * @SMM_HOST_BUDDY: the per-CPU lists and counters of the buddy allocator
- * @SMM_HOST_SLAB_OBJMAP: the slab layer's object map, one bit per 8 bytes
- *	of arena (64 bytes per page)
  * @SMM_HOST_SLAB: cache descriptors, per-CPU caches, strategy state
  * @SMM_HOST_VMALLOC: vmap areas and their page arrays
  * @SMM_HOST_KMAP: the kmap slots' per-CPU state and PTE pointers
@@ -68,7 +66,6 @@ enum smm_host_item {
 	SMM_HOST_INSTANCE,
 	SMM_HOST_ARENA,
 	SMM_HOST_BUDDY,
-	SMM_HOST_SLAB_OBJMAP,
 	SMM_HOST_SLAB,
 	SMM_HOST_VMALLOC,
 	SMM_HOST_KMAP,

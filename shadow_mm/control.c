@@ -19,9 +19,11 @@
  *	Free everything kept under @tag: pages, objects or kmalloc memory.
  * ``drain``
  *	Empty the per-CPU page lists (drain_all_pages()).
- * ``cache_create name=NAME size=N [align=N] [ctor=1] [debug=1] [reclaim=1] [hwalign=1]``
+ * ``cache_create name=NAME size=N [align=N] [ctor=1] [debug=1|FZPU] [reclaim=1] [hwalign=1]``
  *	Create a slab cache.  ``ctor=1`` gives it a constructor that stamps
- *	each object; ``debug=1`` adds red zones and poisoning.
+ *	each object; ``debug=`` takes slub_debug's letters (F exact
+ *	double-free checks, Z red zones, P poisoning, U owner tracking), and
+ *	``debug=1`` is all of them.
  * ``cache_alloc name=NAME [count=N] [atomic=1] tag=NAME``
  *	Allocate @count objects from the cache, kept under @tag.
  * ``kmalloc size=N [count=N] [atomic=1] tag=NAME``
@@ -277,7 +279,13 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 	case K_ATOMIC:
 		return parse_flag(field, val, &args->gfp, __SMM_GFP_HIGH);
 	case K_DEBUG:
-		return parse_flag(field, val, &args->flags, SMM_SLAB_DEBUG);
+		/* 0 or 1 (none or every check), or slub_debug's letters */
+		if (!strcmp(val, "0") || !strcmp(val, "1"))
+			return parse_flag(field, val, &args->flags, SMM_SLAB_DEBUG);
+		ret = smm_slab_parse_flags(field, val, &f);
+		if (!ret)
+			args->flags = (args->flags & ~SMM_SLAB_DEBUG_FLAGS) | f;
+		return ret;
 	case K_RECLAIM:
 		return parse_flag(field, val, &args->flags, SMM_SLAB_RECLAIM);
 	case K_HWALIGN:

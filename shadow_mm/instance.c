@@ -100,6 +100,8 @@ int smm_params_check(const struct smm_params *p)
 		smm_bad_input("slab", "must be slab, slub or slob");
 		return -EINVAL;
 	}
+	if (p->slab_debug && smm_slab_parse_debug(p->slab_debug, NULL, NULL))
+		return -EINVAL;
 	if (p->chunk_order > MAX_PAGE_ORDER) {
 		smm_bad_input("arena_chunk_order", "%u is above MAX_PAGE_ORDER (%d)",
 			      p->chunk_order, MAX_PAGE_ORDER);
@@ -193,6 +195,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
 	strscpy(inst->name, p->name, sizeof(inst->name));
+	if (p->slab_debug)
+		strscpy(inst->slab_debug, p->slab_debug, sizeof(inst->slab_debug));
 	INIT_LIST_HEAD(&inst->node);
 	mutex_init(&inst->ctl_lock);
 	INIT_LIST_HEAD(&inst->ctl_allocs);
@@ -290,7 +294,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 
 	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
-	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab);
+	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
+			    p->slab_debug ? inst->slab_debug : NULL);
 	if (ret)
 		goto err_pgtable;
 	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),

@@ -58,6 +58,7 @@ struct smm_params {
 /**
  * struct smm_instance - one complete shadow memory-management stack
  * @name: the instance's name
+ * @slab_debug: its copy of &smm_params.slab_debug, for the slab layer
  * @broken: set by SMM_WARN_ON(); a broken instance refuses further work
  * @arena: the host pages
  * @e820: the synthetic BIOS map
@@ -82,6 +83,7 @@ struct smm_params {
  */
 struct smm_instance {
 	char name[SMM_NAME_LEN];
+	char slab_debug[SMM_SLAB_DEBUG_LEN];
 	bool broken;
 	struct smm_arena arena;
 	struct smm_e820_table e820;

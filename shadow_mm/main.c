@@ -114,6 +114,11 @@ static char *slab = "slub";
 module_param(slab, charp, 0444);
 MODULE_PARM_DESC(slab, "Slab strategy: slab, slub (default) or slob");
 
+static char *slab_debug;
+module_param(slab_debug, charp, 0444);
+MODULE_PARM_DESC(slab_debug,
+		 "Slab debugging as the kernel's slub_debug=: letters F (exact double-free checks), Z (red zones), P (poison), U (owner tracking), then optionally ,cache,... ; blocks separated by ';' (default: off)");
+
 static struct dentry *smm_debugfs_root;
 static struct dentry *smm_control_file;
 static struct smm_instance *smm_default;
@@ -136,7 +141,8 @@ static struct smm_instance *find_instance(const char *name)
 }
 
 /* The keys of create; destroy takes only name=. */
-enum { KEY_NAME, KEY_ARENA_MB, KEY_MAX_ORDER, KEY_SLAB, KEY_ARENA_SOURCE, KEY_NR };
+enum { KEY_NAME, KEY_ARENA_MB, KEY_MAX_ORDER, KEY_SLAB, KEY_ARENA_SOURCE, KEY_SLAB_DEBUG,
+	KEY_NR };
 
 static const char *const create_keys[] = {
 	[KEY_NAME]		= "name",
@@ -144,6 +150,7 @@ static const char *const create_keys[] = {
 	[KEY_MAX_ORDER]		= "max_order",
 	[KEY_SLAB]		= "slab",
 	[KEY_ARENA_SOURCE]	= "arena_source",
+	[KEY_SLAB_DEBUG]	= "slab_debug",
 };
 
 static_assert(ARRAY_SIZE(create_keys) == KEY_NR);
@@ -186,6 +193,10 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
 			if (ret)
 				smm_bad_input("control.arena_source",
 					      "'%s' is not auto, contig or chunks", val);
+			break;
+		case KEY_SLAB_DEBUG:
+			ret = smm_slab_parse_debug(val, NULL, NULL);
+			p->slab_debug = val;
 			break;
 		}
 		if (ret)
@@ -320,6 +331,7 @@ static int __init shadow_mm_init(void)
 		.max_order = max_order,
 		.zone_dma_mb = zone_dma_mb,
 		.zone_normal_mb = zone_normal_mb,
+		.slab_debug = slab_debug,
 	};
 	int ret;
 

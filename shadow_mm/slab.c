@@ -19,32 +19,35 @@
  *
  * Every page of a slab is owned by the slab layer in its descriptor; the
  * head page points at the cache (&smm_page.mapping), and each tail page
- * points at the head (&smm_page.private), so kfree() finds an object's
- * cache from its address in O(log runs).
+ * points at the head (&smm_page.private); and the host's own struct page
+ * of each slab page names its shadow descriptor, so kfree() finds an
+ * object's cache from its address in O(1) (smm_slab_obj_head()).
  *
- * Misuse is caught in the common code, whatever the strategy.  The
- * allocator keeps one bit per 8-byte granule of the arena, set while an
- * object starting there belongs to a user: freeing an object whose bit is
- * clear is a double free (or a pointer that was never allocated), and
- * test_and_clear_bit() makes that exact under concurrency.  An object freed
- * to a cache other than its own is caught through the page descriptor.
- * Both are reported once in a while, counted in the cache, and refused, so
- * the cache stays consistent.
- *
- * A cache created with %SMM_SLAB_DEBUG gets red zones before and after each
- * object (SLOB: after only, since its header comes before), checked when the
- * object is freed (an overflow), and, unless it has a constructor or runs
- * on SLOB, poison written when the object is freed and checked when it is
- * allocated again (a use after free).  Reports are counted per
- * kind, as lib/slub_kunit.c counts them.
+ * Checking is a debug mode, as on the host: ``slab_debug=`` takes
+ * slub_debug's letters (see smm_slab_parse_debug()).  F gives each object
+ * a state word that a cmpxchg moves between free and allocated, so that
+ * every double free is caught exactly, and checks every free against the
+ * arena; Z adds red zones, P poison, U the last owner.  Off, the fast
+ * paths make no atomic operation, no arena search and no use of host
+ * memory per page, and the checks are the hardened kernel's: a free to the
+ * wrong cache or of no object slot is refused, SLUB's free pointers are
+ * encoded, and a double free of the object just freed is refused.  Every
+ * pointer a free list yields is checked to lie in its own slab, so a
+ * double free that gets past that may hand an object out twice but never
+ * makes the allocator write outside the cache's slabs.  Reports are
+ * rate-limited, counted per kind in the cache, as lib/slub_kunit.c counts
+ * them, and the misused free is refused, so the cache stays consistent.
  */
 
 #include <linux/bitmap.h>
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -64,6 +67,7 @@ static const char *const report_names[] = {
 	[SMM_REPORT_WRONG_CACHE]	= "free to the wrong cache",
 	[SMM_REPORT_REDZONE]		= "red zone overwritten",
 	[SMM_REPORT_POISON]		= "use after free",
+	[SMM_REPORT_FREELIST]		= "free list corrupted",
 };
 
 static_assert(ARRAY_SIZE(report_names) == SMM_REPORT_NR);
@@ -99,6 +103,122 @@ int smm_slab_parse_strategy(const char *s, enum smm_slab_strategy *out)
 	if (i < 0)
 		return -EINVAL;
 	*out = i;
+	return 0;
+}
+
+/* slub_debug's letters that apply here, and their flags. */
+static const struct {
+	char letter;
+	unsigned int flag;
+} debug_letters[] = {
+	{ 'f', SMM_SLAB_CONSISTENCY },
+	{ 'z', SMM_SLAB_RED_ZONE },
+	{ 'p', SMM_SLAB_POISON },
+	{ 'u', SMM_SLAB_STORE_USER },
+};
+
+/* The flags of @n letters at @p: no letters is every check, "-" none. */
+static int parse_letters(const char *field, const char *p, size_t n, unsigned int *flags)
+{
+	unsigned int f = 0;
+	size_t i, k;
+
+	if (!n) {
+		*flags = SMM_SLAB_DEBUG_FLAGS;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i] == '-' && n == 1)
+			break;
+		for (k = 0; k < ARRAY_SIZE(debug_letters); k++)
+			if (tolower(p[i]) == debug_letters[k].letter)
+				break;
+		if (k == ARRAY_SIZE(debug_letters)) {
+			smm_bad_input(field, "'%c' is not one of F, Z, P, U or -", p[i]);
+			return -EINVAL;
+		}
+		f |= debug_letters[k].flag;
+	}
+	*flags = f;
+	return 0;
+}
+
+/**
+ * smm_slab_parse_flags() - slub_debug letters, for one cache
+ * @field: the field to name in a message
+ * @letters: "F", "Z", "P", "U" in any mix and case; "" for all; "-" for none
+ * @flags: the SMM_SLAB_* debug flags
+ *
+ * Return: 0, or -EINVAL for a letter that is not one of those.
+ */
+int smm_slab_parse_flags(const char *field, const char *letters, unsigned int *flags)
+{
+	return parse_letters(field, letters, strlen(letters), flags);
+}
+
+/* Does @pattern (@n bytes; a trailing '*' matches any rest) match @name? */
+static bool name_matches(const char *pattern, size_t n, const char *name)
+{
+	if (n && pattern[n - 1] == '*')
+		return !strncmp(pattern, name, n - 1);
+	return strlen(name) == n && !strncmp(pattern, name, n);
+}
+
+/**
+ * smm_slab_parse_debug() - parse ``slab_debug=``, or apply it to a cache
+ * @spec: blocks separated by ';', each "letters[,cache[,cache...]]", as
+ *	the kernel's slub_debug= (Documentation/mm/slub.rst): a block
+ *	without caches is for every cache; a cache name may end in '*'
+ * @cache: a cache name, or NULL only to check @spec
+ * @flags: where the flags for @cache go, or NULL
+ *
+ * As kmem_cache_flags(): the first block that names @cache gives its
+ * flags; else the block for every cache, if any; else none.  T, A and O,
+ * the kernel's other letters, have nothing to act on here and are
+ * refused.
+ *
+ * Return: 0, or -EINVAL (with a message) for a malformed @spec.
+ */
+int smm_slab_parse_debug(const char *spec, const char *cache, unsigned int *flags)
+{
+	unsigned int global = 0, named = 0;
+	bool found = false;
+	const char *p = spec;
+
+	if (strlen(spec) >= SMM_SLAB_DEBUG_LEN) {
+		smm_bad_input("slab_debug", "longer than %d characters", SMM_SLAB_DEBUG_LEN - 1);
+		return -EINVAL;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ";"), n = strcspn(p, ",;");
+		const char *end = p + len, *q;
+		unsigned int f;
+		int ret;
+
+		ret = parse_letters("slab_debug", p, n, &f);
+		if (ret)
+			return ret;
+		if (p + n == end)
+			global = f;
+		for (q = p + n; q < end; q += n) {
+			q++;	/* the comma */
+			n = strcspn(q, ",;");
+			if (!n || n >= SMM_CACHE_NAME_LEN) {
+				smm_bad_input("slab_debug", "a cache name must be 1..%d characters",
+					      SMM_CACHE_NAME_LEN - 1);
+				return -EINVAL;
+			}
+			if (cache && !found && name_matches(q, n, cache)) {
+				found = true;
+				named = f;
+			}
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+	if (flags)
+		*flags = found ? named : global;
 	return 0;
 }
 
@@ -184,51 +304,72 @@ struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
 	return lookup(sa, addr, &pfn);
 }
 
-/* Longs of object map per page: one bit per 8-byte granule. */
-#define OBJMAP_LONGS	BITS_TO_LONGS(PAGE_SIZE / 8)
-
-/*
- * The object map of the page at @pfn.  Each present section has its own
- * piece, and &smm_slab.objmap holds it biased by the section's first
- * present page, as sparse_encode_mem_map() biases a section's mem_map, so
- * that the offset in the section indexes it directly.
+/**
+ * smm_slab_obj_head() - the head page of the slab an object lies in, O(1)
+ * @sa: the allocator
+ * @obj: an address in the host's direct map
+ *
+ * virt_to_slab(): the host's struct page of every slab page carries the
+ * page's shadow PFN plus one in its page->private, which is ours while we
+ * own the page (see smm_slab_alloc_pages()).  The PFN is checked against
+ * the section table before it is trusted: the section must be present
+ * and must map back to this very host page, so a page of the host or of
+ * another instance is refused, whatever its page->private holds.
+ *
+ * Return: the head descriptor, or NULL if @obj is not in a slab page of
+ * this allocator.  @obj must be a direct-map address (any kernel heap
+ * pointer is); smm_slab_virt_to_head() takes any address.
+ * Context: any.
  */
-static inline unsigned long *page_objmap(struct smm_slab *sa, unsigned long pfn)
+struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj)
 {
-	return sa->objmap[pfn >> SMM_SECTION_ORDER] + (pfn & SMM_SECTION_MASK) * OBJMAP_LONGS;
-}
+	struct page *hp = virt_to_page(obj);
+	unsigned long pfn = page_private(hp) - 1;
+	const struct smm_section *sec = smm_arena_section(sa->arena, pfn);
+	unsigned long off = pfn & SMM_SECTION_MASK;
+	struct smm_page *page;
 
-/* The bit of an object starting at @obj, in its page's object map. */
-static inline unsigned long obj_bit(const void *obj)
-{
-	return offset_in_page(obj) >> 3;
-}
-
-/* Offset of @obj from the start of the slab of head @head. */
-static inline unsigned long slab_off(struct smm_slab *sa, struct smm_page *head,
-				     unsigned long pfn, const void *obj)
-{
-	return ((pfn - smm_page_to_pfn(sa->arena, head)) << PAGE_SHIFT) + offset_in_page(obj);
+	if (unlikely(!sec || off - sec->first >= sec->nr ||
+		     sec->host_pfn + off != page_to_pfn(hp)))
+		return NULL;
+	page = &sec->memmap[off - sec->first];
+	if (unlikely(READ_ONCE(page->owner) != SMM_OWNER_SLAB))
+		return NULL;
+	return smm_page_test(page, SMM_PG_HEAD) ? page : (struct smm_page *)page->private;
 }
 
 /**
- * smm_slab_obj_live() - is an object allocated, and does it start here?
- * @sa: the allocator
- * @head: the head page of the slab holding @obj
- * @obj: the address
- * @off: its offset from the start of the slab
+ * smm_slab_obj_is_slot() - does an address start an object slot?
+ * @s: the cache
+ * @head: the head page of a slab of @s
+ * @obj: the address, as a slot (before any left red zone)
+ * @first: offset of the first slot from the start of the slab
  *
- * For the strategies that keep data before an object (SLOB's header): that
- * data is theirs only if an allocated object starts at @obj.
+ * One multiplication, as obj_to_index().
  *
- * Return: true if the object map says so.
+ * Return: true if @obj is the start of one of the slab's @s->num slots.
  */
-bool smm_slab_obj_live(struct smm_slab *sa, struct smm_page *head, const void *obj,
-		       unsigned long off)
+bool smm_slab_obj_is_slot(struct smm_kmem_cache *s, struct smm_page *head,
+			  const void *obj, unsigned long first)
 {
-	unsigned long pfn = smm_page_to_pfn(sa->arena, head) + (off >> PAGE_SHIFT);
+	unsigned long off = obj - smm_slab_page_addr(s->sa, head) - first;
+	unsigned int idx = smm_slab_obj_index(s, off);
 
-	return IS_ALIGNED((unsigned long)obj, 8) && test_bit(obj_bit(obj), page_objmap(sa, pfn));
+	return idx < s->num && off == (unsigned long)idx * s->size;
+}
+
+/*
+ * Mark the host pages of a slab as ours (@on) or give the field back:
+ * page->private of a page we allocated is the owner's, as it is a
+ * filesystem's for its buffer heads.
+ */
+static void host_mark(struct smm_slab *sa, unsigned long pfn, unsigned int order, bool on)
+{
+	struct page *hp = smm_arena_pfn_to_host(sa->arena, pfn);
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++)
+		set_page_private(nth_page(hp, i), on ? pfn + i + 1 : 0);
 }
 
 /**
@@ -260,6 +401,7 @@ struct smm_page *smm_slab_alloc_pages(struct smm_slab *sa, struct smm_kmem_cache
 			page->private = (unsigned long)head;
 		WRITE_ONCE(page->owner, SMM_OWNER_SLAB);
 	}
+	host_mark(sa, pfn, order, true);
 	return head;
 }
 
@@ -275,6 +417,7 @@ void smm_slab_free_pages(struct smm_slab *sa, struct smm_page *head)
 	unsigned long pfn = smm_page_to_pfn(sa->arena, head), i;
 	unsigned int order = head->order;
 
+	host_mark(sa, pfn, order, false);
 	for (i = 0; i < (1UL << order); i++) {
 		struct smm_page *page = smm_pfn_to_page(sa->arena, pfn + i);
 
@@ -316,7 +459,17 @@ void *smm_slab_obj_base(struct smm_kmem_cache *s, const void *user)
 static bool debug_poison(const struct smm_kmem_cache *s)
 {
 	/* A constructed object must keep its state: no poison (as SLUB). */
-	return (s->flags & SMM_SLAB_DEBUG) && !s->ctor && s->sa->strategy != SMM_SLAB_SLOB;
+	return (s->flags & SMM_SLAB_POISON) && !s->ctor && s->sa->strategy != SMM_SLAB_SLOB;
+}
+
+static inline u64 *obj_state(const struct smm_kmem_cache *s, void *obj)
+{
+	return obj + s->state_off;
+}
+
+static inline struct smm_slab_track *obj_track(const struct smm_kmem_cache *s, void *obj)
+{
+	return obj + s->track_off;
 }
 
 /**
@@ -324,21 +477,28 @@ static bool debug_poison(const struct smm_kmem_cache *s)
  * @s: the cache
  * @obj: the slot
  *
- * Red zones inactive and, where the cache poisons, the object poisoned as
- * if it had been freed.  Nothing for caches without %SMM_SLAB_DEBUG.
+ * What the cache's debug flags ask for: red zones inactive (Z), the object
+ * poisoned as if it had been freed (P), the state word free (F), no owner
+ * yet (U).  Nothing at all for a cache without debug flags.
  */
 void smm_slab_init_object(struct smm_kmem_cache *s, void *obj)
 {
 	void *user = smm_slab_obj_user(s, obj);
 
-	if (!(s->flags & SMM_SLAB_DEBUG))
+	if (likely(!(s->flags & SMM_SLAB_DEBUG_FLAGS)))
 		return;
-	memset(obj, SMM_RED_INACTIVE, s->red_left);
-	memset(user + s->object_size, SMM_RED_INACTIVE, SMM_REDZONE);
+	if (s->flags & SMM_SLAB_RED_ZONE) {
+		memset(obj, SMM_RED_INACTIVE, s->red_left);
+		memset(user + s->object_size, SMM_RED_INACTIVE, SMM_REDZONE);
+	}
 	if (debug_poison(s)) {
 		memset(user, SMM_POISON_FREE, s->object_size - 1);
 		((u8 *)user)[s->object_size - 1] = SMM_POISON_END;
 	}
+	if (s->flags & SMM_SLAB_CONSISTENCY)
+		WRITE_ONCE(*obj_state(s, obj), SMM_OBJ_FREE);
+	if (s->flags & SMM_SLAB_STORE_USER)
+		memset(obj_track(s, obj), 0, 2 * sizeof(struct smm_slab_track));
 }
 
 /**
@@ -383,33 +543,111 @@ static bool bytes_are(const u8 *p, u8 v, unsigned int n)
 	return !memchr_inv(p, v, n);
 }
 
-/* Debug checks when an object is handed out; then mark its zones active. */
-static void check_alloc(struct smm_kmem_cache *s, void *obj)
+/* set_track(): U's record of the last allocation (0) or free (1). */
+static void set_track(struct smm_kmem_cache *s, void *obj, int which, unsigned long addr)
+{
+	struct smm_slab_track *t = &obj_track(s, obj)[which];
+
+	t->addr = addr;
+	t->pid = current->pid;
+	t->cpu = raw_smp_processor_id();
+	t->when = jiffies;
+}
+
+/* print_tracking(): where a misused object was allocated and freed. */
+static void print_tracks(struct smm_kmem_cache *s, void *obj)
+{
+	static const char *const what[] = { "allocated", "freed" };
+	struct smm_slab_track *t = obj_track(s, obj);
+	int i;
+
+	if (!(s->flags & SMM_SLAB_STORE_USER))
+		return;
+	for (i = 0; i < 2; i++)
+		if (t[i].addr)
+			pr_warn_ratelimited("shadow_mm: slab %s: last %s by %pS, pid %d, cpu %d, %lu jiffies ago\n",
+					    s->name, what[i], (void *)t[i].addr, t[i].pid,
+					    t[i].cpu, jiffies - t[i].when);
+}
+
+/*
+ * alloc_debug_processing(): the checks when an object is handed out; then
+ * mark it allocated.  False if it must not be handed out: its state word
+ * says it already is (a free list that held it twice).  It is then left
+ * out of circulation.
+ */
+static bool debug_alloc(struct smm_kmem_cache *s, void *obj, unsigned long caller)
 {
 	u8 *user = smm_slab_obj_user(s, obj);
 
+	if (s->flags & SMM_SLAB_CONSISTENCY) {
+		u64 old = cmpxchg64(obj_state(s, obj), SMM_OBJ_FREE, SMM_OBJ_ALLOCATED);
+
+		if (old != SMM_OBJ_FREE) {
+			smm_slab_report(s, SMM_REPORT_FREELIST, user, "handed out while %s",
+					old == SMM_OBJ_ALLOCATED ? "allocated" :
+					"its state word is overwritten");
+			print_tracks(s, obj);
+			return false;
+		}
+	}
 	if (debug_poison(s) &&
 	    (!bytes_are(user, SMM_POISON_FREE, s->object_size - 1) ||
 	     user[s->object_size - 1] != SMM_POISON_END)) {
 		smm_slab_report(s, SMM_REPORT_POISON, user, "freed object was written to");
+		print_tracks(s, obj);
 	}
-	if (!bytes_are(obj, SMM_RED_INACTIVE, s->red_left) ||
-	    !bytes_are(user + s->object_size, SMM_RED_INACTIVE, SMM_REDZONE))
-		smm_slab_report(s, SMM_REPORT_REDZONE, user, "red zone of a free object");
-	memset(obj, SMM_RED_ACTIVE, s->red_left);
-	memset(user + s->object_size, SMM_RED_ACTIVE, SMM_REDZONE);
+	if (s->flags & SMM_SLAB_RED_ZONE) {
+		if (!bytes_are(obj, SMM_RED_INACTIVE, s->red_left) ||
+		    !bytes_are(user + s->object_size, SMM_RED_INACTIVE, SMM_REDZONE))
+			smm_slab_report(s, SMM_REPORT_REDZONE, user, "red zone of a free object");
+		memset(obj, SMM_RED_ACTIVE, s->red_left);
+		memset(user + s->object_size, SMM_RED_ACTIVE, SMM_REDZONE);
+	}
+	if (s->flags & SMM_SLAB_STORE_USER)
+		set_track(s, obj, 0, caller);
+	return true;
 }
 
-/* Debug checks when an object comes back; then poison it. */
-static void check_free(struct smm_kmem_cache *s, void *obj)
+/*
+ * free_debug_processing(): the checks when an object comes back; then
+ * poison it.  -EINVAL, and nothing changes, if the state word says it is
+ * not allocated: a double free, caught exactly.
+ */
+static int debug_free(struct smm_kmem_cache *s, void *obj, unsigned long caller)
 {
 	u8 *user = smm_slab_obj_user(s, obj);
 
-	if (!bytes_are(obj, SMM_RED_ACTIVE, s->red_left))
-		smm_slab_report(s, SMM_REPORT_REDZONE, user, "left red zone overwritten");
-	if (!bytes_are(user + s->object_size, SMM_RED_ACTIVE, SMM_REDZONE))
-		smm_slab_report(s, SMM_REPORT_REDZONE, user, "right red zone overwritten");
-	smm_slab_init_object(s, obj);
+	if (s->flags & SMM_SLAB_CONSISTENCY) {
+		u64 old = cmpxchg64(obj_state(s, obj), SMM_OBJ_ALLOCATED, SMM_OBJ_FREE);
+
+		if (old != SMM_OBJ_ALLOCATED) {
+			if (old == SMM_OBJ_FREE)
+				smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not allocated");
+			else
+				smm_slab_report(s, SMM_REPORT_REDZONE, user,
+						"state word overwritten");
+			print_tracks(s, obj);
+			return -EINVAL;
+		}
+	}
+	if (s->flags & SMM_SLAB_RED_ZONE) {
+		if (!bytes_are(obj, SMM_RED_ACTIVE, s->red_left))
+			smm_slab_report(s, SMM_REPORT_REDZONE, user, "left red zone overwritten");
+		if (!bytes_are(user + s->object_size, SMM_RED_ACTIVE, SMM_REDZONE))
+			smm_slab_report(s, SMM_REPORT_REDZONE, user, "right red zone overwritten");
+	}
+	if (s->flags & SMM_SLAB_STORE_USER)
+		set_track(s, obj, 1, caller);
+	if (s->flags & SMM_SLAB_RED_ZONE) {
+		memset(obj, SMM_RED_INACTIVE, s->red_left);
+		memset(user + s->object_size, SMM_RED_INACTIVE, SMM_REDZONE);
+	}
+	if (debug_poison(s)) {
+		memset(user, SMM_POISON_FREE, s->object_size - 1);
+		user[s->object_size - 1] = SMM_POISON_END;
+	}
+	return 0;
 }
 
 /**
@@ -483,6 +721,13 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	}
 	if (READ_ONCE(*sa->broken))
 		return ERR_PTR(-EIO);
+	/* kmem_cache_flags(): slab_debug= adds its flags to the caches it names. */
+	if (sa->debug) {
+		unsigned int extra;
+
+		if (!smm_slab_parse_debug(sa->debug, name, &extra))
+			flags |= extra;
+	}
 
 	s = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*s));
 	if (!s)
@@ -498,16 +743,25 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	if (flags & SMM_SLAB_HWCACHE_ALIGN)
 		s->align = max_t(unsigned int, s->align, cache_line_size());
 	/*
-	 * The layout: [red zone][object][red zone][free pointer], aligned.
+	 * The layout, each part only where its flag asks for it:
+	 * [red zone][object][red zone][state word][tracks][free pointer].
 	 * SLOB keeps its header right before the object: no left red zone.
 	 */
-	if ((flags & SMM_SLAB_DEBUG) && sa->strategy != SMM_SLAB_SLOB)
+	if ((flags & SMM_SLAB_RED_ZONE) && sa->strategy != SMM_SLAB_SLOB)
 		s->red_left = max_t(unsigned int, SMM_REDZONE, s->align);
 	inner = s->red_left + ALIGN(size, sizeof(void *));
-	if (flags & SMM_SLAB_DEBUG)
+	if (flags & SMM_SLAB_RED_ZONE)
 		inner += SMM_REDZONE;
+	if (flags & SMM_SLAB_CONSISTENCY) {
+		s->state_off = inner;
+		inner += sizeof(u64);
+	}
+	if (flags & SMM_SLAB_STORE_USER) {
+		s->track_off = inner;
+		inner += 2 * sizeof(struct smm_slab_track);
+	}
 	/* SLUB keeps the free pointer outside objects it must not clobber. */
-	if (sa->strategy == SMM_SLAB_SLUB && (ctor || (flags & SMM_SLAB_DEBUG))) {
+	if (sa->strategy == SMM_SLAB_SLUB && (ctor || debug_poison(s))) {
 		s->offset = inner;
 		inner += sizeof(void *);
 	}
@@ -528,7 +782,7 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 		smm_bad_input("cache.name", "'%s' exists", name);
 		return ERR_PTR(-EEXIST);
 	}
-	list_add_tail(&s->node, &sa->caches);
+	list_add_tail_rcu(&s->node, &sa->caches);
 	if (sa->debugfs_dir)
 		s->debugfs = debugfs_create_file(s->name, 0400, sa->debugfs_dir, s, &cache_fops);
 	mutex_unlock(&sa->lock);
@@ -578,6 +832,9 @@ static void cache_free_unlinked(struct smm_kmem_cache *s)
 	s->debugfs = NULL;
 	mutex_unlock(&sa->lock);
 	debugfs_remove(d);
+	/* SLOB's kfree() may be looking at it (known_cache()). */
+	if (sa->strategy == SMM_SLAB_SLOB)
+		synchronize_rcu();
 	sa->ops->release(s);
 	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
 }
@@ -610,7 +867,7 @@ int smm_kmem_cache_destroy(struct smm_kmem_cache *s)
 				    s->name, live);
 		return -EBUSY;
 	}
-	list_del(&s->node);
+	list_del_rcu(&s->node);
 	mutex_unlock(&sa->lock);
 	cache_free_unlinked(s);
 	return 0;
@@ -636,6 +893,57 @@ unsigned long smm_kmem_cache_shrink(struct smm_kmem_cache *s)
 	return n;
 }
 
+/*
+ * The strategy's hot path, by a switch rather than through the ops table:
+ * with retpolines, an indirect call on every allocation costs more than
+ * the SLUB fast path itself.
+ */
+static __always_inline void *strategy_alloc(struct smm_kmem_cache *s, unsigned int gfp)
+{
+	switch (s->sa->strategy) {
+	case SMM_SLAB_SLUB:
+		return smm_slub_alloc(s, gfp);
+	case SMM_SLAB_SLAB:
+		return smm_slab_slab_alloc(s, gfp);
+	default:
+		return smm_slob_alloc(s, gfp);
+	}
+}
+
+static __always_inline int strategy_free(struct smm_kmem_cache *s, void *obj)
+{
+	switch (s->sa->strategy) {
+	case SMM_SLAB_SLUB:
+		return smm_slub_free(s, obj);
+	case SMM_SLAB_SLAB:
+		return smm_slab_slab_free(s, obj);
+	default:
+		return smm_slob_free(s, obj);
+	}
+}
+
+static void *cache_alloc(struct smm_kmem_cache *s, unsigned int gfp, unsigned long caller)
+{
+	struct smm_slab *sa = s->sa;
+	void *obj, *user;
+
+	if (unlikely(READ_ONCE(*sa->broken)))
+		return NULL;
+	/* should_failslab(), in slab_pre_alloc_hook() */
+	if (unlikely(smm_fail_armed(&sa->failslab)) &&
+	    smm_should_fail(&sa->failslab, s->object_size))
+		return NULL;
+	obj = strategy_alloc(s, gfp);
+	if (unlikely(!obj))
+		return NULL;
+	if (unlikely(s->flags & SMM_SLAB_DEBUG_FLAGS) && !debug_alloc(s, obj, caller))
+		return NULL;
+	user = smm_slab_obj_user(s, obj);
+	if (gfp & __SMM_GFP_ZERO)
+		memset(user, 0, s->object_size);
+	return user;
+}
+
 /**
  * smm_kmem_cache_alloc() - allocate an object (kmem_cache_alloc())
  * @s: the cache
@@ -646,40 +954,30 @@ unsigned long smm_kmem_cache_shrink(struct smm_kmem_cache *s)
  */
 void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
-	struct smm_slab *sa = s->sa;
-	unsigned long pfn;
-	void *obj, *user;
-
-	if (unlikely(READ_ONCE(*sa->broken)))
-		return NULL;
-	/* should_failslab(), in slab_pre_alloc_hook() */
-	if (unlikely(smm_fail_armed(&sa->failslab)) &&
-	    smm_should_fail(&sa->failslab, s->object_size))
-		return NULL;
-	obj = sa->ops->alloc(s, gfp);
-	if (unlikely(!obj))
-		return NULL;
-	user = smm_slab_obj_user(s, obj);
-	if (unlikely(s->flags & SMM_SLAB_DEBUG))
-		check_alloc(s, obj);
-	if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, user, &pfn) ||
-			test_and_set_bit(obj_bit(user), page_objmap(sa, pfn))))
-		return NULL;
-	if (gfp & __SMM_GFP_ZERO)
-		memset(user, 0, s->object_size);
-	return user;
+	return cache_alloc(s, gfp, _RET_IP_);
 }
 
 /*
- * Free @user, at @pfn in the slab of head @head, to @s, whose object
- * @owner says it is; the common checks first.
+ * The checks of slab_debug=F: @user must lie in the arena (a search of the
+ * runs, which trusts nothing), in a slab page, at the start of an object
+ * slot of @s.  Then the state word makes a double free exact.
  */
-static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned long pfn,
-		      const void *user, struct smm_kmem_cache *owner)
+static int cache_free_checked(struct smm_kmem_cache *s, const void *user, unsigned long caller)
 {
 	struct smm_slab *sa = s->sa;
+	struct smm_kmem_cache *owner;
+	struct smm_page *head;
+	unsigned long pfn, off;
 	void *obj;
+	int ret;
 
+	head = lookup(sa, user, &pfn);
+	if (unlikely(!head)) {
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not a slab object");
+		return -EINVAL;
+	}
+	off = ((pfn - smm_page_to_pfn(sa->arena, head)) << PAGE_SHIFT) + offset_in_page(user);
+	owner = sa->ops->obj_cache(sa, head, user, off);
 	if (unlikely(!owner)) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not the start of an object");
 		return -EINVAL;
@@ -688,15 +986,25 @@ static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned 
 		smm_slab_report(s, SMM_REPORT_WRONG_CACHE, user, "belongs to %s", owner->name);
 		return -EINVAL;
 	}
-	if (unlikely(!test_and_clear_bit(obj_bit(user), page_objmap(sa, pfn)))) {
-		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not allocated");
-		return -EINVAL;
-	}
 	obj = smm_slab_obj_base(s, user);
-	if (unlikely(s->flags & SMM_SLAB_DEBUG))
-		check_free(s, obj);
-	sa->ops->free(s, head, obj);
-	return 0;
+	ret = debug_free(s, obj, caller);
+	return ret ? ret : strategy_free(s, obj);
+}
+
+static int cache_free(struct smm_kmem_cache *s, const void *user, unsigned long caller)
+{
+	void *obj;
+	int ret;
+
+	if (unlikely(s->flags & SMM_SLAB_CONSISTENCY))
+		return cache_free_checked(s, user, caller);
+	obj = smm_slab_obj_base(s, user);
+	if (unlikely(s->flags & SMM_SLAB_DEBUG_FLAGS)) {
+		ret = debug_free(s, obj, caller);
+		if (ret)
+			return ret;
+	}
+	return strategy_free(s, obj);
 }
 
 /**
@@ -704,23 +1012,21 @@ static int cache_free(struct smm_kmem_cache *s, struct smm_page *head, unsigned 
  * @s: the cache it was allocated from
  * @user: the object
  *
- * Return: 0; -EINVAL, reported and counted, for a double free, a pointer
- * that is not an allocated object, or an object of another cache.  Then
- * nothing changes.
+ * Without slab_debug=F this trusts @user as far as the kernel does, and no
+ * further than keeps the damage inside the cache: a pointer into another
+ * cache, or to no object slot, is refused, a naive double free (the object
+ * just freed, freed again) is refused, and every pointer a free list yields
+ * is checked to lie in its own slab.  A double free the checks miss may
+ * hand one object out twice; it never makes the allocator write outside
+ * the slabs of this cache.  With F, every misuse is caught exactly.
+ *
+ * Return: 0; -EINVAL, reported and counted, for a misuse that was caught.
+ * Then nothing changes.
  * Context: process context; does not sleep.
  */
 int smm_kmem_cache_free(struct smm_kmem_cache *s, void *user)
 {
-	unsigned long pfn;
-	struct smm_page *head = lookup(s->sa, user, &pfn);
-
-	if (unlikely(!head)) {
-		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, user, "not a slab object");
-		return -EINVAL;
-	}
-	return cache_free(s, head, pfn, user,
-			  s->sa->ops->obj_cache(s->sa, head, user,
-						slab_off(s->sa, head, pfn, user)));
+	return cache_free(s, user, _RET_IP_);
 }
 
 /* kmalloc_large(): whole pages from the buddy allocator. */
@@ -739,14 +1045,25 @@ static void *large_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return NULL;
 	smm_page_set(head, SMM_PG_LARGE_KMALLOC);
 	addr = smm_slab_page_addr(sa, head);
-	if (SMM_WARN_ON(sa->broken,
-			test_and_set_bit(obj_bit(addr),
-					 page_objmap(sa, smm_page_to_pfn(sa->arena, head)))))
-		return NULL;
 	atomic_long_add(1L << order, &sa->large_pages);
 	if (gfp & __SMM_GFP_ZERO)
 		memset(addr, 0, PAGE_SIZE << order);
 	return addr;
+}
+
+/*
+ * Clear a flag of a page that others may test at the same time: only one
+ * of two racing kfree() calls of the same large kmalloc wins.
+ */
+static bool page_test_and_clear(struct smm_page *page, enum smm_pageflags f)
+{
+	u32 old = READ_ONCE(page->flags);
+
+	do {
+		if (!(old & BIT(f)))
+			return false;
+	} while (!try_cmpxchg(&page->flags, &old, old & ~BIT(f)));
+	return true;
 }
 
 /**
@@ -771,7 +1088,6 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return NULL;
 	if (sa->ops->small_alloc) {
 		/* SLOB: its own lists, or whole pages; it has no size classes. */
-		unsigned long pfn;
 		void *p;
 
 		if (size > sa->ops->small_max)
@@ -779,19 +1095,14 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		if (unlikely(smm_fail_armed(&sa->failslab)) && smm_should_fail(&sa->failslab, size))
 			return NULL;
 		p = sa->ops->small_alloc(sa, size, gfp);
-		if (!p)
-			return NULL;
-		if (SMM_WARN_ON(sa->broken, !smm_arena_virt_to_pfn(sa->arena, p, &pfn) ||
-				test_and_set_bit(obj_bit(p), page_objmap(sa, pfn))))
-			return NULL;
-		if (gfp & __SMM_GFP_ZERO)
+		if (p && (gfp & __SMM_GFP_ZERO))
 			memset(p, 0, size);
 		return p;
 	}
 	idx = smm_kmalloc_index(size);
 	if (idx < 0)
 		return large_kmalloc(sa, size, gfp);
-	return smm_kmem_cache_alloc(sa->kmalloc_caches[idx], gfp);
+	return cache_alloc(sa->kmalloc_caches[idx], gfp, _RET_IP_);
 }
 
 static int bad_kfree(struct smm_slab *sa, const void *obj, const char *why)
@@ -806,40 +1117,44 @@ static int bad_kfree(struct smm_slab *sa, const void *obj, const char *why)
  * @sa: the allocator
  * @obj: the memory, or NULL or ZERO_SIZE_PTR (ignored)
  *
- * The owner is found through the page descriptor: a large kmalloc goes back
- * to the buddy allocator, anything else to its cache.
+ * The owner is found through the page descriptor, in O(1) from the host
+ * page (smm_slab_obj_head()): a large kmalloc goes back to the buddy
+ * allocator, anything else to its cache, with that cache's checks (see
+ * smm_kmem_cache_free()).  A pointer into the host's direct map that is
+ * not in a slab page of this allocator is refused; one outside the direct
+ * map is a bug of the caller, as it is for the kernel's kfree().
  *
- * Return: 0, or -EINVAL, reported and counted, for memory that is not an
- * allocated object.  Then nothing changes.
+ * Return: 0, or -EINVAL, reported and counted, for memory that is caught
+ * not being an allocated object.  Then nothing changes.
  * Context: process context; does not sleep.
  */
 int smm_kfree(struct smm_slab *sa, const void *obj)
 {
 	struct smm_kmem_cache *s;
 	struct smm_page *head;
-	unsigned long pfn;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return 0;
-	head = lookup(sa, obj, &pfn);
-	if (!head)
+	head = smm_slab_obj_head(sa, obj);
+	if (unlikely(!head))
 		return bad_kfree(sa, obj, "not a slab object");
+	s = head->mapping;
+	if (likely(s))
+		return cache_free(s, obj, _RET_IP_);
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC)) {
 		if (obj != smm_slab_page_addr(sa, head) ||
-		    !test_and_clear_bit(obj_bit(obj), page_objmap(sa, pfn)))
+		    !page_test_and_clear(head, SMM_PG_LARGE_KMALLOC))
 			return bad_kfree(sa, obj, "large kmalloc not allocated here");
 		atomic_long_sub(1L << head->order, &sa->large_pages);
 		smm_slab_free_pages(sa, head);
 		return 0;
 	}
-	s = sa->ops->obj_cache(sa, head, obj, slab_off(sa, head, pfn, obj));
-	if (s)
-		return cache_free(s, head, pfn, obj, s);
 	if (!sa->ops->small_free)
 		return bad_kfree(sa, obj, "not the start of an object");
-	if (!IS_ALIGNED((unsigned long)obj, 8) ||
-	    !test_and_clear_bit(obj_bit(obj), page_objmap(sa, pfn)))
-		return bad_kfree(sa, obj, "not allocated (double free?)");
+	/* SLOB: a cache's object, told by its header, or kmalloc memory. */
+	s = sa->ops->obj_cache(sa, head, obj, obj - smm_slab_page_addr(sa, head));
+	if (s)
+		return cache_free(s, obj, _RET_IP_);
 	return sa->ops->small_free(sa, head, obj);
 }
 
@@ -848,78 +1163,34 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
  * @sa: the allocator
  * @obj: the memory
  *
- * Return: the bytes the caller may use, or 0 for memory that is not an
- * allocated object.
+ * Return: the bytes the caller may use, or 0 for memory that is not in a
+ * slab page or not the start of an object.  A freed object of a cache
+ * without slab_debug=F still gives its size, as on the kernel: only F's
+ * state word tells it from a live one (SLOB's header tells it always).
  */
 size_t smm_ksize(struct smm_slab *sa, const void *obj)
 {
 	struct smm_kmem_cache *s;
 	struct smm_page *head;
-	unsigned long pfn;
+	unsigned long pfn, off;
 
 	if (ZERO_OR_NULL_PTR(obj) || !IS_ALIGNED((unsigned long)obj, 8))
 		return 0;
 	head = lookup(sa, obj, &pfn);
-	if (!head || !test_bit(obj_bit(obj), page_objmap(sa, pfn)))
+	if (!head)
 		return 0;
 	if (smm_page_test(head, SMM_PG_LARGE_KMALLOC))
-		return PAGE_SIZE << head->order;
-	s = sa->ops->obj_cache(sa, head, obj, slab_off(sa, head, pfn, obj));
-	if (s)
+		return obj == smm_slab_page_addr(sa, head) ? PAGE_SIZE << head->order : 0;
+	off = ((pfn - smm_page_to_pfn(sa->arena, head)) << PAGE_SHIFT) + offset_in_page(obj);
+	s = sa->ops->obj_cache(sa, head, obj, off);
+	if (s) {
+		/* Only F knows an object from a free slot; SLOB's header does too. */
+		if ((s->flags & SMM_SLAB_CONSISTENCY) &&
+		    READ_ONCE(*obj_state(s, smm_slab_obj_base(s, obj))) != SMM_OBJ_ALLOCATED)
+			return 0;
 		return s->object_size;
+	}
 	return sa->ops->small_size ? sa->ops->small_size(sa, head, obj) : 0;
-}
-
-/*
- * The object map: for each present section, one piece covering its present
- * pages and no more, so that it costs 64 bytes per arena page however the
- * pages are spread over the shadow space, and no single allocation is
- * larger than 64 KiB.
- */
-static void objmap_free(struct smm_slab *sa)
-{
-	const struct smm_arena *a = sa->arena;
-	unsigned long sec;
-
-	if (!sa->objmap)
-		return;
-	for (sec = 0; sec < a->nr_sections; sec++) {
-		const struct smm_section *s = &a->sections[sec];
-
-		if (s->nr && sa->objmap[sec])
-			smm_host_kvfree(sa->arena, SMM_HOST_SLAB_OBJMAP,
-					sa->objmap[sec] + s->first * OBJMAP_LONGS,
-					s->nr * OBJMAP_LONGS, sizeof(long));
-	}
-	smm_host_kvfree(sa->arena, SMM_HOST_SLAB_OBJMAP, sa->objmap, a->nr_sections,
-			sizeof(*sa->objmap));
-	sa->objmap = NULL;
-}
-
-static int objmap_alloc(struct smm_slab *sa)
-{
-	const struct smm_arena *a = sa->arena;
-	unsigned long sec;
-
-	sa->objmap = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB_OBJMAP, a->nr_sections,
-				       sizeof(*sa->objmap));
-	if (!sa->objmap)
-		return -ENOMEM;
-	for (sec = 0; sec < a->nr_sections; sec++) {
-		const struct smm_section *s = &a->sections[sec];
-		unsigned long *piece;
-
-		if (!s->nr)
-			continue;
-		piece = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB_OBJMAP,
-					  s->nr * OBJMAP_LONGS, sizeof(long));
-		if (!piece) {
-			objmap_free(sa);
-			return -ENOMEM;
-		}
-		sa->objmap[sec] = piece - s->first * OBJMAP_LONGS;
-	}
-	return 0;
 }
 
 /**
@@ -928,15 +1199,17 @@ static int objmap_alloc(struct smm_slab *sa)
  * @b: the buddy allocator below it
  * @broken: the instance's broken flag
  * @strategy: which allocator
+ * @debug: slab_debug= for its caches (see smm_slab_parse_debug()), or
+ *	NULL; kept, not copied, for the allocator's lifetime
  *
  * kmem_cache_init(): the strategy, then the size classes (not under SLOB,
  * which serves kmalloc from its own lists).
  *
- * Return: 0, -EINVAL for an unknown strategy, or -ENOMEM.
+ * Return: 0, -EINVAL for an unknown strategy or a bad @debug, or -ENOMEM.
  * Context: process context; sleeps.
  */
 int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
-		  enum smm_slab_strategy strategy)
+		  enum smm_slab_strategy strategy, const char *debug)
 {
 	static const struct smm_slab_ops *const ops[SMM_SLAB_NR] = {
 		[SMM_SLAB_SLAB] = &smm_slab_ops_slab,
@@ -956,12 +1229,15 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 	smm_fail_init(&sa->failslab, "failslab");
 	mutex_init(&sa->lock);
 	INIT_LIST_HEAD(&sa->caches);
-	ret = objmap_alloc(sa);
-	if (ret)
-		return ret;
+	if (debug) {
+		ret = smm_slab_parse_debug(debug, NULL, NULL);
+		if (ret)
+			return ret;
+		sa->debug = debug;
+	}
 	ret = sa->ops->init(sa);
 	if (ret)
-		goto err_init;
+		return ret;
 	if (strategy == SMM_SLAB_SLOB)
 		return 0;
 	for (i = 0; i < SMM_KMALLOC_CLASSES; i++) {
@@ -981,9 +1257,6 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 
 err_caches:
 	smm_slab_destroy(sa);
-	return ret;
-err_init:
-	objmap_free(sa);
 	return ret;
 }
 
@@ -1009,14 +1282,13 @@ void smm_slab_destroy(struct smm_slab *sa)
 		if (live && s->refcount)
 			pr_info("shadow_mm: slab %s: %lu objects still allocated at teardown\n",
 				s->name, live);
-		list_del(&s->node);
+		list_del_rcu(&s->node);
 		mutex_unlock(&sa->lock);
 		cache_free_unlinked(s);
 		mutex_lock(&sa->lock);
 	}
 	mutex_unlock(&sa->lock);
 	sa->ops->destroy(sa);
-	objmap_free(sa);
 	sa->ops = NULL;
 }
 
@@ -1072,8 +1344,14 @@ void smm_slab_cache_show(struct seq_file *m, struct smm_kmem_cache *s)
 	seq_printf(m, "order:         %u\n", s->order);
 	seq_printf(m, "objperslab:    %u\n", s->num);
 	seq_printf(m, "ctor:          %s\n", s->ctor ? "yes" : "no");
-	seq_printf(m, "debug:         %s\n", s->flags & SMM_SLAB_DEBUG ?
-		   (debug_poison(s) ? "red zones, poison" : "red zones") : "off");
+	seq_puts(m, "debug:         ");
+	if (!(s->flags & SMM_SLAB_DEBUG_FLAGS))
+		seq_puts(m, "off");
+	for (r = 0; r < ARRAY_SIZE(debug_letters); r++)
+		if (s->flags & debug_letters[r].flag)
+			seq_putc(m, toupper(debug_letters[r].letter));
+	seq_printf(m, "%s\n", (s->flags & SMM_SLAB_POISON) && !debug_poison(s) ?
+		   " (no poison: constructed or SLOB objects keep their contents)" : "");
 	seq_printf(m, "active_objs:   %lu\n", info.active_objs);
 	seq_printf(m, "num_objs:      %lu\n", info.num_objs);
 	seq_printf(m, "num_slabs:     %lu\n", info.num_slabs);

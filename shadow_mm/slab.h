@@ -52,11 +52,22 @@ enum smm_slab_strategy {
 #define SMM_POISON_END		0xa5
 #define SMM_REDZONE		8	/* bytes on each side of a debug object */
 
+/*
+ * The state word of a cache with %SMM_SLAB_CONSISTENCY, after the object:
+ * it changes only by cmpxchg, from free to allocated and back, so a double
+ * free is caught exactly, even when two CPUs free the same object at once
+ * (SLAB's redzone words did this with RED_ACTIVE/RED_INACTIVE).
+ */
+#define SMM_OBJ_FREE		0x6b6b6b6b6b6b6ba5ULL
+#define SMM_OBJ_ALLOCATED	0x1ea5ed0b1ea5ed0bULL
+
 /* The kmalloc size classes: 8, 16, 32, 64, 96, 128, 192, 256, 512 ... 8K. */
 #define SMM_KMALLOC_CLASSES	13
 #define SMM_KMALLOC_MAX_CACHE	8192
 
 #define SMM_CACHE_NAME_LEN	32
+/* The longest slab_debug= string, with its NUL. */
+#define SMM_SLAB_DEBUG_LEN	128
 
 /**
  * enum smm_slab_report - kinds of misuse a cache detects and counts
@@ -64,6 +75,9 @@ enum smm_slab_strategy {
  * @SMM_REPORT_WRONG_CACHE: an object freed to a cache it is not from
  * @SMM_REPORT_REDZONE: a red zone overwritten (an overflow)
  * @SMM_REPORT_POISON: a freed object written to (a use after free)
+ * @SMM_REPORT_FREELIST: a free list or a slab's counts found corrupted
+ *	(the mark of a double free when %SMM_SLAB_CONSISTENCY is off); the
+ *	rest of that free list is abandoned rather than followed
  * @SMM_REPORT_NR: number of kinds
  */
 enum smm_slab_report {
@@ -71,7 +85,22 @@ enum smm_slab_report {
 	SMM_REPORT_WRONG_CACHE,
 	SMM_REPORT_REDZONE,
 	SMM_REPORT_POISON,
+	SMM_REPORT_FREELIST,
 	SMM_REPORT_NR,
+};
+
+/**
+ * struct smm_slab_track - who last allocated or freed an object (U)
+ * @addr: the caller
+ * @pid: the task
+ * @cpu: the CPU
+ * @when: jiffies
+ */
+struct smm_slab_track {
+	unsigned long addr;
+	int pid;
+	int cpu;
+	unsigned long when;
 };
 
 struct smm_slab;
@@ -90,8 +119,11 @@ struct smm_slab;
  * @colour: number of colour offsets (SLAB)
  * @colour_off: distance between two colours (SLAB)
  * @offset: SLUB: where the free pointer lives in a free object
+ * @random: SLUB: the free pointers' key (CONFIG_SLAB_FREELIST_HARDENED)
  * @red_left: bytes of red zone before the object (debug caches), so the
  *	user's pointer is the slot's start plus @red_left
+ * @state_off: %SMM_SLAB_CONSISTENCY: offset of the state word in the slot
+ * @track_off: %SMM_SLAB_STORE_USER: offset of the two tracks (alloc, free)
  * @reciprocal_size: @size for reciprocal_divide(), as obj_to_index() uses
  * @reports: misuse detected, per enum smm_slab_report
  * @refcount: 1; 0 for a kmalloc cache, which no user may destroy
@@ -112,7 +144,10 @@ struct smm_kmem_cache {
 	unsigned int colour;
 	unsigned int colour_off;
 	unsigned int offset;
+	unsigned long random;
 	unsigned int red_left;
+	unsigned int state_off;
+	unsigned int track_off;
 	struct reciprocal_value reciprocal_size;
 	atomic_long_t reports[SMM_REPORT_NR];
 	unsigned int refcount;
@@ -150,8 +185,6 @@ struct smm_slabinfo {
  * @destroy: tear it down
  * @create: compute a new cache's layout and set up @priv
  * @release: free a cache's slabs and @priv; the cache has no live objects
- * @alloc: allocate an object
- * @free: free an object; the common code has checked it
  * @shrink: return free slabs to the buddy allocator; returns pages freed
  * @flush: give every per-CPU cached object back to the slabs
  * @info: fill a slabinfo line
@@ -171,8 +204,6 @@ struct smm_slab_ops {
 	void (*destroy)(struct smm_slab *sa);
 	int (*create)(struct smm_kmem_cache *s);
 	void (*release)(struct smm_kmem_cache *s);
-	void *(*alloc)(struct smm_kmem_cache *s, unsigned int gfp);
-	void (*free)(struct smm_kmem_cache *s, struct smm_page *slab, void *obj);
 	unsigned long (*shrink)(struct smm_kmem_cache *s);
 	void (*flush)(struct smm_kmem_cache *s);
 	void (*info)(struct smm_kmem_cache *s, struct smm_slabinfo *info);
@@ -194,12 +225,9 @@ struct smm_slab_ops {
  * @strategy: which allocator
  * @ops: its operations
  * @lock: protects @caches (kmem_cache_create/destroy/shrink, slabinfo)
- * @caches: every cache, in creation order
+ * @caches: every cache, in creation order; RCU for readers without @lock
  * @kmalloc_caches: the size classes (NULL under SLOB)
- * @objmap: one bit per 8-byte granule of the arena, set while an object
- *	that starts there is allocated; makes double frees exact.  One
- *	piece per present section, indexed by section number and biased by
- *	the section's first present page (see page_objmap())
+ * @debug: the ``slab_debug=`` string of the instance, or NULL
  * @large_pages: pages held by large kmallocs
  * @kfree_reports: refused kfree() calls on memory of no cache
  * @debugfs_dir: where each cache gets its detail file, or NULL
@@ -218,7 +246,7 @@ struct smm_slab {
 	struct mutex lock;	/* protects caches, debugfs_dir */
 	struct list_head caches;
 	struct smm_kmem_cache *kmalloc_caches[SMM_KMALLOC_CLASSES];
-	unsigned long **objmap;
+	const char *debug;
 	atomic_long_t large_pages;
 	atomic_long_t kfree_reports;
 	struct dentry *debugfs_dir;
@@ -231,7 +259,9 @@ extern const struct smm_slab_ops smm_slab_ops_slub;
 extern const struct smm_slab_ops smm_slab_ops_slob;
 
 int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
-		  enum smm_slab_strategy strategy);
+		  enum smm_slab_strategy strategy, const char *debug);
+int smm_slab_parse_debug(const char *spec, const char *cache, unsigned int *flags);
+int smm_slab_parse_flags(const char *field, const char *letters, unsigned int *flags);
 void smm_slab_destroy(struct smm_slab *sa);
 int smm_slab_parse_strategy(const char *s, enum smm_slab_strategy *out);
 const char *smm_slab_strategy_name(enum smm_slab_strategy strategy);
@@ -283,8 +313,17 @@ static inline unsigned int smm_slab_obj_index(const struct smm_kmem_cache *s,
 	return reciprocal_divide(off, s->reciprocal_size);
 }
 
-bool smm_slab_obj_live(struct smm_slab *sa, struct smm_page *head, const void *obj,
-		       unsigned long off);
+struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj);
+bool smm_slab_obj_is_slot(struct smm_kmem_cache *s, struct smm_page *head,
+			  const void *obj, unsigned long first);
+
+/* The strategies' hot paths, called directly (no indirect call). */
+void *smm_slub_alloc(struct smm_kmem_cache *s, unsigned int gfp);
+int smm_slub_free(struct smm_kmem_cache *s, void *obj);
+void *smm_slab_slab_alloc(struct smm_kmem_cache *s, unsigned int gfp);
+int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj);
+void *smm_slob_alloc(struct smm_kmem_cache *s, unsigned int gfp);
+int smm_slob_free(struct smm_kmem_cache *s, void *obj);
 void smm_slab_report(struct smm_kmem_cache *s, enum smm_slab_report r, const void *obj,
 		     const char *fmt, ...);
 unsigned int smm_slab_calc_order(unsigned int size, unsigned int min_objects,

@@ -254,9 +254,9 @@ static inline unsigned int obj_index(struct smm_kmem_cache *s, struct slab_desc 
 /* The descriptor of the slab an object lives in. */
 static struct slab_desc *desc_of(struct smm_kmem_cache *s, void *obj)
 {
-	struct smm_page *head = smm_slab_virt_to_head(s->sa, obj);
+	struct smm_page *head = smm_slab_obj_head(s->sa, obj);
 
-	return (struct slab_desc *)head->private;
+	return head ? (struct slab_desc *)head->private : NULL;
 }
 
 /* cache_grow(): a new, coloured slab with every object constructed. */
@@ -340,6 +340,15 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
 				break;
 			while (d->inuse < s->num && batch) {
 				/* slab_get_obj() */
+				if (unlikely(d->free >= s->num)) {
+					/* A corrupted chain: keep the slab off the lists. */
+					smm_slab_report(s, SMM_REPORT_FREELIST, d->s_mem,
+							"free index %u of %u", d->free, s->num);
+					lc->free_objects -= s->num - d->inuse;
+					d->inuse = s->num;
+					d->free = BUFCTL_END;
+					break;
+				}
 				ac->entry[ac->avail++] = d->s_mem + d->free * s->size;
 				d->free = d->bufctl[d->free];
 				d->inuse++;
@@ -364,7 +373,17 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
 	}
 }
 
-static void *slab_alloc(struct smm_kmem_cache *s, unsigned int gfp)
+/**
+ * smm_slab_slab_alloc() - SLAB's allocation (____cache_alloc())
+ * @s: the cache
+ * @gfp: SMM_GFP_* flags, for a new slab
+ *
+ * The top of this CPU's array_cache, or a refill from the lists.
+ *
+ * Return: the object's slot, or NULL.
+ * Context: does not sleep.
+ */
+void *smm_slab_slab_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
 	struct array_cache *ac = get_cpu_ptr(lc_of(s)->cpu);
 	void *obj;
@@ -392,8 +411,14 @@ static void __free_block(struct smm_kmem_cache *s, void **objs, unsigned int nr,
 	lockdep_assert_held(&lc->list_lock);
 	for (i = 0; i < nr; i++) {
 		struct slab_desc *d = desc_of(s, objs[i]);
-		unsigned int idx = obj_index(s, d, objs[i]);
+		unsigned int idx;
 
+		/* More objects back than handed out: a double free. */
+		if (unlikely(!d || !d->inuse)) {
+			smm_slab_report(s, SMM_REPORT_FREELIST, objs[i], "slab has none in use");
+			continue;
+		}
+		idx = obj_index(s, d, objs[i]);
 		/* slab_put_obj() */
 		d->bufctl[idx] = d->free;
 		d->free = idx;
@@ -424,12 +449,49 @@ static void destroy_list(struct smm_kmem_cache *s, struct list_head *doomed)
 	}
 }
 
-static void slab_free(struct smm_kmem_cache *s, struct smm_page *head, void *obj)
+/* The first slot of a slab: after the colour, and the descriptor if on the slab. */
+static unsigned long first_slot(struct smm_kmem_cache *s, struct slab_desc *d)
+{
+	return d->colouroff + (lc_of(s)->off_slab ? 0 : lc_of(s)->mgmt_size);
+}
+
+/**
+ * smm_slab_slab_free() - SLAB's free (__cache_free())
+ * @s: the cache
+ * @obj: the object's slot
+ *
+ * Onto this CPU's array_cache, after checking through the page that @obj
+ * is a slot of a slab of @s; freeing the object on top of the array again
+ * is caught as a double free.  A full array first gives its oldest batch
+ * back to the slabs (cache_flusharray()).
+ *
+ * Return: 0, or -EINVAL for a misuse that was caught (reported, nothing
+ * changed).
+ * Context: does not sleep.
+ */
+int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 {
 	struct slab_cache *lc = lc_of(s);
-	struct array_cache *ac = get_cpu_ptr(lc->cpu);
+	struct smm_page *head = smm_slab_obj_head(s->sa, obj);
+	struct array_cache *ac;
 	LIST_HEAD(doomed);
 
+	if (unlikely(!head || head->mapping != s || !head->private)) {
+		smm_slab_report(s, head ? SMM_REPORT_WRONG_CACHE : SMM_REPORT_DOUBLE_FREE, obj,
+				head ? "belongs to another cache" : "not a slab object");
+		return -EINVAL;
+	}
+	if (unlikely(!smm_slab_obj_is_slot(s, head, obj,
+					   first_slot(s, (struct slab_desc *)head->private)))) {
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not the start of an object");
+		return -EINVAL;
+	}
+	ac = get_cpu_ptr(lc->cpu);
+	if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj)) {
+		put_cpu_ptr(lc->cpu);
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "freed twice in a row");
+		return -EINVAL;
+	}
 	if (unlikely(ac->avail >= ac->limit)) {
 		/* cache_flusharray(): the oldest batch goes back to the slabs. */
 		unsigned int batch = min(ac->batchcount, ac->avail);
@@ -443,6 +505,7 @@ static void slab_free(struct smm_kmem_cache *s, struct smm_page *head, void *obj
 	ac->entry[ac->avail++] = obj;
 	put_cpu_ptr(lc->cpu);
 	destroy_list(s, &doomed);
+	return 0;
 }
 
 /* drain_cpu_caches() for one CPU; runs on that CPU. */
@@ -559,8 +622,7 @@ static struct smm_kmem_cache *slab_obj_cache(struct smm_slab *sa, struct smm_pag
 
 	if (!s || !d)
 		return NULL;
-	/* Objects start after the colour, and the descriptor if it is on the slab. */
-	first = d->colouroff + (lc_of(s)->off_slab ? 0 : lc_of(s)->mgmt_size);
+	first = first_slot(s, d);
 	if (off < first)
 		return NULL;
 	off -= first;
@@ -581,8 +643,6 @@ const struct smm_slab_ops smm_slab_ops_slab = {
 	.destroy	= slab_destroy,
 	.create		= slab_create,
 	.release	= slab_release,
-	.alloc		= slab_alloc,
-	.free		= slab_free,
 	.shrink		= slab_shrink,
 	.flush		= slab_flush,
 	.info		= slab_info,

@@ -229,23 +229,23 @@ static void *slob_alloc(struct smm_slab *sa, size_t size, unsigned int gfp, int 
 	return b;
 }
 
-/* slob_free(): back into the page's list, in order, merging neighbours. */
-static void slob_free(struct smm_slab *sa, void *block, size_t size)
+/*
+ * slob_free(): back into the page's list, in order, merging neighbours.
+ * Returns true if the page is now wholly free; the caller gives it back
+ * once the lock is dropped.
+ */
+static bool __slob_free(struct slob_state *st, struct smm_page *sp, void *block, size_t size)
 {
-	struct slob_state *st = st_of(sa);
 	struct slob_block *prev, *next, *b = block;
-	struct smm_page *sp = smm_slab_virt_to_head(sa, block);
 	slobidx_t units = SLOB_UNITS(size);
 
-	spin_lock(&st->lock);
+	lockdep_assert_held(&st->lock);
 	if (sp->refcount + units == SLOB_UNITS(PAGE_SIZE)) {
 		/* The page is wholly free: give it back. */
 		if (sp->refcount)
 			list_del_init(&sp->lru);
 		st->nr_pages--;
-		spin_unlock(&st->lock);
-		smm_slab_free_pages(sa, sp);
-		return;
+		return true;
 	}
 	if (!sp->refcount) {
 		/* The page was full: this block is its whole free list. */
@@ -253,8 +253,7 @@ static void slob_free(struct smm_slab *sa, void *block, size_t size)
 		sp->private = (unsigned long)b;
 		set_slob(b, units, (void *)page_base(b) + PAGE_SIZE);
 		list_add(&sp->lru, list_for(st, size));
-		spin_unlock(&st->lock);
-		return;
+		return false;
 	}
 	sp->refcount += units;
 	if (b < page_freelist(sp)) {
@@ -284,7 +283,31 @@ static void slob_free(struct smm_slab *sa, void *block, size_t size)
 			set_slob(prev, slob_units(prev), b);
 		}
 	}
+	return false;
+}
+
+/*
+ * Free the block whose header is at @hdr, of @size bytes with the header,
+ * if the header still holds @expect: checked and cleared under the lock,
+ * so that of two frees of one block exactly one succeeds.
+ */
+static int slob_free_checked(struct smm_slab *sa, struct smm_page *sp, unsigned long *hdr,
+			     unsigned long expect, size_t size)
+{
+	struct slob_state *st = st_of(sa);
+	bool empty;
+
+	spin_lock(&st->lock);
+	if (unlikely(READ_ONCE(*hdr) != expect)) {
+		spin_unlock(&st->lock);
+		return -EINVAL;
+	}
+	*hdr = 0;
+	empty = __slob_free(st, sp, hdr, size);
 	spin_unlock(&st->lock);
+	if (empty)
+		smm_slab_free_pages(sa, sp);
+	return 0;
 }
 
 static int slob_init(struct smm_slab *sa)
@@ -334,12 +357,67 @@ static void slob_release(struct smm_kmem_cache *s)
 	s->priv = NULL;
 }
 
+/*
+ * The header of a kmalloc block: its size, under a magic number in the
+ * high half, so that a header is told from a cache pointer (a kernel
+ * address), from the free-list units that overwrite it when the block is
+ * freed, and from anything else.
+ */
+#define SLOB_KMALLOC_MAGIC	0x5a0bUL
+#define SLOB_KMALLOC_HDR(size)	((SLOB_KMALLOC_MAGIC << 32) | (size))
+
 static inline unsigned long *hdr_of(const void *obj)
 {
 	return (unsigned long *)(obj - SLOB_HDR);
 }
 
-static void *slob_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
+/* The header of @obj, or 0 if @obj cannot have one in its page. */
+static unsigned long read_hdr(const void *obj)
+{
+	if (offset_in_page(obj) < SLOB_HDR || !IS_ALIGNED((unsigned long)obj, SLOB_UNIT))
+		return 0;
+	return READ_ONCE(*hdr_of(obj));
+}
+
+/* The kmalloc size in a header, or 0 if it is no kmalloc header that fits its page. */
+static size_t hdr_kmalloc_size(const void *obj, unsigned long hdr)
+{
+	size_t size = hdr & U32_MAX;
+
+	if (hdr >> 32 != SLOB_KMALLOC_MAGIC || !size ||
+	    offset_in_page(obj) + size > PAGE_SIZE)
+		return 0;
+	return size;
+}
+
+/* Is @p one of the allocator's caches?  Walks them under RCU. */
+static struct smm_kmem_cache *known_cache(struct smm_slab *sa, unsigned long p)
+{
+	struct smm_kmem_cache *s, *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(s, &sa->caches, node) {
+		if ((unsigned long)s == p) {
+			found = s;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/**
+ * smm_slob_alloc() - SLOB's kmem_cache_alloc()
+ * @s: the cache
+ * @gfp: SMM_GFP_* flags
+ *
+ * First fit on the shared pages, with the cache in the header, or pages of
+ * its own for a big object.
+ *
+ * Return: the object's slot, or NULL.
+ * Context: does not sleep.
+ */
+void *smm_slob_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
 	struct slob_cache *c = s->priv;
 	void *b;
@@ -365,18 +443,57 @@ static void *slob_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 	return b;
 }
 
-static void slob_cache_free(struct smm_kmem_cache *s, struct smm_page *page, void *obj)
+/**
+ * smm_slob_free() - SLOB's kmem_cache_free()
+ * @s: the cache
+ * @obj: the object's slot
+ *
+ * The header must name @s: checked and cleared under the SLOB lock, so a
+ * double free is caught exactly, debugging or not.
+ *
+ * Return: 0, or -EINVAL for a misuse that was caught (reported, nothing
+ * changed).
+ * Context: does not sleep.
+ */
+int smm_slob_free(struct smm_kmem_cache *s, void *obj)
 {
+	struct smm_page *page = smm_slab_obj_head(s->sa, obj);
 	struct slob_cache *c = s->priv;
+	struct smm_kmem_cache *owner;
+	unsigned long hdr;
 
-	atomic_long_dec(&c->live);
+	if (unlikely(!page)) {
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not a slab object");
+		return -EINVAL;
+	}
 	if (page->mapping) {
+		/* A big object's own pages. */
+		if (page->mapping != s || obj != smm_slab_page_addr(s->sa, page)) {
+			smm_slab_report(s, page->mapping != s ? SMM_REPORT_WRONG_CACHE :
+					SMM_REPORT_DOUBLE_FREE, obj, "not an object of this cache");
+			return -EINVAL;
+		}
+		atomic_long_dec(&c->live);
 		atomic_long_sub(1L << s->order, &c->big_pages);
 		smm_slab_free_pages(s->sa, page);
-		return;
+		return 0;
 	}
-	*hdr_of(obj) = 0;
-	slob_free(s->sa, hdr_of(obj), s->size + SLOB_HDR);
+	hdr = read_hdr(obj);
+	if (unlikely(hdr != (unsigned long)s)) {
+		owner = hdr >> 32 == SLOB_KMALLOC_MAGIC ? NULL : known_cache(s->sa, hdr);
+		if (owner)
+			smm_slab_report(s, SMM_REPORT_WRONG_CACHE, obj, "belongs to %s",
+					owner->name);
+		else
+			smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not an allocated object");
+		return -EINVAL;
+	}
+	if (unlikely(slob_free_checked(s->sa, page, hdr_of(obj), hdr, s->size + SLOB_HDR))) {
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "freed twice at once");
+		return -EINVAL;
+	}
+	atomic_long_dec(&c->live);
+	return 0;
 }
 
 static void *slob_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
@@ -385,24 +502,30 @@ static void *slob_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 
 	if (!b)
 		return NULL;
-	/* An odd header is a kmalloc size; an even one, a cache pointer. */
-	*(unsigned long *)b = (size << 1) | 1;
+	*(unsigned long *)b = SLOB_KMALLOC_HDR(size);
 	return b + SLOB_HDR;
 }
 
 static int slob_kfree(struct smm_slab *sa, struct smm_page *page, const void *obj)
 {
-	size_t size = *hdr_of(obj) >> 1;
+	unsigned long hdr = read_hdr(obj);
+	size_t size = hdr_kmalloc_size(obj, hdr);
 
-	*hdr_of(obj) = 0;
-	slob_free(sa, hdr_of(obj), size + SLOB_HDR);
+	if (!size || slob_free_checked(sa, page, hdr_of(obj), hdr, size + SLOB_HDR)) {
+		atomic_long_inc(&sa->kfree_reports);
+		smm_bad_input("kfree", "not allocated (double free?) at offset %#lx in its page",
+			      offset_in_page(obj));
+		return -EINVAL;
+	}
 	return 0;
 }
 
 static size_t slob_ksize(struct smm_slab *sa, struct smm_page *page, const void *obj)
 {
+	size_t size = hdr_kmalloc_size(obj, read_hdr(obj));
+
 	/* Whole units, as the kernel's SLOB rounds the block. */
-	return ALIGN(*hdr_of(obj) >> 1, SLOB_UNIT);
+	return size ? ALIGN(size, SLOB_UNIT) : 0;
 }
 
 static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_page *page,
@@ -413,11 +536,10 @@ static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_pag
 
 	if (s)	/* a big object's own pages */
 		return off == s->red_left ? s : NULL;
-	/* The header is ours only before a live object: else it is anything. */
-	if (offset_in_page(obj) < SLOB_HDR || !smm_slab_obj_live(sa, page, obj, off))
+	hdr = read_hdr(obj);
+	if (!hdr || hdr >> 32 == SLOB_KMALLOC_MAGIC)
 		return NULL;
-	hdr = *hdr_of(obj);
-	return hdr & 1 ? NULL : (struct smm_kmem_cache *)hdr;
+	return known_cache(sa, hdr);
 }
 
 static unsigned long slob_noshrink(struct smm_kmem_cache *s)
@@ -468,8 +590,6 @@ const struct smm_slab_ops smm_slab_ops_slob = {
 	.destroy	= slob_destroy,
 	.create		= slob_create,
 	.release	= slob_release,
-	.alloc		= slob_cache_alloc,
-	.free		= slob_cache_free,
 	.shrink		= slob_noshrink,
 	.flush		= slob_noflush,
 	.info		= slob_info,

@@ -34,6 +34,8 @@
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/swab.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 
@@ -46,10 +48,15 @@
  * struct slub_cpu - one CPU's state for one cache (kmem_cache_cpu)
  * @freelist: free objects of @slab, owned by this CPU
  * @slab: the active slab, frozen to this CPU, or NULL
+ * @base: the address of @slab's first object, or 0
+ * @span: the offset of its last object, @num - 1 slots on: a pointer
+ *	@p is an object of the active slab only if @p - @base <= @span
  */
 struct slub_cpu {
 	void *freelist;
 	struct smm_page *slab;
+	unsigned long base;
+	unsigned long span;
 };
 
 /**
@@ -76,14 +83,68 @@ static inline struct slub_cache *sc_of(struct smm_kmem_cache *s)
 	return s->priv;
 }
 
+/*
+ * freelist_ptr_encode(), as CONFIG_SLAB_FREELIST_HARDENED does it on the
+ * host: the stored pointer is mixed with a per-cache secret and with the
+ * byte-swapped address it is stored at, so a leaked or overwritten free
+ * pointer is useless to an attacker.  The pointer read back is checked
+ * anyway before it is followed (see next_free()).
+ */
+static inline unsigned long fp_key(const struct smm_kmem_cache *s, void *ptr_addr)
+{
+	return s->random ^ swab((unsigned long)ptr_addr);
+}
+
 static inline void *get_fp(const struct smm_kmem_cache *s, void *obj)
 {
-	return *(void **)(obj + s->offset);
+	void **p = obj + s->offset;
+
+	return (void *)((unsigned long)*p ^ fp_key(s, p));
 }
 
 static inline void set_fp(const struct smm_kmem_cache *s, void *obj, void *next)
 {
-	*(void **)(obj + s->offset) = next;
+	void **p = obj + s->offset;
+
+	*p = (void *)((unsigned long)next ^ fp_key(s, p));
+}
+
+/* Is @obj a slot of the slab whose first object is at @base? */
+static inline bool in_slab(const struct smm_kmem_cache *s, unsigned long base, void *obj)
+{
+	unsigned long off = (unsigned long)obj - base;
+
+	return off <= (unsigned long)(s->num - 1) * s->size &&
+	       off == (unsigned long)smm_slab_obj_index(s, off) * s->size;
+}
+
+/*
+ * The free object after @obj on a list of the slab at @base, or NULL at
+ * the end.  A pointer that leaves the slab's objects means the list was
+ * corrupted (a double free, or a write after free): it is reported, and
+ * the list ends there, so the allocator never follows it out of the slab.
+ * A pointer inside them, even between slots, keeps every later write
+ * inside the slab.
+ */
+static inline void *next_free(struct smm_kmem_cache *s, unsigned long base,
+			      unsigned long span, void *obj)
+{
+	void *next = get_fp(s, obj);
+
+	if (likely((unsigned long)next - base <= span) || !next)
+		return next;
+	smm_slab_report(s, SMM_REPORT_FREELIST, obj, "free pointer leads out of the slab");
+	return NULL;
+}
+
+static inline unsigned long slab_span(const struct smm_kmem_cache *s)
+{
+	return (unsigned long)(s->num - 1) * s->size;
+}
+
+static inline unsigned long slab_base(struct smm_kmem_cache *s, struct smm_page *slab)
+{
+	return (unsigned long)smm_slab_page_addr(s->sa, slab);
 }
 
 /* The slab's own freelist and in-use count, kept in its head descriptor. */
@@ -137,6 +198,7 @@ static int slub_create(struct smm_kmem_cache *s)
 	}
 	spin_lock_init(&sc->list_lock);
 	INIT_LIST_HEAD(&sc->partial);
+	s->random = get_random_long();
 	/* set_min_partial(): ilog2(size) / 2, within [5, 10] */
 	sc->min_partial = clamp(ilog2(s->size) / 2, 5, 10);
 	s->priv = sc;
@@ -190,7 +252,17 @@ static void *__freeze(struct smm_kmem_cache *s, struct slub_cpu *c, struct smm_p
 	slab->refcount = s->num;
 	smm_page_set(slab, SMM_PG_SLAB_FROZEN);
 	c->slab = slab;
+	c->base = slab_base(s, slab);
+	c->span = slab_span(s);
 	return fl;
+}
+
+static void forget_active(struct slub_cpu *c)
+{
+	c->slab = NULL;
+	c->freelist = NULL;
+	c->base = 0;
+	c->span = 0;
 }
 
 /*
@@ -207,8 +279,8 @@ static struct smm_page *__deactivate(struct smm_kmem_cache *s, struct slub_cpu *
 	lockdep_assert_held(&sc->list_lock);
 	if (!slab)
 		return NULL;
-	while (obj) {
-		void *next = get_fp(s, obj);
+	while (obj && n < s->num) {
+		void *next = next_free(s, c->base, c->span, obj);
 
 		set_fp(s, obj, slab_freelist(slab));
 		set_slab_freelist(slab, obj);
@@ -217,8 +289,7 @@ static struct smm_page *__deactivate(struct smm_kmem_cache *s, struct slub_cpu *
 	}
 	slab->refcount -= n;
 	smm_page_clear(slab, SMM_PG_SLAB_FROZEN);
-	c->slab = NULL;
-	c->freelist = NULL;
+	forget_active(c);
 	if (!slab->refcount && sc->nr_partial >= sc->min_partial)
 		return slab;
 	if (slab_freelist(slab)) {
@@ -263,17 +334,28 @@ out:
 	spin_unlock(&sc->list_lock);
 	if (discard)
 		discard_slab(s, discard);
-	c->freelist = get_fp(s, obj);
+	c->freelist = next_free(s, c->base, c->span, obj);
 	return obj;
 }
 
-static void *slub_alloc(struct smm_kmem_cache *s, unsigned int gfp)
+/**
+ * smm_slub_alloc() - SLUB's allocation (slab_alloc_node())
+ * @s: the cache
+ * @gfp: SMM_GFP_* flags, for a new slab
+ *
+ * The fast path: the next object of this CPU's freelist, with preemption
+ * off and no lock, no atomic operation and no lookup.
+ *
+ * Return: the object's slot, or NULL.
+ * Context: does not sleep.
+ */
+void *smm_slub_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
 	struct slub_cpu *c = get_cpu_ptr(sc_of(s)->cpu);
 	void *obj = c->freelist;
 
 	if (likely(obj))
-		c->freelist = get_fp(s, obj);
+		c->freelist = next_free(s, c->base, c->span, obj);
 	else
 		obj = slub_alloc_slow(s, c, gfp);
 	put_cpu_ptr(sc_of(s)->cpu);
@@ -281,12 +363,28 @@ static void *slub_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 }
 
 /* __slab_free(): a free to a slab that is not this CPU's active slab. */
-static void slub_free_slow(struct smm_kmem_cache *s, struct smm_page *slab, void *obj)
+static int slub_free_slow(struct smm_kmem_cache *s, void *obj)
 {
 	struct slub_cache *sc = sc_of(s);
+	struct smm_page *slab = smm_slab_obj_head(s->sa, obj);
 	bool was_full;
 
+	if (unlikely(!slab || slab->mapping != s)) {
+		smm_slab_report(s, slab ? SMM_REPORT_WRONG_CACHE : SMM_REPORT_DOUBLE_FREE, obj,
+				slab ? "belongs to another cache" : "not a slab object");
+		return -EINVAL;
+	}
+	if (unlikely(!smm_slab_obj_is_slot(s, slab, obj, 0))) {
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not the start of an object");
+		return -EINVAL;
+	}
 	spin_lock(&sc->list_lock);
+	/* A slab with nothing in use, or whose list starts here: a double free. */
+	if (unlikely(!slab->refcount || slab_freelist(slab) == obj)) {
+		spin_unlock(&sc->list_lock);
+		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not allocated");
+		return -EINVAL;
+	}
 	was_full = !slab_freelist(slab);
 	set_fp(s, obj, slab_freelist(slab));
 	set_slab_freelist(slab, obj);
@@ -294,7 +392,7 @@ static void slub_free_slow(struct smm_kmem_cache *s, struct smm_page *slab, void
 	if (smm_page_test(slab, SMM_PG_SLAB_FROZEN)) {
 		/* Another CPU's active slab: it will find the object. */
 		spin_unlock(&sc->list_lock);
-		return;
+		return 0;
 	}
 	if (!slab->refcount && sc->nr_partial >= sc->min_partial) {
 		if (!was_full) {
@@ -303,27 +401,48 @@ static void slub_free_slow(struct smm_kmem_cache *s, struct smm_page *slab, void
 		}
 		spin_unlock(&sc->list_lock);
 		discard_slab(s, slab);
-		return;
+		return 0;
 	}
 	if (was_full) {
 		list_add_tail(&slab->lru, &sc->partial);
 		sc->nr_partial++;
 	}
 	spin_unlock(&sc->list_lock);
+	return 0;
 }
 
-static void slub_free(struct smm_kmem_cache *s, struct smm_page *slab, void *obj)
+/**
+ * smm_slub_free() - SLUB's free (do_slab_free())
+ * @s: the cache
+ * @obj: the object's slot
+ *
+ * The fast path: an object of this CPU's active slab, found by its
+ * address alone, goes on the CPU's freelist.  As the hardened kernel does,
+ * freeing the object that heads that list again is caught as a double
+ * free.  Anything else takes the slow path, which finds the slab through
+ * the page and checks that @obj is a slot of it.
+ *
+ * Return: 0, or -EINVAL for a misuse that was caught (reported, nothing
+ * changed).
+ * Context: does not sleep.
+ */
+int smm_slub_free(struct smm_kmem_cache *s, void *obj)
 {
 	struct slub_cpu *c = get_cpu_ptr(sc_of(s)->cpu);
 
-	if (likely(slab == c->slab)) {
+	if (likely(in_slab(s, c->base, obj) && c->slab)) {
+		if (unlikely(obj == c->freelist)) {
+			put_cpu_ptr(sc_of(s)->cpu);
+			smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "freed twice in a row");
+			return -EINVAL;
+		}
 		set_fp(s, obj, c->freelist);
 		c->freelist = obj;
 		put_cpu_ptr(sc_of(s)->cpu);
-		return;
+		return 0;
 	}
 	put_cpu_ptr(sc_of(s)->cpu);
-	slub_free_slow(s, slab, obj);
+	return slub_free_slow(s, obj);
 }
 
 /* Runs on the CPU whose state it flushes, in process context. */
@@ -390,8 +509,7 @@ static void slub_release(struct smm_kmem_cache *s)
 		if (c->slab) {
 			smm_page_clear(c->slab, SMM_PG_SLAB_FROZEN);
 			discard_slab(s, c->slab);
-			c->slab = NULL;
-			c->freelist = NULL;
+			forget_active(c);
 		}
 	}
 	list_for_each_entry_safe(slab, tmp, &sc->partial, lru) {
@@ -472,8 +590,6 @@ const struct smm_slab_ops smm_slab_ops_slub = {
 	.destroy	= slub_destroy,
 	.create		= slub_create,
 	.release	= slub_release,
-	.alloc		= slub_alloc,
-	.free		= slub_free,
 	.shrink		= slub_shrink,
 	.flush		= slub_flush,
 	.info		= slub_info,
