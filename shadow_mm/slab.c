@@ -308,54 +308,39 @@ struct smm_page *smm_slab_virt_to_head(struct smm_slab *sa, const void *addr)
  * smm_slab_obj_head() - the head page of the slab an object lies in, O(1)
  * @sa: the allocator
  * @obj: an address in the host's direct map
+ * @off: where to store @obj's offset from the start of the slab
  *
  * virt_to_slab(): the host's struct page of every slab page carries the
  * page's shadow PFN plus one in its page->private, which is ours while we
  * own the page (see smm_slab_alloc_pages()).  The PFN is checked against
  * the section table before it is trusted: the section must be present
  * and must map back to this very host page, so a page of the host or of
- * another instance is refused, whatever its page->private holds.
+ * another instance is refused, whatever its page->private holds.  A slab
+ * never spans two sections, so its descriptors are one array and the
+ * offset is plain arithmetic.
  *
  * Return: the head descriptor, or NULL if @obj is not in a slab page of
  * this allocator.  @obj must be a direct-map address (any kernel heap
  * pointer is); smm_slab_virt_to_head() takes any address.
  * Context: any.
  */
-struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj)
+struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj, unsigned long *off)
 {
 	struct page *hp = virt_to_page(obj);
 	unsigned long pfn = page_private(hp) - 1;
 	const struct smm_section *sec = smm_arena_section(sa->arena, pfn);
-	unsigned long off = pfn & SMM_SECTION_MASK;
-	struct smm_page *page;
+	unsigned long idx = pfn & SMM_SECTION_MASK;
+	struct smm_page *page, *head;
 
-	if (unlikely(!sec || off - sec->first >= sec->nr ||
-		     sec->host_pfn + off != page_to_pfn(hp)))
+	if (unlikely(!sec || idx - sec->first >= sec->nr ||
+		     sec->host_pfn + idx != page_to_pfn(hp)))
 		return NULL;
-	page = &sec->memmap[off - sec->first];
+	page = &sec->memmap[idx - sec->first];
 	if (unlikely(READ_ONCE(page->owner) != SMM_OWNER_SLAB))
 		return NULL;
-	return smm_page_test(page, SMM_PG_HEAD) ? page : (struct smm_page *)page->private;
-}
-
-/**
- * smm_slab_obj_is_slot() - does an address start an object slot?
- * @s: the cache
- * @head: the head page of a slab of @s
- * @obj: the address, as a slot (before any left red zone)
- * @first: offset of the first slot from the start of the slab
- *
- * One multiplication, as obj_to_index().
- *
- * Return: true if @obj is the start of one of the slab's @s->num slots.
- */
-bool smm_slab_obj_is_slot(struct smm_kmem_cache *s, struct smm_page *head,
-			  const void *obj, unsigned long first)
-{
-	unsigned long off = obj - smm_slab_page_addr(s->sa, head) - first;
-	unsigned int idx = smm_slab_obj_index(s, off);
-
-	return idx < s->num && off == (unsigned long)idx * s->size;
+	head = smm_page_test(page, SMM_PG_HEAD) ? page : (struct smm_page *)page->private;
+	*off = ((unsigned long)(page - head) << PAGE_SHIFT) + offset_in_page(obj);
+	return head;
 }
 
 /*
@@ -1132,10 +1117,11 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 {
 	struct smm_kmem_cache *s;
 	struct smm_page *head;
+	unsigned long off;
 
 	if (ZERO_OR_NULL_PTR(obj))
 		return 0;
-	head = smm_slab_obj_head(sa, obj);
+	head = smm_slab_obj_head(sa, obj, &off);
 	if (unlikely(!head))
 		return bad_kfree(sa, obj, "not a slab object");
 	s = head->mapping;
@@ -1152,7 +1138,7 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 	if (!sa->ops->small_free)
 		return bad_kfree(sa, obj, "not the start of an object");
 	/* SLOB: a cache's object, told by its header, or kmalloc memory. */
-	s = sa->ops->obj_cache(sa, head, obj, obj - smm_slab_page_addr(sa, head));
+	s = sa->ops->obj_cache(sa, head, obj, off);
 	if (s)
 		return cache_free(s, obj, _RET_IP_);
 	return sa->ops->small_free(sa, head, obj);

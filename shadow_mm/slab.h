@@ -313,9 +313,23 @@ static inline unsigned int smm_slab_obj_index(const struct smm_kmem_cache *s,
 	return reciprocal_divide(off, s->reciprocal_size);
 }
 
-struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj);
-bool smm_slab_obj_is_slot(struct smm_kmem_cache *s, struct smm_page *head,
-			  const void *obj, unsigned long first);
+struct smm_page *smm_slab_obj_head(struct smm_slab *sa, const void *obj, unsigned long *off);
+
+/**
+ * smm_slab_obj_is_slot() - does an offset start an object slot?
+ * @s: the cache
+ * @off: bytes from the first slot of a slab of @s
+ *
+ * One multiplication, as obj_to_index().
+ *
+ * Return: true if @off is the start of one of the slab's @s->num slots.
+ */
+static inline bool smm_slab_obj_is_slot(const struct smm_kmem_cache *s, unsigned long off)
+{
+	unsigned int idx = smm_slab_obj_index(s, off);
+
+	return idx < s->num && off == (unsigned long)idx * s->size;
+}
 
 /* The strategies' hot paths, called directly (no indirect call). */
 void *smm_slub_alloc(struct smm_kmem_cache *s, unsigned int gfp);

@@ -45,6 +45,13 @@
 #include "slab.h"
 
 #define BUFCTL_END	0xffffffffU
+/*
+ * The bufctl entry of an object that is handed out (the kernel's
+ * BUFCTL_ACTIVE of SLAB debugging, kept here always: one store per
+ * object), so that an object coming back to a slab that already has it
+ * free is a double free caught before it corrupts the slab's counts.
+ */
+#define BUFCTL_ACTIVE	0xfffffffeU
 /* slab_max_order with more than 32 MiB of memory (SLAB_MAX_ORDER_HI) */
 #define SLAB_MAX_ORDER	1
 /* KMALLOC_MAX_ORDER for the order search of big objects */
@@ -254,7 +261,8 @@ static inline unsigned int obj_index(struct smm_kmem_cache *s, struct slab_desc 
 /* The descriptor of the slab an object lives in. */
 static struct slab_desc *desc_of(struct smm_kmem_cache *s, void *obj)
 {
-	struct smm_page *head = smm_slab_obj_head(s->sa, obj);
+	unsigned long off;
+	struct smm_page *head = smm_slab_obj_head(s->sa, obj, &off);
 
 	return head ? (struct slab_desc *)head->private : NULL;
 }
@@ -325,6 +333,7 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
 {
 	struct slab_cache *lc = lc_of(s);
 	struct slab_desc *d;
+	u32 idx;
 
 	for (;;) {
 		unsigned int batch = ac->batchcount;
@@ -350,7 +359,9 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
 					break;
 				}
 				ac->entry[ac->avail++] = d->s_mem + d->free * s->size;
-				d->free = d->bufctl[d->free];
+				idx = d->free;
+				d->free = d->bufctl[idx];
+				d->bufctl[idx] = BUFCTL_ACTIVE;
 				d->inuse++;
 				lc->free_objects--;
 				batch--;
@@ -414,11 +425,16 @@ static void __free_block(struct smm_kmem_cache *s, void **objs, unsigned int nr,
 		unsigned int idx;
 
 		/* More objects back than handed out: a double free. */
-		if (unlikely(!d || !d->inuse)) {
+		if (unlikely(!d || !d->inuse || obj_index(s, d, objs[i]) >= s->num)) {
 			smm_slab_report(s, SMM_REPORT_FREELIST, objs[i], "slab has none in use");
 			continue;
 		}
 		idx = obj_index(s, d, objs[i]);
+		if (unlikely(d->bufctl[idx] != BUFCTL_ACTIVE)) {
+			smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, objs[i],
+					"already free in its slab");
+			continue;
+		}
 		/* slab_put_obj() */
 		d->bufctl[idx] = d->free;
 		d->free = idx;
@@ -449,6 +465,11 @@ static void destroy_list(struct smm_kmem_cache *s, struct list_head *doomed)
 	}
 }
 
+static inline struct slab_desc *head_desc(struct smm_page *head)
+{
+	return (struct slab_desc *)head->private;
+}
+
 /* The first slot of a slab: after the colour, and the descriptor if on the slab. */
 static unsigned long first_slot(struct smm_kmem_cache *s, struct slab_desc *d)
 {
@@ -472,8 +493,9 @@ static unsigned long first_slot(struct smm_kmem_cache *s, struct slab_desc *d)
 int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 {
 	struct slab_cache *lc = lc_of(s);
-	struct smm_page *head = smm_slab_obj_head(s->sa, obj);
 	struct array_cache *ac;
+	unsigned long off;
+	struct smm_page *head = smm_slab_obj_head(s->sa, obj, &off);
 	LIST_HEAD(doomed);
 
 	if (unlikely(!head || head->mapping != s || !head->private)) {
@@ -481,8 +503,7 @@ int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 				head ? "belongs to another cache" : "not a slab object");
 		return -EINVAL;
 	}
-	if (unlikely(!smm_slab_obj_is_slot(s, head, obj,
-					   first_slot(s, (struct slab_desc *)head->private)))) {
+	if (unlikely(!smm_slab_obj_is_slot(s, off - first_slot(s, head_desc(head))))) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not the start of an object");
 		return -EINVAL;
 	}

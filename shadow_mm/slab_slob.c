@@ -457,7 +457,8 @@ void *smm_slob_alloc(struct smm_kmem_cache *s, unsigned int gfp)
  */
 int smm_slob_free(struct smm_kmem_cache *s, void *obj)
 {
-	struct smm_page *page = smm_slab_obj_head(s->sa, obj);
+	unsigned long off;
+	struct smm_page *page = smm_slab_obj_head(s->sa, obj, &off);
 	struct slob_cache *c = s->priv;
 	struct smm_kmem_cache *owner;
 	unsigned long hdr;
@@ -468,7 +469,7 @@ int smm_slob_free(struct smm_kmem_cache *s, void *obj)
 	}
 	if (page->mapping) {
 		/* A big object's own pages. */
-		if (page->mapping != s || obj != smm_slab_page_addr(s->sa, page)) {
+		if (page->mapping != s || off) {
 			smm_slab_report(s, page->mapping != s ? SMM_REPORT_WRONG_CACHE :
 					SMM_REPORT_DOUBLE_FREE, obj, "not an object of this cache");
 			return -EINVAL;

@@ -366,7 +366,8 @@ void *smm_slub_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 static int slub_free_slow(struct smm_kmem_cache *s, void *obj)
 {
 	struct slub_cache *sc = sc_of(s);
-	struct smm_page *slab = smm_slab_obj_head(s->sa, obj);
+	unsigned long off;
+	struct smm_page *slab = smm_slab_obj_head(s->sa, obj, &off);
 	bool was_full;
 
 	if (unlikely(!slab || slab->mapping != s)) {
@@ -374,7 +375,7 @@ static int slub_free_slow(struct smm_kmem_cache *s, void *obj)
 				slab ? "belongs to another cache" : "not a slab object");
 		return -EINVAL;
 	}
-	if (unlikely(!smm_slab_obj_is_slot(s, slab, obj, 0))) {
+	if (unlikely(!smm_slab_obj_is_slot(s, off))) {
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not the start of an object");
 		return -EINVAL;
 	}
