@@ -71,7 +71,10 @@ static struct bm_stack *new_bm_stack(struct kunit *test, unsigned int mb)
 	st->low_pfn = rounddown(a->end_pfn - a->nr_pages / 8, MB_PAGES(1));
 	KUNIT_ASSERT_GT(test, st->low_pfn, st->dma_pfn);
 	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, a, &st->early,
-					      SMM_PFN_PHYS(st->dma_pfn)), 0);
+					      SMM_PFN_PHYS(st->dma_pfn),
+					      (const unsigned long[]){ st->dma_pfn, st->low_pfn,
+								       a->end_pfn },
+					      SMM_NR_ZONES), 0);
 	KUNIT_ASSERT_EQ(test, smm_bootmem_init(&st->bm, a, &st->early, st->low_pfn,
 					       st->dma_pfn), 0);
 	return st;
