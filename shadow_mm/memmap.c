@@ -315,22 +315,49 @@ unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
 	return n;
 }
 
+/* @part of @whole in hundredths of a percent, rounded up. */
+static u64 basis_points(u64 part, u64 whole)
+{
+	return div64_u64(part * 10000 + whole - 1, max(whole, 1ULL));
+}
+
+static void show_share(struct seq_file *m, const char *key, u64 bytes, u64 whole)
+{
+	u64 bp = basis_points(bytes, whole);
+
+	seq_printf(m, "%-18s %llu bytes, %llu.%02llu%% of the arena\n", key, bytes,
+		   bp / 100, bp % 100);
+}
+
 /**
- * smm_memmap_show() - print the mem_map's cost and the page owners
+ * smm_memmap_show() - print the mem_map's cost, the metadata, the owners
  * @m: the seq_file
  * @mm: the mem_map
+ *
+ * Besides the mem_map itself, two totals, as shares of the arena rounded
+ * up to 0.01%: ``metadata_per_page``, everything that grows with the
+ * arena's pages (the mem_map, and on the host the arena's chunk, run and
+ * section tables and the slab object map), and ``metadata_all``, the
+ * mem_map plus every byte the instance keeps on the host.  The bootmem
+ * bitmap is not in either: it is freed at the handoff, before this file
+ * exists.
  */
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm)
 {
-	u64 arena_bytes = SMM_PFN_PHYS(mm->arena->nr_pages);
-	/* Overhead in hundredths of a percent, rounded up. */
-	u64 bp = div64_u64((u64)mm->bytes * 10000 + arena_bytes - 1, arena_bytes);
+	const struct smm_arena *a = mm->arena;
+	u64 arena_bytes = SMM_PFN_PHYS(a->nr_pages);
+	u64 per_page = (u64)mm->bytes +
+		       atomic_long_read(&a->host.bytes[SMM_HOST_ARENA]) +
+		       atomic_long_read(&a->host.bytes[SMM_HOST_SLAB_OBJMAP]);
+	u64 bp = basis_points(mm->bytes, arena_bytes);
 	int i;
 
 	seq_printf(m, "memmap_bytes:    %lu\n", mm->bytes);
 	seq_printf(m, "memmap_pages:    %lu\n", mm->nr_pages);
 	seq_printf(m, "descriptor_size: %zu\n", sizeof(struct smm_page));
 	seq_printf(m, "memmap_overhead: %llu.%02llu%%\n", bp / 100, bp % 100);
+	show_share(m, "metadata_per_page:", per_page, arena_bytes);
+	show_share(m, "metadata_all:", (u64)mm->bytes + smm_host_bytes(a), arena_bytes);
 	for (i = 0; i < SMM_OWNER_NR; i++)
 		seq_printf(m, "pages_%s: %lu\n", owner_names[i], mm->owner_pages[i]);
 }
