@@ -71,7 +71,10 @@ static struct bm_stack *new_bm_stack(struct kunit *test, unsigned int mb)
 	st->low_pfn = rounddown(a->end_pfn - a->nr_pages / 8, MB_PAGES(1));
 	KUNIT_ASSERT_GT(test, st->low_pfn, st->dma_pfn);
 	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, a, &st->early,
-					      SMM_PFN_PHYS(st->dma_pfn)), 0);
+					      SMM_PFN_PHYS(st->dma_pfn),
+					      (const unsigned long[]){ st->dma_pfn, st->low_pfn,
+								       a->end_pfn },
+					      SMM_NR_ZONES), 0);
 	KUNIT_ASSERT_EQ(test, smm_bootmem_init(&st->bm, a, &st->early, st->low_pfn,
 					       st->dma_pfn), 0);
 	return st;
@@ -948,6 +951,153 @@ static void bootmem_test_handoff_accounting(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, st->broken);
 }
 
+/*
+ * The free blocks the buddy allocator must end with when it holds exactly
+ * the pages of @want: each run of them inside one zone, cut greedily into
+ * the largest aligned blocks below max_order.  With every merge done, a
+ * buddy allocator's free lists are exactly this, whatever order the pages
+ * came in.
+ */
+static void ref_blocks(const struct bm_stack *st, const unsigned long *want,
+		       unsigned long blocks[SMM_NR_ZONES][SMM_MAX_ORDER_LIMIT])
+{
+	const unsigned long bounds[SMM_NR_ZONES + 1] = {
+		0, st->dma_pfn, st->low_pfn, st->arena.end_pfn
+	};
+	unsigned int z, order, top = SMM_MAX_ORDER_DEFAULT - 1;
+	unsigned long rs, re;
+
+	for (z = 0; z < SMM_NR_ZONES; z++) {
+		rs = bounds[z];
+		for_each_set_bitrange_from(rs, re, want, bounds[z + 1]) {
+			while (rs < re) {
+				order = min_t(unsigned int, top, rs ? __ffs(rs) : top);
+				while (rs + (1UL << order) > re)
+					order--;
+				blocks[z][order]++;
+				rs += 1UL << order;
+			}
+		}
+	}
+}
+
+/*
+ * free_all_bootmem() in bulk: the pages handed over are exactly the clear
+ * bits of the bitmap (present ones), the usable highmem that no early
+ * reservation holds, and the bitmap's own pages; each descriptor says so
+ * (owner, PG_reserved, zone); the free lists are the fully merged blocks
+ * of that set; and they got there in whole blocks: freeing page by page
+ * would take a merge per page, the bulk handoff only a few, where the
+ * bitmap's pages join their neighbours.
+ */
+static void bootmem_test_handoff_bulk(struct kunit *test)
+{
+	struct bm_stack *st = new_bm_stack(test, 16);
+	struct smm_bootmem *bm = &st->bm;
+	struct smm_buddy *b = &st->buddy;
+	const struct smm_arena *a = &st->arena;
+	unsigned long *want = new_pfn_map(test, a);
+	unsigned long *early = new_pfn_map(test, a);
+	unsigned long (*blocks)[SMM_MAX_ORDER_LIMIT];
+	unsigned long pfn, ms, me, nr_want, merges, bad_owner = 0, bad_flags = 0;
+	unsigned int z, o;
+	u64 x;
+	int n;
+
+	blocks = kunit_kzalloc(test, sizeof(unsigned long[SMM_NR_ZONES][SMM_MAX_ORDER_LIMIT]),
+			       GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blocks);
+	/* Some bootmem in use, so the clear runs have edges inside sections. */
+	x = smm_alloc_bootmem(bm, 37 * PAGE_SIZE, PAGE_SIZE, SMM_PFN_PHYS(st->low_pfn / 3));
+	KUNIT_ASSERT_NE(test, x, SMM_BOOTMEM_FAIL);
+	KUNIT_ASSERT_NE(test, smm_alloc_bootmem(bm, 100, 8, 0), SMM_BOOTMEM_FAIL);
+
+	for (pfn = 0; pfn < bm->low_pfn; pfn++)
+		if (!test_bit(pfn, bm->map) && smm_arena_pfn_valid(a, pfn))
+			__set_bit(pfn, want);
+	ms = SMM_PFN_DOWN(bm->map_addr);
+	me = SMM_PFN_UP(bm->map_addr + bm->map_bytes);
+	bitmap_set(want, ms, me - ms);
+	ram_pages(&st->e820, early);	/* borrow: usable RAM... */
+	for (pfn = bm->low_pfn; pfn < a->end_pfn; pfn++)
+		if (test_bit(pfn, early))
+			__set_bit(pfn, want);
+	bitmap_zero(early, a->end_pfn);
+	mark_early(&st->early, early, "BOOTMEM");	/* ...less early_res */
+	pfn = bm->low_pfn;
+	for_each_set_bit_from(pfn, early, a->end_pfn)
+		__clear_bit(pfn, want);
+	nr_want = bitmap_weight(want, a->end_pfn);
+	ref_blocks(st, want, blocks);
+
+	n = handoff(test, st);
+	KUNIT_EXPECT_EQ(test, (unsigned long)n, nr_want);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), nr_want);
+
+	for (pfn = 0; pfn < a->end_pfn; pfn++) {
+		const struct smm_page *pg = smm_pfn_to_page(a, pfn);
+
+		if (!pg)
+			continue;
+		if (test_bit(pfn, want)) {
+			bad_owner += pg->owner != SMM_OWNER_BUDDY;
+			bad_flags += smm_page_test(pg, SMM_PG_RESERVED) ||
+				     smm_page_zonenum(pg) != zone_of(st, pfn) ||
+				     pg->refcount;
+		} else {
+			bad_owner += pg->owner == SMM_OWNER_BUDDY;
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad_owner, 0UL, "pages handed over or kept wrongly");
+	KUNIT_EXPECT_EQ_MSG(test, bad_flags, 0UL, "handed-over pages reserved or wrongly zoned");
+
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		for (o = 0; o < b->max_order; o++)
+			KUNIT_EXPECT_EQ_MSG(test, b->zones[z].free_area[o].nr_free, blocks[z][o],
+					    "zone %s order %u", b->zones[z].name, o);
+	merges = smm_buddy_stat(b, SMM_BUDDY_MERGE);
+	kunit_info(test, "%lu pages handed over with %lu merges\n", nr_want, merges);
+	KUNIT_EXPECT_LE(test, merges, 4UL * b->max_order);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+	KUNIT_EXPECT_FALSE(test, st->broken);
+}
+
+/*
+ * Highmem is handed over from the e820 map less early_res, as
+ * add_highpages_with_active_regions() did: a reservation made after the
+ * mem_map was set up, in parts of pages, keeps every page it touches, and
+ * the pages around it still go.  The counts still add up.
+ */
+static void bootmem_test_handoff_highmem_reserved(struct kunit *test)
+{
+	struct bm_stack *st = new_bm_stack(test, 16);
+	struct smm_bootmem *bm = &st->bm;
+	const struct smm_arena *a = &st->arena;
+	unsigned long *ram = new_pfn_map(test, a);
+	unsigned long p, usable;
+	int n;
+
+	usable = ram_pages(&st->e820, ram);
+	for (p = st->low_pfn + 1; p + 5 < a->end_pfn; p++)
+		if (test_bit(p - 1, ram) && test_bit(p, ram) && test_bit(p + 1, ram) &&
+		    test_bit(p + 2, ram) && test_bit(p + 3, ram))
+			break;
+	KUNIT_ASSERT_LT(test, p + 5, a->end_pfn);
+	KUNIT_ASSERT_EQ(test, smm_reserve_early(&st->early, SMM_PFN_PHYS(p) + 100,
+						SMM_PFN_PHYS(p + 2) + 1, "HIGH"), 0);
+
+	n = handoff(test, st);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_EXPECT_EQ(test, smm_pfn_to_page(a, p - 1)->owner, SMM_OWNER_BUDDY);
+	KUNIT_EXPECT_NE(test, smm_pfn_to_page(a, p)->owner, SMM_OWNER_BUDDY);
+	KUNIT_EXPECT_NE(test, smm_pfn_to_page(a, p + 1)->owner, SMM_OWNER_BUDDY);
+	KUNIT_EXPECT_NE(test, smm_pfn_to_page(a, p + 2)->owner, SMM_OWNER_BUDDY);
+	KUNIT_EXPECT_EQ(test, smm_pfn_to_page(a, p + 3)->owner, SMM_OWNER_BUDDY);
+	KUNIT_EXPECT_EQ(test, bm->handed_over + bm->kept_reserved, usable);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(&st->buddy), bm->handed_over);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(&st->buddy), 0);
+}
+
 static struct kunit_case bootmem_test_cases[] = {
 	KUNIT_CASE(bootmem_test_init_state),
 	KUNIT_CASE_PARAM(bootmem_test_goal, goal_gen_params),
@@ -967,6 +1117,8 @@ static struct kunit_case bootmem_test_cases[] = {
 	KUNIT_CASE(bootmem_test_zeroing),
 	KUNIT_CASE(bootmem_test_closed_after_handoff),
 	KUNIT_CASE(bootmem_test_handoff_accounting),
+	KUNIT_CASE(bootmem_test_handoff_bulk),
+	KUNIT_CASE(bootmem_test_handoff_highmem_reserved),
 	{}
 };
 

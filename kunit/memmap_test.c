@@ -19,6 +19,7 @@
 #include <kunit/test.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -37,6 +38,8 @@ struct stack {
 	struct smm_e820_table e820;
 	struct smm_early early;
 	struct smm_memmap mm;
+	unsigned long zone_end[SMM_PG_MAX_ZONES];
+	unsigned int nr_zones;
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(arena_destroy_action, smm_arena_destroy,
@@ -54,7 +57,21 @@ static struct stack *new_stack_below(struct kunit *test, unsigned int mb,
 							&st->arena), 0);
 	KUNIT_ASSERT_EQ(test, smm_e820_build(&st->e820, &st->arena, reserve), 0);
 	smm_early_init(&st->early, &st->e820);
+	/*
+	 * Three zones at odd places: a bound in the middle of a section and
+	 * of a run, so that runs of one owner are cut by zones too.
+	 */
+	st->nr_zones = 3;
+	st->zone_end[0] = 77;
+	st->zone_end[1] = st->arena.end_pfn / 2 + 3;
+	st->zone_end[2] = st->arena.end_pfn;
 	return st;
+}
+
+static int memmap_init(struct stack *st, u64 goal)
+{
+	return smm_memmap_init(&st->mm, &st->arena, &st->early, goal, st->zone_end,
+			       st->nr_zones);
 }
 
 static struct stack *new_stack(struct kunit *test, unsigned int mb,
@@ -62,21 +79,36 @@ static struct stack *new_stack(struct kunit *test, unsigned int mb,
 {
 	struct stack *st = new_stack_below(test, mb, order, reserve);
 
-	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, &st->arena, &st->early, 0), 0);
+	KUNIT_ASSERT_EQ(test, memmap_init(st, 0), 0);
 	return st;
 }
 
-/* The owner a page must have after bring-up, from the map and the reservations. */
+/* The zone a page must be in, from the bounds given to smm_memmap_init(). */
+static unsigned int expected_zone(const struct stack *st, unsigned long pfn)
+{
+	unsigned int z = 0;
+
+	while (z + 1 < st->nr_zones && pfn >= st->zone_end[z])
+		z++;
+	return z;
+}
+
+/*
+ * The owner a page must have after bring-up, from the map and the
+ * reservations: a page an early reservation touches is its own (even
+ * outside usable RAM, as reserve_early() of a BIOS area is), a whole page
+ * of usable RAM is free, anything else is the firmware's.
+ */
 static enum smm_owner expected_owner(const struct stack *st, unsigned long pfn)
 {
 	u64 start = SMM_PFN_PHYS(pfn), end = start + PAGE_SIZE;
 	unsigned int i;
 
-	if (!smm_e820_all_of_type(&st->e820, start, end, SMM_E820_RAM))
-		return SMM_OWNER_FIRMWARE;
 	for (i = 0; i < st->early.nr; i++)
 		if (st->early.res[i].start < end && start < st->early.res[i].end)
 			return SMM_OWNER_EARLY;
+	if (!smm_e820_all_of_type(&st->e820, start, end, SMM_E820_RAM))
+		return SMM_OWNER_FIRMWARE;
 	return SMM_OWNER_FREE;
 }
 
@@ -96,7 +128,7 @@ static void expect_owners(struct kunit *test, const struct stack *st)
 	const struct smm_arena *a = &st->arena;
 	unsigned long count[SMM_OWNER_NR] = {}, sum = 0, pfn, first_bad = ULONG_MAX;
 	unsigned long bad_hole = 0, bad_null = 0, bad_back = 0, bad_zero = 0;
-	unsigned long bad_flag = 0, bad_owner = 0;
+	unsigned long bad_flag = 0, bad_owner = 0, bad_zone = 0, bad_sec = 0;
 	const struct smm_page *pg;
 	unsigned int o;
 
@@ -111,7 +143,12 @@ static void expect_owners(struct kunit *test, const struct stack *st)
 			continue;
 		}
 		bad_back += smm_page_to_pfn(a, pg) != pfn;
-		bad_zero += pg->order || pg->refcount || pg->private || pg->mapping;
+		bad_sec += pg->flags >> SMM_PG_SECTION_SHIFT != pfn >> SMM_SECTION_ORDER;
+		bad_zone += smm_page_zonenum(pg) != expected_zone(st, pfn);
+		bad_zero += pg->order || pg->refcount || pg->private || pg->mapping ||
+			    pg->lru.next || pg->lru.prev;
+		/* No page flag but PG_reserved is set at bring-up. */
+		bad_flag += (pg->flags & (BIT(SMM_PG_FLAGS_BITS) - 1) & ~BIT(SMM_PG_RESERVED)) != 0;
 		if (pg->owner >= SMM_OWNER_NR) {
 			bad_owner++;
 			continue;
@@ -126,8 +163,10 @@ static void expect_owners(struct kunit *test, const struct stack *st)
 	KUNIT_EXPECT_EQ_MSG(test, bad_hole, 0UL, "descriptors in holes");
 	KUNIT_EXPECT_EQ_MSG(test, bad_null, 0UL, "valid PFNs without a descriptor");
 	KUNIT_EXPECT_EQ_MSG(test, bad_back, 0UL, "page_to_pfn(pfn_to_page(pfn)) != pfn");
+	KUNIT_EXPECT_EQ_MSG(test, bad_sec, 0UL, "wrong section numbers");
+	KUNIT_EXPECT_EQ_MSG(test, bad_zone, 0UL, "wrong zone numbers");
 	KUNIT_EXPECT_EQ_MSG(test, bad_zero, 0UL, "descriptors not zeroed");
-	KUNIT_EXPECT_EQ_MSG(test, bad_flag, 0UL, "PG_reserved does not match the owner");
+	KUNIT_EXPECT_EQ_MSG(test, bad_flag, 0UL, "page flags do not match the owner");
 	KUNIT_EXPECT_EQ_MSG(test, bad_owner, 0UL, "wrong owners, first at pfn %#lx", first_bad);
 
 	for (o = 0; o < SMM_OWNER_NR; o++) {
@@ -292,7 +331,7 @@ static void memmap_test_goal(struct kunit *test)
 	struct stack *st = new_stack_below(test, 8, MAX_PAGE_ORDER, NULL);
 	unsigned int i, memmaps = 0;
 
-	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, &st->arena, &st->early, goal), 0);
+	KUNIT_ASSERT_EQ(test, memmap_init(st, goal), 0);
 	for (i = 0; i < st->early.nr; i++) {
 		if (!is_memmap(st->early.res[i].name))
 			continue;
@@ -317,7 +356,7 @@ static void memmap_test_no_room(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, smm_reserve_early(&st->early, en->addr,
 								en->addr + en->size, "FILL"), 0);
 	}
-	KUNIT_EXPECT_EQ(test, smm_memmap_init(&st->mm, &st->arena, &st->early, 0), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, memmap_init(st, 0), -ENOMEM);
 	for (sec = 0; sec < st->arena.nr_sections; sec++)
 		KUNIT_EXPECT_NULL_MSG(test, st->arena.sections[sec].memmap, "section %lu", sec);
 	KUNIT_EXPECT_NULL(test, smm_pfn_to_page(&st->arena, SMM_PFN_DOWN(SMM_E820_1M)));
@@ -355,10 +394,139 @@ static void memmap_test_partial_room_unwinds(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, smm_reserve_early(&st->early, start,
 								en->addr + en->size, "FILL"), 0);
 	}
-	KUNIT_EXPECT_EQ(test, smm_memmap_init(&st->mm, &st->arena, &st->early, 0), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, memmap_init(st, 0), -ENOMEM);
 	for (sec = 0; sec < st->arena.nr_sections; sec++)
 		KUNIT_EXPECT_NULL_MSG(test, st->arena.sections[sec].memmap, "section %lu", sec);
 	KUNIT_EXPECT_NULL(test, smm_pfn_to_page(&st->arena, 1));
+}
+
+/*
+ * The arrays are initialised with stores only, from a template: every
+ * field of every descriptor must be written, whatever the arena's pages
+ * held before.  Fill the whole arena with garbage first; a field left out
+ * shows up as garbage in expect_owners().
+ */
+static void memmap_test_every_field_written(struct kunit *test)
+{
+	struct stack *st = new_stack_below(test, 8, 8, NULL);
+	const struct smm_arena *a = &st->arena;
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < a->end_pfn; pfn++)
+		if (smm_arena_pfn_valid(a, pfn))
+			memset(smm_arena_pfn_to_virt(a, pfn), 0xa5, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, memmap_init(st, 0), 0);
+	expect_owners(test, st);
+}
+
+/*
+ * Owners change in the middle of pages and sections: e820 ranges of a few
+ * bytes, ranges that straddle a page boundary, reservations that touch
+ * each other or share a page, and zone bounds that cut runs.  The owner
+ * of each page is recomputed from the map and early_res page by page.
+ */
+static void memmap_test_odd_boundaries(struct kunit *test)
+{
+	struct stack *st = new_stack_below(test, 8, MAX_PAGE_ORDER,
+					   "100@0x200010:reserved,5000@0x300800:acpi,1@0x3ff000");
+	static const struct { u64 start, end; } res[] = {
+		{ 0x280100, 0x280200 },	/* inside one page */
+		{ 0x280200, 0x281001 },	/* touches the first, ends one byte into a page */
+		{ 0x281800, 0x282000 },	/* shares that page */
+		{ 0x2a0000, 0x2a0001 },	/* one byte */
+		{ 0x2c0fff, 0x2c1001 },	/* two bytes across a page boundary */
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_GE(test, st->arena.runs[0].nr_pages, MB_PAGES(4));
+	for (i = 0; i < ARRAY_SIZE(res); i++)
+		KUNIT_ASSERT_EQ(test, smm_reserve_early(&st->early, res[i].start, res[i].end,
+							i & 1 ? "ODD" : "EVEN"), 0);
+	st->zone_end[0] = SMM_PFN_DOWN(0x280000);
+	st->zone_end[1] = SMM_PFN_DOWN(0x2a0000);
+	KUNIT_ASSERT_EQ(test, memmap_init(st, 0), 0);
+	expect_owners(test, st);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x280000)), SMM_OWNER_EARLY);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x282000)), SMM_OWNER_FREE);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x2c1000)), SMM_OWNER_EARLY);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x200000)), SMM_OWNER_FIRMWARE);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x301000)), SMM_OWNER_FIRMWARE);
+	KUNIT_EXPECT_EQ(test, owner_of(test, st, SMM_PFN_DOWN(0x3ff000)), SMM_OWNER_FIRMWARE);
+}
+
+#define ODD_SEED	0x5eed10
+
+/*
+ * Random reservations (a fixed seed, printed) on a fragmented arena, and
+ * random zone bounds: the descriptors must still be exactly what the map,
+ * early_res and the bounds say, page by page.
+ */
+static void memmap_test_random_reservations(struct kunit *test)
+{
+	struct stack *st = new_stack_below(test, 8, 6, NULL);
+	u64 span = SMM_PFN_PHYS(st->arena.end_pfn);
+	struct rnd_state rnd;
+	unsigned int i, made = 0;
+
+	prandom_seed_state(&rnd, ODD_SEED);
+	kunit_info(test, "seed %#x\n", ODD_SEED);
+	for (i = 0; i < 200 && st->early.nr < SMM_EARLY_MAX_RES - 8; i++) {
+		u64 start = prandom_u32_state(&rnd) % span;
+		u64 len = 1 + prandom_u32_state(&rnd) % (3 * PAGE_SIZE);
+
+		made += !smm_reserve_early(&st->early, start, start + len, "RND");
+	}
+	kunit_info(test, "%u reservations, %u runs\n", made, st->arena.nr_runs);
+	st->zone_end[0] = prandom_u32_state(&rnd) % st->arena.end_pfn;
+	st->zone_end[1] = st->zone_end[0] +
+			  prandom_u32_state(&rnd) % (st->arena.end_pfn - st->zone_end[0]);
+	KUNIT_ASSERT_EQ(test, memmap_init(st, 0), 0);
+	expect_owners(test, st);
+}
+
+/* Zone bounds that go down, or too many zones, are refused before anything is placed. */
+static void memmap_test_bad_zones(struct kunit *test)
+{
+	struct stack *st = new_stack_below(test, 4, MAX_PAGE_ORDER, NULL);
+	unsigned long sec;
+
+	st->zone_end[0] = 200;
+	st->zone_end[1] = 100;
+	KUNIT_EXPECT_EQ(test, memmap_init(st, 0), -EINVAL);
+	st->zone_end[1] = 300;
+	st->nr_zones = SMM_PG_MAX_ZONES + 1;
+	KUNIT_EXPECT_EQ(test, memmap_init(st, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_memmap_init(&st->mm, &st->arena, &st->early, 0, NULL, 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, st->early.nr, 0U);
+	for (sec = 0; sec < st->arena.nr_sections; sec++)
+		KUNIT_EXPECT_NULL_MSG(test, st->arena.sections[sec].memmap, "section %lu", sec);
+
+	/* No zones at all: every page is in zone 0. */
+	st->nr_zones = 0;
+	KUNIT_ASSERT_EQ(test, memmap_init(st, 0), 0);
+	expect_owners(test, st);
+}
+
+/* smm_memmap_present() agrees with pfn_valid() over any range. */
+static void memmap_test_present(struct kunit *test)
+{
+	struct stack *st = new_stack(test, 4, 3, NULL);
+	const struct smm_arena *a = &st->arena;
+	static const unsigned int cuts[] = { 1, 2, 3, 5, 7 };
+	unsigned long pfn, want, bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cuts); i++) {
+		unsigned long s = a->end_pfn * (cuts[i] - 1) / 8, e = a->end_pfn * cuts[i] / 7 + 3;
+
+		for (want = 0, pfn = s; pfn < e; pfn++)
+			want += smm_arena_pfn_valid(a, pfn);
+		bad += smm_memmap_present(a, s, e) != want;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	KUNIT_EXPECT_EQ(test, smm_memmap_present(a, 0, ULONG_MAX), a->nr_pages);
+	KUNIT_EXPECT_EQ(test, smm_memmap_present(a, a->end_pfn, ULONG_MAX), 0UL);
 }
 
 /* ---- the instance ------------------------------------------------------ */
@@ -504,6 +672,11 @@ static struct kunit_case memmap_test_cases[] = {
 	KUNIT_CASE(memmap_test_goal),
 	KUNIT_CASE(memmap_test_no_room),
 	KUNIT_CASE(memmap_test_partial_room_unwinds),
+	KUNIT_CASE(memmap_test_every_field_written),
+	KUNIT_CASE(memmap_test_odd_boundaries),
+	KUNIT_CASE(memmap_test_random_reservations),
+	KUNIT_CASE(memmap_test_bad_zones),
+	KUNIT_CASE(memmap_test_present),
 	KUNIT_CASE(memmap_test_instance_create),
 	KUNIT_CASE(memmap_test_instance_independent),
 	KUNIT_CASE_PARAM(memmap_test_instance_bad_params, bad_params_gen_params),

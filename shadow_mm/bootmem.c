@@ -27,10 +27,17 @@
  * free_bootmem() does.  Freeing a page that is not taken is a double free:
  * it is refused with -EINVAL and reported, and the bitmap is left as it was.
  *
- * smm_free_all_bootmem() is mem_init()'s free_all_bootmem(): every clear
- * bit goes to the buddy allocator of its zone in the largest aligned blocks
- * possible, the bitmap's own pages follow, then the free highmem pages, and
- * bootmem is closed: a later call fails with a message.
+ * smm_free_all_bootmem() is mem_init()'s free_all_bootmem(): every run of
+ * clear bits goes to the buddy allocator of its zone, then the usable
+ * highmem pages that no early reservation holds, then the bitmap's own
+ * pages, and bootmem is closed: a later call fails with a message.  As in
+ * memblock_free_all(), nothing is done page by page that can be done by
+ * range: the bitmap is read a word at a time (find_next_bit()), holes are
+ * skipped a section at a time, each range is cut into the largest aligned
+ * blocks it holds (__free_pages_memory()), and each block goes over in one
+ * call that writes each of its descriptors once and takes the zone lock
+ * once (smm_buddy_free_pages_core(), the kernel's __free_pages_core()).
+ * The counts are computed from the ranges, not by reading descriptors.
  */
 
 #include <linux/bitmap.h>
@@ -382,11 +389,12 @@ unsigned long smm_bootmem_free_pages(const struct smm_bootmem *bm)
 
 /*
  * __free_pages_memory(): hand [@s, @e) over in the largest naturally
- * aligned blocks that fit, never above max_order - 1.
+ * aligned blocks that fit, never above max_order - 1, each with one call
+ * of __free_pages_core().
  */
 static unsigned long free_range(struct smm_buddy *b, unsigned long s, unsigned long e)
 {
-	unsigned long n = e - s;
+	unsigned long n = 0;
 
 	while (s < e) {
 		unsigned int order = min_t(unsigned int, b->max_order - 1,
@@ -394,27 +402,113 @@ static unsigned long free_range(struct smm_buddy *b, unsigned long s, unsigned l
 
 		while (s + (1UL << order) > e)
 			order--;
-		smm_buddy_free_bootmem_block(b, s, order);
+		n += smm_buddy_free_pages_core(b, s, order);
 		s += 1UL << order;
 	}
 	return n;
 }
 
-/* Free every run of clear bits of the bitmap, skipping holes. */
-static unsigned long free_clear_bits(struct smm_bootmem *bm, struct smm_buddy *b)
+/*
+ * Hand over the pages of [@s, @e) that have memory behind them.  The
+ * present pages of a section are one range, so this walks sections, not
+ * pages, and joins the ranges of neighbouring sections into one, so that
+ * blocks larger than a section stay whole.
+ */
+static unsigned long free_present(struct smm_bootmem *bm, struct smm_buddy *b,
+				  unsigned long s, unsigned long e)
 {
-	unsigned long n = 0, rs, re, pfn;
+	const struct smm_arena *a = bm->arena;
+	unsigned long n = 0, rs = 0, re = 0;
+
+	e = min(e, a->end_pfn);
+	while (s < e) {
+		const struct smm_section *sec = smm_arena_section(a, s);
+		unsigned long base = s & ~SMM_SECTION_MASK;
+		unsigned long lo = max(s, base + sec->first);
+		unsigned long hi = min(e, base + sec->first + sec->nr);
+
+		if (lo < hi) {
+			if (lo != re) {
+				n += free_range(b, rs, re);
+				rs = lo;
+			}
+			re = hi;
+		}
+		s = base + SMM_PAGES_PER_SECTION;
+	}
+	return n + free_range(b, rs, re);
+}
+
+/* Whole pages of usable RAM in [@s, @e), counted from the e820 map. */
+static unsigned long ram_in(const struct smm_e820_table *t, unsigned long s,
+			    unsigned long e)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct smm_e820_entry *en = &t->entries[i];
+		unsigned long lo = max(s, SMM_PFN_UP(en->addr));
+		unsigned long hi = min(e, SMM_PFN_DOWN(en->addr + en->size));
+
+		if (en->type == SMM_E820_RAM && lo < hi)
+			n += hi - lo;
+	}
+	return n;
+}
+
+/*
+ * The low memory: every run of clear bits.  find_next_bit() reads the
+ * bitmap a word at a time, so a run of free pages costs one step per 64 of
+ * them, and each run goes over in max-order blocks.  Bits of holes are
+ * set, but hand over present pages only all the same.  @ram counts the
+ * handed-over pages that are usable RAM (free_bootmem() can free others).
+ */
+static unsigned long free_low(struct smm_bootmem *bm, struct smm_buddy *b,
+			      unsigned long *ram)
+{
+	unsigned long n = 0, rs, re;
 
 	for_each_clear_bitrange(rs, re, bm->map, bm->low_pfn) {
-		/* Bits of holes are set, but be safe: hand over present pages only. */
-		for (pfn = rs; pfn < re; ) {
-			unsigned long run = pfn;
+		*ram += ram_in(bm->early->e820, rs, re);
+		n += free_present(bm, b, rs, re);
+	}
+	return n;
+}
 
-			while (run < re && smm_arena_pfn_valid(bm->arena, run))
-				run++;
-			if (run > pfn)
-				n += free_range(b, pfn, run);
-			pfn = max(run, pfn + 1);
+/*
+ * add_highpages_with_active_regions(): the usable RAM at and above
+ * low_pfn, less what early_res holds (both sorted), the way
+ * __get_free_all_memory_range() subtracted early_res from the active
+ * ranges.  No descriptor is read to decide.
+ */
+static unsigned long free_high(struct smm_bootmem *bm, struct smm_buddy *b)
+{
+	const struct smm_e820_table *t = bm->early->e820;
+	const struct smm_early *e = bm->early;
+	unsigned long n = 0;
+	unsigned int i, r = 0;
+
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct smm_e820_entry *en = &t->entries[i];
+		unsigned long s = max(SMM_PFN_UP(en->addr), bm->low_pfn);
+		unsigned long end = SMM_PFN_DOWN(en->addr + en->size);
+
+		if (en->type != SMM_E820_RAM)
+			continue;
+		while (s < end) {
+			unsigned long gap_end = end;
+
+			while (r < e->nr && SMM_PFN_UP(e->res[r].end) <= s)
+				r++;
+			if (r < e->nr && SMM_PFN_DOWN(e->res[r].start) <= s) {
+				s = SMM_PFN_UP(e->res[r].end);
+				continue;
+			}
+			if (r < e->nr)
+				gap_end = min(gap_end, SMM_PFN_DOWN(e->res[r].start));
+			n += free_present(bm, b, s, gap_end);
+			s = gap_end;
 		}
 	}
 	return n;
@@ -425,9 +519,11 @@ static unsigned long free_clear_bits(struct smm_bootmem *bm, struct smm_buddy *b
  * @bm: the allocator
  * @b: the buddy allocator, its zones set up and empty
  *
- * free_all_bootmem(): the clear bits of low memory, then the bitmap's own
- * pages, then the usable highmem pages that no early reservation holds.
- * Bootmem is closed afterwards.
+ * free_all_bootmem(): the clear bits of low memory, then the usable
+ * highmem pages that no early reservation holds, then the bitmap's own
+ * pages.  Each range goes over in the largest aligned blocks it holds, as
+ * memblock_free_all() does, and the descriptors of a block are walked only
+ * by smm_buddy_free_pages_core(), once.  Bootmem is closed afterwards.
  *
  * Return: the number of pages handed over, or -EPERM if already closed.
  * Context: process context, during bring-up.
@@ -435,63 +531,36 @@ static unsigned long free_clear_bits(struct smm_bootmem *bm, struct smm_buddy *b
 int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b)
 {
 	const struct smm_e820_table *t = bm->early->e820;
-	unsigned long n, s, e, pfn;
+	unsigned long n, s, e, high, ram = 0, usable = 0;
 	unsigned int i;
 
 	if (is_closed(bm, "free_all_bootmem"))
 		return -EPERM;
 	s = SMM_PFN_DOWN(bm->map_addr);
 	e = SMM_PFN_UP(bm->map_addr + bm->map_bytes);
-	/* The bitmap goes last, once nothing reads it: set its bits now... */
-	n = free_clear_bits(bm, b);
-
-	/* ...the highmem pages never were in bootmem... */
-	for (i = 0; i < t->nr_entries; i++) {
-		const struct smm_e820_entry *en = &t->entries[i];
-		unsigned long hs = max(SMM_PFN_UP(en->addr), bm->low_pfn);
-		unsigned long he = SMM_PFN_DOWN(en->addr + en->size);
-
-		if (en->type != SMM_E820_RAM)
-			continue;
-		for (pfn = hs; pfn < he; ) {
-			unsigned long run = pfn;
-
-			while (run < he && smm_pfn_to_page(bm->arena, run) &&
-			       smm_pfn_to_page(bm->arena, run)->owner == SMM_OWNER_FREE)
-				run++;
-			if (run > pfn)
-				n += free_range(b, pfn, run);
-			pfn = max(run, pfn + 1);
-		}
-	}
+	/* The bitmap goes last, once nothing reads it... */
+	n = free_low(bm, b, &ram);
+	/* ...after the highmem pages, which never were in bootmem (all RAM)... */
+	high = free_high(bm, b);
+	n += high;
+	ram += high;
 
 	/* ...and finally the bitmap's own pages, as free_all_bootmem_core() does. */
 	bm->closed = true;
-	for (pfn = s; pfn < e; pfn++) {
-		struct smm_page *page = smm_pfn_to_page(bm->arena, pfn);
-
-		if (page)
-			page->owner = SMM_OWNER_FREE;
-	}
-	n += free_range(b, s, e);
+	n += free_present(bm, b, s, e);
+	ram += ram_in(t, s, e);
 	smm_free_early(bm->early, bm->map_addr, bm->map_addr + bm->map_bytes);
 	bm->handed_over = n;
-	/* Counted from the descriptors, so that a test can add the two up. */
-	bm->kept_reserved = 0;
+
+	/* What stays reserved: the usable RAM with memory behind it, less what went. */
 	for (i = 0; i < t->nr_entries; i++) {
 		const struct smm_e820_entry *en = &t->entries[i];
 
-		if (en->type != SMM_E820_RAM)
-			continue;
-		s = SMM_PFN_UP(en->addr);
-		e = SMM_PFN_DOWN(en->addr + en->size);
-		for (pfn = s; pfn < e; pfn++) {
-			const struct smm_page *page = smm_pfn_to_page(bm->arena, pfn);
-
-			if (page && page->owner != SMM_OWNER_BUDDY && page->owner != SMM_OWNER_PCP)
-				bm->kept_reserved++;
-		}
+		if (en->type == SMM_E820_RAM)
+			usable += smm_memmap_present(bm->arena, SMM_PFN_UP(en->addr),
+						     SMM_PFN_DOWN(en->addr + en->size));
 	}
+	bm->kept_reserved = usable - ram;
 	return n;
 }
 

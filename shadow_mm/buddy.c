@@ -970,3 +970,79 @@ int smm_buddy_check(struct smm_buddy *b)
 	kvfree(c.seen);
 	return c.ret;
 }
+
+/* bring-up: bulk free for free_all_bootmem() */
+
+/*
+ * The pages of [@pfn, @pfn + @nr) in one section's array, or NULL if any
+ * of them has no descriptor.  A section's present pages are one array, so
+ * checking both ends checks them all.
+ */
+static struct smm_page *section_pages(struct smm_buddy *b, unsigned long pfn,
+				      unsigned long nr)
+{
+	struct smm_page *first = pfn_page(b, pfn);
+
+	return first && pfn_page(b, pfn + nr - 1) == first + nr - 1 ? first : NULL;
+}
+
+/* Pages from @pfn to the end of its section, at most @nr. */
+static unsigned long section_part(unsigned long pfn, unsigned long nr)
+{
+	return min(nr, SMM_PAGES_PER_SECTION - (pfn & SMM_SECTION_MASK));
+}
+
+/**
+ * smm_buddy_free_pages_core() - hand an aligned block over at boot, in bulk
+ * @b: the allocator
+ * @pfn: first PFN, aligned to 2^@order
+ * @order: the block's order, < max_order
+ *
+ * __free_pages_core(), as memblock_free_all() calls it for each block that
+ * __free_pages_memory() carves out: the descriptors are walked a section
+ * at a time, straight through the section's array (no lookup per page),
+ * to clear PG_reserved and make the buddy their owner; then the zone lock
+ * is taken once for the whole block, which goes to __free_one_page().  A
+ * block that straddles a zone boundary is split in two, recursively, so
+ * each half goes to its own zone.  Nothing changes if any page of the
+ * block has no descriptor.
+ *
+ * Return: the number of pages handed over: 2^@order, or 0 (with a warning
+ * that marks the instance broken) for a bad block.
+ * Context: process context, during bring-up.
+ */
+unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
+					unsigned int order)
+{
+	unsigned long nr = 1UL << order, p, n, i;
+	struct smm_page *first, *last, *page;
+	struct smm_zone *z;
+
+	if (SMM_WARN_ON(b->broken, order >= b->max_order || (pfn & (nr - 1))))
+		return 0;
+	for (p = pfn; p < pfn + nr; p += n) {
+		n = section_part(p, pfn + nr - p);
+		if (SMM_WARN_ON(b->broken, !section_pages(b, p, n)))
+			return 0;
+	}
+	first = pfn_page(b, pfn);
+	last = pfn_page(b, pfn + nr - 1);
+	if (smm_page_zonenum(first) != smm_page_zonenum(last))
+		return smm_buddy_free_pages_core(b, pfn, order - 1) +
+		       smm_buddy_free_pages_core(b, pfn + nr / 2, order - 1);
+
+	for (p = pfn; p < pfn + nr; p += n) {
+		n = section_part(p, pfn + nr - p);
+		page = pfn_page(b, p);
+		for (i = 0; i < n; i++) {
+			smm_page_clear(&page[i], SMM_PG_RESERVED);
+			page[i].owner = SMM_OWNER_BUDDY;
+		}
+	}
+	z = smm_page_zone(b, first);
+	spin_lock(&z->lock);
+	z->managed_pages += nr;
+	__free_one_page(b, z, pfn, order);
+	spin_unlock(&z->lock);
+	return nr;
+}

@@ -274,4 +274,8 @@ void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
 
+/* bring-up: bulk free for free_all_bootmem() */
+unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
+					unsigned int order);
+
 #endif /* _SHADOW_MM_BUDDY_H */

@@ -241,9 +241,14 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_early_init(&inst->early, &inst->e820);
 	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
 
-	/* sparse_init(): the page descriptors, placed above ZONE_DMA. */
+	/*
+	 * sparse_init() + memmap_init(): the page descriptors, placed above
+	 * ZONE_DMA, each stamped with its zone (enum smm_zone_type).
+	 */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
-	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end));
+	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end),
+			      (const unsigned long[]){ dma_end, high_start, a->end_pfn },
+			      SMM_NR_ZONES);
 	if (ret)
 		goto err_e820;
 	smm_timeline_end(&inst->timeline,

@@ -17,15 +17,24 @@
  * lies inside one usable e820 entry, so inside one host-contiguous run, and
  * the host direct map gives it one linear address.
  *
- * All descriptors start reserved and owned by the firmware, as
- * memmap_init() marks every page PG_reserved.  Pages that lie wholly inside
- * usable e820 ranges are then marked free, and pages under an early
- * reservation are given to it.
+ * Once every array is placed, each is initialised in one pass, a section at
+ * a time, as memmap_init_range() does: each descriptor is written once,
+ * whole, with its section and zone numbers (set_page_links()), and its
+ * owner.  The result is what the kernel's order of events gives: every page
+ * reserved and the firmware's (memmap_init() marks every page PG_reserved),
+ * except pages wholly inside usable e820 ranges, which are free, and pages
+ * under an early reservation, which are its own.  That order is not
+ * replayed page by page: the three sources are sorted, so a forward walk
+ * finds each run of pages that share a zone and an owner, and the run is
+ * filled from a template (the kernel's deferred init and its
+ * mm_zero_struct_page() avoid per-page decisions and memset() the same
+ * way).  Holes cost nothing, neither memory nor time.
  */
 
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 
 #include "memmap.h"
@@ -55,37 +64,19 @@ const char *smm_owner_name(enum smm_owner owner)
 	return owner < SMM_OWNER_NR ? owner_names[owner] : "?";
 }
 
-static void set_owner(struct smm_arena *a, unsigned long start_pfn,
-		      unsigned long end_pfn, enum smm_owner owner)
-{
-	unsigned long pfn;
-
-	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
-		struct smm_page *page = smm_pfn_to_page(a, pfn);
-
-		if (!page)
-			continue;
-		page->owner = owner;
-		if (owner == SMM_OWNER_FREE)
-			smm_page_clear(page, SMM_PG_RESERVED);
-		else
-			smm_page_set(page, SMM_PG_RESERVED);
-	}
-}
-
 /*
  * Place one section's array.  First fit from @goal up, as bootmem-era
  * sparse_init() did with alloc_bootmem() (whose goal is above the DMA
  * zone), then from the bottom: the arrays pack back to back and their
  * reservations merge, so the whole mem_map costs one early_res entry per
- * usable range it spans instead of one per section.
+ * usable range it spans instead of one per section.  Nothing is written
+ * yet: init_section() does that, once every array is placed.
  */
 static int place_section(struct smm_arena *a, struct smm_early *e,
-			 unsigned long nr, struct smm_section *s, u64 goal)
+			 struct smm_section *s, u64 goal)
 {
 	const u64 align = __alignof__(struct smm_page);
 	u64 size = (u64)s->nr * sizeof(struct smm_page);
-	unsigned long pfn;
 	u64 addr;
 	void *virt;
 
@@ -98,91 +89,275 @@ static int place_section(struct smm_arena *a, struct smm_early *e,
 	if (!virt)
 		return -EFAULT;
 	s->memmap = virt + offset_in_page(addr);
-	memset(s->memmap, 0, size);
-	for (pfn = 0; pfn < s->nr; pfn++)
-		s->memmap[pfn].flags = nr << SMM_PG_SECTION_SHIFT;
 	return 0;
+}
+
+/*
+ * A forward walk over the three things that decide a descriptor: the zone
+ * bounds, the whole pages of usable e820 RAM, and the early reservations
+ * (rounded out to pages).  Each is sorted and disjoint, and the PFNs asked
+ * for only grow, so each cursor only moves forward: the whole mem_map
+ * costs O(sections + entries + reservations) decisions, and the pages
+ * themselves only their stores.
+ */
+struct page_walk {
+	const struct smm_e820_table *t;
+	const struct smm_early *e;
+	const unsigned long *zone_end;
+	unsigned int nr_zones;
+	unsigned int ti;	/* first e820 entry that can still hold a PFN >= the last */
+	unsigned int ri;	/* the same for the reservations */
+	unsigned int zone;	/* the zone of the last PFN */
+};
+
+static unsigned long ram_start(const struct smm_e820_entry *en)
+{
+	return SMM_PFN_UP(en->addr);
+}
+
+static unsigned long ram_end(const struct smm_e820_entry *en)
+{
+	return SMM_PFN_DOWN(en->addr + en->size);
+}
+
+/*
+ * The zone and the owner of @pfn, and the end of the run of PFNs from @pfn
+ * that share both: *@end comes in as the limit of the run and goes out
+ * lowered to where the zone or the owner changes.  An early reservation
+ * wins over usable RAM (memmap_init() reserves everything, then usable RAM
+ * is freed, then early_res is reserved again); anything else is the
+ * firmware's.
+ */
+static enum smm_owner walk(struct page_walk *w, unsigned long pfn,
+			   unsigned long *end, unsigned int *zone)
+{
+	const struct smm_early_res *res = w->e->res;
+	const struct smm_e820_entry *en = w->t->entries;
+	unsigned long lim = *end;
+
+	while (w->zone + 1 < w->nr_zones && w->zone_end[w->zone] <= pfn)
+		w->zone++;
+	if (w->zone + 1 < w->nr_zones)
+		lim = min(lim, w->zone_end[w->zone]);
+	*zone = w->zone;
+
+	while (w->ri < w->e->nr && SMM_PFN_UP(res[w->ri].end) <= pfn)
+		w->ri++;
+	if (w->ri < w->e->nr) {
+		if (SMM_PFN_DOWN(res[w->ri].start) <= pfn) {
+			*end = min(lim, SMM_PFN_UP(res[w->ri].end));
+			return SMM_OWNER_EARLY;
+		}
+		lim = min(lim, SMM_PFN_DOWN(res[w->ri].start));
+	}
+
+	/* Entries too small for a whole page end at or before they start. */
+	while (w->ti < w->t->nr_entries &&
+	       (en[w->ti].type != SMM_E820_RAM || ram_end(&en[w->ti]) <= pfn))
+		w->ti++;
+	if (w->ti < w->t->nr_entries) {
+		if (ram_start(&en[w->ti]) <= pfn) {
+			*end = min(lim, ram_end(&en[w->ti]));
+			return SMM_OWNER_FREE;
+		}
+		lim = min(lim, ram_start(&en[w->ti]));
+	}
+	*end = lim;
+	return SMM_OWNER_FIRMWARE;
+}
+
+/*
+ * __init_single_page() for @nr descriptors that share flags and owner:
+ * every field is written once, with five word stores and no read.  The
+ * first word (flags, owner, order, refcount) is built once from a
+ * template; the rest is zero.  The kernel's mm_zero_struct_page() likewise
+ * writes a struct page with word stores instead of memset(), and a
+ * byte-wise store of each small field would double the stores.
+ */
+static_assert(offsetof(struct smm_page, lru) == sizeof(u64));
+static_assert(sizeof(struct smm_page) == 5 * sizeof(u64));
+
+static void init_pages(struct smm_page *page, unsigned long nr, u32 flags,
+		       enum smm_owner owner)
+{
+	const struct smm_page tmpl = { .flags = flags, .owner = owner };
+	u64 head;
+
+	memcpy(&head, &tmpl, sizeof(head));
+	for (; nr; nr--, page++) {
+		memcpy(page, &head, sizeof(head));
+		page->lru.next = NULL;
+		page->lru.prev = NULL;
+		page->private = 0;
+		page->mapping = NULL;
+	}
+}
+
+/* memmap_init_range() of one section: its present pages, run by run. */
+static void init_section(struct smm_memmap *mm, struct page_walk *w,
+			 unsigned long nr, struct smm_section *s)
+{
+	unsigned long pfn = (nr << SMM_SECTION_ORDER) + s->first;
+	unsigned long end = pfn + s->nr;
+	struct smm_page *page = s->memmap;
+
+	while (pfn < end) {
+		unsigned long run_end = end;
+		unsigned int zone;
+		enum smm_owner owner = walk(w, pfn, &run_end, &zone);
+		u32 flags = (nr << SMM_PG_SECTION_SHIFT) | (zone << SMM_PG_ZONE_SHIFT);
+
+		if (owner != SMM_OWNER_FREE)
+			flags |= BIT(SMM_PG_RESERVED);
+		init_pages(page, run_end - pfn, flags, owner);
+		mm->owner_pages[owner] += run_end - pfn;
+		page += run_end - pfn;
+		pfn = run_end;
+	}
 }
 
 /**
  * smm_memmap_init() - place and initialise the page descriptors
  * @mm: the mem_map to fill
  * @a: the arena; its sections receive their arrays
- * @e: the early allocator, with the e820 map behind it
+ * @e: the early allocator, with the sanitized e820 map behind it
  * @goal: lowest address to try first, e.g. the end of the DMA zone
+ * @zone_end: where each zone ends: zone 0 is [0, @zone_end[0]), zone i is
+ *	[@zone_end[i - 1], @zone_end[i]); non-decreasing; pages past the
+ *	last end are in the last zone
+ * @nr_zones: number of zones and of entries in @zone_end, at most
+ *	%SMM_PG_MAX_ZONES; 0 puts every page in zone 0
  *
- * Return: 0, or -ENOMEM if the arrays do not fit in usable memory.  On
- * failure no section points at an array (the arena's pages are not
- * touched again; the early reservations stay, as at boot).
+ * sparse_init() and memmap_init() in one: every present section gets its
+ * array, then each array is initialised in one pass, run by run, as
+ * memmap_init_range() does for a zone: the section, the zone, the owner
+ * and PG_reserved are decided once per run (where the zone, the e820 map
+ * or early_res changes), and each descriptor costs only its stores.
+ *
+ * Return: 0; -EINVAL for bad zone bounds (nothing is placed); -ENOMEM if
+ * the arrays do not fit in usable memory.  On failure no section points at
+ * an array (the arena's pages are not touched; the early reservations
+ * stay, as at boot).
  * Context: process context.
  */
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
-		    struct smm_early *e, u64 goal)
+		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
+		    unsigned int nr_zones)
 {
-	const struct smm_e820_table *t = e->e820;
-	unsigned long sec, pfn;
+	struct page_walk w = {
+		.t = e->e820, .e = e, .zone_end = zone_end, .nr_zones = nr_zones,
+	};
+	unsigned long sec;
 	unsigned int i;
 	int ret;
 
 	memset(mm, 0, sizeof(*mm));
 	mm->arena = a;
+	if (nr_zones > SMM_PG_MAX_ZONES || (nr_zones && !zone_end))
+		return -EINVAL;
+	for (i = 1; i < nr_zones; i++)
+		if (zone_end[i] < zone_end[i - 1])
+			return -EINVAL;
+
 	for (sec = 0; sec < a->nr_sections; sec++) {
 		struct smm_section *s = &a->sections[sec];
 
 		if (!s->nr)
 			continue;
-		ret = place_section(a, e, sec, s, goal);
+		ret = place_section(a, e, s, goal);
 		if (ret)
 			goto err_place;
 		mm->bytes += (unsigned long)s->nr * sizeof(struct smm_page);
 		mm->nr_pages += s->nr;
 	}
-
-	/* memmap_init(): everything reserved, owned by the firmware. */
-	set_owner(a, 0, a->end_pfn, SMM_OWNER_FIRMWARE);
-	/* Whole pages of usable RAM are free... */
-	for (i = 0; i < t->nr_entries; i++) {
-		const struct smm_e820_entry *en = &t->entries[i];
-
-		if (en->type == SMM_E820_RAM)
-			set_owner(a, SMM_PFN_UP(en->addr),
-				  SMM_PFN_DOWN(en->addr + en->size), SMM_OWNER_FREE);
-	}
-	/* ...except what the early allocator has handed out. */
-	for (i = 0; i < e->nr; i++)
-		set_owner(a, SMM_PFN_DOWN(e->res[i].start),
-			  SMM_PFN_UP(e->res[i].end), SMM_OWNER_EARLY);
-
-	for (pfn = 0; pfn < a->end_pfn; pfn++) {
-		const struct smm_page *page = smm_pfn_to_page(a, pfn);
-
-		if (page)
-			mm->owner_pages[page->owner]++;
-	}
+	/* Every array is placed, so early_res is final: now the descriptors. */
+	for (sec = 0; sec < a->nr_sections; sec++)
+		if (a->sections[sec].nr)
+			init_section(mm, &w, sec, &a->sections[sec]);
 	return 0;
 
 err_place:
 	for (sec = 0; sec < a->nr_sections; sec++)
 		a->sections[sec].memmap = NULL;
+	mm->bytes = 0;
+	mm->nr_pages = 0;
 	return ret;
 }
 
 /**
- * smm_memmap_show() - print the mem_map's cost and the page owners
+ * smm_memmap_present() - pages with memory behind them in a PFN range
+ * @a: the arena
+ * @start: first PFN
+ * @end: first PFN past [@start, @end)
+ *
+ * Counted from the section table, O(sections in the range), as a zone's
+ * present_pages is from the memory map's ranges.
+ *
+ * Return: the number of valid PFNs in [@start, @end).
+ * Context: any.
+ */
+unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
+				 unsigned long end)
+{
+	unsigned long n = 0;
+
+	end = min(end, a->end_pfn);
+	while (start < end) {
+		const struct smm_section *s = smm_arena_section(a, start);
+		unsigned long base = start & ~SMM_SECTION_MASK;
+		unsigned long lo = max(start, base + s->first);
+		unsigned long hi = min(end, base + s->first + s->nr);
+
+		if (lo < hi)
+			n += hi - lo;
+		start = base + SMM_PAGES_PER_SECTION;
+	}
+	return n;
+}
+
+/* @part of @whole in hundredths of a percent, rounded up. */
+static u64 basis_points(u64 part, u64 whole)
+{
+	return div64_u64(part * 10000 + whole - 1, max(whole, 1ULL));
+}
+
+static void show_share(struct seq_file *m, const char *key, u64 bytes, u64 whole)
+{
+	u64 bp = basis_points(bytes, whole);
+
+	seq_printf(m, "%-18s %llu bytes, %llu.%02llu%% of the arena\n", key, bytes,
+		   bp / 100, bp % 100);
+}
+
+/**
+ * smm_memmap_show() - print the mem_map's cost, the metadata, the owners
  * @m: the seq_file
  * @mm: the mem_map
+ *
+ * Besides the mem_map itself, two totals, as shares of the arena rounded
+ * up to 0.01%: ``metadata_per_page``, everything that grows with the
+ * arena's pages (the mem_map, and on the host the arena's chunk, run and
+ * section tables and the slab object map), and ``metadata_all``, the
+ * mem_map plus every byte the instance keeps on the host.  The bootmem
+ * bitmap is not in either: it is freed at the handoff, before this file
+ * exists.
  */
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm)
 {
-	u64 arena_bytes = SMM_PFN_PHYS(mm->arena->nr_pages);
-	/* Overhead in hundredths of a percent, rounded up. */
-	u64 bp = div64_u64((u64)mm->bytes * 10000 + arena_bytes - 1, arena_bytes);
+	const struct smm_arena *a = mm->arena;
+	u64 arena_bytes = SMM_PFN_PHYS(a->nr_pages);
+	u64 per_page = (u64)mm->bytes +
+		       atomic_long_read(&a->host.bytes[SMM_HOST_ARENA]) +
+		       atomic_long_read(&a->host.bytes[SMM_HOST_SLAB_OBJMAP]);
+	u64 bp = basis_points(mm->bytes, arena_bytes);
 	int i;
 
 	seq_printf(m, "memmap_bytes:    %lu\n", mm->bytes);
 	seq_printf(m, "memmap_pages:    %lu\n", mm->nr_pages);
 	seq_printf(m, "descriptor_size: %zu\n", sizeof(struct smm_page));
 	seq_printf(m, "memmap_overhead: %llu.%02llu%%\n", bp / 100, bp % 100);
+	show_share(m, "metadata_per_page:", per_page, arena_bytes);
+	show_share(m, "metadata_all:", (u64)mm->bytes + smm_host_bytes(a), arena_bytes);
 	for (i = 0; i < SMM_OWNER_NR; i++)
 		seq_printf(m, "pages_%s: %lu\n", owner_names[i], mm->owner_pages[i]);
 }

@@ -56,12 +56,18 @@ enum smm_pageflags {
  * need no search:
  *
  *   | section (22 bits) | zone (2 bits) | page flags (8 bits) |
+ *
+ * smm_memmap_init() writes both, as set_page_links() does in
+ * __init_single_page(); the zone is an index into the bounds it is given
+ * (the buddy layer's enum smm_zone_type).
  */
+#define SMM_PG_MAX_ZONES	4
 #define SMM_PG_FLAGS_BITS	8
 #define SMM_PG_ZONE_SHIFT	8
 #define SMM_PG_ZONE_MASK	0x3U
 #define SMM_PG_SECTION_SHIFT	10
 static_assert(SMM_PG_NR <= SMM_PG_FLAGS_BITS);
+static_assert(SMM_PG_MAX_ZONES - 1 == SMM_PG_ZONE_MASK);
 static_assert(BIT(32 - SMM_PG_SECTION_SHIFT) == SMM_ARENA_MAX_SECTIONS);
 
 /**
@@ -130,7 +136,10 @@ struct smm_memmap {
 };
 
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
-		    struct smm_early *e, u64 goal);
+		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
+		    unsigned int nr_zones);
+unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
+				 unsigned long end);
 const char *smm_owner_name(enum smm_owner owner);
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm);
 
