@@ -250,8 +250,9 @@ KUNIT_ARRAY_PARAM(order, all_orders, order_desc);
 /*
  * __rmqueue_smallest() and expand(): an order-k request takes the first
  * block of the smallest order o >= k and leaves one block of each order
- * k..o-1 behind.  Freeing it merges exactly o - k times, back to the lists
- * it started from.
+ * k..o-1 behind (net of what a per-CPU refill takes and the drain gives
+ * back).  Freeing it merges exactly o - k times, back to the lists it
+ * started from.
  */
 static void buddy_test_split_merge(struct kunit *test)
 {
@@ -287,13 +288,23 @@ static void buddy_test_split_merge(struct kunit *test)
 	expect_snap_eq(test, after, want);
 	KUNIT_EXPECT_TRUE(test, block_ok(b, page, k, SMM_GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, smm_page_zonenum(page), SMM_ZONE_NORMAL);
-	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_SPLIT) - splits, src - k);
+	/*
+	 * A refill may take more blocks than the one kept and the drain merges
+	 * the surplus back: net of those merges, src - k splits.
+	 */
+	splits = smm_buddy_stat(b, SMM_BUDDY_SPLIT) - splits;
+	merges = smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges;
+	KUNIT_EXPECT_EQ(test, splits - merges, (unsigned long)(src - k));
 
+	splits = smm_buddy_stat(b, SMM_BUDDY_SPLIT);
+	merges = smm_buddy_stat(b, SMM_BUDDY_MERGE);
 	KUNIT_EXPECT_EQ(test, smm_free_pages(b, page, k), 0);
 	smm_drain_pages(b);
 	take_snap(b, after);
 	expect_snap_eq(test, after, before);
-	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges, src - k);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges,
+			(unsigned long)(src - k));
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_SPLIT), splits);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
 
@@ -507,15 +518,17 @@ static void buddy_test_fallback_normal_to_dma(struct kunit *test)
 	const unsigned long free0 = free_at_start(test, b);
 	struct smm_page **held, *page;
 
-	/* One page at a time through the per-CPU lists keeps the counts exact. */
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(nz->pcp, raw_smp_processor_id())->batch, 1);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(dz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, cap, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
+	/*
+	 * A refill takes more than one page (nr_pcp_alloc()); draining the
+	 * surplus back after each allocation keeps the counts exact.
+	 */
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_KERNEL, 0))) {
 		unsigned int z = smm_page_zonenum(page);
 
+		smm_drain_pages(b);
 		if (z == SMM_ZONE_DMA && !cnt[SMM_ZONE_DMA])
 			n_free_at_switch = smm_zone_free_pages(nz);
 		cnt[z]++;
@@ -561,7 +574,6 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 	struct smm_page **held, *page;
 
 	KUNIT_ASSERT_GT(test, hz->managed_pages, 0UL);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(hz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, h_free0 + 2, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
@@ -572,6 +584,8 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 
 	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
 	for (;;) {
+		/* Each refill's surplus back, so that only what we hold is gone. */
+		smm_drain_pages(b);
 		page = smm_alloc_pages(b, SMM_GFP_HIGHUSER, 0);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, page);
 		KUNIT_ASSERT_LT(test, n, h_free0 + 2);
@@ -580,6 +594,7 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 			break;
 	}
 	KUNIT_EXPECT_EQ(test, smm_page_zonenum(page), SMM_ZONE_NORMAL);
+	smm_drain_pages(b);
 	KUNIT_EXPECT_EQ(test, smm_zone_free_pages(hz), hz->wmark[SMM_WMARK_LOW]);
 	/* All but the first (GFP_KERNEL) and the last (the fallback) came from HighMem. */
 	KUNIT_EXPECT_EQ(test, n - 2, h_free0 - hz->wmark[SMM_WMARK_LOW]);
@@ -698,11 +713,12 @@ static void buddy_test_watermark_min_atomic(struct kunit *test)
 	struct smm_page **held, *page;
 
 	KUNIT_ASSERT_GE(test, min, 2UL);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(dz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, nr, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
+	/* Each refill's surplus back (nr_pcp_alloc() takes more than one). */
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_DMA, 0))) {
+		smm_drain_pages(b);
 		KUNIT_ASSERT_LT(test, n, nr);
 		held[n++] = page;
 	}
@@ -713,6 +729,7 @@ static void buddy_test_watermark_min_atomic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_WMARK_FAIL) - skips, 2UL);
 
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_DMA | __SMM_GFP_HIGH, 0))) {
+		smm_drain_pages(b);
 		KUNIT_ASSERT_LT(test, n, nr);
 		held[n++] = page;
 		atomic++;
@@ -895,6 +912,8 @@ static void buddy_test_pcp_drain_all_cpus(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages[i]);
 		KUNIT_ASSERT_EQ(test, smm_page_zonenum(pages[i]), SMM_ZONE_NORMAL);
 	}
+	/* The refills' surplus back: the lists hold only what is freed below. */
+	smm_drain_pages(b);
 	KUNIT_ASSERT_EQ(test, smm_zone_pcp_pages(z), 0UL);
 	w->b = b;
 	for_each_online_cpu(cpu) {
@@ -1106,6 +1125,13 @@ static void buddy_test_pcp_high_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
 
+/*
+ * The orders freed on each CPU: an order-0 free after each higher one ends
+ * the run of high-order frees, which would otherwise spill (free_high).
+ */
+static const unsigned int drain_orders[] = { 3, 0, 2, 0, 1, 0 };
+#define DRAIN_PAGES	(8 + 1 + 4 + 1 + 2 + 1)
+
 static long free_blocks_here(void *arg)
 {
 	struct pcp_work *w = arg;
@@ -1113,8 +1139,8 @@ static long free_blocks_here(void *arg)
 
 	w->cpu = raw_smp_processor_id();
 	w->ret = 0;
-	for (i = 0; i < 4 && !w->ret; i++)
-		w->ret = smm_free_pages(w->b, w->pages[i], i);
+	for (i = 0; i < ARRAY_SIZE(drain_orders) && !w->ret; i++)
+		w->ret = smm_free_pages(w->b, w->pages[i], drain_orders[i]);
 	return 0;
 }
 
@@ -1138,31 +1164,33 @@ static void buddy_test_pcp_drain_high_order(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	before = snap(test, b);
-	pages = kunit_kcalloc(test, 4 * online, sizeof(*pages), GFP_KERNEL);
+	pages = kunit_kcalloc(test, 6 * online, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
-	for (i = 0; i < 4 * online; i++) {
-		pages[i] = smm_alloc_pages(b, SMM_GFP_KERNEL, i % 4);
+	for (i = 0; i < 6 * online; i++) {
+		pages[i] = smm_alloc_pages(b, SMM_GFP_KERNEL, drain_orders[i % 6]);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages[i]);
 		KUNIT_ASSERT_EQ(test, smm_page_zonenum(pages[i]), SMM_ZONE_NORMAL);
 	}
 	/* The refills' surplus back, so that the lists hold only what is freed below. */
 	smm_drain_pages(b);
 	KUNIT_ASSERT_EQ(test, smm_zone_pcp_pages(z), 0UL);
-	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b) + 15UL * online, free0);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b) + DRAIN_PAGES * online, free0);
 	w->b = b;
 	for_each_online_cpu(cpu) {
 		if (n == online)
 			break;
-		w->pages = &pages[4 * n++];
+		w->pages = &pages[6 * n++];
 		w->ret = -1;
 		work_on_cpu(cpu, free_blocks_here, w);
 		KUNIT_EXPECT_EQ(test, w->ret, 0);
 		KUNIT_EXPECT_EQ(test, w->cpu, cpu);
 	}
 	KUNIT_ASSERT_EQ(test, n, online);
-	/* 1 + 2 + 4 + 8 pages on each CPU, unless a list spilled; none lost. */
+	/* Far below high: every block stays on its CPU's lists; none lost. */
 	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), free0);
-	KUNIT_EXPECT_GT(test, smm_zone_pcp_pages(z), 0UL);
+	for_each_online_cpu(cpu)
+		KUNIT_EXPECT_EQ_MSG(test, per_cpu_ptr(z->pcp, cpu)->count, DRAIN_PAGES, "cpu %d",
+				    cpu);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 
 	smm_drain_pages(b);
