@@ -250,8 +250,9 @@ KUNIT_ARRAY_PARAM(order, all_orders, order_desc);
 /*
  * __rmqueue_smallest() and expand(): an order-k request takes the first
  * block of the smallest order o >= k and leaves one block of each order
- * k..o-1 behind.  Freeing it merges exactly o - k times, back to the lists
- * it started from.
+ * k..o-1 behind (net of what a per-CPU refill takes and the drain gives
+ * back).  Freeing it merges exactly o - k times, back to the lists it
+ * started from.
  */
 static void buddy_test_split_merge(struct kunit *test)
 {
@@ -287,13 +288,23 @@ static void buddy_test_split_merge(struct kunit *test)
 	expect_snap_eq(test, after, want);
 	KUNIT_EXPECT_TRUE(test, block_ok(b, page, k, SMM_GFP_KERNEL));
 	KUNIT_EXPECT_EQ(test, smm_page_zonenum(page), SMM_ZONE_NORMAL);
-	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_SPLIT) - splits, src - k);
+	/*
+	 * A refill may take more blocks than the one kept and the drain merges
+	 * the surplus back: net of those merges, src - k splits.
+	 */
+	splits = smm_buddy_stat(b, SMM_BUDDY_SPLIT) - splits;
+	merges = smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges;
+	KUNIT_EXPECT_EQ(test, splits - merges, (unsigned long)(src - k));
 
+	splits = smm_buddy_stat(b, SMM_BUDDY_SPLIT);
+	merges = smm_buddy_stat(b, SMM_BUDDY_MERGE);
 	KUNIT_EXPECT_EQ(test, smm_free_pages(b, page, k), 0);
 	smm_drain_pages(b);
 	take_snap(b, after);
 	expect_snap_eq(test, after, before);
-	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges, src - k);
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_MERGE) - merges,
+			(unsigned long)(src - k));
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_SPLIT), splits);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
 
@@ -507,15 +518,17 @@ static void buddy_test_fallback_normal_to_dma(struct kunit *test)
 	const unsigned long free0 = free_at_start(test, b);
 	struct smm_page **held, *page;
 
-	/* One page at a time through the per-CPU lists keeps the counts exact. */
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(nz->pcp, raw_smp_processor_id())->batch, 1);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(dz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, cap, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
+	/*
+	 * A refill takes more than one page (nr_pcp_alloc()); draining the
+	 * surplus back after each allocation keeps the counts exact.
+	 */
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_KERNEL, 0))) {
 		unsigned int z = smm_page_zonenum(page);
 
+		smm_drain_pages(b);
 		if (z == SMM_ZONE_DMA && !cnt[SMM_ZONE_DMA])
 			n_free_at_switch = smm_zone_free_pages(nz);
 		cnt[z]++;
@@ -561,7 +574,6 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 	struct smm_page **held, *page;
 
 	KUNIT_ASSERT_GT(test, hz->managed_pages, 0UL);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(hz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, h_free0 + 2, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
@@ -572,6 +584,8 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 
 	fallback0 = smm_buddy_stat(b, SMM_BUDDY_FALLBACK);
 	for (;;) {
+		/* Each refill's surplus back, so that only what we hold is gone. */
+		smm_drain_pages(b);
 		page = smm_alloc_pages(b, SMM_GFP_HIGHUSER, 0);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, page);
 		KUNIT_ASSERT_LT(test, n, h_free0 + 2);
@@ -580,6 +594,7 @@ static void buddy_test_highuser_prefers_highmem(struct kunit *test)
 			break;
 	}
 	KUNIT_EXPECT_EQ(test, smm_page_zonenum(page), SMM_ZONE_NORMAL);
+	smm_drain_pages(b);
 	KUNIT_EXPECT_EQ(test, smm_zone_free_pages(hz), hz->wmark[SMM_WMARK_LOW]);
 	/* All but the first (GFP_KERNEL) and the last (the fallback) came from HighMem. */
 	KUNIT_EXPECT_EQ(test, n - 2, h_free0 - hz->wmark[SMM_WMARK_LOW]);
@@ -698,11 +713,12 @@ static void buddy_test_watermark_min_atomic(struct kunit *test)
 	struct smm_page **held, *page;
 
 	KUNIT_ASSERT_GE(test, min, 2UL);
-	KUNIT_ASSERT_EQ(test, per_cpu_ptr(dz->pcp, raw_smp_processor_id())->batch, 1);
 	held = kunit_kcalloc(test, nr, sizeof(*held), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, held);
 
+	/* Each refill's surplus back (nr_pcp_alloc() takes more than one). */
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_DMA, 0))) {
+		smm_drain_pages(b);
 		KUNIT_ASSERT_LT(test, n, nr);
 		held[n++] = page;
 	}
@@ -713,6 +729,7 @@ static void buddy_test_watermark_min_atomic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_buddy_stat(b, SMM_BUDDY_WMARK_FAIL) - skips, 2UL);
 
 	while (!IS_ERR(page = smm_alloc_pages(b, SMM_GFP_DMA | __SMM_GFP_HIGH, 0))) {
+		smm_drain_pages(b);
 		KUNIT_ASSERT_LT(test, n, nr);
 		held[n++] = page;
 		atomic++;
@@ -816,16 +833,17 @@ static void buddy_test_pcp_free_to_pcp(struct kunit *test)
 }
 
 /*
- * A list never holds @high pages: at @high a batch goes back.  Freeing more
- * pages than all lists together could hold makes at least one spill.
+ * A list never rests at its high mark: there blocks go back, and the mark
+ * itself never passes @high_max.  Freeing more pages than all lists
+ * together could hold makes at least one spill.
  */
 static void buddy_test_pcp_spill(struct kunit *test)
 {
 	struct smm_instance *inst = new_instance(test, 8);
 	struct smm_buddy *b = &inst->buddy;
 	struct smm_zone *z = &b->zones[SMM_ZONE_NORMAL];
-	const int high = per_cpu_ptr(z->pcp, 0)->high;
-	unsigned long n = num_possible_cpus() * high + 1, i, total0, spills0;
+	const int high_max = per_cpu_ptr(z->pcp, 0)->high_max;
+	unsigned long n = num_possible_cpus() * high_max + 1, i, total0, spills0;
 	struct smm_page **held;
 	int cpu;
 
@@ -842,8 +860,12 @@ static void buddy_test_pcp_spill(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, smm_free_pages(b, held[i], 0), 0);
 
 	KUNIT_EXPECT_GT(test, smm_buddy_stat(b, SMM_BUDDY_PCP_SPILL), spills0);
-	for_each_possible_cpu(cpu)
-		KUNIT_EXPECT_LT_MSG(test, per_cpu_ptr(z->pcp, cpu)->count, high, "cpu %d", cpu);
+	for_each_possible_cpu(cpu) {
+		const struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+		KUNIT_EXPECT_LT_MSG(test, pcp->count, pcp->high, "cpu %d", cpu);
+		KUNIT_EXPECT_LE_MSG(test, pcp->high, high_max, "cpu %d", cpu);
+	}
 	KUNIT_EXPECT_EQ(test, smm_zone_free_pages(z) + smm_zone_pcp_pages(z), total0 + n);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
 }
@@ -890,6 +912,8 @@ static void buddy_test_pcp_drain_all_cpus(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages[i]);
 		KUNIT_ASSERT_EQ(test, smm_page_zonenum(pages[i]), SMM_ZONE_NORMAL);
 	}
+	/* The refills' surplus back: the lists hold only what is freed below. */
+	smm_drain_pages(b);
 	KUNIT_ASSERT_EQ(test, smm_zone_pcp_pages(z), 0UL);
 	w->b = b;
 	for_each_online_cpu(cpu) {
@@ -926,7 +950,12 @@ static int ref_batch(unsigned long managed)
 	return max(batch, 1UL);
 }
 
-/* Every CPU's list has zone_batchsize() and zone_highsize(). */
+/*
+ * Every CPU's lists have zone_batchsize(), and zone_highsize() twice: the
+ * low watermark (high_min) and an eighth of the zone (high_max), shared
+ * among the CPUs; high lies between them (clamp() gives high_max the last
+ * word in a small zone where it is the lower).
+ */
 static void buddy_test_pcp_sizes(struct kunit *test)
 {
 	struct smm_instance *inst = new_instance(test, *(const unsigned int *)test->param_value);
@@ -937,18 +966,289 @@ static void buddy_test_pcp_sizes(struct kunit *test)
 	for (z = 0; z < SMM_NR_ZONES; z++) {
 		const struct smm_zone *zone = &b->zones[z];
 		int batch = ref_batch(zone->managed_pages);
-		int high = max_t(unsigned long,
-				 zone->wmark[SMM_WMARK_LOW] / num_online_cpus(), 4UL * batch);
+		int high_min = max_t(unsigned long,
+				     zone->wmark[SMM_WMARK_LOW] / num_online_cpus(), 4UL * batch);
+		int high_max = max_t(unsigned long,
+				     zone->managed_pages / 8 / num_online_cpus(), 4UL * batch);
 
 		for_each_possible_cpu(cpu) {
 			const struct smm_pcp *pcp = per_cpu_ptr(zone->pcp, cpu);
 
 			KUNIT_EXPECT_EQ_MSG(test, pcp->batch, batch, "%s cpu %d", zone->name, cpu);
-			KUNIT_EXPECT_EQ_MSG(test, pcp->high, high, "%s cpu %d", zone->name, cpu);
+			KUNIT_EXPECT_EQ_MSG(test, pcp->high_min, high_min, "%s cpu %d",
+					    zone->name, cpu);
+			KUNIT_EXPECT_EQ_MSG(test, pcp->high_max, high_max, "%s cpu %d",
+					    zone->name, cpu);
+			KUNIT_EXPECT_GE_MSG(test, pcp->high, min(high_min, high_max), "%s cpu %d",
+					    zone->name, cpu);
+			KUNIT_EXPECT_LE_MSG(test, pcp->high, max(high_min, high_max), "%s cpu %d",
+					    zone->name, cpu);
 		}
-		kunit_info(test, "%-7s managed %5lu batch %d high %d\n", zone->name,
-			   zone->managed_pages, batch, high);
+		kunit_info(test, "%-7s managed %5lu batch %d high %d..%d\n", zone->name,
+			   zone->managed_pages, batch, high_min, high_max);
 	}
+}
+
+/* ---- high-order blocks on the per-CPU lists ------------------------------ */
+
+/*
+ * order_to_pindex() and pindex_to_order(): orders 0..PAGE_ALLOC_COSTLY_ORDER
+ * and the pageblock order (9 with the default max_order of 11) each have a
+ * list of their own, every list serves one order, and no other order is
+ * pcp-allowed.
+ */
+static void buddy_test_pcp_pindex(struct kunit *test)
+{
+	struct smm_instance *inst = new_instance(test, 8);
+	struct smm_buddy *b = &inst->buddy;
+	DECLARE_BITMAP(used, SMM_NR_PCP_LISTS) = {};
+	unsigned int o, p;
+
+	KUNIT_ASSERT_EQ(test, b->max_order, SMM_MAX_ORDER_DEFAULT);
+	KUNIT_EXPECT_EQ(test, b->thp_order, 9U);
+	for (o = 0; o < b->max_order; o++) {
+		bool allowed = smm_pcp_allowed_order(b, o);
+
+		KUNIT_EXPECT_EQ_MSG(test, allowed, o <= 3 || o == 9, "order %u", o);
+		if (!allowed)
+			continue;
+		p = smm_pcp_order_to_pindex(o);
+		KUNIT_ASSERT_LT_MSG(test, p, (unsigned int)SMM_NR_PCP_LISTS, "order %u", o);
+		KUNIT_EXPECT_EQ_MSG(test, smm_pcp_pindex_to_order(b, p), o, "pindex %u", p);
+		KUNIT_EXPECT_FALSE_MSG(test, __test_and_set_bit(p, used), "pindex %u twice", p);
+	}
+	KUNIT_EXPECT_TRUE(test, bitmap_full(used, SMM_NR_PCP_LISTS));
+}
+
+/* Pages of the block at @page of @order that @owner holds. */
+static unsigned long owned_by(struct smm_buddy *b, const struct smm_page *page,
+			      unsigned int order, enum smm_owner owner)
+{
+	unsigned long pfn = pfn_of(b, page), i, n = 0;
+
+	for (i = 0; i < (1UL << order); i++)
+		n += smm_pfn_to_page(b->arena, pfn + i)->owner == owner;
+	return n;
+}
+
+static const unsigned int pcp_orders[] = { 1, 2, 3, 4, 8, 9, 10 };
+
+KUNIT_ARRAY_PARAM(pcp_order, pcp_orders, order_desc);
+
+/*
+ * free_unref_page() and rmqueue_pcplist() for every order: a block of a
+ * pcp order (1..3, 9) goes onto this CPU's list for that order, whole:
+ * the zone's free area does not move, the list's count grows by 2^order
+ * pages and every page belongs to the lists; the next allocation of that
+ * order here gets the same block back, a pcp hit.  Any other order goes
+ * straight to the free area.  Drained, the free lists are exactly those
+ * of the start: the merge after a drain is right.
+ *
+ * 64 MiB, so that high_max (an eighth of the zone per CPU) can hold an
+ * order-9 block; a first round lets high grow to it, as nr_pcp_high()
+ * raises it after a free it could not hold.  An order-0 pair before each
+ * high-order free ends any run of such frees, so free_high stays out of
+ * it, and a drain before the measured free leaves room below high.
+ */
+static void order0_pair(struct smm_buddy *b)
+{
+	struct smm_page *zero = smm_alloc_pages(b, SMM_GFP_KERNEL, 0);
+
+	if (!IS_ERR(zero))
+		smm_free_pages(b, zero, 0);
+}
+
+static void buddy_test_pcp_high_order(struct kunit *test)
+{
+	const unsigned int k = *(const unsigned int *)test->param_value;
+	struct smm_instance *inst = new_instance(test, 64);
+	struct smm_buddy *b = &inst->buddy;
+	const bool allowed = smm_pcp_allowed_order(b, k);
+	const unsigned int pindex = smm_pcp_order_to_pindex(k);
+	unsigned long zfree0, zfree1, hits0, hits1, pcp_owned, buddy_owned;
+	struct smm_page *page, *again, *head = NULL;
+	struct nr_snap *before, *after = new_snap(test);
+	int count0, count1, ret = -1;
+	struct smm_pcp *pcp;
+	struct smm_zone *z;
+
+	before = snap(test, b);
+	migrate_disable();
+	page = smm_alloc_pages(b, SMM_GFP_KERNEL, k);
+	if (IS_ERR(page)) {
+		migrate_enable();
+		KUNIT_FAIL_AND_ABORT(test, "allocation failed: %ld", PTR_ERR(page));
+	}
+	z = smm_page_zone(b, page);
+	pcp = per_cpu_ptr(z->pcp, raw_smp_processor_id());
+	order0_pair(b);
+	smm_free_pages(b, page, k);
+
+	hits0 = smm_buddy_stat(b, SMM_BUDDY_PCP_HIT);
+	again = smm_alloc_pages(b, SMM_GFP_KERNEL, k);
+	hits1 = smm_buddy_stat(b, SMM_BUDDY_PCP_HIT);
+	order0_pair(b);
+	smm_drain_pages(b);
+	count0 = READ_ONCE(pcp->count);
+	zfree0 = smm_zone_free_pages(z);
+	if (!IS_ERR(again))
+		ret = smm_free_pages(b, again, k);
+	count1 = READ_ONCE(pcp->count);
+	zfree1 = smm_zone_free_pages(z);
+	if (allowed)
+		head = list_first_entry_or_null(&pcp->lists[pindex], struct smm_page, lru);
+	migrate_enable();
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, again);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	pcp_owned = owned_by(b, again, k, SMM_OWNER_PCP);
+	buddy_owned = owned_by(b, again, k, SMM_OWNER_BUDDY);
+	if (allowed) {
+		KUNIT_EXPECT_PTR_EQ(test, again, page);
+		KUNIT_EXPECT_EQ(test, hits1 - hits0, 1UL);
+		KUNIT_EXPECT_EQ(test, count0, 0);
+		KUNIT_EXPECT_EQ(test, count1, 1 << k);
+		KUNIT_EXPECT_EQ(test, zfree1, zfree0);
+		KUNIT_EXPECT_PTR_EQ(test, head, again);
+		KUNIT_EXPECT_EQ(test, pcp_owned, 1UL << k);
+	} else {
+		KUNIT_EXPECT_EQ(test, hits1, hits0);
+		KUNIT_EXPECT_EQ(test, count1, count0);
+		KUNIT_EXPECT_EQ(test, zfree1, zfree0 + (1UL << k));
+		KUNIT_EXPECT_EQ(test, buddy_owned, 1UL << k);
+	}
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+	smm_drain_pages(b);
+	KUNIT_EXPECT_EQ(test, smm_zone_pcp_pages(z), 0UL);
+	take_snap(b, after);
+	expect_snap_eq(test, after, before);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+}
+
+/*
+ * The orders freed on each CPU: an order-0 free after each higher one ends
+ * the run of high-order frees, which would otherwise spill (free_high).
+ */
+static const unsigned int drain_orders[] = { 3, 0, 2, 0, 1, 0 };
+#define DRAIN_PAGES	(8 + 1 + 4 + 1 + 2 + 1)
+
+static long free_blocks_here(void *arg)
+{
+	struct pcp_work *w = arg;
+	unsigned int i;
+
+	w->cpu = raw_smp_processor_id();
+	w->ret = 0;
+	for (i = 0; i < ARRAY_SIZE(drain_orders) && !w->ret; i++)
+		w->ret = smm_free_pages(w->b, w->pages[i], drain_orders[i]);
+	return 0;
+}
+
+/*
+ * Blocks of orders 0..3 freed on each CPU sit on that CPU's lists, counted
+ * in pages; smm_drain_pages() gives every one back whole, the free pages
+ * are conserved throughout, and the fully merged free lists of the start
+ * come back.
+ */
+static void buddy_test_pcp_drain_high_order(struct kunit *test)
+{
+	struct smm_instance *inst = new_instance(test, 16);
+	struct smm_buddy *b = &inst->buddy;
+	struct smm_zone *z = &b->zones[SMM_ZONE_NORMAL];
+	struct pcp_work *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	const unsigned long free0 = free_at_start(test, b);
+	unsigned int online = num_online_cpus(), i, n = 0;
+	struct nr_snap *before, *after = new_snap(test);
+	struct smm_page **pages;
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	before = snap(test, b);
+	pages = kunit_kcalloc(test, 6 * online, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < 6 * online; i++) {
+		pages[i] = smm_alloc_pages(b, SMM_GFP_KERNEL, drain_orders[i % 6]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages[i]);
+		KUNIT_ASSERT_EQ(test, smm_page_zonenum(pages[i]), SMM_ZONE_NORMAL);
+	}
+	/* The refills' surplus back, so that the lists hold only what is freed below. */
+	smm_drain_pages(b);
+	KUNIT_ASSERT_EQ(test, smm_zone_pcp_pages(z), 0UL);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b) + DRAIN_PAGES * online, free0);
+	w->b = b;
+	for_each_online_cpu(cpu) {
+		if (n == online)
+			break;
+		w->pages = &pages[6 * n++];
+		w->ret = -1;
+		work_on_cpu(cpu, free_blocks_here, w);
+		KUNIT_EXPECT_EQ(test, w->ret, 0);
+		KUNIT_EXPECT_EQ(test, w->cpu, cpu);
+	}
+	KUNIT_ASSERT_EQ(test, n, online);
+	/* Far below high: every block stays on its CPU's lists; none lost. */
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), free0);
+	for_each_online_cpu(cpu)
+		KUNIT_EXPECT_EQ_MSG(test, per_cpu_ptr(z->pcp, cpu)->count, DRAIN_PAGES, "cpu %d",
+				    cpu);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+
+	smm_drain_pages(b);
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		KUNIT_EXPECT_EQ_MSG(test, smm_zone_pcp_pages(&b->zones[i]), 0UL, "zone %s",
+				    b->zones[i].name);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), free0);
+	take_snap(b, after);
+	expect_snap_eq(test, after, before);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+}
+
+/*
+ * nr_pcp_high() and nr_pcp_free(): a run of order-9 frees on one CPU never
+ * leaves more than high_max pages on its lists, spills whole blocks (a
+ * multiple of 512 pages goes back), and loses none.
+ */
+static void buddy_test_pcp_thp_spill(struct kunit *test)
+{
+	struct smm_instance *inst = new_instance(test, 64);
+	struct smm_buddy *b = &inst->buddy;
+	const unsigned int k = b->thp_order;
+	const unsigned long free0 = free_at_start(test, b);
+	unsigned long spills0, i, n = 0;
+	struct smm_page *held[8];
+	struct smm_pcp *pcp;
+	struct smm_zone *z;
+	int count, high_max, pages_on_lists;
+
+	KUNIT_ASSERT_TRUE(test, smm_pcp_allowed_order(b, k));
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		held[i] = smm_alloc_pages(b, SMM_GFP_KERNEL, k);
+		if (IS_ERR(held[i]))
+			break;
+		n++;
+	}
+	KUNIT_ASSERT_GE(test, n, 4UL);
+	z = smm_page_zone(b, held[0]);
+	smm_drain_pages(b);
+	spills0 = smm_buddy_stat(b, SMM_BUDDY_PCP_SPILL);
+	migrate_disable();
+	pcp = per_cpu_ptr(z->pcp, raw_smp_processor_id());
+	for (i = 0; i < n; i++)
+		smm_free_pages(b, held[i], k);
+	count = READ_ONCE(pcp->count);
+	high_max = READ_ONCE(pcp->high_max);
+	pages_on_lists = 0;
+	for (i = 0; i < SMM_NR_PCP_LISTS; i++)
+		pages_on_lists += list_count_nodes(&pcp->lists[i]) << smm_pcp_pindex_to_order(b, i);
+	migrate_enable();
+
+	KUNIT_EXPECT_GT(test, smm_buddy_stat(b, SMM_BUDDY_PCP_SPILL), spills0);
+	KUNIT_EXPECT_LE(test, count, high_max);
+	KUNIT_EXPECT_EQ(test, count, pages_on_lists);
+	KUNIT_EXPECT_EQ(test, count % (1 << k), 0);
+	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(b), free0);
+	KUNIT_EXPECT_EQ(test, smm_buddy_check(b), 0);
+	kunit_info(test, "%lu order-%u frees: %d pages stay, high_max %d\n", n, k, count, high_max);
 }
 
 /* ---- misuse ------------------------------------------------------------- */
@@ -1590,7 +1890,7 @@ static unsigned long held_not_alloc(struct smm_buddy *b, const struct held *h, u
 }
 
 /*
- * A long random mix of allocations (orders 0..4, every kind of request)
+ * A long random mix of allocations (orders 0..4 and 9, every kind of request)
  * and frees.  After every step the pages are conserved: managed == free +
  * held.  Every RAND_CHECK steps the checker runs (no page free twice or
  * owned twice, counters right) and every held page is still ours.
@@ -1616,7 +1916,8 @@ static void buddy_test_random_invariants(struct kunit *test)
 		u32 r = prandom_u32_state(&rnd);
 
 		if (nheld < RAND_HELD && (!nheld || (r & 1))) {
-			unsigned int order = (r >> 1) % 5;
+			/* Orders 0..4, and the pageblock order's list now and then. */
+			unsigned int order = (r >> 1) % 6 == 5 ? b->thp_order : (r >> 1) % 6;
 			unsigned int gfp = rand_gfps[(r >> 8) % ARRAY_SIZE(rand_gfps)];
 			struct smm_page *page = smm_alloc_pages(b, gfp, order);
 
@@ -1822,6 +2123,10 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE(buddy_test_pcp_spill),
 	KUNIT_CASE(buddy_test_pcp_drain_all_cpus),
 	KUNIT_CASE_PARAM(buddy_test_pcp_sizes, arena_mb_gen_params),
+	KUNIT_CASE(buddy_test_pcp_pindex),
+	KUNIT_CASE_PARAM(buddy_test_pcp_high_order, pcp_order_gen_params),
+	KUNIT_CASE(buddy_test_pcp_drain_high_order),
+	KUNIT_CASE(buddy_test_pcp_thp_spill),
 	KUNIT_CASE(buddy_test_bad_order),
 	KUNIT_CASE(buddy_test_double_free),
 	KUNIT_CASE(buddy_test_wrong_order_free),

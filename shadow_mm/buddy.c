@@ -21,11 +21,14 @@
  * buddies: 1 ^ 1 = 0 and 2 ^ 2 = 0, and the merge of page 1 waits for page 0.
  * (The kernel's __find_buddy_pfn() computes exactly this.)
  *
- * Order-0 pages go through per-CPU lists first (rmqueue_pcplist() and
- * free_unref_page()): a CPU allocates from and frees to its own list, and
- * only every @batch pages does it take the zone lock to refill or to give a
- * batch back (when the list reaches @high).  smm_drain_pages() empties all
- * lists into the free areas.  smm_alloc_pages_bulk() and
+ * Blocks of orders 0..PAGE_ALLOC_COSTLY_ORDER and of the pageblock order
+ * go through per-CPU lists first, one list per order (rmqueue_pcplist()
+ * and free_unref_page(), as since 5.13): a CPU allocates from and frees to
+ * its own lists, and only now and then does it take the zone lock to
+ * refill a list (nr_pcp_alloc() blocks) or to give blocks back when its
+ * lists reach @high (nr_pcp_high(), nr_pcp_free()); the sizes scale with
+ * how allocations and frees come, as in 6.12.  smm_drain_pages() empties
+ * all lists into the free areas.  smm_alloc_pages_bulk() and
  * smm_free_pages_bulk() are alloc_pages_bulk() and free_unref_folios():
  * many order-0 pages under one hold of a list's lock, the way vmalloc
  * fills and empties its page array.
@@ -69,13 +72,32 @@ static inline unsigned long page_pfn(struct smm_buddy *b, const struct smm_page 
 	return smm_page_to_pfn(b->arena, page);
 }
 
-static void set_block_owner(struct smm_buddy *b, unsigned long pfn,
-			    unsigned int order, enum smm_owner owner)
+/*
+ * Give every page of the block headed by @page to @owner.  A block of at
+ * most a section's order lies in one section, whose descriptors are one
+ * array: one store per page, no lookup.  A larger block (max_order above
+ * the section order) takes one lookup per section.
+ */
+static inline void set_block_owner(struct smm_buddy *b, struct smm_page *page,
+				   unsigned int order, enum smm_owner owner)
 {
-	unsigned long i;
+	unsigned long pfn, end, next;
+	struct smm_page *last;
 
-	for (i = 0; i < (1UL << order); i++)
-		pfn_page(b, pfn + i)->owner = owner;
+	if (likely(order <= SMM_SECTION_ORDER)) {
+		for (last = page + (1UL << order); page < last; page++)
+			page->owner = owner;
+		return;
+	}
+	pfn = page_pfn(b, page);
+	for (end = pfn + (1UL << order); pfn < end; pfn = next) {
+		next = min(end, round_up(pfn + 1, SMM_PAGES_PER_SECTION));
+		page = pfn_page(b, pfn);
+		if (SMM_WARN_ON(b->broken, !page))
+			return;
+		for (last = page + (next - pfn); page < last; page++)
+			page->owner = owner;
+	}
 }
 
 /* Put a free block on its list.  The caller has set the owners. */
@@ -163,63 +185,211 @@ static struct smm_page *__rmqueue_smallest(struct smm_buddy *b,
 	return NULL;
 }
 
-/* rmqueue_bulk() - move up to @count order-0 pages onto a per-CPU list */
-static int rmqueue_bulk(struct smm_buddy *b, struct smm_zone *z,
-			struct smm_pcp *pcp, int count)
+/*
+ * rmqueue_bulk() - move up to @count blocks of @order from the free area
+ * onto @list, a per-CPU list of @z.  Returns how many.
+ */
+static int rmqueue_bulk(struct smm_buddy *b, struct smm_zone *z, unsigned int order,
+			int count, struct list_head *list)
 {
 	int i;
 
-	lockdep_assert_held(&pcp->lock);
 	spin_lock(&z->lock);
 	for (i = 0; i < count; i++) {
-		struct smm_page *page = __rmqueue_smallest(b, z, 0);
+		struct smm_page *page = __rmqueue_smallest(b, z, order);
 
 		if (!page)
 			break;
-		page->owner = SMM_OWNER_PCP;
-		list_add_tail(&page->lru, &pcp->list);
+		page->order = order;
+		set_block_owner(b, page, order, SMM_OWNER_PCP);
+		list_add_tail(&page->lru, list);
 	}
 	spin_unlock(&z->lock);
-	pcp->count += i;
 	return i;
 }
 
-/* free_pcppages_bulk() - give the @count coldest pages of a list back */
+/*
+ * free_pcppages_bulk() - give @count pages of a per-CPU list set back to
+ * the free area: the coldest blocks first, round robin over the lists from
+ * @pindex on, whole blocks, so a block of order 9 counts 512 pages.
+ */
 static void free_pcppages_bulk(struct smm_buddy *b, struct smm_zone *z,
-			       struct smm_pcp *pcp, int count)
+			       struct smm_pcp *pcp, int count, int pindex)
 {
 	lockdep_assert_held(&pcp->lock);
+	count = min(pcp->count, count);
+	/* Start with @pindex itself. */
+	pindex--;
 	spin_lock(&z->lock);
-	while (count-- > 0 && !list_empty(&pcp->list)) {
-		struct smm_page *page = list_last_entry(&pcp->list, struct smm_page, lru);
+	while (count > 0) {
+		struct list_head *list;
+		unsigned int order;
 
-		list_del(&page->lru);
-		pcp->count--;
-		page->owner = SMM_OWNER_BUDDY;
-		__free_one_page(b, z, page_pfn(b, page), 0);
+		do {
+			if (++pindex > SMM_NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+
+		order = smm_pcp_pindex_to_order(b, pindex);
+		do {
+			struct smm_page *page = list_last_entry(list, struct smm_page, lru);
+
+			list_del(&page->lru);
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			set_block_owner(b, page, order, SMM_OWNER_BUDDY);
+			__free_one_page(b, z, page_pfn(b, page), order);
+		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&z->lock);
 }
 
-static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z)
+/*
+ * nr_pcp_alloc(): how many blocks of @order a refill takes.  Order-0
+ * refills double (alloc_factor) while allocations come without frees, up
+ * to batch << PCP_BATCH_SCALE_MAX, and never past what @high leaves room
+ * for; each refill lets @high grow by a batch, up to @high_max, unless the
+ * zone is below its high watermark.  A high-order refill takes a batch's
+ * worth of pages, at least two blocks.
+ */
+static int nr_pcp_alloc(struct smm_pcp *pcp, struct smm_zone *z, unsigned int order)
+{
+	int base_batch = pcp->batch, batch, high, max_nr_alloc;
+
+	pcp->high = clamp(pcp->high, pcp->high_min, pcp->high_max);
+	high = pcp->high;
+	/* The boot pageset, before smm_buddy_setup_watermarks(): one at a time. */
+	if (unlikely(high < base_batch))
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !test_bit(SMM_ZONE_BELOW_HIGH, &z->flags)) {
+		pcp->high = min(high + batch, pcp->high_max);
+		high = pcp->high;
+	}
+	if (!order) {
+		max_nr_alloc = max(high - pcp->count - base_batch, base_batch);
+		if (batch <= max_nr_alloc && pcp->alloc_factor < SMM_PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = min(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = max(batch >> order, 2);
+	return batch;
+}
+
+/*
+ * nr_pcp_high(): the high mark this free is held to.  Consecutive frees
+ * raise @high (up to @high_max) to hold what they free; below the zone's
+ * high watermark it sinks towards @high_min instead.  A run of high-order
+ * frees (@free_high) lowers it and spills everything.
+ */
+static int nr_pcp_high(struct smm_pcp *pcp, struct smm_zone *z, int batch, bool free_high)
+{
+	int high, high_min = pcp->high_min, high_max = pcp->high_max;
+
+	pcp->high = clamp(pcp->high, high_min, high_max);
+	high = pcp->high;
+	if (unlikely(!high))
+		return 0;
+	if (unlikely(free_high)) {
+		pcp->high = max(high - (batch << SMM_PCP_BATCH_SCALE_MAX), high_min);
+		return 0;
+	}
+	if (high_min == high_max)
+		return high;
+	if (test_bit(SMM_ZONE_BELOW_HIGH, &z->flags)) {
+		pcp->high = max(high - max_t(int, pcp->free_count, batch), high_min);
+		high = max(pcp->count, high_min);
+	} else if (pcp->count >= high) {
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = clamp(need_high, high_min, high_max);
+	}
+	return high;
+}
+
+/* nr_pcp_free(): how many pages a spill gives back. */
+static int nr_pcp_free(struct smm_pcp *pcp, int batch, int high, bool free_high)
+{
+	if (unlikely(free_high))
+		return min(pcp->count, batch << SMM_PCP_BATCH_SCALE_MAX);
+	/* The boot pageset: nothing stays. */
+	if (unlikely(high < batch))
+		return 1;
+	/* Leave at least a batch; give more back the longer frees keep coming. */
+	return clamp_t(int, pcp->free_count, batch, high - batch);
+}
+
+/*
+ * free_unref_page_commit(): a claimed block of a pcp-allowed @order onto
+ * this CPU's locked list, then a spill if the list reached its high mark.
+ */
+static void free_unref_page_commit(struct smm_buddy *b, struct smm_zone *z,
+				   struct smm_pcp *pcp, struct smm_page *page,
+				   unsigned int order)
+{
+	int pindex = smm_pcp_order_to_pindex(order), batch = pcp->batch, high;
+	bool free_high = false;
+
+	lockdep_assert_held(&pcp->lock);
+	pcp->alloc_factor >>= 1;
+	set_block_owner(b, page, order, SMM_OWNER_PCP);
+	list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	/*
+	 * Costly-ish orders fragment the free area while they sit here: a run
+	 * of them without allocations in between is spilled at once.
+	 */
+	if (order && order <= SMM_PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch &&
+			    (pcp->flags & SMM_PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & SMM_PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
+		pcp->flags |= SMM_PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= ~SMM_PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << SMM_PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, z, batch, free_high);
+	if (pcp->count < high)
+		return;
+	free_pcppages_bulk(b, z, pcp, nr_pcp_free(pcp, batch, high, free_high), pindex);
+	stat_inc(b, SMM_BUDDY_PCP_SPILL);
+	if (test_bit(SMM_ZONE_BELOW_HIGH, &z->flags) &&
+	    smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_HIGH], 0))
+		clear_bit(SMM_ZONE_BELOW_HIGH, &z->flags);
+}
+
+/* rmqueue_pcplist(): a block of a pcp-allowed @order off this CPU's list. */
+static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z,
+					unsigned int order)
 {
 	struct smm_page *page = NULL;
+	struct list_head *list;
 	struct smm_pcp *pcp;
 
 	pcp = get_cpu_ptr(z->pcp);
 	spin_lock(&pcp->lock);
-	if (list_empty(&pcp->list)) {
-		if (rmqueue_bulk(b, z, pcp, pcp->batch))
+	/* An allocation: spills shrink back towards a batch. */
+	pcp->free_count >>= 1;
+	list = &pcp->lists[smm_pcp_order_to_pindex(order)];
+	if (list_empty(list)) {
+		int n = rmqueue_bulk(b, z, order, nr_pcp_alloc(pcp, z, order), list);
+
+		pcp->count += n << order;
+		if (n)
 			stat_inc(b, SMM_BUDDY_PCP_REFILL);
 	} else {
 		stat_inc(b, SMM_BUDDY_PCP_HIT);
 	}
-	if (!list_empty(&pcp->list)) {
-		page = list_first_entry(&pcp->list, struct smm_page, lru);
+	if (!list_empty(list)) {
+		page = list_first_entry(list, struct smm_page, lru);
 		list_del(&page->lru);
 		/* Off the list: the caller's now, before it is prepared. */
-		page->owner = SMM_OWNER_ALLOC;
-		pcp->count--;
+		set_block_owner(b, page, order, SMM_OWNER_ALLOC);
+		pcp->count -= 1 << order;
 	}
 	spin_unlock(&pcp->lock);
 	put_cpu_ptr(z->pcp);
@@ -231,13 +401,13 @@ static struct smm_page *rmqueue(struct smm_buddy *b, struct smm_zone *z,
 {
 	struct smm_page *page;
 
-	if (!order)
-		return rmqueue_pcplist(b, z);
+	if (likely(smm_pcp_allowed_order(b, order)))
+		return rmqueue_pcplist(b, z, order);
 	spin_lock(&z->lock);
 	page = __rmqueue_smallest(b, z, order);
 	/* Off the free area: the caller's now, before the lock goes. */
 	if (page)
-		set_block_owner(b, page_pfn(b, page), order, SMM_OWNER_ALLOC);
+		set_block_owner(b, page, order, SMM_OWNER_ALLOC);
 	spin_unlock(&z->lock);
 	return page;
 }
@@ -365,10 +535,21 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 
 			if (!z->managed_pages)
 				continue;
+			/*
+			 * ZONE_BELOW_HIGH: found out here, on the way in, so
+			 * that the free path only tests a bit; it makes the
+			 * per-CPU lists hold less while the zone is low.
+			 */
+			if (!p && !test_bit(SMM_ZONE_BELOW_HIGH, &z->flags)) {
+				if (smm_zone_watermark_ok(z, order, z->wmark[SMM_WMARK_HIGH], gfp))
+					goto try_this_zone;
+				set_bit(SMM_ZONE_BELOW_HIGH, &z->flags);
+			}
 			if (!smm_zone_watermark_ok(z, order, z->wmark[passes[p]], gfp)) {
 				stat_inc(b, SMM_BUDDY_WMARK_FAIL);
 				continue;
 			}
+try_this_zone:
 			page = rmqueue(b, z, order);
 			if (!page)
 				continue;
@@ -387,10 +568,9 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 #define PCP_BULK_MAX	64
 /*
  * A bulk allocation refills an empty list with what it still needs, up to
- * batch << PCP_BATCH_SCALE_MAX pages, as nr_pcp_alloc() scales the refill
- * of a list that keeps running dry (CONFIG_PCP_BATCH_SCALE_MAX, 5).
+ * batch << SMM_PCP_BATCH_SCALE_MAX pages, where nr_pcp_alloc() would get
+ * there by doubling the refills of a list that keeps running dry.
  */
-#define PCP_BATCH_SCALE_MAX	5
 
 /*
  * __rmqueue_pcplist() in a loop: up to @nr pages off this CPU's list of @z,
@@ -402,24 +582,29 @@ static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z
 					 unsigned int nr, struct smm_page **pages)
 {
 	unsigned int got = 0, stop, hits = 0, refills = 0;
+	struct list_head *list;
 	struct smm_pcp *pcp;
 
 	while (got < nr) {
 		stop = min(nr, got + PCP_BULK_MAX);
 		pcp = get_cpu_ptr(z->pcp);
 		spin_lock(&pcp->lock);
+		pcp->free_count >>= 1;
+		list = &pcp->lists[0];
 		while (got < stop) {
-			if (list_empty(&pcp->list)) {
+			if (list_empty(list)) {
 				int want = clamp_t(int, stop - got, pcp->batch,
-						   pcp->batch << PCP_BATCH_SCALE_MAX);
+						   pcp->batch << SMM_PCP_BATCH_SCALE_MAX);
+				int n = rmqueue_bulk(b, z, 0, want, list);
 
-				if (!rmqueue_bulk(b, z, pcp, want))
+				if (!n)
 					break;
+				pcp->count += n;
 				refills++;
 			} else {
 				hits++;
 			}
-			pages[got] = list_first_entry(&pcp->list, struct smm_page, lru);
+			pages[got] = list_first_entry(list, struct smm_page, lru);
 			list_del(&pages[got]->lru);
 			/* Off the list: the caller's now, before it is prepared. */
 			pages[got]->owner = SMM_OWNER_ALLOC;
@@ -547,28 +732,15 @@ static int free_claim(struct smm_buddy *b, struct smm_page *page, unsigned int o
 	return 0;
 }
 
-/* An order-0 page onto a locked per-CPU list, which spills over its high mark. */
-static void free_to_pcp(struct smm_buddy *b, struct smm_zone *z, struct smm_pcp *pcp,
-			struct smm_page *page, int spill)
-{
-	lockdep_assert_held(&pcp->lock);
-	page->owner = SMM_OWNER_PCP;
-	list_add(&page->lru, &pcp->list);
-	pcp->count++;
-	if (pcp->count >= pcp->high) {
-		free_pcppages_bulk(b, z, pcp, spill);
-		stat_inc(b, SMM_BUDDY_PCP_SPILL);
-	}
-}
-
 /**
  * smm_free_pages() - give a block back
  * @b: the allocator
  * @page: the head page, as smm_alloc_pages() returned it
  * @order: the order it was allocated with
  *
- * Order-0 pages go to this CPU's list; larger blocks straight to the free
- * area, merging with their buddies.
+ * Blocks of order 0..PAGE_ALLOC_COSTLY_ORDER and of the pageblock order
+ * go to this CPU's list for their order (free_unref_page()); others
+ * straight to the free area, merging with their buddies.
  *
  * Return: 0; -EINVAL, counted and reported, for a page that is not the
  * head of an allocated block (a double free, a tail page, a page that was
@@ -577,26 +749,24 @@ static void free_to_pcp(struct smm_buddy *b, struct smm_zone *z, struct smm_pcp 
  */
 int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int order)
 {
-	unsigned long pfn;
 	struct smm_zone *z;
 
 	if (free_claim(b, page, order))
 		return -EINVAL;
-	pfn = page_pfn(b, page);
 	z = smm_page_zone(b, page);
 	stat_inc(b, SMM_BUDDY_FREE);
-	if (!order) {
+	if (likely(smm_pcp_allowed_order(b, order))) {
 		struct smm_pcp *pcp = get_cpu_ptr(z->pcp);
 
 		spin_lock(&pcp->lock);
-		free_to_pcp(b, z, pcp, page, pcp->batch);
+		free_unref_page_commit(b, z, pcp, page, order);
 		spin_unlock(&pcp->lock);
 		put_cpu_ptr(z->pcp);
 		return 0;
 	}
 	spin_lock(&z->lock);
-	set_block_owner(b, pfn, order, SMM_OWNER_BUDDY);
-	__free_one_page(b, z, pfn, order);
+	set_block_owner(b, page, order, SMM_OWNER_BUDDY);
+	__free_one_page(b, z, page_pfn(b, page), order);
 	spin_unlock(&z->lock);
 	return 0;
 }
@@ -633,7 +803,7 @@ static unsigned int free_run(struct smm_buddy *b, struct smm_page *first,
 	pcp = get_cpu_ptr(z->pcp);
 	spin_lock(&pcp->lock);
 	for (;;) {
-		free_to_pcp(b, z, pcp, page, max(pcp->batch, pcp->high - pcp->batch));
+		free_unref_page_commit(b, z, pcp, page, 0);
 		n++;
 		page = claim_next(b, pages, i, nr);
 		if (!page)
@@ -657,9 +827,9 @@ static unsigned int free_run(struct smm_buddy *b, struct smm_page *first,
  * Each page is checked and claimed as smm_free_pages() does; a bad one is
  * refused, counted and reported, and the rest are still freed.  The good
  * ones go onto this CPU's list of their zone, up to PCP_BULK_MAX under one
- * hold of its lock.  A list that reaches its high mark during the run
- * spills down to one batch, as nr_pcp_free() lets a run of consecutive
- * frees spill high - batch pages at once instead of one batch.
+ * hold of its lock, each through free_unref_page_commit() as
+ * free_unref_folios() does: a long run raises the list's high mark and,
+ * through @free_count, how much each spill gives back.
  *
  * Return: the number of pages refused; 0 when all were freed.
  * Context: process context; does not sleep.
@@ -759,10 +929,21 @@ void smm_drain_pages(struct smm_buddy *b)
 			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
 
 			spin_lock(&pcp->lock);
-			free_pcppages_bulk(b, z, pcp, pcp->count);
+			free_pcppages_bulk(b, z, pcp, pcp->count, 0);
 			spin_unlock(&pcp->lock);
 		}
 	}
+}
+
+/* The zone whose span holds @pfn: zone_sizes_init()'s bounds, not the descriptor. */
+static struct smm_zone *pfn_zone(struct smm_buddy *b, unsigned long pfn)
+{
+	int i;
+
+	for (i = SMM_NR_ZONES - 1; i > 0; i--)
+		if (pfn >= b->zones[i].zone_start_pfn)
+			break;
+	return &b->zones[i];
 }
 
 /**
@@ -771,9 +952,12 @@ void smm_drain_pages(struct smm_buddy *b)
  * @pfn: first PFN, aligned to 2^@order
  * @order: the block's order, < max_order
  *
- * __free_pages_bootmem(): the block's pages become managed by their zone
- * and go to its free area.  A block that straddles a zone boundary is split
- * in two, recursively, so each half goes to its own zone.
+ * __free_pages_core() after the deferred struct-page init of the block:
+ * each page gets its zone number, loses PG_reserved and becomes the
+ * buddy's, in one store to its flags and one to its owner; then the block
+ * is managed by its zone and goes to its free area.  A block that
+ * straddles a zone boundary is split in two, recursively, so each half
+ * goes to its own zone.
  *
  * Context: process context, during bring-up.
  */
@@ -782,23 +966,32 @@ void smm_buddy_free_bootmem_block(struct smm_buddy *b, unsigned long pfn,
 {
 	struct smm_page *first = pfn_page(b, pfn);
 	struct smm_page *last = pfn_page(b, pfn + (1UL << order) - 1);
+	const u32 clear = BIT(SMM_PG_RESERVED) | (SMM_PG_ZONE_MASK << SMM_PG_ZONE_SHIFT);
 	struct smm_zone *z;
-	unsigned long i;
+	unsigned long p, end, next;
+	u32 set;
 
 	if (SMM_WARN_ON(b->broken, !first || !last || order >= b->max_order ||
 			(pfn & ((1UL << order) - 1))))
 		return;
-	if (smm_page_zonenum(first) != smm_page_zonenum(last)) {
+	z = pfn_zone(b, pfn);
+	if (z != pfn_zone(b, pfn + (1UL << order) - 1)) {
 		smm_buddy_free_bootmem_block(b, pfn, order - 1);
 		smm_buddy_free_bootmem_block(b, pfn + (1UL << (order - 1)), order - 1);
 		return;
 	}
-	z = smm_page_zone(b, first);
-	for (i = 0; i < (1UL << order); i++) {
-		struct smm_page *page = pfn_page(b, pfn + i);
+	set = (u32)z->idx << SMM_PG_ZONE_SHIFT;
+	/* A section's descriptors are one array: one lookup per section. */
+	for (p = pfn, end = pfn + (1UL << order); p < end; p = next) {
+		struct smm_page *page = pfn_page(b, p), *stop;
 
-		smm_page_clear(page, SMM_PG_RESERVED);
-		page->owner = SMM_OWNER_BUDDY;
+		next = min(end, round_up(p + 1, SMM_PAGES_PER_SECTION));
+		if (SMM_WARN_ON(b->broken, !page || !pfn_page(b, next - 1)))
+			return;
+		for (stop = page + (next - p); page < stop; page++) {
+			page->flags = (page->flags & ~clear) | set;
+			page->owner = SMM_OWNER_BUDDY;
+		}
 	}
 	spin_lock(&z->lock);
 	z->managed_pages += 1UL << order;
@@ -852,28 +1045,55 @@ static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *se
 	return 0;
 }
 
+/*
+ * Check one block on a per-CPU list: a head of its list's @order, aligned,
+ * in @z, every page owned by the lists and seen nowhere else.
+ */
+static int check_pcp_block(struct smm_buddy *b, struct smm_zone *z, struct smm_page *page,
+			   unsigned int order, unsigned long *seen)
+{
+	unsigned long pfn = page_pfn(b, page), i;
+
+	if (page->order != order || (pfn & ((1UL << order) - 1)) ||
+	    smm_page_zone(b, page) != z) {
+		pr_err("shadow_mm: %s: bad pcp block at pfn %#lx, order %u on the order-%u list\n",
+		       z->name, pfn, page->order, order);
+		return -EUCLEAN;
+	}
+	for (i = 0; i < (1UL << order); i++) {
+		const struct smm_page *p = pfn_page(b, pfn + i);
+
+		if (!p || p->owner != SMM_OWNER_PCP || __test_and_set_bit(pfn + i, seen)) {
+			pr_err("shadow_mm: %s: bad pcp page %#lx\n", z->name, pfn + i);
+			return -EUCLEAN;
+		}
+	}
+	return 0;
+}
+
 /* Check a stopped zone's per-CPU lists; @seen marks pages found free. */
 static int check_pcp(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
 {
-	int cpu;
+	unsigned int pindex;
+	int cpu, ret;
 
 	for_each_possible_cpu(cpu) {
 		struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
-		struct smm_page *page;
-		int n = 0;
+		long n = 0;
 
-		list_for_each_entry(page, &pcp->list, lru) {
-			unsigned long p = page_pfn(b, page);
+		for (pindex = 0; pindex < SMM_NR_PCP_LISTS; pindex++) {
+			unsigned int order = smm_pcp_pindex_to_order(b, pindex);
+			struct smm_page *page;
 
-			if (page->owner != SMM_OWNER_PCP || smm_page_zone(b, page) != z ||
-			    __test_and_set_bit(p, seen)) {
-				pr_err("shadow_mm: %s: bad pcp page %#lx\n", z->name, p);
-				return -EUCLEAN;
+			list_for_each_entry(page, &pcp->lists[pindex], lru) {
+				ret = check_pcp_block(b, z, page, order, seen);
+				if (ret)
+					return ret;
+				n += 1L << order;
 			}
-			n++;
 		}
 		if (n != pcp->count) {
-			pr_err("shadow_mm: %s: cpu %d pcp has %d pages, count says %d\n",
+			pr_err("shadow_mm: %s: cpu %d pcp has %ld pages, count says %d\n",
 			       z->name, cpu, n, pcp->count);
 			return -EUCLEAN;
 		}

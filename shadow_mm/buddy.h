@@ -92,9 +92,9 @@ enum smm_wmark {
  * enum smm_buddy_stat - event counters of a buddy allocator
  * @SMM_BUDDY_ALLOC: successful allocations
  * @SMM_BUDDY_FREE: successful frees
- * @SMM_BUDDY_PCP_HIT: order-0 allocations served from a per-CPU list
+ * @SMM_BUDDY_PCP_HIT: allocations served from a per-CPU list without a refill
  * @SMM_BUDDY_PCP_REFILL: per-CPU lists refilled from the buddy
- * @SMM_BUDDY_PCP_SPILL: per-CPU lists over @high, a batch given back
+ * @SMM_BUDDY_PCP_SPILL: per-CPU lists at @high, blocks given back
  * @SMM_BUDDY_SPLIT: blocks split by expand()
  * @SMM_BUDDY_MERGE: buddies merged by __free_one_page()
  * @SMM_BUDDY_FALLBACK: allocations served by a zone after the first
@@ -141,52 +141,115 @@ struct smm_free_area {
 	unsigned long nr_free;
 };
 
+/*
+ * The per-CPU lists hold high-order blocks too, as the kernel's have since
+ * 5.13 (commit 44042b449872, "mm/page_alloc: allow high-order pages to be
+ * stored on the per-cpu lists"): one list for each order up to
+ * PAGE_ALLOC_COSTLY_ORDER, and one for the pageblock order, the order of a
+ * PMD-sized transparent huge page.  Our max_order counts orders as the
+ * 2.6 kernel's MAX_ORDER did (default 11: orders 0..10, 4 MiB blocks), so
+ * the pageblock order is min(HPAGE_PMD_ORDER, max_order - 1): 9 (2 MiB)
+ * by default, as on x86-64.  With max_order <= 4 it falls among the
+ * low orders and the pageblock list stays empty.  We have one migratetype,
+ * so one list per order where the kernel has MIGRATE_PCPTYPES (and two for
+ * THP): NR_PCP_LISTS is 4 + 1 here, 3 * 4 + 2 there.
+ */
+#define SMM_PAGE_ALLOC_COSTLY_ORDER	3
+#define SMM_HPAGE_PMD_ORDER		9
+#define SMM_NR_LOWORDER_PCP_LISTS	(SMM_PAGE_ALLOC_COSTLY_ORDER + 1)
+#define SMM_NR_PCP_LISTS		(SMM_NR_LOWORDER_PCP_LISTS + 1)
+/* CONFIG_PCP_BATCH_SCALE_MAX: how far a batch may scale up, as a shift. */
+#define SMM_PCP_BATCH_SCALE_MAX		5
+/* MIN_PERCPU_PAGELIST_HIGH_FRACTION: high_max is managed / this / CPUs. */
+#define SMM_PCP_HIGH_FRACTION		8
+
+/*
+ * &smm_pcp.flags.  PREV_FREE_HIGH_ORDER: the last free was of an order in
+ * 1..PAGE_ALLOC_COSTLY_ORDER.  FREE_HIGH_BATCH: this CPU's share of the
+ * last-level cache holds more than three batches, so a run of such frees
+ * spills only once a batch is kept.  setup_pcp_cacheinfo() decides it from
+ * the CPU's cache info, which a module cannot read (get_cpu_cacheinfo() is
+ * not exported); we always set it.
+ */
+#define SMM_PCPF_PREV_FREE_HIGH_ORDER	BIT(0)
+#define SMM_PCPF_FREE_HIGH_BATCH	BIT(1)
+
 /**
- * struct smm_pcp - a per-CPU list of free order-0 pages
+ * struct smm_pcp - one CPU's lists of free blocks in one zone (per_cpu_pages)
  * @lock: protects the other fields
- * @count: pages on @list
- * @high: give a batch back to the buddy when @count reaches this
- * @batch: pages moved to or from the buddy at a time
- * @list: the pages, linked through &smm_page.lru; hot pages at the head
+ * @count: pages on all of @lists, 2^order for a block of order
+ * @high: give blocks back to the buddy when @count reaches this; tuned
+ *	between @high_min and @high_max as in 6.12 (nr_pcp_high())
+ * @high_min: the low watermark shared among the CPUs (zone_highsize())
+ * @high_max: managed / %SMM_PCP_HIGH_FRACTION shared among the CPUs
+ * @batch: pages moved to or from the buddy at a time (zone_batchsize())
+ * @flags: %SMM_PCPF_PREV_FREE_HIGH_ORDER, %SMM_PCPF_FREE_HIGH_BATCH
+ * @alloc_factor: refills scale by 2^this while allocations keep coming
+ * @free_count: recent frees, in pages; scales how much a spill gives back
+ * @lists: one list per pindex (order_to_pindex()), linked through
+ *	&smm_page.lru of the blocks' heads; hot blocks at the head
+ *
+ * Cache-line aligned, and per CPU: a CPU's fast path writes only its own
+ * lines.
+ *
+ * Invariant: @count is the sum of 2^order over the blocks on @lists; every
+ * page of those blocks is owned by %SMM_OWNER_PCP, and a head's
+ * &smm_page.order is its list's order.
  */
 struct smm_pcp {
-	spinlock_t lock;	/* protects count, list */
+	spinlock_t lock;	/* protects everything below */
 	int count;
 	int high;
+	int high_min;
+	int high_max;
 	int batch;
-	struct list_head list;
-};
+	u8 flags;
+	u8 alloc_factor;
+	short free_count;
+	struct list_head lists[SMM_NR_PCP_LISTS];
+} ____cacheline_aligned_in_smp;
+
+/* &smm_zone.flags: the zone is below its high watermark (ZONE_BELOW_HIGH). */
+#define SMM_ZONE_BELOW_HIGH	0
 
 /**
  * struct smm_zone - one zone and its buddy allocator
- * @lock: protects @free_area, @free_pages and the descriptors of the free
- *	pages in @free_area
- * @free_area: free blocks per order
- * @free_pages: pages in @free_area (not counting the per-CPU lists)
  * @pcp: the per-CPU lists
  * @name: "DMA", "Normal" or "HighMem", as /proc prints them
  * @idx: this zone's enum smm_zone_type
+ * @flags: %SMM_ZONE_BELOW_HIGH, set and cleared with atomic bit operations
  * @zone_start_pfn: first PFN of the zone
  * @spanned_pages: PFNs the zone covers, holes included
  * @present_pages: pages with memory behind them
  * @managed_pages: pages handed to this buddy allocator
  * @wmark: the watermarks, in pages
+ * @lock: protects @free_area, @free_pages and the descriptors of the free
+ *	pages in @free_area
+ * @free_pages: pages in @free_area (not counting the per-CPU lists)
+ * @free_area: free blocks per order
+ *
+ * The fields above @lock are read on every allocation and written only at
+ * bring-up (and @flags when it changes); @lock starts a new cache line, as
+ * ZONE_PADDING sets it apart in struct zone, so a refill on one CPU does
+ * not take the read-mostly line from the others.
  *
  * Invariant: the buddies of a free block lie in the same zone, or the
  * merge in __free_one_page() stops.
  */
 struct smm_zone {
-	spinlock_t lock;	/* protects free_area, free_pages */
-	struct smm_free_area free_area[SMM_MAX_ORDER_LIMIT];
-	unsigned long free_pages;
 	struct smm_pcp __percpu *pcp;
 	const char *name;
 	enum smm_zone_type idx;
+	unsigned long flags;
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
 	unsigned long managed_pages;
 	unsigned long wmark[SMM_NR_WMARK];
+
+	spinlock_t lock ____cacheline_aligned_in_smp;	/* protects free_area, free_pages */
+	unsigned long free_pages;
+	struct smm_free_area free_area[SMM_MAX_ORDER_LIMIT];
 };
 
 /**
@@ -210,6 +273,8 @@ struct smm_fail_page_alloc {
  * @arena: the memory and its descriptors
  * @broken: the instance's broken flag, set by SMM_WARN_ON()
  * @max_order: orders run 0..@max_order - 1
+ * @thp_order: our pageblock order, min(%SMM_HPAGE_PMD_ORDER, @max_order - 1):
+ *	the order of the per-CPU list above the low orders
  * @min_free_kbytes: the scaled reserve, split among the zones
  * @zones: the zones, lowest first
  * @stats: per-CPU event counters
@@ -228,6 +293,7 @@ struct smm_buddy {
 	struct smm_arena *arena;
 	bool *broken;
 	unsigned int max_order;
+	unsigned int thp_order;
 	unsigned long min_free_kbytes;
 	struct smm_zone zones[SMM_NR_ZONES];
 	struct smm_buddy_stats __percpu *stats;
@@ -236,6 +302,25 @@ struct smm_buddy {
 	void *clear_ctx;
 	struct smm_fail_page_alloc fpa;
 };
+
+/* pcp_allowed_order(): may a block of @order (< max_order) use the per-CPU lists? */
+static inline bool smm_pcp_allowed_order(const struct smm_buddy *b, unsigned int order)
+{
+	return order <= SMM_PAGE_ALLOC_COSTLY_ORDER || order == b->thp_order;
+}
+
+/* order_to_pindex(): the list of a pcp-allowed @order. */
+static inline unsigned int smm_pcp_order_to_pindex(unsigned int order)
+{
+	return order <= SMM_PAGE_ALLOC_COSTLY_ORDER ? order : SMM_NR_LOWORDER_PCP_LISTS;
+}
+
+/* pindex_to_order(): the order of the blocks on list @pindex. */
+static inline unsigned int smm_pcp_pindex_to_order(const struct smm_buddy *b,
+						   unsigned int pindex)
+{
+	return pindex < SMM_NR_LOWORDER_PCP_LISTS ? pindex : b->thp_order;
+}
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		   unsigned int max_order, unsigned long dma_end_pfn,
@@ -272,6 +357,7 @@ int smm_buddy_check(struct smm_buddy *b);
 
 void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b);
+void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
 
 /* bring-up: bulk free for free_all_bootmem() */

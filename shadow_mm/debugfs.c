@@ -25,6 +25,9 @@
  *	/proc/buddyinfo's format exactly; the /proc/zoneinfo fields that apply
  *	(free, watermarks, spanned/present/managed, per-CPU lists), in its
  *	layout.
+ * ``pcplists``
+ *	Each CPU's per-CPU lists of each zone in detail: count, high and its
+ *	bounds, batch, the scaling factors, and the blocks on each order's list.
  * ``extfrag``
  *	The unusable free space index and the fragmentation index per zone
  *	and order, as /sys/kernel/debug/extfrag prints them.
@@ -127,6 +130,15 @@ static int zoneinfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(zoneinfo);
+
+static int pcplists_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_pcplists_show(m, &inst->buddy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcplists);
 
 static int extfrag_show(struct seq_file *m, void *v)
 {
@@ -421,6 +433,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("bootmem", 0400, d, inst, &bootmem_fops);
 	debugfs_create_file("buddyinfo", 0400, d, inst, &buddyinfo_fops);
 	debugfs_create_file("zoneinfo", 0400, d, inst, &zoneinfo_fops);
+	debugfs_create_file("pcplists", 0400, d, inst, &pcplists_fops);
 	debugfs_create_file("extfrag", 0400, d, inst, &extfrag_fops);
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);

@@ -18,9 +18,14 @@
  * clamped to [128, 262144], is split among the low zones in proportion to
  * their size; a highmem zone gets a small fixed minimum instead; low and high
  * are min plus one and two times max(min / 4, managed * 0.1%).  The per-CPU
- * lists get their batch from zone_batchsize() and their high mark from
- * zone_highsize(): the low watermark shared among the CPUs, at least four
- * batches.
+ * lists get their batch from zone_batchsize() and the bounds of their high
+ * mark from zone_highsize(): the low watermark (high_min) and an eighth of
+ * the zone (high_max), each shared among the CPUs, at least four batches.
+ *
+ * free_area_init() here costs per zone and per section, not per page: the
+ * present pages are counted from the section table, and a page's zone
+ * number is written when the page is handed to its zone, as the kernel's
+ * deferred struct-page init does (see smm_buddy_init()).
  *
  * A request walks a zonelist, highest allowed zone first: HIGHUSER tries
  * HighMem, Normal, DMA; KERNEL tries Normal, DMA; DMA tries DMA only.  This
@@ -168,6 +173,44 @@ unsigned long smm_buddy_free_pages(const struct smm_buddy *b)
 	return sum;
 }
 
+/*
+ * calculate_node_totalpages(): the pages with a descriptor in [@start,
+ * @end), from the section table (each present section describes one run
+ * of PFNs), without looking at a single descriptor.
+ */
+static unsigned long present_pages_in(const struct smm_arena *a, unsigned long start,
+				      unsigned long end)
+{
+	unsigned long sec, n = 0;
+
+	end = min(end, a->end_pfn);
+	for (sec = start >> SMM_SECTION_ORDER; start < end && sec < a->nr_sections; sec++) {
+		const struct smm_section *s = &a->sections[sec];
+		unsigned long base = sec << SMM_SECTION_ORDER;
+		unsigned long lo = max(start, base + s->first);
+		unsigned long hi = min(end, base + s->first + s->nr);
+
+		if (s->nr && hi > lo)
+			n += hi - lo;
+	}
+	return n;
+}
+
+/* per_cpu_pages_init(): empty lists and the boot pageset, which keeps nothing. */
+static void pcp_init(struct smm_pcp *pcp)
+{
+	unsigned int i;
+
+	spin_lock_init(&pcp->lock);
+	for (i = 0; i < SMM_NR_PCP_LISTS; i++)
+		INIT_LIST_HEAD(&pcp->lists[i]);
+	/* BOOT_PAGESET_HIGH and BOOT_PAGESET_BATCH */
+	pcp->high = 0;
+	pcp->high_min = 0;
+	pcp->high_max = 0;
+	pcp->batch = 1;
+}
+
 /**
  * smm_buddy_init() - set up the zones of an arena, all empty
  * @b: the allocator
@@ -177,8 +220,14 @@ unsigned long smm_buddy_free_pages(const struct smm_buddy *b)
  * @dma_end_pfn: first PFN above ZONE_DMA
  * @highmem_start_pfn: first PFN of ZONE_HIGHMEM; @dma_end_pfn <= it
  *
- * Stamps every descriptor with its zone.  The zones receive pages only
- * through smm_buddy_free_bootmem_block().
+ * free_area_init(): each zone's span, and its present pages counted from
+ * the section table; empty free areas; per-CPU lists with the boot
+ * pageset.  No descriptor is touched: a page gets its zone number when it
+ * is handed to its zone (smm_buddy_free_bootmem_block()), as the kernel's
+ * deferred struct-page init sets a page's zone link right before it frees
+ * the page to the buddy allocator.  The cost is per zone and per section,
+ * not per page.  The zones receive pages only through
+ * smm_buddy_free_bootmem_block().
  *
  * Return: 0, -EINVAL for bad bounds, or -ENOMEM.
  * Context: process context; sleeps.
@@ -190,7 +239,6 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 	const unsigned long bounds[SMM_NR_ZONES + 1] = {
 		0, dma_end_pfn, highmem_start_pfn, max(a->end_pfn, highmem_start_pfn)
 	};
-	unsigned long pfn;
 	int i, cpu, o;
 
 	memset(b, 0, sizeof(*b));
@@ -199,6 +247,7 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 	b->arena = a;
 	b->broken = broken;
 	b->max_order = max_order;
+	b->thp_order = min(SMM_HPAGE_PMD_ORDER, max_order - 1);
 	smm_fail_init(&b->fpa.fail, "fail_page_alloc");
 	b->fpa.sites = BIT(SMM_SITE_NR) - 1;
 	b->stats = smm_host_alloc_percpu(a, SMM_HOST_BUDDY, sizeof(struct smm_buddy_stats),
@@ -220,22 +269,9 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 					       __alignof__(struct smm_pcp));
 		if (!z->pcp)
 			goto err_pcp;
-		for_each_possible_cpu(cpu) {
-			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
-
-			spin_lock_init(&pcp->lock);
-			INIT_LIST_HEAD(&pcp->list);
-			pcp->batch = 1;
-			pcp->high = 4;
-		}
-		for (pfn = bounds[i]; pfn < bounds[i + 1]; pfn++) {
-			struct smm_page *page = smm_pfn_to_page(a, pfn);
-
-			if (!page)
-				continue;
-			smm_page_set_zonenum(page, i);
-			z->present_pages++;
-		}
+		for_each_possible_cpu(cpu)
+			pcp_init(per_cpu_ptr(z->pcp, cpu));
+		z->present_pages = present_pages_in(a, bounds[i], bounds[i + 1]);
 	}
 	return 0;
 
@@ -277,12 +313,16 @@ static int zone_batchsize(const struct smm_zone *z)
 	return max(1UL, batch);
 }
 
-/* zone_highsize() with percpu_pagelist_high_fraction unset. */
-static int zone_highsize(const struct smm_zone *z, int batch)
+/*
+ * zone_highsize(): the low watermark (@fraction 0) or managed / @fraction
+ * pages, shared among the online CPUs, at least four batches.
+ */
+static int zone_highsize(const struct smm_zone *z, int batch, unsigned int fraction)
 {
-	unsigned long high = z->wmark[SMM_WMARK_LOW] / max(1U, num_online_cpus());
+	unsigned long total = fraction ? z->managed_pages / fraction : z->wmark[SMM_WMARK_LOW];
+	unsigned long high = total / max(1U, num_online_cpus());
 
-	return max(high, (unsigned long)batch << 2);
+	return min_t(unsigned long, max(high, (unsigned long)batch << 2), INT_MAX);
 }
 
 /**
@@ -309,7 +349,7 @@ void smm_buddy_setup_watermarks(struct smm_buddy *b)
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &b->zones[i];
 		u64 tmp = lowmem ? div64_u64((u64)pages_min * z->managed_pages, lowmem) : 0;
-		int batch, high;
+		int batch, high_min, high_max;
 
 		if (i == SMM_ZONE_HIGHMEM)
 			z->wmark[SMM_WMARK_MIN] = clamp(z->managed_pages / 1024, 32UL, 128UL);
@@ -322,14 +362,19 @@ void smm_buddy_setup_watermarks(struct smm_buddy *b)
 		z->wmark[SMM_WMARK_LOW] = z->wmark[SMM_WMARK_MIN] + tmp;
 		z->wmark[SMM_WMARK_HIGH] = z->wmark[SMM_WMARK_MIN] + 2 * tmp;
 
+		/* zone_set_pageset_high_and_batch(), as 6.7 and later tune it */
 		batch = zone_batchsize(z);
-		high = zone_highsize(z, batch);
+		high_min = zone_highsize(z, batch, 0);
+		high_max = zone_highsize(z, batch, SMM_PCP_HIGH_FRACTION);
 		for_each_possible_cpu(cpu) {
 			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
 
 			spin_lock(&pcp->lock);
 			pcp->batch = batch;
-			pcp->high = high;
+			pcp->high_min = high_min;
+			pcp->high_max = high_max;
+			pcp->high = high_min;
+			pcp->flags |= SMM_PCPF_FREE_HIGH_BATCH;
 			spin_unlock(&pcp->lock);
 		}
 	}
@@ -441,6 +486,57 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
 		}
 		seq_printf(m, "\n  start_pfn:           %lu", z->zone_start_pfn);
 		seq_putc(m, '\n');
+	}
+}
+
+/**
+ * smm_pcplists_show() - the per-CPU lists in detail, per order
+ * @m: the seq_file
+ * @b: the allocator
+ *
+ * Not a /proc format (zoneinfo keeps that): one line per populated zone
+ * and online CPU with count, high, its bounds, batch, the two scaling
+ * factors, and the number of blocks on each list, headed by its order.
+ *
+ * Context: process context; takes each list's lock in turn.
+ */
+void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b)
+{
+	unsigned long nr[SMM_NR_PCP_LISTS];
+	unsigned int i, p;
+	int cpu;
+
+	seq_printf(m, "%-8s %4s %6s %6s %8s %8s %5s %10s %12s", "zone", "cpu", "count",
+		   "high", "high_min", "high_max", "batch", "free_count", "alloc_factor");
+	for (p = 0; p < SMM_NR_PCP_LISTS; p++)
+		seq_printf(m, " %6s%-2u", "order-", smm_pcp_pindex_to_order(b, p));
+	seq_putc(m, '\n');
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		if (!zone_shown(z))
+			continue;
+		for_each_online_cpu(cpu) {
+			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+			int v[7];
+
+			spin_lock(&pcp->lock);
+			v[0] = pcp->count;
+			v[1] = pcp->high;
+			v[2] = pcp->high_min;
+			v[3] = pcp->high_max;
+			v[4] = pcp->batch;
+			v[5] = pcp->free_count;
+			v[6] = pcp->alloc_factor;
+			for (p = 0; p < SMM_NR_PCP_LISTS; p++)
+				nr[p] = list_count_nodes(&pcp->lists[p]);
+			spin_unlock(&pcp->lock);
+			seq_printf(m, "%-8s %4d %6d %6d %8d %8d %5d %10d %12d", z->name, cpu,
+				   v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+			for (p = 0; p < SMM_NR_PCP_LISTS; p++)
+				seq_printf(m, " %8lu", nr[p]);
+			seq_putc(m, '\n');
+		}
 	}
 }
 
