@@ -15,7 +15,12 @@
  * stack, its shadow PTEs, its LIFO rule and its ownership of a CPU's slots;
  * the zeroing of HighMem pages by the buddy allocator through kmap_atomic;
  * that releasing every mapping gives every page back, and that tearing the
- * layer down frees its pinned tables; and a concurrent workload.
+ * layer down frees its pinned tables; a kmap_atomic's real mapping (the
+ * host address maps the page, is no direct-map address, and agrees with
+ * the slot's shadow PTE, which smm_kmap_check() proves and catches when it
+ * does not); batches of pages in consecutive slots with one host mapping,
+ * nested and undone as a whole, and the bad ones refused; a slot reused
+ * after its unmap; zeroing in batches; and a concurrent workload.
  *
  * Only the test reads HighMem pages through the host's direct map, to
  * check what the mappings under test wrote.  Every case that holds
@@ -36,6 +41,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "kunit/util.h"
@@ -1006,6 +1012,305 @@ static void highmem_test_release_returns_pages(struct kunit *test)
 	/* The instance's teardown destroys the layer again: harmless. */
 }
 
+/* The shadow PTE of a window slot, through the layer's pinned tables. */
+static u64 *slot_pte(struct smm_instance *inst, u64 va)
+{
+	return &inst->hm.ptes[(va - SMM_PKMAP_BASE) >> SMM_PT_SHIFT_PMD]
+			     [smm_pt_index(va, SMM_PT_PTE)];
+}
+
+/* The host address maps @page: what vmalloc_to_page() finds there. */
+static bool host_maps(struct smm_instance *inst, const void *addr, const struct smm_page *page)
+{
+	struct page *host = vmalloc_to_page(addr);
+	unsigned long pfn;
+
+	return host && smm_arena_host_to_pfn(&inst->arena, host, &pfn) &&
+	       pfn == pfn_of(inst, page);
+}
+
+/*
+ * A kmap_atomic slot's real mapping: the host address maps the page (its
+ * contents are there, both ways), it is not the page's direct map nor any
+ * arena direct-map address, and the slot's shadow PTE agrees, as
+ * smm_kmap_check() proves; after the unmap nothing is left.
+ */
+static void highmem_test_kmap_atomic_real_mapping(struct kunit *test)
+{
+	struct smm_instance *inst = hm_setup(test);
+	struct pool *p = high_pool(test, inst, 1);
+	struct smm_page *page = p->pages[0];
+	unsigned long pfn = pfn_of(inst, page), dpfn;
+	unsigned int cpu;
+	int w;
+	void *addr;
+
+	smm_test_fill_page(direct(inst, page), pfn);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(&inst->hm, NULL), 0);
+	addr = smm_kmap_atomic(&inst->hm, page);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	/* From here to the kunmap, nothing may abort the case. */
+	cpu = raw_smp_processor_id();
+	KUNIT_EXPECT_PTR_NE(test, addr, (void *)direct(inst, page));
+	KUNIT_EXPECT_FALSE(test, virt_addr_valid(addr));
+	KUNIT_EXPECT_FALSE(test, smm_arena_virt_to_pfn(&inst->arena, addr, &dpfn));
+	KUNIT_EXPECT_TRUE(test, host_maps(inst, addr, page));
+	KUNIT_EXPECT_EQ(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, 0)),
+			kmap_entry(inst, page));
+	w = smm_test_page_mismatch(addr, pfn);
+	KUNIT_EXPECT_EQ_MSG(test, w, -1, "word %d read through the kmap", w);
+	smm_test_fill_page(addr, ~pfn);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(&inst->hm, NULL), 0);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(&inst->hm, addr), 0);
+
+	w = smm_test_page_mismatch(direct(inst, page), ~pfn);
+	KUNIT_EXPECT_EQ_MSG(test, w, -1, "word %d written through the kmap", w);
+	KUNIT_EXPECT_EQ(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, 0)), 0ULL);
+	KUNIT_EXPECT_EQ(test, local_depth(inst), 0U);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(&inst->hm, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
+/*
+ * smm_kmap_atomic_pages(): consecutive slots, one host mapping, page i at
+ * the address plus i pages; a kmap_atomic nests above it; the group goes
+ * only as a whole, by its first address, and only once what nests above
+ * it has gone.
+ */
+static void highmem_test_kmap_atomic_pages(struct kunit *test)
+{
+	const unsigned int n = 5;
+	struct smm_instance *inst = hm_setup(test);
+	struct smm_highmem *hm = &inst->hm;
+	struct pool *p = high_pool(test, inst, n + 1);
+	struct smm_kmap_local *l;
+	unsigned int cpu, i, bad_map = 0, bad_pte = 0, bad_data = 0;
+	struct stat_snap s;
+	void *addr, *top;
+
+	for (i = 0; i <= n; i++)
+		smm_test_fill_page(direct(inst, p->pages[i]), 0x700 + i);
+	stats_take(inst, &s);
+	addr = smm_kmap_atomic_pages(hm, p->pages, n);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	/* From here to the last kunmap, nothing may abort the case. */
+	cpu = raw_smp_processor_id();
+	l = per_cpu_ptr(hm->local, cpu);
+	top = smm_kmap_atomic(hm, p->pages[n]);
+	KUNIT_EXPECT_NOT_NULL(test, top);
+	KUNIT_EXPECT_EQ(test, l->depth, top ? n + 1 : n);
+	for (i = 0; i < n; i++) {
+		void *a = addr + i * PAGE_SIZE;
+
+		bad_map += !host_maps(inst, a, p->pages[i]) || l->addr[i] != a ||
+			   l->page[i] != p->pages[i] || l->first[i] != 0;
+		bad_pte += shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, i)) !=
+			   kmap_entry(inst, p->pages[i]);
+		bad_data += smm_test_page_mismatch(a, 0x700 + i) != -1;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad_map, 0U, "pages not where the group says");
+	KUNIT_EXPECT_EQ_MSG(test, bad_pte, 0U, "shadow PTEs of the group");
+	KUNIT_EXPECT_EQ_MSG(test, bad_data, 0U, "contents read through the group");
+	if (top) {
+		KUNIT_EXPECT_TRUE(test, host_maps(inst, top, p->pages[n]));
+		KUNIT_EXPECT_EQ(test, l->first[n], n);
+		KUNIT_EXPECT_EQ(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, n)),
+				kmap_entry(inst, p->pages[n]));
+		KUNIT_EXPECT_EQ(test, smm_test_page_mismatch(top, 0x700 + n), -1);
+	}
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_HOST_MAPS), top ? 2UL : 1UL);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_ATOMIC), top ? n + 1UL : n);
+
+	/* Not the last kmap: the group under the nested one, and a page inside it. */
+	if (top)
+		KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr + PAGE_SIZE), -EINVAL);
+	if (top)
+		KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, top), 0);
+	KUNIT_EXPECT_EQ(test, l->depth, n);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr + (n - 1) * PAGE_SIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, l->depth, n);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr), 0);
+
+	KUNIT_EXPECT_EQ(test, l->depth, 0U);
+	KUNIT_EXPECT_NULL(test, l->owner);
+	for (i = 0; i <= n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, i)), 0ULL,
+				    "slot %u", i);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_BAD), top ? 3UL : 2UL);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
+/* Batches that cannot be: refused, counted, nothing mapped, nothing broken. */
+static void highmem_test_kmap_atomic_pages_bad(struct kunit *test)
+{
+	struct smm_instance *inst = hm_setup(test);
+	struct smm_highmem *hm = &inst->hm;
+	struct pool *p = high_pool(test, inst, SMM_KM_MAX_IDX + 1);
+	struct smm_page *low = smm_alloc_page(&inst->buddy, SMM_GFP_KERNEL);
+	struct smm_page *mixed[3];
+	struct stat_snap s;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, low);
+	mixed[0] = p->pages[0];
+	mixed[1] = low;
+	mixed[2] = p->pages[1];
+	stats_take(inst, &s);
+	KUNIT_EXPECT_NULL(test, smm_kmap_atomic_pages(hm, p->pages, 0));
+	KUNIT_EXPECT_NULL(test, smm_kmap_atomic_pages(hm, p->pages, SMM_KM_MAX_IDX + 1));
+	KUNIT_EXPECT_NULL(test, smm_kmap_atomic_pages(hm, mixed, ARRAY_SIZE(mixed)));
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_BAD), 3UL);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_HOST_MAPS), 0UL);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_ATOMIC), 0UL);
+	KUNIT_EXPECT_EQ(test, local_depth(inst), 0U);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+	smm_free_page(&inst->buddy, low);
+}
+
+/*
+ * A slot reused after its unmap maps the new page, in the shadow and for
+ * real: what is read through it is the new page's, and what is written
+ * lands in the new page only.
+ */
+static void highmem_test_kmap_atomic_reuse(struct kunit *test)
+{
+	struct smm_instance *inst = hm_setup(test);
+	struct smm_highmem *hm = &inst->hm;
+	struct pool *p = high_pool(test, inst, 2);
+	unsigned long pa = pfn_of(inst, p->pages[0]), pb = pfn_of(inst, p->pages[1]);
+	unsigned int cpu;
+	void *a, *b;
+
+	smm_test_fill_page(direct(inst, p->pages[0]), pa);
+	smm_test_fill_page(direct(inst, p->pages[1]), pb);
+	a = smm_kmap_atomic(hm, p->pages[0]);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	cpu = raw_smp_processor_id();
+	KUNIT_EXPECT_EQ(test, smm_test_page_mismatch(a, pa), -1);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, a), 0);
+
+	b = smm_kmap_atomic(hm, p->pages[1]);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* The CPU may differ; the slot is this CPU's first either way. */
+	KUNIT_EXPECT_EQ(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(raw_smp_processor_id(), 0)),
+			kmap_entry(inst, p->pages[1]));
+	KUNIT_EXPECT_TRUE(test, host_maps(inst, b, p->pages[1]));
+	KUNIT_EXPECT_EQ(test, smm_test_page_mismatch(b, pb), -1);
+	smm_test_fill_page(b, 0xb0b);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, b), 0);
+	KUNIT_EXPECT_EQ(test, smm_test_page_mismatch(direct(inst, p->pages[1]), 0xb0b), -1);
+	KUNIT_EXPECT_EQ(test, smm_test_page_mismatch(direct(inst, p->pages[0]), pa), -1);
+	KUNIT_EXPECT_EQ(test, shadow_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, 0)), 0ULL);
+}
+
+/*
+ * smm_clear_highpages(): every page zeroed, the HighMem ones a batch of
+ * slots at a time (one host mapping per batch), the low ones through the
+ * direct map, none of the HighMem ones through the direct map; with slots
+ * held, the batches shrink to the free ones and nothing breaks.
+ */
+static void highmem_test_clear_highpages(struct kunit *test)
+{
+	const unsigned int nh = 2 * SMM_KM_MAX_IDX + 8, held = SMM_KM_MAX_IDX - 4;
+	struct smm_instance *inst = hm_setup(test);
+	struct smm_highmem *hm = &inst->hm;
+	struct pool *p = high_pool(test, inst, nh + held);
+	struct smm_page **pages, *low[2];
+	unsigned long direct0;
+	unsigned int i, n = 0, dirty = 0;
+	struct stat_snap s;
+	void *addr;
+	int ret;
+
+	pages = kunit_kcalloc(test, nh + ARRAY_SIZE(low), sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (i = 0; i < ARRAY_SIZE(low); i++) {
+		low[i] = smm_alloc_page(&inst->buddy, SMM_GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, low[i]);
+	}
+	for (i = 0; i < nh; i++) {
+		pages[n++] = p->pages[i];
+		if (i == 3 || i == nh - 1)
+			pages[n++] = low[i == 3 ? 0 : 1];
+	}
+	for (i = 0; i < n; i++)
+		memset(direct(inst, pages[i]), 0x5a, PAGE_SIZE);
+	direct0 = smm_buddy_stat(&inst->buddy, SMM_BUDDY_HIGHMEM_DIRECT);
+	stats_take(inst, &s);
+
+	KUNIT_EXPECT_EQ(test, smm_clear_highpages(hm, pages, n), 0);
+	for (i = 0; i < n; i++)
+		dirty += !!memchr_inv(direct(inst, pages[i]), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, dirty, 0U, "pages not zeroed");
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_CLEARS), (unsigned long)nh);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_HOST_MAPS),
+			(unsigned long)DIV_ROUND_UP(nh, SMM_KM_MAX_IDX));
+	KUNIT_EXPECT_EQ(test, smm_buddy_stat(&inst->buddy, SMM_BUDDY_HIGHMEM_DIRECT), direct0);
+	KUNIT_EXPECT_EQ(test, local_depth(inst), 0U);
+
+	/* With all but four slots held: batches of four. */
+	for (i = 0; i < nh; i++)
+		memset(direct(inst, p->pages[i]), 0xa5, PAGE_SIZE);
+	addr = smm_kmap_atomic_pages(hm, p->pages + nh, held);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	/* From here to the kunmap, nothing may abort the case. */
+	stats_take(inst, &s);
+	ret = smm_clear_highpages(hm, p->pages, nh);
+	KUNIT_EXPECT_EQ(test, stat_delta(inst, &s, SMM_KMAP_HOST_MAPS),
+			(unsigned long)DIV_ROUND_UP(nh, SMM_KM_MAX_IDX - held));
+	KUNIT_EXPECT_EQ(test, local_depth(inst), held);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr), 0);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	dirty = 0;
+	for (i = 0; i < nh; i++)
+		dirty += !!memchr_inv(direct(inst, p->pages[i]), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, dirty, 0U, "pages not zeroed with slots held");
+	KUNIT_EXPECT_EQ(test, local_depth(inst), 0U);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+	for (i = 0; i < ARRAY_SIZE(low); i++)
+		smm_free_page(&inst->buddy, low[i]);
+}
+
+/*
+ * The check can fail: a slot whose shadow PTE names another page than the
+ * one its host address maps is a disagreement, and so is a shadow PTE in
+ * a slot not in use.
+ */
+static void highmem_test_kmap_check_catches(struct kunit *test)
+{
+	struct smm_instance *inst = hm_setup(test);
+	struct smm_highmem *hm = &inst->hm;
+	struct pool *p = high_pool(test, inst, 2);
+	unsigned int cpu;
+	u64 *pte, saved;
+	void *addr;
+	int bad_wrong, bad_stray;
+
+	addr = smm_kmap_atomic(hm, p->pages[0]);
+	KUNIT_ASSERT_NOT_NULL(test, addr);
+	/* From here to the kunmap, nothing may abort the case. */
+	cpu = raw_smp_processor_id();
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	pte = slot_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, 0));
+	saved = READ_ONCE(*pte);
+	WRITE_ONCE(*pte, kmap_entry(inst, p->pages[1]));
+	bad_wrong = smm_kmap_check(hm, NULL);
+	WRITE_ONCE(*pte, saved);
+	pte = slot_pte(inst, SMM_KMAP_LOCAL_ADDR(cpu, 1));
+	WRITE_ONCE(*pte, kmap_entry(inst, p->pages[1]));
+	bad_stray = smm_kmap_check(hm, NULL);
+	WRITE_ONCE(*pte, 0);
+	KUNIT_EXPECT_EQ(test, smm_kmap_check(hm, NULL), 0);
+	KUNIT_EXPECT_EQ(test, smm_kunmap_atomic(hm, addr), 0);
+	KUNIT_EXPECT_EQ(test, bad_wrong, 1);
+	KUNIT_EXPECT_EQ(test, bad_stray, 1);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
 /* One thread of the concurrent case, bound to one CPU. */
 struct kmap_worker {
 	struct smm_instance *inst;
@@ -1173,6 +1478,12 @@ static struct kunit_case highmem_test_cases[] = {
 	KUNIT_CASE(highmem_test_kmap_atomic_one_owner),
 	KUNIT_CASE(highmem_test_zero_highmem),
 	KUNIT_CASE(highmem_test_release_returns_pages),
+	KUNIT_CASE(highmem_test_kmap_atomic_real_mapping),
+	KUNIT_CASE(highmem_test_kmap_atomic_pages),
+	KUNIT_CASE(highmem_test_kmap_atomic_pages_bad),
+	KUNIT_CASE(highmem_test_kmap_atomic_reuse),
+	KUNIT_CASE(highmem_test_clear_highpages),
+	KUNIT_CASE(highmem_test_kmap_check_catches),
 	KUNIT_CASE_SLOW(highmem_test_concurrent),
 	{}
 };

@@ -12,8 +12,10 @@
  * against a model.  Further cases cover pinned PTE tables (kept when
  * emptied, freed with the empty levels above on the last unpin) and the
  * clearing of a range: exactly the leaves inside, each reported once, the
- * emptied tables freed, bad ranges refused.  The random case prints its
- * seed; the same seed replays the same run.
+ * emptied tables freed, bad ranges refused; and the fault handler's single
+ * walk (smm_pgtable_pte_lock(), a fill in place, the unlock), its
+ * counting and its refusals.  The random case prints its seed; the same
+ * seed replays the same run.
  */
 
 #include <kunit/test.h>
@@ -1234,6 +1236,105 @@ static void pgtable_test_unmap_range_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va + PAGE_SIZE, &pte), 0);
 }
 
+/*
+ * The fault handler's single walk: smm_pgtable_pte_lock() makes the
+ * tables and returns the empty entry with the lock held; the entry it
+ * returns is the one a walk finds; smm_pgtable_set_pte() fills it in place
+ * and counts it, so that clearing it frees the tables again.  A second
+ * lock finds it present, and filling it again is refused.
+ */
+static void pgtable_test_pte_lock_fill(struct kunit *test)
+{
+	struct pt_ctx c;
+	struct smm_pte_ref ref;
+	struct smm_pt_walk w;
+	unsigned long pfn, pfn2, before;
+	u64 va = TEST_BASE + (3ULL << SMM_PT_SHIFT_PUD) + 5 * PAGE_SIZE, pte = 0;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	pfn2 = leaf_pfn(test, &c);
+	before = free_pages_now(&c);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pte_lock(c.pt, va, &ref), 0);
+	KUNIT_EXPECT_TRUE(test, mutex_is_locked(&c.pt->lock));
+	KUNIT_EXPECT_EQ(test, *ref.pte, 0ULL);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_set_pte(c.pt, &ref, pfn, SMM_PTE_RW | SMM_PTE_USER), 0);
+	KUNIT_EXPECT_EQ(test, *ref.pte, leaf_entry(pfn, SMM_PTE_RW | SMM_PTE_USER));
+	smm_pgtable_pte_unlock(c.pt, &ref);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&c.pt->lock));
+	KUNIT_EXPECT_NULL(test, ref.pte);
+
+	/* The entry filled in place is the one the walk finds. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, va, &pte), 0);
+	KUNIT_EXPECT_EQ(test, pte, leaf_entry(pfn, SMM_PTE_RW | SMM_PTE_USER));
+	smm_pgtable_walk(c.pt, va, &w);
+	KUNIT_ASSERT_EQ(test, w.levels, (unsigned int)SMM_PT_LEVELS);
+
+	/* Locked again: the same entry, present; no new table; a refill is refused. */
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pte_lock(c.pt, va, &ref), 0);
+	KUNIT_EXPECT_EQ(test, ref.table_pfn, w.table_pfn[SMM_PT_PTE]);
+	KUNIT_EXPECT_PTR_EQ(test, ref.pte, &table_virt(&c, w.table_pfn[SMM_PT_PTE])
+			    [smm_pt_index(va, SMM_PT_PTE)]);
+	KUNIT_EXPECT_EQ(test, *ref.pte, pte);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_set_pte(c.pt, &ref, pfn2, 0), -EBUSY);
+	KUNIT_EXPECT_EQ(test, *ref.pte, pte);
+	smm_pgtable_pte_unlock(c.pt, &ref);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+
+	/* A neighbour in the same table: no new table, both counted. */
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pte_lock(c.pt, va + PAGE_SIZE, &ref), 0);
+	KUNIT_EXPECT_EQ(test, ref.table_pfn, w.table_pfn[SMM_PT_PTE]);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_set_pte(c.pt, &ref, pfn2, 0), 0);
+	smm_pgtable_pte_unlock(c.pt, &ref);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+
+	/* Counted in the table: the tables go with the last of the two entries. */
+	KUNIT_EXPECT_EQ(test, smm_pgtable_clear(c.pt, va, NULL), 0);
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_clear(c.pt, va + PAGE_SIZE, NULL), 0);
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, free_pages_now(&c), before);
+}
+
+/*
+ * Bad input to the single walk: no lock is left held, no table is made,
+ * and an entry held is left as it was by a refused fill.
+ */
+static void pgtable_test_pte_lock_bad(struct kunit *test)
+{
+	static const u64 bad_va[] = {
+		0x0000800000000000ULL,		/* non-canonical */
+		TEST_BASE + 0x10,		/* not page-aligned */
+	};
+	struct pt_ctx c;
+	struct smm_pte_ref ref;
+	unsigned long pfn;
+	unsigned int i;
+	u64 pte;
+
+	pt_setup(test, &c);
+	pfn = leaf_pfn(test, &c);
+	for (i = 0; i < ARRAY_SIZE(bad_va); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, smm_pgtable_pte_lock(c.pt, bad_va[i], &ref), -EINVAL,
+				    "va %#llx", bad_va[i]);
+		KUNIT_EXPECT_FALSE(test, mutex_is_locked(&c.pt->lock));
+	}
+	expect_tables(test, c.pt, 1, 0, 0, 0);
+
+	KUNIT_ASSERT_EQ(test, smm_pgtable_pte_lock(c.pt, TEST_BASE, &ref), 0);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_set_pte(c.pt, &ref, pfn, BIT_ULL(9)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_set_pte(c.pt, &ref, c.inst->arena.end_pfn + 1, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, *ref.pte, 0ULL);
+	smm_pgtable_pte_unlock(c.pt, &ref);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&c.pt->lock));
+	/* The tables the lock made stay, empty, as smm_pgtable_set() leaves them. */
+	expect_tables(test, c.pt, 1, 1, 1, 1);
+	KUNIT_EXPECT_EQ(test, smm_pgtable_get(c.pt, TEST_BASE, &pte), -ENOENT);
+}
+
 static struct kunit_case pgtable_test_cases[] = {
 	KUNIT_CASE(pgtable_test_set_get),
 	KUNIT_CASE(pgtable_test_walk_levels),
@@ -1259,6 +1360,8 @@ static struct kunit_case pgtable_test_cases[] = {
 	KUNIT_CASE(pgtable_test_unmap_range_sparse),
 	KUNIT_CASE(pgtable_test_unmap_range_pinned),
 	KUNIT_CASE(pgtable_test_unmap_range_bad),
+	KUNIT_CASE(pgtable_test_pte_lock_fill),
+	KUNIT_CASE(pgtable_test_pte_lock_bad),
 	{}
 };
 

@@ -12,17 +12,33 @@
  * - mmap() of the device reserves the range and nothing else: it sets up
  *   the mapping's own shadow page tables (a PGD from the shadow buddy
  *   allocator) and no page.
- * - The first touch of a page faults into smm_fault(), which takes a page
- *   from the shadow buddy allocator with HIGHUSER semantics and
- *   __SMM_GFP_ZERO (HighMem first, zeroed through kmap_atomic as
- *   clear_user_highpage() does), records it in the mapping's shadow page
- *   table at the faulting user address (USER, RW if the mapping is
- *   writable, NX unless it is executable), and installs the arena page in
- *   the process with vmf_insert_pfn().  A fault on a page the shadow table
- *   already has (a second thread that faulted on the page while the first
- *   was mapping it) installs the same page again: the data stay.  The host
- *   refuses madvise(MADV_DONTNEED) on a VM_PFNMAP mapping, so that is no
- *   way back to a fault.
+ * - The first touch of a page faults into smm_fault(), which gives it a
+ *   zeroed page from the shadow buddy allocator (HIGHUSER: HighMem first),
+ *   records it in the mapping's shadow page table at the faulting user
+ *   address (USER, RW if the mapping is writable, NX unless it is
+ *   executable), and installs the arena page in the process with
+ *   vmf_insert_pfn().  The table is walked once: smm_pgtable_pte_lock()
+ *   returns the entry with the table's lock held, and an empty one is
+ *   filled in place, as pte_offset_map_lock() and set_pte() do.  A fault
+ *   on a page the shadow table already has (a second thread that faulted
+ *   on the page while the first was mapping it) installs the same page
+ *   again: the data stay.  The host refuses madvise(MADV_DONTNEED) on a
+ *   VM_PFNMAP mapping, so that is no way back to a fault.
+ * - Zeroing ahead.  A HighMem page is zeroed through a kmap_atomic, as
+ *   clear_user_highpage() does, and each host mapping behind a kmap costs
+ *   a vm_map_ram() and a vm_unmap_ram() (see ``DOC: highmem``).  So a
+ *   fault that finds the mapping's stock of zeroed pages empty takes up to
+ *   %SMM_KM_MAX_IDX pages, never more than the VMA has from the faulting
+ *   address to its end, one by one from the buddy allocator, and zeroes
+ *   them through one smm_clear_highpages(); that fault and the next ones
+ *   take their page from the stock.  A sequential toucher takes exactly
+ *   the pages it touches; any other holds at most 15 pages it may not
+ *   use, given back when its last VMA goes (``zeroed=`` on its mapping
+ *   line, ``prezeroed_unused`` when they go back).  Each page is zeroed
+ *   once, as before: the fault pays for the batch, the next ones for
+ *   nothing.  The pages are zeroed a little before they are touched, so
+ *   on real hardware they may have left the cache; under QEMU that costs
+ *   nothing.
  * - munmap(), exit and the last close give the pages back: the VMA's
  *   close() runs after the host has zapped its PTEs and flushed the TLB,
  *   and clears the VMA's range of the shadow table, freeing each page to the
@@ -61,14 +77,23 @@
  *   ptrace and MADV_POPULATE_*, off the pages.
  * - mremap() that moves the mapping is refused, because the shadow table is
  *   keyed by user address; one that grows it is refused by VM_DONTEXPAND.
+ * - Faults run under the per-VMA lock (6.4 and later), not mmap_lock, as
+ *   the host's anonymous faults do: the device has a ->map_pages (it has
+ *   nothing to map around a fault; see smm_map_pages()), without which
+ *   6.7 and later retry every ->fault under mmap_lock.  smm_fault() needs
+ *   no more: the VMA cannot change under its read lock (a split, mprotect
+ *   or munmap takes it for writing), and the mapping's own state, which
+ *   split VMAs share, is under smm_fmap.lock.
  *
  * The mapping is VM_PFNMAP: the host does not refcount the arena pages it
  * maps, the shadow allocator owns them.  debugfs ``faults`` gives the
  * counters and every live mapping with its owner and size.
  *
- * Lock order: mmap_lock (the host's), smm_fmap.lock, the mapping's page
- * table lock, then the kmap and buddy locks.  smm_fault_dev.lock (the list
- * of mappings) is taken alone.
+ * Lock order: mmap_lock or the VMA's lock (the host's), smm_fmap.lock,
+ * then either the mapping's page table lock (and under it the buddy locks,
+ * for tables) or the kmap and buddy locks (zeroing ahead, never under the
+ * page table lock).  smm_fault_dev.lock (the list of mappings) is taken
+ * alone.
  */
 
 #include <linux/debugfs.h>
@@ -90,8 +115,11 @@
  * @SMM_FAULT_FAULTS: first touches that mapped a new page
  * @SMM_FAULT_REFAULTS: faults on a page the shadow table already had
  * @SMM_FAULT_SIGBUS: faults answered with SIGBUS
- * @SMM_FAULT_MAPPED: pages taken from the buddy allocator
- * @SMM_FAULT_RETURNED: pages given back to it
+ * @SMM_FAULT_MAPPED: pages mapped in a process
+ * @SMM_FAULT_RETURNED: of those, the ones given back to the buddy allocator
+ * @SMM_FAULT_PREZEROED: pages taken from the buddy allocator and zeroed
+ *	ahead of their fault, in batches
+ * @SMM_FAULT_UNUSED: of those, the ones given back without a fault
  * @SMM_FAULT_STAT_NR: number of counters
  */
 enum smm_fault_stat {
@@ -100,6 +128,8 @@ enum smm_fault_stat {
 	SMM_FAULT_SIGBUS,
 	SMM_FAULT_MAPPED,
 	SMM_FAULT_RETURNED,
+	SMM_FAULT_PREZEROED,
+	SMM_FAULT_UNUSED,
 	SMM_FAULT_STAT_NR,
 };
 
@@ -109,7 +139,12 @@ static const char *const stat_names[] = {
 	[SMM_FAULT_SIGBUS]	= "sigbus",
 	[SMM_FAULT_MAPPED]	= "pages_mapped",
 	[SMM_FAULT_RETURNED]	= "pages_returned",
+	[SMM_FAULT_PREZEROED]	= "pages_prezeroed",
+	[SMM_FAULT_UNUSED]	= "prezeroed_unused",
 };
+
+/* Pages a fault zeroes ahead, at most: one kmap_atomic of them all. */
+#define SMM_FAULT_BATCH		SMM_KM_MAX_IDX
 
 static_assert(ARRAY_SIZE(stat_names) == SMM_FAULT_STAT_NR);
 
@@ -134,10 +169,14 @@ struct smm_fault_dev {
 /**
  * struct smm_fmap - one mmap() of the device
  * @dev: the device
- * @lock: serialises faults and unmaps of this mapping
+ * @lock: serialises faults and unmaps of this mapping; protects @resident,
+ *	@nr_zeroed, @zeroed and @pinned
  * @pt: its own shadow page tables, by user address
  * @users: VMAs that refer to it (a split makes two)
  * @resident: pages it holds
+ * @nr_zeroed: pages in @zeroed
+ * @zeroed: pages taken and zeroed ahead, for the next faults; a stack.
+ *	Invariant: none of them is in @pt or in a process.
  * @start: first user address at mmap() time
  * @end: first address past it
  * @mm: the address space it was made in; compared, never dereferenced
@@ -153,6 +192,8 @@ struct smm_fmap {
 	struct smm_pgtable pt;
 	refcount_t users;
 	unsigned long resident;
+	unsigned int nr_zeroed;
+	struct smm_page *zeroed[SMM_FAULT_BATCH];
 	unsigned long start;
 	unsigned long end;
 	const struct mm_struct *mm;
@@ -197,8 +238,55 @@ static vm_fault_t sigbus(struct smm_fmap *fm, unsigned long addr, const char *wh
 }
 
 /*
- * The fault handler: find the page in the mapping's shadow table, or take
- * a new one from the buddy allocator and record it; then map it for real.
+ * Take pages for the next faults and zero them together: as many as the
+ * VMA has pages from @addr on, up to SMM_FAULT_BATCH, one by one from the
+ * buddy allocator (each may fail, as a fault's own allocation would), then
+ * zeroed through one kmap_atomic.  0 if at least one page came; else
+ * -ENOMEM (the zones are exhausted), -EIO (the instance is broken) or
+ * -EAGAIN (the host could not map them to zero them: they went back).
+ */
+static int zero_ahead(struct smm_fmap *fm, unsigned long addr, unsigned long end)
+{
+	struct smm_buddy *b = fmap_buddy(fm);
+	unsigned int want = min_t(unsigned long, SMM_FAULT_BATCH, (end - addr) >> PAGE_SHIFT);
+	unsigned int n = 0;
+	int ret = -ENOMEM;
+
+	lockdep_assert_held(&fm->lock);
+	while (n < want) {
+		struct smm_page *page = smm_alloc_pages(b, SMM_GFP_HIGHUSER |
+							__SMM_GFP_SITE(SMM_SITE_FAULT), 0);
+
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			break;
+		}
+		fm->zeroed[n++] = page;
+	}
+	if (n && smm_clear_highpages(&fm->dev->inst->hm, fm->zeroed, n)) {
+		while (n)
+			smm_free_pages(b, fm->zeroed[--n], 0);
+		ret = -EAGAIN;
+	}
+	if (!n)
+		return ret;
+	fm->nr_zeroed = n;
+	stat_add(fm->dev, SMM_FAULT_PREZEROED, n);
+	return 0;
+}
+
+/* Give the pages zeroed ahead back, unused. */
+static void zeroed_release(struct smm_fmap *fm)
+{
+	stat_add(fm->dev, SMM_FAULT_UNUSED, fm->nr_zeroed);
+	while (fm->nr_zeroed)
+		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
+}
+
+/*
+ * The fault handler: find the page in the mapping's shadow table, or give
+ * it one of the pages zeroed ahead and record it there, in one walk; then
+ * map it for real.
  */
 static vm_fault_t smm_fault(struct vm_fault *vmf)
 {
@@ -206,33 +294,57 @@ static vm_fault_t smm_fault(struct vm_fault *vmf)
 	struct smm_fmap *fm = vma->vm_private_data;
 	struct smm_arena *a = fmap_buddy(fm)->arena;
 	unsigned long addr = vmf->address & PAGE_MASK, pfn;
-	struct smm_page *page;
+	struct smm_pte_ref ref;
 	vm_fault_t ret;
+	int err = 0;
 	u64 pte;
 
 	mutex_lock(&fm->lock);
-	if (!smm_pgtable_get(&fm->pt, addr, &pte)) {
+	/*
+	 * Refill before the walk: it may sleep and map pages, which the
+	 * page-table lock is not held across.  A refault finds the pages
+	 * there for the next fault.
+	 */
+	if (!fm->nr_zeroed)
+		err = zero_ahead(fm, addr, vma->vm_end);
+	if (!fm->nr_zeroed) {
+		/* No page to give: only a refault can be served. */
+		if (smm_pgtable_get(&fm->pt, addr, &pte)) {
+			mutex_unlock(&fm->lock);
+			return sigbus(fm, addr, err == -ENOMEM ? "shadow zones exhausted" :
+				      err == -EAGAIN ? "no host mapping to zero a page" :
+				      "shadow instance broken");
+		}
+		pfn = smm_pte_pfn(pte);
+		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
+		goto insert;
+	}
+	/* pte_offset_map_lock(), then set_pte() on an empty entry. */
+	if (smm_pgtable_pte_lock(&fm->pt, addr, &ref)) {
+		mutex_unlock(&fm->lock);
+		return sigbus(fm, addr, "no shadow page table");
+	}
+	pte = READ_ONCE(*ref.pte);
+	if (pte & SMM_PTE_PRESENT) {
 		pfn = smm_pte_pfn(pte);
 		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
 	} else {
-		page = smm_alloc_pages(fmap_buddy(fm), SMM_GFP_HIGHUSER | __SMM_GFP_ZERO |
-				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
-		if (IS_ERR(page)) {
+		pfn = smm_page_to_pfn(a, fm->zeroed[fm->nr_zeroed - 1]);
+		if (SMM_WARN_ON(fmap_buddy(fm)->broken,
+				smm_pgtable_set_pte(&fm->pt, &ref, pfn,
+						    user_pte_flags(vma, vmf->flags &
+								   FAULT_FLAG_WRITE)))) {
+			smm_pgtable_pte_unlock(&fm->pt, &ref);
 			mutex_unlock(&fm->lock);
-			return sigbus(fm, addr, PTR_ERR(page) == -ENOMEM ?
-				      "shadow zones exhausted" : "shadow instance broken");
+			return sigbus(fm, addr, "shadow instance broken");
 		}
-		pfn = smm_page_to_pfn(a, page);
-		if (smm_pgtable_set(&fm->pt, addr, pfn,
-				    user_pte_flags(vma, vmf->flags & FAULT_FLAG_WRITE))) {
-			smm_free_pages(fmap_buddy(fm), page, 0);
-			mutex_unlock(&fm->lock);
-			return sigbus(fm, addr, "no shadow page table");
-		}
+		fm->nr_zeroed--;
 		fm->resident++;
 		stat_add(fm->dev, SMM_FAULT_FAULTS, 1);
 		stat_add(fm->dev, SMM_FAULT_MAPPED, 1);
 	}
+	smm_pgtable_pte_unlock(&fm->pt, &ref);
+insert:
 	ret = vmf_insert_pfn(vma, addr, page_to_pfn(smm_arena_pfn_to_host(a, pfn)));
 	mutex_unlock(&fm->lock);
 	/* Never the host's OOM killer: the shadow keeps the page for a retry. */
@@ -283,6 +395,7 @@ static void fmap_put(struct smm_fmap *fm)
 		fmap_unmap(fm, fm->start, fm->end);
 	}
 	SMM_WARN_ON(fmap_buddy(fm)->broken, fm->resident);
+	zeroed_release(fm);
 	smm_pgtable_destroy(&fm->pt);
 	smm_host_kvfree(&fm->dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
 }
@@ -321,11 +434,27 @@ static int smm_vma_mremap(struct vm_area_struct *vma)
 	return -EINVAL;
 }
 
+/*
+ * Fault-around (filemap_map_pages() for a file): map the pages around a
+ * read fault that the mapping has and the process does not.  There are
+ * none: a page goes into the host's page table in the fault that puts it
+ * in the shadow table, and leaves both at munmap().  The hook still
+ * matters: since 6.7, a fault on a VMA without ->map_pages is retried
+ * under mmap_lock (vmf_can_call_fault()), and with it the device's faults
+ * run under the per-VMA lock, as the host's anonymous ones do (see the
+ * DOC above).  Called under rcu_read_lock(): it must not sleep.
+ */
+static vm_fault_t smm_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
+{
+	return 0;
+}
+
 static const struct vm_operations_struct smm_vm_ops = {
-	.open	= smm_vma_open,
-	.close	= smm_vma_close,
-	.mremap	= smm_vma_mremap,
-	.fault	= smm_fault,
+	.open		= smm_vma_open,
+	.close		= smm_vma_close,
+	.mremap		= smm_vma_mremap,
+	.fault		= smm_fault,
+	.map_pages	= smm_map_pages,
 };
 
 static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
@@ -401,9 +530,10 @@ static int faults_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-16s%lu\n", "pages_resident", resident);
 	seq_printf(m, "%-16s%lu\n", "mappings", n);
 	list_for_each_entry(fm, &dev->maps, node)
-		seq_printf(m, "mapping pid=%d comm=%s start=%#lx end=%#lx size_kb=%lu resident=%lu tables=%lu\n",
+		seq_printf(m, "mapping pid=%d comm=%s start=%#lx end=%#lx size_kb=%lu resident=%lu tables=%lu zeroed=%u\n",
 			   fm->pid, fm->comm, fm->start, fm->end, (fm->end - fm->start) >> 10,
-			   READ_ONCE(fm->resident), smm_pgtable_pages(&fm->pt));
+			   READ_ONCE(fm->resident), smm_pgtable_pages(&fm->pt),
+			   READ_ONCE(fm->nr_zeroed));
 	mutex_unlock(&dev->lock);
 	return 0;
 }

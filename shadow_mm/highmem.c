@@ -36,6 +36,18 @@
  *   CPU's slots, LIFO), and as the kernel cannot switch a CPU's slots
  *   between tasks here, a CPU's slots belong to one task at a time, from its
  *   first map to its last unmap.
+ * - The kernel's kmap_atomic() writes one PTE of a fixed window; a module
+ *   cannot (no init_mm, no apply_to_page_range()), and each host mapping
+ *   costs a vm_map_ram() and a vm_unmap_ram(), whatever it maps.  So the
+ *   mapping work is batched where the pages are known together:
+ *   smm_kmap_atomic_pages() maps up to %SMM_KM_MAX_IDX HighMem pages in
+ *   consecutive slots with one host mapping, and smm_clear_highpages()
+ *   zeroes pages a batch at a time through it.  The fault handler zeroes
+ *   its pages ahead that way (see ``DOC: demand paging``).  Mappings are
+ *   never kept past their kunmap: a live host mapping could be reused only
+ *   for the same page, and a freed page must not stay reachable.
+ * - smm_kmap_check() proves, slot by slot, that the shadow PTEs and the
+ *   host mappings agree (``kmap`` ends with its verdict).
  *
  * Shadow code never reaches a HighMem page through the host's direct map:
  * the buddy allocator zeroes HighMem pages with smm_clear_highpage(),
@@ -72,6 +84,7 @@ static const char *const stat_names[] = {
 	[SMM_KMAP_WAITS]	= "waits",
 	[SMM_KMAP_LOWMEM]	= "lowmem",
 	[SMM_KMAP_ATOMIC]	= "kmap_atomic",
+	[SMM_KMAP_HOST_MAPS]	= "host_maps",
 	[SMM_KMAP_CLEARS]	= "clear_highpage",
 	[SMM_KMAP_BAD]		= "refused",
 };
@@ -81,6 +94,11 @@ static_assert(ARRAY_SIZE(stat_names) == SMM_KMAP_STAT_NR);
 static inline void stat_inc(struct smm_highmem *hm, enum smm_kmap_stat item)
 {
 	this_cpu_inc(hm->stats->n[item]);
+}
+
+static inline void stat_add(struct smm_highmem *hm, enum smm_kmap_stat item, unsigned long n)
+{
+	this_cpu_add(hm->stats->n[item], n);
 }
 
 /**
@@ -119,8 +137,11 @@ static inline bool broken(struct smm_highmem *hm)
 static void *host_map(struct smm_highmem *hm, unsigned long pfn)
 {
 	struct page *host = smm_arena_pfn_to_host(hm->buddy->arena, pfn);
+	void *addr = host ? vm_map_ram(&host, 1, NUMA_NO_NODE) : NULL;
 
-	return host ? vm_map_ram(&host, 1, NUMA_NO_NODE) : NULL;
+	if (addr)
+		stat_inc(hm, SMM_KMAP_HOST_MAPS);
+	return addr;
 }
 
 /*
@@ -395,6 +416,68 @@ static void local_put(struct smm_kmap_local *l)
 	}
 }
 
+/*
+ * Push @nr HighMem pages on this CPU's kmap_local stack, in consecutive
+ * slots: one host mapping of them all, virtually contiguous, and a shadow
+ * PTE per slot, written once the host mapping exists.  Migration is
+ * disabled and @l, this CPU's, belongs to the current task.
+ */
+static void *kmap_local_push(struct smm_highmem *hm, struct smm_kmap_local *l,
+			     unsigned int cpu, struct smm_page **pages, unsigned int nr)
+{
+	struct page *host[SMM_KM_MAX_IDX];
+	unsigned int idx = l->depth, i;
+	void *addr;
+
+	if (SMM_WARN_ON(hm->buddy->broken, nr > SMM_KM_MAX_IDX - idx))
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		host[i] = smm_arena_pfn_to_host(hm->buddy->arena, pfn_of(hm, pages[i]));
+		if (!host[i])
+			return NULL;
+	}
+	addr = vm_map_ram(host, nr, NUMA_NO_NODE);
+	if (!addr)
+		return NULL;
+	stat_inc(hm, SMM_KMAP_HOST_MAPS);
+	for (i = 0; i < nr; i++) {
+		if (shadow_map(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx + i), pfn_of(hm, pages[i]))) {
+			while (i--)
+				shadow_unmap(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx + i),
+					     pfn_of(hm, pages[i]));
+			vm_unmap_ram(addr, nr);
+			return NULL;
+		}
+	}
+	for (i = 0; i < nr; i++) {
+		l->page[idx + i] = pages[i];
+		l->addr[idx + i] = addr + ((unsigned long)i << PAGE_SHIFT);
+		l->first[idx + i] = idx;
+	}
+	l->depth += nr;
+	stat_add(hm, SMM_KMAP_ATOMIC, nr);
+	return addr;
+}
+
+/* Map HighMem pages in this CPU's slots; migration stays off if it worked. */
+static void *kmap_atomic_high(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr)
+{
+	struct smm_kmap_local *l;
+	unsigned int cpu;
+	void *addr;
+
+	if (broken(hm))
+		return NULL;
+	migrate_disable();
+	l = local_get(hm, &cpu);
+	addr = kmap_local_push(hm, l, cpu, pages, nr);
+	if (!addr) {
+		local_put(l);
+		migrate_enable();
+	}
+	return addr;
+}
+
 /**
  * smm_kmap_atomic() - map a page in this CPU's next kmap_local slot
  * @hm: the kmap layer
@@ -411,47 +494,60 @@ static void local_put(struct smm_kmap_local *l)
  */
 void *smm_kmap_atomic(struct smm_highmem *hm, struct smm_page *page)
 {
-	unsigned long pfn = pfn_of(hm, page);
-	struct smm_kmap_local *l;
-	unsigned int cpu, idx;
-	void *addr = NULL;
-
 	might_sleep();
 	if (!page_high(page)) {
 		stat_inc(hm, SMM_KMAP_LOWMEM);
-		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn);
+		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
 	}
-	if (broken(hm))
-		return NULL;
-	migrate_disable();
-	l = local_get(hm, &cpu);
-	idx = l->depth;
-	if (SMM_WARN_ON(hm->buddy->broken, idx >= SMM_KM_MAX_IDX))
-		goto fail;
-	addr = host_map(hm, pfn);
-	if (!addr)
-		goto fail;
-	if (shadow_map(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn)) {
-		vm_unmap_ram(addr, 1);
-		addr = NULL;
-		goto fail;
-	}
-	l->page[idx] = page;
-	l->addr[idx] = addr;
-	l->depth++;
-	stat_inc(hm, SMM_KMAP_ATOMIC);
-	return addr;
+	return kmap_atomic_high(hm, &page, 1);
+}
 
-fail:
-	local_put(l);
-	migrate_enable();
-	return NULL;
+/**
+ * smm_kmap_atomic_pages() - map HighMem pages in consecutive kmap_local slots
+ * @hm: the kmap layer
+ * @pages: the pages, every one HighMem
+ * @nr: how many, 1 to %SMM_KM_MAX_IDX
+ *
+ * As smm_kmap_atomic() for each page in turn, but with one host mapping
+ * of them all: page i is at the returned address plus i pages, and at the
+ * i-th slot from this CPU's next one in the shadow.  One
+ * smm_kunmap_atomic() of the returned address undoes it all.
+ *
+ * Return: the address of the first page; NULL (counted and reported) for
+ * an @nr out of range or a page that is not HighMem; NULL if fewer than
+ * @nr slots are free (a bug: warns and breaks the instance), the host
+ * cannot map the pages, or the instance is broken.
+ * Context: process context; may sleep (see the DOC).
+ */
+void *smm_kmap_atomic_pages(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr)
+{
+	unsigned int i;
+
+	might_sleep();
+	if (!nr || nr > SMM_KM_MAX_IDX) {
+		stat_inc(hm, SMM_KMAP_BAD);
+		smm_bad_input("kmap_atomic_pages", "%u pages: 1 to %u at once", nr,
+			      SMM_KM_MAX_IDX);
+		return NULL;
+	}
+	for (i = 0; i < nr; i++) {
+		if (!page_high(pages[i])) {
+			stat_inc(hm, SMM_KMAP_BAD);
+			smm_bad_input("kmap_atomic_pages", "page %u, pfn %#lx, is not HighMem", i,
+				      pfn_of(hm, pages[i]));
+			return NULL;
+		}
+	}
+	return kmap_atomic_high(hm, pages, nr);
 }
 
 /**
  * smm_kunmap_atomic() - undo the last smm_kmap_atomic() of this task
  * @hm: the kmap layer
- * @addr: the address it returned
+ * @addr: the address it (or smm_kmap_atomic_pages()) returned
+ *
+ * Every slot of that kmap is cleared, its shadow PTEs first, then the
+ * host mapping.
  *
  * Return: 0; -EINVAL (counted and reported, nothing changed) if @addr is
  * not this task's last kmap_atomic on this CPU.
@@ -461,27 +557,101 @@ int smm_kunmap_atomic(struct smm_highmem *hm, void *addr)
 {
 	struct smm_kmap_local *l;
 	unsigned long pfn;
-	unsigned int cpu, idx;
+	unsigned int cpu, idx, first;
 
 	if (smm_arena_virt_to_pfn(hm->buddy->arena, addr, &pfn) &&
 	    !page_high(smm_pfn_to_page(hm->buddy->arena, pfn)))
 		return 0;	/* a low page: nothing was mapped */
 	cpu = raw_smp_processor_id();
 	l = per_cpu_ptr(hm->local, cpu);
-	if (!addr || l->owner != current || !l->depth || l->addr[l->depth - 1] != addr) {
+	if (!addr || l->owner != current || !l->depth ||
+	    l->addr[l->first[l->depth - 1]] != addr) {
 		stat_inc(hm, SMM_KMAP_BAD);
 		smm_bad_input("kunmap_atomic",
 			      "not the last kmap_atomic of this task on CPU %u", cpu);
 		return -EINVAL;
 	}
-	idx = --l->depth;
-	shadow_unmap(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn_of(hm, l->page[idx]));
-	vm_unmap_ram(addr, 1);
-	l->page[idx] = NULL;
-	l->addr[idx] = NULL;
+	first = l->first[l->depth - 1];
+	for (idx = l->depth; idx-- > first; ) {
+		shadow_unmap(hm, SMM_KMAP_LOCAL_ADDR(cpu, idx), pfn_of(hm, l->page[idx]));
+		l->page[idx] = NULL;
+		l->addr[idx] = NULL;
+	}
+	vm_unmap_ram(addr, l->depth - first);
+	l->depth = first;
 	local_put(l);
 	migrate_enable();
 	return 0;
+}
+
+/*
+ * The kmap_local slots the current task can still take on this CPU: all
+ * of them unless it holds some (then migration is off and the CPU stays).
+ */
+static unsigned int local_room(struct smm_highmem *hm)
+{
+	struct smm_kmap_local *l;
+	unsigned int room = SMM_KM_MAX_IDX;
+
+	migrate_disable();
+	l = per_cpu_ptr(hm->local, raw_smp_processor_id());
+	if (READ_ONCE(l->owner) == current)
+		room -= l->depth;
+	migrate_enable();
+	return room;
+}
+
+/* Zero HighMem pages through one kmap_atomic of them all. */
+static int clear_batch(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr)
+{
+	void *addr = kmap_atomic_high(hm, pages, nr);
+	unsigned int i;
+
+	if (!addr)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		clear_page(addr + ((unsigned long)i << PAGE_SHIFT));
+	smm_kunmap_atomic(hm, addr);
+	stat_add(hm, SMM_KMAP_CLEARS, nr);
+	return 0;
+}
+
+/**
+ * smm_clear_highpages() - zero pages, the HighMem ones through batched kmaps
+ * @hm: the kmap layer
+ * @pages: the pages
+ * @nr: how many
+ *
+ * clear_highpage() for each page, with the mapping work batched: the
+ * HighMem pages are zeroed up to %SMM_KM_MAX_IDX at a time (as many as
+ * this task's free kmap_local slots allow) through one
+ * smm_kmap_atomic_pages() each, so that one host mapping serves a batch.
+ * A low page is zeroed through its direct map, as clear_highpage() does.
+ *
+ * Return: 0, or -ENOMEM if a batch could not be mapped; the pages are then
+ * not all zeroed, and which are is not said.
+ * Context: process context; may sleep.
+ */
+int smm_clear_highpages(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr)
+{
+	struct smm_page *batch[SMM_KM_MAX_IDX];
+	unsigned int room = max(local_room(hm), 1U), n = 0, i;
+	int ret = 0;
+
+	for (i = 0; i < nr && !ret; i++) {
+		if (!page_high(pages[i])) {
+			clear_page(smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, pages[i])));
+			continue;
+		}
+		batch[n++] = pages[i];
+		if (n == room) {
+			ret = clear_batch(hm, batch, n);
+			n = 0;
+		}
+	}
+	if (n && !ret)
+		ret = clear_batch(hm, batch, n);
+	return ret;
 }
 
 /**
@@ -494,14 +664,7 @@ int smm_kunmap_atomic(struct smm_highmem *hm, void *addr)
  */
 int smm_clear_highpage(struct smm_highmem *hm, struct smm_page *page)
 {
-	void *addr = smm_kmap_atomic(hm, page);
-
-	if (!addr)
-		return -ENOMEM;
-	clear_page(addr);
-	smm_kunmap_atomic(hm, addr);
-	stat_inc(hm, SMM_KMAP_CLEARS);
-	return 0;
+	return smm_clear_highpages(hm, &page, 1);
 }
 
 static int buddy_clear_highpage(void *ctx, struct smm_page *page)
@@ -630,6 +793,90 @@ void smm_highmem_destroy(struct smm_highmem *hm)
 	free_state(hm);
 }
 
+/* One slot against the host: its shadow PTE, and what its address maps. */
+static int check_slot(struct smm_highmem *hm, struct seq_file *m, u64 va,
+		      const struct smm_page *page, const void *addr)
+{
+	u64 pte = READ_ONCE(*window_pte(hm, va)), want = 0;
+	unsigned long hpfn = ~0UL;
+	struct page *host;
+
+	if (page) {
+		want = smm_mk_pte(pfn_of(hm, page), KMAP_PTE);
+		host = addr ? vmalloc_to_page(addr) : NULL;
+		if (!host || !smm_arena_host_to_pfn(hm->buddy->arena, host, &hpfn))
+			hpfn = ~0UL;
+		if (pte == want && hpfn == pfn_of(hm, page))
+			return 0;
+	} else if (!pte) {
+		return 0;
+	}
+	if (m)
+		seq_printf(m, "kmap slot %#llx: shadow pte %#llx (want %#llx), host pfn %#lx\n",
+			   va, pte, want, hpfn);
+	return 1;
+}
+
+/* One CPU's kmap_local slots; the caller holds them or their lock. */
+static int check_local(struct smm_highmem *hm, struct seq_file *m, unsigned int cpu,
+		       struct smm_kmap_local *l)
+{
+	unsigned int idx;
+	int bad = 0;
+
+	for (idx = 0; idx < SMM_KM_MAX_IDX; idx++) {
+		bool used = idx < l->depth;
+
+		bad += check_slot(hm, m, SMM_KMAP_LOCAL_ADDR(cpu, idx), used ? l->page[idx] : NULL,
+				  used ? l->addr[idx] : NULL);
+	}
+	return bad;
+}
+
+/**
+ * smm_kmap_check() - prove the windows' shadow PTEs agree with the host
+ * @hm: the kmap layer
+ * @m: where to report each disagreement, or NULL
+ *
+ * smm_vmalloc_check() for the kmap windows.  Every pkmap slot with a count
+ * (in use or idle) and every kmap_local slot in use must have a
+ * PAGE_KERNEL shadow PTE to its page, and its host address must map that
+ * same page (vmalloc_to_page()); every other slot must have no shadow PTE.
+ * Another task's kmap_local slots are checked between its kmaps, when it
+ * holds none; if the current task holds slots itself, another CPU's slots
+ * in use are skipped rather than waited for.
+ *
+ * Return: the number of disagreements (0 when all agree).
+ * Context: process context; sleeps.
+ */
+int smm_kmap_check(struct smm_highmem *hm, struct seq_file *m)
+{
+	bool holding = local_room(hm) < SMM_KM_MAX_IDX;
+	unsigned int i;
+	int bad = 0, cpu;
+
+	mutex_lock(&hm->lock);
+	for (i = 0; i < SMM_LAST_PKMAP; i++)
+		bad += check_slot(hm, m, SMM_PKMAP_ADDR(i), hm->count[i] ? hm->slot[i].page : NULL,
+				  hm->slot[i].addr);
+	mutex_unlock(&hm->lock);
+	for_each_possible_cpu(cpu) {
+		struct smm_kmap_local *l = per_cpu_ptr(hm->local, cpu);
+
+		if (READ_ONCE(l->owner) == current) {
+			bad += check_local(hm, m, cpu, l);
+		} else if (!holding) {
+			mutex_lock(&l->lock);
+			bad += check_local(hm, m, cpu, l);
+			mutex_unlock(&l->lock);
+		} else if (mutex_trylock(&l->lock)) {
+			bad += check_local(hm, m, cpu, l);
+			mutex_unlock(&l->lock);
+		}
+	}
+	return bad;
+}
+
 /**
  * smm_kmap_show() - the ``kmap`` debugfs file
  * @m: the seq_file
@@ -641,7 +888,7 @@ void smm_highmem_destroy(struct smm_highmem *hm)
 void smm_kmap_show(struct seq_file *m, struct smm_highmem *hm)
 {
 	unsigned int i, used = 0, idle = 0;
-	int cpu;
+	int cpu, bad;
 
 	seq_printf(m, "pkmap window      %#llx-%#llx, %u slots (LAST_PKMAP)\n",
 		   SMM_PKMAP_BASE, SMM_PKMAP_ADDR(SMM_LAST_PKMAP), SMM_LAST_PKMAP);
@@ -671,4 +918,7 @@ void smm_kmap_show(struct seq_file *m, struct smm_highmem *hm)
 		if (depth)
 			seq_printf(m, "cpu %d: %u kmap_local slots in use\n", cpu, depth);
 	}
+	bad = smm_kmap_check(hm, m);
+	seq_printf(m, "check: %s, %d disagreements between the shadow PTEs and the host\n",
+		   bad ? "FAIL" : "ok", bad);
 }

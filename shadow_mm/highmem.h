@@ -36,8 +36,11 @@ static_assert(SMM_LAST_PKMAP == SMM_PT_ENTRIES);
  * @SMM_KMAP_FLUSHED: slots freed by those flushes
  * @SMM_KMAP_WAITS: times a kmap slept because every slot was in use
  * @SMM_KMAP_LOWMEM: kmaps of low pages, served by the direct map
- * @SMM_KMAP_ATOMIC: smm_kmap_atomic() calls on HighMem pages
- * @SMM_KMAP_CLEARS: HighMem pages zeroed for the buddy allocator
+ * @SMM_KMAP_ATOMIC: HighMem pages mapped by smm_kmap_atomic() and
+ *	smm_kmap_atomic_pages()
+ * @SMM_KMAP_HOST_MAPS: host mappings made (vm_map_ram() calls): one per
+ *	new pkmap slot and one per kmap_atomic, however many pages it maps
+ * @SMM_KMAP_CLEARS: HighMem pages zeroed through a kmap_atomic
  * @SMM_KMAP_BAD: refused calls (not kmapped, wrong order, bad page)
  * @SMM_KMAP_STAT_NR: number of counters
  */
@@ -49,6 +52,7 @@ enum smm_kmap_stat {
 	SMM_KMAP_WAITS,
 	SMM_KMAP_LOWMEM,
 	SMM_KMAP_ATOMIC,
+	SMM_KMAP_HOST_MAPS,
 	SMM_KMAP_CLEARS,
 	SMM_KMAP_BAD,
 	SMM_KMAP_STAT_NR,
@@ -74,6 +78,10 @@ struct smm_pkmap_slot {
  * @depth: slots in use, a stack
  * @page: the page in each slot
  * @addr: the host address of each slot
+ * @first: the first slot of each slot's kmap: smm_kmap_atomic_pages()
+ *	maps its pages in consecutive slots with one host mapping, undone
+ *	together.  Invariant: @addr[i] is @addr[@first[i]] plus
+ *	(i - @first[i]) pages.
  */
 struct smm_kmap_local {
 	struct mutex lock;	/* see above */
@@ -81,7 +89,10 @@ struct smm_kmap_local {
 	unsigned int depth;
 	struct smm_page *page[SMM_KM_MAX_IDX];
 	void *addr[SMM_KM_MAX_IDX];
+	u8 first[SMM_KM_MAX_IDX];
 };
+
+static_assert(SMM_KM_MAX_IDX <= U8_MAX);
 
 /**
  * struct smm_kmap_stats - one CPU's counters
@@ -135,9 +146,12 @@ void smm_highmem_destroy(struct smm_highmem *hm);
 void *smm_kmap(struct smm_highmem *hm, struct smm_page *page);
 int smm_kunmap(struct smm_highmem *hm, struct smm_page *page);
 void *smm_kmap_atomic(struct smm_highmem *hm, struct smm_page *page);
+void *smm_kmap_atomic_pages(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr);
 int smm_kunmap_atomic(struct smm_highmem *hm, void *addr);
 void *smm_page_address(struct smm_highmem *hm, struct smm_page *page);
 int smm_clear_highpage(struct smm_highmem *hm, struct smm_page *page);
+int smm_clear_highpages(struct smm_highmem *hm, struct smm_page **pages, unsigned int nr);
+int smm_kmap_check(struct smm_highmem *hm, struct seq_file *m);
 unsigned long smm_kmap_stat(const struct smm_highmem *hm, enum smm_kmap_stat item);
 void smm_kmap_show(struct seq_file *m, struct smm_highmem *hm);
 

@@ -14,7 +14,11 @@
  *
  * smm_pgtable_set() allocates the missing tables on the way down, as
  * pte_alloc_kernel() does; smm_pgtable_clear() frees each table that becomes
- * empty on the way back up, as free_pgtables() would.  Each table's page
+ * empty on the way back up, as free_pgtables() would.  A fault handler,
+ * which must look at an entry before it fills it, does both in one walk:
+ * smm_pgtable_pte_lock() returns the entry with the lock held, as
+ * pte_offset_map_lock() does, smm_pgtable_set_pte() fills it in place, and
+ * smm_pgtable_pte_unlock() lets go.  Each table's page
  * descriptor counts its present entries (&smm_page.refcount), so "empty"
  * costs nothing to know.  A walk records the
  * entry of every level, so a reader can follow an address down the tables.
@@ -175,13 +179,91 @@ static unsigned long __populate(struct smm_pgtable *pt, u64 va)
 }
 
 /**
+ * smm_pgtable_pte_lock() - pte_alloc_map_lock(): the entry of an address, locked
+ * @pt: the set
+ * @va: canonical, page-aligned address
+ * @ref: filled with the entry and its PTE table
+ *
+ * One walk down, allocating the missing tables as pte_alloc_kernel()
+ * does; the set's lock stays held, so that the caller reads the entry and,
+ * if it is empty, fills it with smm_pgtable_set_pte() without a second
+ * walk, as a fault handler does with pte_offset_map_lock() and set_pte().
+ * smm_pgtable_pte_unlock() ends it.
+ *
+ * Return: 0 with the lock held; -EINVAL for a bad address or -ENOMEM if a
+ * table cannot be had, without the lock (tables allocated on the way
+ * stay, empty, until a mapping below them is made and cleared, or the set
+ * is destroyed).
+ * Context: process context; sleeps.  Nothing else of @pt may be called
+ * until the unlock.
+ */
+int smm_pgtable_pte_lock(struct smm_pgtable *pt, u64 va, struct smm_pte_ref *ref)
+{
+	unsigned long table;
+
+	if (!canonical(va) || (va & ~PAGE_MASK))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	table = __populate(pt, va);
+	if (!table) {
+		mutex_unlock(&pt->lock);
+		return -ENOMEM;
+	}
+	ref->table_pfn = table;
+	ref->pte = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
+	return 0;
+}
+
+/**
+ * smm_pgtable_set_pte() - set_pte(): fill the entry held by smm_pgtable_pte_lock()
+ * @pt: the set
+ * @ref: the entry, from smm_pgtable_pte_lock()
+ * @pfn: shadow PFN of the page
+ * @flags: SMM_PTE_* bits; present is implied
+ *
+ * The entry is counted in its table, so smm_pgtable_clear() and
+ * smm_pgtable_unmap_range() free the table when it empties again.
+ *
+ * Return: 0; -EINVAL for a bad PFN or flags; -EBUSY if the entry is
+ * present.  The entry is unchanged on error.
+ * Context: between smm_pgtable_pte_lock() and smm_pgtable_pte_unlock().
+ */
+int smm_pgtable_set_pte(struct smm_pgtable *pt, const struct smm_pte_ref *ref,
+			unsigned long pfn, u64 flags)
+{
+	lockdep_assert_held(&pt->lock);
+	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->buddy->arena, pfn))
+		return -EINVAL;
+	if (*ref->pte & SMM_PTE_PRESENT)
+		return -EBUSY;
+	*ref->pte = smm_mk_pte(pfn, flags);
+	(*entries_of(pt, ref->table_pfn))++;
+	return 0;
+}
+
+/**
+ * smm_pgtable_pte_unlock() - pte_unmap_unlock(): let go of the entry
+ * @pt: the set
+ * @ref: the entry, from smm_pgtable_pte_lock(); no longer valid after
+ *
+ * Context: after a successful smm_pgtable_pte_lock().
+ */
+void smm_pgtable_pte_unlock(struct smm_pgtable *pt, struct smm_pte_ref *ref)
+{
+	lockdep_assert_held(&pt->lock);
+	ref->pte = NULL;
+	mutex_unlock(&pt->lock);
+}
+
+/**
  * smm_pgtable_set() - map one page
  * @pt: the set
  * @va: canonical, page-aligned address
  * @pfn: shadow PFN of the page
  * @flags: SMM_PTE_* bits; present is implied
  *
- * Missing tables are allocated on the way down.
+ * Missing tables are allocated on the way down: smm_pgtable_pte_lock(),
+ * smm_pgtable_set_pte() and the unlock in one call.
  *
  * Return: 0; -EINVAL for a bad address, PFN or flags; -EBUSY if @va is
  * mapped already; -ENOMEM if a table cannot be had (tables allocated on
@@ -191,28 +273,16 @@ static unsigned long __populate(struct smm_pgtable *pt, u64 va)
  */
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags)
 {
-	unsigned long table;
-	int ret = 0;
-	u64 *e;
+	struct smm_pte_ref ref;
+	int ret;
 
-	if (!canonical(va) || (va & ~PAGE_MASK) || (flags & ~SMM_PTE_FLAGS_MASK) ||
-	    !smm_arena_pfn_valid(pt->buddy->arena, pfn))
+	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->buddy->arena, pfn))
 		return -EINVAL;
-	mutex_lock(&pt->lock);
-	table = __populate(pt, va);
-	if (!table) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	e = &table_of(pt, table)[smm_pt_index(va, SMM_PT_PTE)];
-	if (*e & SMM_PTE_PRESENT) {
-		ret = -EBUSY;
-	} else {
-		*e = smm_mk_pte(pfn, flags);
-		(*entries_of(pt, table))++;
-	}
-out:
-	mutex_unlock(&pt->lock);
+	ret = smm_pgtable_pte_lock(pt, va, &ref);
+	if (ret)
+		return ret;
+	ret = smm_pgtable_set_pte(pt, &ref, pfn, flags);
+	smm_pgtable_pte_unlock(pt, &ref);
 	return ret;
 }
 

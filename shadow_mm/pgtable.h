@@ -84,10 +84,25 @@ struct smm_pt_walk {
 	unsigned int levels;
 };
 
+/**
+ * struct smm_pte_ref - a leaf entry held by smm_pgtable_pte_lock()
+ * @pte: the entry, in its PTE table
+ * @table_pfn: shadow PFN of that table, whose descriptor counts its
+ *	present entries
+ */
+struct smm_pte_ref {
+	u64 *pte;
+	unsigned long table_pfn;
+};
+
 int smm_pgtable_init(struct smm_pgtable *pt, struct smm_buddy *b);
 void smm_pgtable_destroy(struct smm_pgtable *pt);
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags);
 int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte);
+int smm_pgtable_pte_lock(struct smm_pgtable *pt, u64 va, struct smm_pte_ref *ref);
+int smm_pgtable_set_pte(struct smm_pgtable *pt, const struct smm_pte_ref *ref,
+			unsigned long pfn, u64 flags);
+void smm_pgtable_pte_unlock(struct smm_pgtable *pt, struct smm_pte_ref *ref);
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old);
 int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **pages,
 			  unsigned int nr, u64 flags);
