@@ -40,6 +40,8 @@ test:
 
 # init_on_alloc=0: Debian zeroes every host page on allocation by default,
 # which the shadow allocator does only for __SMM_GFP_ZERO; compare like with like.
+# The guest has 8 GiB (SMM_GUEST_MB= in the environment overrides it); see
+# Documentation/bench.rst.
 bench:
 	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="init_on_alloc=0 $(CMDLINE)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
 
@@ -65,8 +67,10 @@ help:
 	@echo '                stress on a debug kernel (built once, cached), the smoke,'
 	@echo '                fault and fault-injection tests on the stock kernel'
 	@echo '  bench         benchmarks in the stock-kernel VM (KERNEL= as for run),'
-	@echo '                as shadow/host ratios;'
+	@echo '                as shadow/host ratios, each the median of alternating'
+	@echo '                rounds with its spread, in an 8 GiB guest;'
 	@echo '                BENCH="arena_mb=256 loops=9" sets their parameters'
+	@echo '                (Documentation/bench.rst)'
 	@echo '  check         checkpatch --strict, kernel-doc, W=1 and sparse against'
 	@echo '                the 6.12 and 6.1 debug kernel trees'
 	@echo '  clean         remove build products'

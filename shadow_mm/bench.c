@@ -10,38 +10,66 @@
  * own allocator, measured in the same run, as lib/test_vmalloc.c and the
  * page_bench modules do.
  *
- * Bring-up rows build a fresh instance ``loops`` times, with the arena from
- * max-order chunks, and take the median of each stage's time per MiB.  The
- * host figure is the median time to obtain the same memory from the host's
- * buddy allocator with alloc_pages() of the same order and flags; the ratio
- * says how much a stage costs in units of "getting the memory at all".
+ * Rounds.  Every timed row is measured in ``loops`` rounds (7 by default,
+ * at least 5) that alternate between the two sides: shadow, host, shadow,
+ * host, and so on, after one warm-up round of each side that is not
+ * counted.  A slow stretch of the emulated machine then hits both sides
+ * alike.  The shadow and host columns are each side's median (the middle
+ * round; the upper middle one for an even count).  The ratio is the
+ * median of the per-round ratios (each shadow round over the host round
+ * that follows it), and the spread column is their minimum and maximum.
+ * The ratio is therefore not always exactly the quotient of the two
+ * medians, but it always lies within the spread.
  *
- * Page allocator rows run the same loop of @iters operations on the shadow
- * buddy allocator of a fresh instance and on the host's alloc_pages(), and
- * report ns per operation and the ratio; the scaling rows run the order-0
- * pair loop on one CPU and then on every online CPU at once, and report the
- * throughput gained, for shadow and host alike.
+ * Bring-up rows build a fresh instance in each round, with the arena from
+ * max-order chunks, and report each stage's time per MiB.  The host round
+ * obtains the same memory from the host's buddy allocator with
+ * alloc_pages() of the same order and flags; the ratio says how much a
+ * stage costs in units of "getting the memory at all".
+ *
+ * Bring-up per GiB (when ``bringup_mb=`` names sizes): every stage but
+ * the arena's, per GiB of arena, for each size in turn in each round (the
+ * sizes alternate, there is no host round), with where the time goes,
+ * stage by stage.  The guest script compares it with the host kernel's
+ * own deferred struct-page init from its boot log (see
+ * Documentation/bench.rst).
+ *
+ * Page allocator rows run the same loop of ``iters`` operations on the
+ * shadow buddy allocator of a fresh instance and on the host's
+ * alloc_pages().  The scaling rows run the order-0 pair loop in threads
+ * pinned one per CPU, each doing the same ``iters`` pairs, on one CPU and
+ * then on every online CPU; the time is from a common start (taken just
+ * before the threads are released) to the last thread's finish, so
+ * throughput on N CPUs can never exceed N times that on one unless a
+ * thread really ran faster.  Each round measures shadow 1, shadow N, host
+ * 1, host N; the gain is the median of the per-round gains.
  *
  * Slab rows run, for each strategy in turn, a 256-byte pair on a hot cache
  * against a host kmem_cache, 1000 allocations then 1000 frees, and a
- * kmalloc pair of every size class against the host's kmalloc().  The space
- * row allocates a fixed mix of sizes with kmalloc() and divides the bytes
- * asked for by the bytes of slab pages that appeared: for the shadow
- * allocator from its own counters, for the host from NR_SLAB_UNRECLAIMABLE_B
- * while it fills fresh unmerged caches of the kmalloc sizes, so both start
- * empty.
+ * kmalloc pair of every size class against the host's kmalloc().  Then,
+ * reported only, the same pairs with slab_debug=F: a 256-byte cache
+ * created with %SMM_SLAB_CONSISTENCY, and kmalloc() on an instance
+ * created with ``slab_debug = "F"``, against host caches created with
+ * SLAB_CONSISTENCY_CHECKS, which is what the host's ``slub_debug=F`` sets.
+ * The space row allocates a fixed mix of sizes with kmalloc() and divides
+ * the bytes asked for by the bytes of slab pages that appeared: for the
+ * shadow allocator from its own counters, for the host from
+ * NR_SLAB_UNRECLAIMABLE_B while it fills fresh unmerged caches of the
+ * kmalloc sizes, so both start empty.  It counts bytes, not time, and is
+ * measured once.
  *
  * vmalloc rows time smm_vmalloc()+smm_vfree() of 1, 16 and 256 pages on a
  * fresh instance against the host's vmalloc()+vfree() of the same size, in
- * five alternating rounds of @iters / 100 pairs (at least 50), and take
- * each side's median; a row with a failed round prints zeros.  Before
- * them, the page-table overhead: the table pages that mapping 16 MiB took,
- * per MiB.
+ * rounds of ``iters`` / 100 pairs (at least 50).  Before them, the
+ * page-table overhead: the table pages that mapping 16 MiB took, per MiB.
  *
- * Writing ``arena_mb=N``, ``loops=N`` or ``iters=N`` (space-separated)
- * sets the size, the bring-up repetitions and the page allocator loop
- * length for the next read; bad values get -EINVAL or -ERANGE and change
- * nothing.
+ * A row whose loop failed in any round prints "failed" for the side that
+ * failed and no ratio.
+ *
+ * Writing ``arena_mb=N``, ``loops=N``, ``iters=N`` or ``bringup_mb=A,B``
+ * (space-separated) sets the size, the rounds, the loop length and the
+ * per-GiB bring-up sizes for the next read; bad values get -EINVAL or
+ * -ERANGE and change nothing.
  */
 
 #include <linux/completion.h>
@@ -66,24 +94,23 @@
 #include "parse.h"
 #include "instance.h"
 
-#define BENCH_MAX_LOOPS	32
+#define BENCH_MIN_ROUNDS	5
+#define BENCH_MAX_ROUNDS	31
+#define BENCH_MAX_SIZES		4
 
 /*
- * Lock order: bench_lock only; it serialises runs and protects
- * bench_arena_mb and bench_loops.
+ * Lock order: bench_lock only; it serialises runs and protects the
+ * settings below.
  */
 static DEFINE_MUTEX(bench_lock);
 static unsigned int bench_arena_mb = 64;
-static unsigned int bench_loops = 5;
+static unsigned int bench_loops = 7;	/* rounds of every row */
 static unsigned int bench_iters = 20000;
+static unsigned int bench_sizes[BENCH_MAX_SIZES];	/* bringup_mb=, in MiB */
+static unsigned int bench_nr_sizes;
 
-/* The rows of the bring-up table: the arena, each stage, the total. */
-enum bench_row {
-	ROW_HOST,
-	ROW_STAGE,				/* + enum smm_stage */
-	ROW_TOTAL = ROW_STAGE + SMM_STAGE_NR,
-	ROW_NR,
-};
+/* Ratios are fixed-point, in units of 1/RATIO_ONE. */
+#define RATIO_ONE	10000
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -92,10 +119,70 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of @n values, sorting @v in place: the upper middle one. */
 static u64 median(u64 *v, unsigned int n)
 {
 	sort(v, n, sizeof(*v), cmp_u64, NULL);
 	return v[n / 2];
+}
+
+/**
+ * struct row_sum - the rounds of one row, summarised
+ * @sh: the shadow side's median
+ * @ho: the host side's median
+ * @r: the median of the per-round ratios shadow/host, in 1/%RATIO_ONE
+ * @rmin: the smallest per-round ratio
+ * @rmax: the largest per-round ratio
+ * @failed: a round of the shadow (bit 0) or the host (bit 1) side failed
+ */
+struct row_sum {
+	u64 sh, ho, r, rmin, rmax;
+	unsigned int failed;
+};
+
+/*
+ * Summarise @n rounds: @sh[i] and @ho[i] are round i of each side, 0 for
+ * a round that failed.
+ */
+static noinline_for_stack void summarise(const u64 *sh, const u64 *ho, unsigned int n,
+					 struct row_sum *s)
+{
+	u64 a[BENCH_MAX_ROUNDS], b[BENCH_MAX_ROUNDS], q[BENCH_MAX_ROUNDS];
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < n; i++) {
+		s->failed |= (!sh[i] ? 1 : 0) | (!ho[i] ? 2 : 0);
+		a[i] = sh[i];
+		b[i] = ho[i];
+		q[i] = ho[i] ? div64_u64(sh[i] * RATIO_ONE, ho[i]) : 0;
+	}
+	if (s->failed)
+		return;
+	s->sh = median(a, n);
+	s->ho = median(b, n);
+	s->r = median(q, n);	/* sorts q */
+	s->rmin = q[0];
+	s->rmax = q[n - 1];
+}
+
+/*
+ * One row: name, each side's median divided by @div, the ratio and its
+ * spread.  @nw and @vw are the widths of the name and of the two values.
+ */
+static void put_row(struct seq_file *m, int nw, int vw, const char *name,
+		    const struct row_sum *s, u64 div)
+{
+	if (s->failed) {
+		seq_printf(m, "%-*s %*s %*s %9s %s\n", nw, name, vw,
+			   s->failed & 1 ? "failed" : "-", vw, s->failed & 2 ? "failed" : "-",
+			   "-", "-");
+		return;
+	}
+	seq_printf(m, "%-*s %*llu %*llu %4llu.%04llu %llu.%04llu-%llu.%04llu\n", nw, name,
+		   vw, div64_u64(s->sh, div), vw, div64_u64(s->ho, div),
+		   s->r / RATIO_ONE, s->r % RATIO_ONE, s->rmin / RATIO_ONE, s->rmin % RATIO_ONE,
+		   s->rmax / RATIO_ONE, s->rmax % RATIO_ONE);
 }
 
 /*
@@ -121,31 +208,35 @@ static u64 host_alloc_ns(unsigned long nr_pages, struct page **pages)
 	return got == n ? ns : 0;
 }
 
-static void ratio_row(struct seq_file *m, const char *name, u64 shadow_ns,
-		      u64 host_ns, unsigned int mb)
-{
-	/* Four decimals: a stage can cost a ten-thousandth of the memory. */
-	u64 r = host_ns ? div64_u64(shadow_ns * 10000, host_ns) : 0;
+/* The rows of the bring-up table: each stage, the total, then the host. */
+enum bench_row {
+	ROW_STAGE,				/* + enum smm_stage */
+	ROW_TOTAL = ROW_STAGE + SMM_STAGE_NR,
+	ROW_HOST,
+	ROW_NR,
+};
 
-	seq_printf(m, "%-22s %14llu %14llu %4llu.%04llu\n", name,
-		   div_u64(shadow_ns, mb), div_u64(host_ns, mb), r / 10000, r % 10000);
-}
-
-static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int loops)
+static void bringup_params(struct smm_params *p, unsigned int mb)
 {
-	const unsigned long nr_pages = (unsigned long)mb << (20 - PAGE_SHIFT);
-	const struct smm_params p = {
+	*p = (struct smm_params){
 		.name = "bench",
 		.arena_mb = mb,
 		.source = SMM_ARENA_CHUNKS,
 		.chunk_order = MAX_PAGE_ORDER,
 	};
-	u64 (*v)[BENCH_MAX_LOOPS];
+}
+
+static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int rounds)
+{
+	const unsigned long nr_pages = (unsigned long)mb << (20 - PAGE_SHIFT);
+	u64 (*v)[BENCH_MAX_ROUNDS];
+	struct smm_params p;
 	struct page **pages;
-	unsigned int i, l;
-	u64 med[ROW_NR];
+	struct row_sum s;
+	unsigned int i, r;
 	int ret = 0;
 
+	bringup_params(&p, mb);
 	v = kcalloc(ROW_NR, sizeof(*v), GFP_KERNEL);
 	pages = kvcalloc(nr_pages >> MAX_PAGE_ORDER, sizeof(*pages), GFP_KERNEL);
 	if (!v || !pages) {
@@ -153,45 +244,138 @@ static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int loops
 		goto out;
 	}
 
-	for (l = 0; l < loops; l++) {
-		struct smm_instance *inst;
+	/* Shadow, host, shadow, host ...; no warm-up: each round starts afresh. */
+	for (r = 0; r < rounds; r++) {
+		struct smm_instance *inst = smm_instance_create(&p);
 
-		v[ROW_HOST][l] = host_alloc_ns(nr_pages, pages);
-		inst = smm_instance_create(&p);
-		if (IS_ERR(inst) || !v[ROW_HOST][l]) {
-			smm_instance_destroy(inst);
+		if (IS_ERR(inst)) {
+			ret = PTR_ERR(inst);
+			goto out;
+		}
+		/* A stage too quick for the clock counts as 1 ns, not as failed. */
+		v[ROW_TOTAL][r] = max(smm_timeline_total_ns(&inst->timeline), 1ULL);
+		for (i = 0; i < SMM_STAGE_NR; i++)
+			v[ROW_STAGE + i][r] = max(inst->timeline.recs[i].duration_ns, 1ULL);
+		smm_instance_destroy(inst);
+		v[ROW_HOST][r] = host_alloc_ns(nr_pages, pages);
+		if (!v[ROW_HOST][r]) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		v[ROW_TOTAL][l] = smm_timeline_total_ns(&inst->timeline);
-		for (i = 0; i < SMM_STAGE_NR; i++)
-			v[ROW_STAGE + i][l] = inst->timeline.recs[i].duration_ns;
-		smm_instance_destroy(inst);
 	}
-	for (i = 0; i < ROW_NR; i++)
-		med[i] = median(v[i], loops);
 
-	seq_printf(m, "# bring-up, arena_mb=%u, median of %u runs; host = alloc_pages(order %d) of the same memory\n",
-		   mb, loops, MAX_PAGE_ORDER);
-	seq_printf(m, "%-22s %14s %14s %9s\n", "row", "shadow_ns/MiB", "host_ns/MiB",
-		   "ratio");
-	ratio_row(m, "arena acquisition", med[ROW_STAGE + SMM_STAGE_ARENA],
-		  med[ROW_HOST], mb);
+	seq_printf(m, "# bring-up, arena_mb=%u, median of %u alternating rounds; host = alloc_pages(order %d) of the same memory\n",
+		   mb, rounds, MAX_PAGE_ORDER);
+	seq_printf(m, "%-22s %14s %14s %9s %s\n", "row", "shadow_ns/MiB", "host_ns/MiB",
+		   "ratio", "spread");
+	summarise(v[ROW_STAGE + SMM_STAGE_ARENA], v[ROW_HOST], rounds, &s);
+	put_row(m, 22, 14, "arena acquisition", &s, mb);
 	for (i = 0; i < SMM_STAGE_NR; i++) {
 		char name[32];
 
 		if (i == SMM_STAGE_ARENA)
 			continue;
 		snprintf(name, sizeof(name), "stage %s", smm_stage_name(i));
-		ratio_row(m, name, med[ROW_STAGE + i], med[ROW_HOST], mb);
+		summarise(v[ROW_STAGE + i], v[ROW_HOST], rounds, &s);
+		put_row(m, 22, 14, name, &s, mb);
 	}
-	ratio_row(m, "bring-up total", med[ROW_TOTAL], med[ROW_HOST], mb);
-	seq_printf(m, "handoff per GiB of arena: %llu ns\n",
-		   div_u64(med[ROW_STAGE + SMM_STAGE_HANDOFF] * 1024, mb));
+	summarise(v[ROW_TOTAL], v[ROW_HOST], rounds, &s);
+	put_row(m, 22, 14, "bring-up total", &s, mb);
+	summarise(v[ROW_STAGE + SMM_STAGE_HANDOFF], v[ROW_HOST], rounds, &s);
+	seq_printf(m, "handoff per GiB of arena: %llu ns\n", div_u64(s.sh * 1024, mb));
 out:
 	kvfree(pages);
 	kfree(v);
 	return ret;
+}
+
+/*
+ * Bring-up per GiB at each of @sizes, every stage but the arena's.  The
+ * sizes take turns within each round.  A size whose instance cannot be
+ * built prints the error and the others go on.
+ */
+static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned int nr,
+			 unsigned int rounds)
+{
+	/* v[size][stage, or SMM_STAGE_NR for the total without the arena][round] */
+	u64 (*v)[SMM_STAGE_NR + 1][BENCH_MAX_ROUNDS];
+	int err[BENCH_MAX_SIZES] = { 0 };
+	unsigned int i, j, r;
+
+	v = kcalloc(nr, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < nr; i++) {
+			struct smm_params p;
+			struct smm_instance *inst;
+
+			if (err[i])
+				continue;
+			bringup_params(&p, sizes[i]);
+			inst = smm_instance_create(&p);
+			if (IS_ERR(inst)) {
+				err[i] = PTR_ERR(inst);
+				continue;
+			}
+			for (j = 0; j < SMM_STAGE_NR; j++)
+				v[i][j][r] = inst->timeline.recs[j].duration_ns;
+			v[i][SMM_STAGE_NR][r] = smm_timeline_total_ns(&inst->timeline) -
+						inst->timeline.recs[SMM_STAGE_ARENA].duration_ns;
+			smm_instance_destroy(inst);
+			cond_resched();
+		}
+	}
+
+	seq_printf(m, "# bring-up per GiB: every stage but the arena, sizes in turn, median of %u rounds\n",
+		   rounds);
+	seq_printf(m, "%-28s %14s %s\n", "row", "shadow_us/GiB", "min-max");
+	for (i = 0; i < nr; i++) {
+		char name[40];
+		u64 t[BENCH_MAX_ROUNDS];
+
+		snprintf(name, sizeof(name), "bring-up per GiB, %u MiB", sizes[i]);
+		if (err[i]) {
+			seq_printf(m, "%-28s %14s (error %d)\n", name, "failed", err[i]);
+			continue;
+		}
+		memcpy(t, v[i][SMM_STAGE_NR], sizeof(t));
+		median(t, rounds);
+		seq_printf(m, "%-28s %14llu %llu-%llu\n", name,
+			   div_u64(t[rounds / 2], sizes[i]) * 1024 / 1000,
+			   div_u64(t[0], sizes[i]) * 1024 / 1000,
+			   div_u64(t[rounds - 1], sizes[i]) * 1024 / 1000);
+	}
+	seq_puts(m, "# where the time goes: each stage's median, us per GiB of arena\n");
+	seq_printf(m, "%-28s", "stage");
+	for (i = 0; i < nr; i++) {
+		char col[24];
+
+		snprintf(col, sizeof(col), "%u MiB", sizes[i]);
+		seq_printf(m, " %12s", col);
+	}
+	seq_putc(m, '\n');
+	for (j = 0; j < SMM_STAGE_NR; j++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "stage %s%s", smm_stage_name(j),
+			 j == SMM_STAGE_ARENA ? " (not counted)" : "");
+		seq_printf(m, "%-28s", name);
+		for (i = 0; i < nr; i++) {
+			u64 t[BENCH_MAX_ROUNDS];
+
+			if (err[i]) {
+				seq_printf(m, " %12s", "-");
+				continue;
+			}
+			memcpy(t, v[i][j], sizeof(t));
+			seq_printf(m, " %12llu",
+				   div_u64(median(t, rounds), sizes[i]) * 1024 / 1000);
+		}
+		seq_putc(m, '\n');
+	}
+	kfree(v);
+	return 0;
 }
 
 /* The page allocator loops, each for the shadow and the host allocator. */
@@ -219,6 +403,7 @@ static const char *const op_names[OP_NR] = {
  * @iters: operations (pairs, or allocations for OP_BATCH0)
  * @ptrs: scratch for OP_BATCH0, %BATCH entries
  * @ns: the time the loop took
+ * @end: when the loop finished (scaling runs)
  * @failed: an allocation failed
  * @start: released when every thread may start (scaling runs)
  * @done: completed by the thread when its loop has finished
@@ -229,6 +414,7 @@ struct page_run {
 	unsigned long iters;
 	void **ptrs;
 	u64 ns;
+	ktime_t end;
 	bool failed;
 	struct completion *start;
 	struct completion done;
@@ -284,7 +470,8 @@ static void run_loop(struct page_run *r)
 				cond_resched();
 		}
 	}
-	r->ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	r->end = ktime_get();
+	r->ns = ktime_to_ns(ktime_sub(r->end, t0));
 }
 
 static int page_thread(void *data)
@@ -298,15 +485,20 @@ static int page_thread(void *data)
 }
 
 /*
- * Throughput of the order-0 pair loop with @nr_cpus threads, one per CPU,
- * started together: pairs per ms of wall time.
+ * Throughput of the order-0 pair loop with @nr_cpus threads, each bound to
+ * its own CPU and each doing @iters pairs: pairs per ms from a common
+ * start to the last thread's finish.  The threads are created and left
+ * waiting first; the clock starts just before they are all released, so
+ * their wake-up is charged too, alike for one CPU and for several.
+ * Returns 0 if a thread could not be made or an allocation failed.
  */
 static u64 throughput(struct smm_buddy *b, unsigned int nr_cpus, unsigned long iters)
 {
 	struct page_run *runs;
 	struct completion start;
 	unsigned int n = 0, i;
-	u64 max_ns = 0, ops = 0;
+	ktime_t t0, end;
+	bool failed = false;
 	int cpu;
 
 	runs = kcalloc(nr_cpus, sizeof(*runs), GFP_KERNEL);
@@ -327,31 +519,89 @@ static u64 throughput(struct smm_buddy *b, unsigned int nr_cpus, unsigned long i
 		wake_up_process(t);
 		n++;
 	}
+	t0 = ktime_get();
+	end = t0;
 	complete_all(&start);
 	for (i = 0; i < n; i++) {
 		wait_for_completion(&runs[i].done);
-		max_ns = max(max_ns, runs[i].ns);
-		ops += runs[i].failed ? 0 : runs[i].iters;
+		end = ktime_after(runs[i].end, end) ? runs[i].end : end;
+		failed |= runs[i].failed;
 	}
 	kfree(runs);
-	return max_ns ? div64_u64(ops * NSEC_PER_MSEC, max_ns) : 0;
+	if (n < nr_cpus || failed || !ktime_after(end, t0))
+		return 0;
+	return div64_u64((u64)n * iters * NSEC_PER_MSEC, ktime_to_ns(ktime_sub(end, t0)));
 }
 
-static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters)
+/*
+ * The scaling rows: order-0 pair throughput on one CPU and on every online
+ * CPU, for the shadow buddy allocator @b and for the host's.
+ */
+static noinline_for_stack void bench_scaling(struct seq_file *m, struct smm_buddy *b,
+					     unsigned int iters, unsigned int rounds)
 {
-	const struct smm_params p = {
-		.name = "bench",
-		.arena_mb = mb,
-		.source = SMM_ARENA_CHUNKS,
-		.chunk_order = MAX_PAGE_ORDER,
-	};
+	/*
+	 * Each round: shadow on 1 CPU, shadow on all, host on 1, host on all.
+	 * The per-round gain is all over 1, so summarise() with the wide run
+	 * as the "shadow" side gives its median and spread.
+	 */
+	u64 tp[2][2][BENCH_MAX_ROUNDS];	/* [side][1 CPU, all][round] */
 	unsigned int cpus = num_online_cpus();
-	struct smm_instance *inst;
-	struct page_run r;
-	u64 ns[2], tp[2][2];
-	void **ptrs;
-	int op, side;
+	struct row_sum s[2];
+	int i, side;
 
+	for (i = -1; i < (int)rounds; i++) {
+		for (side = 0; side < 2; side++) {
+			struct smm_buddy *sb = side ? NULL : b;
+			u64 one = throughput(sb, 1, iters), all = throughput(sb, cpus, iters);
+
+			if (i >= 0) {
+				tp[side][0][i] = one;
+				tp[side][1][i] = all;
+			}
+		}
+	}
+	seq_printf(m, "# order-0 pair throughput, pairs/ms: 1 CPU, %u CPUs, the gain and its spread; threads pinned, %u pairs each, common start to last finish\n",
+		   cpus, iters);
+	for (side = 0; side < 2; side++) {
+		const char *name = side ? "host scaling" : "shadow scaling";
+
+		summarise(tp[side][1], tp[side][0], rounds, &s[side]);
+		if (s[side].failed) {
+			seq_printf(m, "%-24s %12s %12s %9s\n", name, "failed", "failed", "-");
+			continue;
+		}
+		/* Two decimals, as before. */
+		seq_printf(m, "%-24s %12llu %12llu %6llu.%02llux %llu.%02llu-%llu.%02llux\n",
+			   name, s[side].ho, s[side].sh, s[side].r / RATIO_ONE,
+			   s[side].r % RATIO_ONE / 100, s[side].rmin / RATIO_ONE,
+			   s[side].rmin % RATIO_ONE / 100, s[side].rmax / RATIO_ONE,
+			   s[side].rmax % RATIO_ONE / 100);
+	}
+	/*
+	 * A gain above the number of CPUs would mean a thread ran faster
+	 * beside another than alone: the method, not the allocator.
+	 */
+	for (side = 0; side < 2; side++) {
+		if (!s[side].failed && s[side].r > (u64)cpus * RATIO_ONE * 105 / 100)
+			seq_printf(m, "# unsound: %s gain %llu.%02llux is above %u CPUs\n",
+				   side ? "host" : "shadow", s[side].r / RATIO_ONE,
+				   s[side].r % RATIO_ONE / 100, cpus);
+	}
+}
+
+static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters,
+		       unsigned int rounds)
+{
+	u64 sh[BENCH_MAX_ROUNDS], ho[BENCH_MAX_ROUNDS];
+	struct smm_instance *inst;
+	struct smm_params p;
+	struct row_sum s;
+	struct page_run r;
+	void **ptrs;
+	int op, side, i;
+
+	bringup_params(&p, mb);
 	ptrs = kvcalloc(BATCH, sizeof(*ptrs), GFP_KERNEL);
 	inst = smm_instance_create(&p);
 	if (!ptrs || IS_ERR(inst)) {
@@ -359,45 +609,28 @@ static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters)
 		smm_instance_destroy(inst);
 		return -ENOMEM;
 	}
-	seq_printf(m, "# page allocator, %u iterations, arena_mb=%u; host = alloc_pages()/__free_pages()\n",
-		   iters, mb);
-	seq_printf(m, "%-24s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+	seq_printf(m, "# page allocator, %u iterations, arena_mb=%u, median of %u alternating rounds; host = alloc_pages()/__free_pages()\n",
+		   iters, mb, rounds);
+	seq_printf(m, "%-24s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
+		   "spread");
 	for (op = 0; op < OP_NR; op++) {
 		unsigned long n = op == OP_PAIR9 ? max(iters / 10, 1000U) : iters;
 
-		for (side = 0; side < 2; side++) {
-			r = (struct page_run){ .b = side ? NULL : &inst->buddy, .op = op,
-					       .iters = n, .ptrs = ptrs };
-			run_loop(&r);
-			ns[side] = r.failed ? 0 : r.ns;
+		/* Round -1 warms up the per-CPU lists of both sides. */
+		for (i = -1; i < (int)rounds; i++) {
+			for (side = 0; side < 2; side++) {
+				r = (struct page_run){ .b = side ? NULL : &inst->buddy, .op = op,
+						       .iters = n, .ptrs = ptrs };
+				run_loop(&r);
+				if (i >= 0)
+					(side ? ho : sh)[i] = r.failed ? 0 : max(r.ns, 1ULL);
+			}
 		}
-		if (!ns[0] || !ns[1]) {
-			seq_printf(m, "%-24s %12s %12s %9s\n", op_names[op], ns[0] ? "-" : "failed",
-				   ns[1] ? "-" : "failed", "-");
-			continue;
-		}
-		{
-			u64 ratio = div64_u64(ns[0] * 10000, ns[1]);
-
-			seq_printf(m, "%-24s %12llu %12llu %4llu.%04llu\n", op_names[op],
-				   div_u64(ns[0], n), div_u64(ns[1], n), ratio / 10000,
-				   ratio % 10000);
-		}
+		summarise(sh, ho, rounds, &s);
+		put_row(m, 24, 12, op_names[op], &s, n);
 	}
-	for (side = 0; side < 2; side++) {
-		struct smm_buddy *b = side ? NULL : &inst->buddy;
 
-		tp[side][0] = throughput(b, 1, iters);
-		tp[side][1] = throughput(b, cpus, iters);
-	}
-	seq_printf(m, "# order-0 pair throughput, pairs/ms: 1 CPU, %u CPUs, and the gain\n", cpus);
-	for (side = 0; side < 2; side++) {
-		u64 gain = tp[side][0] ? div64_u64(tp[side][1] * 100, tp[side][0]) : 0;
-
-		seq_printf(m, "%-24s %12llu %12llu %6llu.%02llux\n",
-			   side ? "host scaling" : "shadow scaling", tp[side][0], tp[side][1],
-			   gain / 100, gain % 100);
-	}
+	bench_scaling(m, &inst->buddy, iters, rounds);
 	smm_instance_destroy(inst);
 	kvfree(ptrs);
 	return 0;
@@ -440,7 +673,7 @@ static void obj_free(const struct obj_loop *l, void *p)
 	}
 }
 
-/* ns per pair (@batch 0) or per alloc+free in batches; 0 on failure. */
+/* ns for @iters pairs (@batch 0) or allocs+frees in batches; 0 on failure. */
 static u64 obj_ns(const struct obj_loop *l, unsigned long iters, void **ptrs,
 		  unsigned int batch)
 {
@@ -471,15 +704,33 @@ static u64 obj_ns(const struct obj_loop *l, unsigned long iters, void **ptrs,
 		if (!(i % 1024))
 			cond_resched();
 	}
-	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), t0)), iters);
+	return max(ktime_to_ns(ktime_sub(ktime_get(), t0)), 1LL);
 }
 
-static void obj_row(struct seq_file *m, const char *name, u64 shadow, u64 host)
+/*
+ * One slab row: @rounds alternating rounds of @iters operations on the
+ * shadow loop @sl and the host loop @hl, after one warm-up round of each.
+ * A NULL loop (its cache could not be made) fails its side.
+ */
+static void obj_row(struct seq_file *m, const char *name, const struct obj_loop *sl,
+		    const struct obj_loop *hl, unsigned long iters, void **ptrs,
+		    unsigned int batch, unsigned int rounds)
 {
-	u64 r = shadow && host ? div64_u64(shadow * 10000, host) : 0;
+	u64 sh[BENCH_MAX_ROUNDS], ho[BENCH_MAX_ROUNDS];
+	struct row_sum s;
+	int r;
 
-	seq_printf(m, "%-28s %12llu %12llu %4llu.%04llu\n", name, shadow, host,
-		   r / 10000, r % 10000);
+	for (r = -1; r < (int)rounds; r++) {
+		u64 a = sl ? obj_ns(sl, iters, ptrs, batch) : 0;
+		u64 b = hl ? obj_ns(hl, iters, ptrs, batch) : 0;
+
+		if (r >= 0) {
+			sh[r] = a;
+			ho[r] = b;
+		}
+	}
+	summarise(sh, ho, rounds, &s);
+	put_row(m, 28, 12, name, &s, iters);
 }
 
 /* Requested bytes over slab bytes, in 1/10000, for the fixed mix. */
@@ -544,75 +795,137 @@ out:
 	return eff;
 }
 
-static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters)
+/* A host cache of @size bytes for the benchmarks, never merged with another. */
+static struct kmem_cache *host_cache(const char *name, unsigned int size, bool debug_f)
 {
-	struct kmem_cache *hs;
-	u64 host_pair, host_batch, host_km[SMM_KMALLOC_CLASSES], host_space;
-	struct obj_loop hl = { 0 };
+	/*
+	 * SLAB_CONSISTENCY_CHECKS is what slub_debug=F sets on a cache.  It
+	 * is not in SLAB_NEVER_MERGE, so alone it would let the cache merge
+	 * with an existing one of the same size (kmalloc-64, say), flag
+	 * and all.  A usercopy region keeps it apart on every kernel with
+	 * CONFIG_HARDENED_USERCOPY (find_mergeable()), as Debian's are.
+	 */
+	if (debug_f)
+		return kmem_cache_create_usercopy(name, size, 0, SLAB_CONSISTENCY_CHECKS, 0, size,
+						  NULL);
+	return smm_compat_cache_create_unmerged(name, size);
+}
+
+/*
+ * The rows of one strategy: the plain ones against the host's SLUB, then
+ * the slab_debug=F ones (reported only) against host caches with F.
+ */
+static void slab_strategy(struct seq_file *m, enum smm_slab_strategy st, unsigned int mb,
+			  unsigned int iters, unsigned int rounds, void **ptrs,
+			  struct kmem_cache *hs, struct kmem_cache *hsf,
+			  struct kmem_cache *const *hkf, u64 host_space)
+{
+	struct smm_params p = {
+		.name = "bench", .arena_mb = mb, .source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER, .slab = st,
+	};
+	struct obj_loop l = { 0 }, hl = { 0 };
+	struct smm_instance *inst, *inst_f;
+	struct smm_kmem_cache *sc;
+	char name[40];
+	u64 space;
+	int c;
+
+	inst = smm_instance_create(&p);
+	if (IS_ERR(inst)) {
+		seq_printf(m, "# slab strategy %s: no instance (error %ld)\n",
+			   smm_slab_strategy_name(st), PTR_ERR(inst));
+		return;
+	}
+	seq_printf(m, "# slab strategy %s; host = kmem_cache/kmalloc (SLUB), median of %u alternating rounds\n",
+		   smm_slab_strategy_name(st), rounds);
+	seq_printf(m, "%-28s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
+		   "spread");
+	l.sa = &inst->slab;
+	l.s = smm_kmem_cache_create(&inst->slab, "bench-256", 256, 0, 0, NULL);
+	hl.hs = hs;
+	if (!IS_ERR(l.s)) {
+		obj_row(m, "256-byte pair, hot cache", &l, &hl, iters, ptrs, 0, rounds);
+		obj_row(m, "1000 allocs+1000 frees", &l, &hl, iters, ptrs, BATCH, rounds);
+		smm_kmem_cache_destroy(l.s);
+	}
+	l.s = NULL;
+	hl.hs = NULL;
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
+		l.size = smm_kmalloc_size(c);
+		hl.size = l.size;
+		snprintf(name, sizeof(name), "kmalloc-%u pair", l.size);
+		obj_row(m, name, &l, &hl, iters / 4, ptrs, 0, rounds);
+	}
+	space = space_shadow(&inst->slab, ptrs);
+	seq_printf(m, "space efficiency (asked/slab bytes): shadow %llu.%02llu%%, host %llu.%02llu%%\n",
+		   space / 100, space % 100, host_space / 100, host_space % 100);
+
+	/* slab_debug=F: a cache with the flag, and kmalloc on an "F" instance. */
+	seq_printf(m, "# slab_debug=F, strategy %s (reported only); host = SLUB caches with SLAB_CONSISTENCY_CHECKS\n",
+		   smm_slab_strategy_name(st));
+	seq_printf(m, "%-28s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
+		   "spread");
+	sc = smm_kmem_cache_create(&inst->slab, "bench-256-f", 256, 0, SMM_SLAB_CONSISTENCY,
+				   NULL);
+	l = (struct obj_loop){ .sa = &inst->slab, .s = IS_ERR(sc) ? NULL : sc };
+	hl = (struct obj_loop){ .hs = hsf };
+	obj_row(m, "F 256-byte pair, hot cache", l.s ? &l : NULL, hsf ? &hl : NULL, iters, ptrs,
+		0, rounds);
+	if (!IS_ERR(sc))
+		smm_kmem_cache_destroy(sc);
+	smm_instance_destroy(inst);
+
+	p.slab_debug = "F";
+	inst_f = smm_instance_create(&p);
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
+		l = (struct obj_loop){ .sa = IS_ERR(inst_f) ? NULL : &inst_f->slab,
+				       .size = smm_kmalloc_size(c) };
+		hl = (struct obj_loop){ .hs = hkf[c] };
+		snprintf(name, sizeof(name), "F kmalloc-%u pair", l.size);
+		obj_row(m, name, l.sa ? &l : NULL, hkf[c] ? &hl : NULL, iters / 4, ptrs, 0, rounds);
+	}
+	if (!IS_ERR(inst_f))
+		smm_instance_destroy(inst_f);
+}
+
+static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters,
+		      unsigned int rounds)
+{
+	struct kmem_cache *hs, *hsf, *hkf[SMM_KMALLOC_CLASSES] = { NULL };
+	u64 host_space;
 	void **ptrs;
 	int st, c;
 
 	ptrs = kvcalloc(MIX_N, sizeof(*ptrs), GFP_KERNEL);
-	hs = smm_compat_cache_create_unmerged("smm-bench-256", 256);
+	hs = host_cache("smm-bench-256", 256, false);
 	if (!ptrs || !hs) {
 		kvfree(ptrs);
 		kmem_cache_destroy(hs);
 		return -ENOMEM;
 	}
-	hl.hs = hs;
-	host_pair = obj_ns(&hl, iters, ptrs, 0);
-	host_batch = obj_ns(&hl, iters, ptrs, BATCH);
-	hl.hs = NULL;
+	/* A failed debug cache fails only its own rows. */
+	hsf = host_cache("smm-bench-f-256", 256, true);
 	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
-		hl.size = smm_kmalloc_size(c);
-		host_km[c] = obj_ns(&hl, iters / 4, ptrs, 0);
+		char name[32];
+
+		snprintf(name, sizeof(name), "smm-bench-f-%u", smm_kmalloc_size(c));
+		hkf[c] = host_cache(name, smm_kmalloc_size(c), true);
 	}
 	host_space = space_host(ptrs);
 
-	for (st = 0; st < SMM_SLAB_NR; st++) {
-		const struct smm_params p = {
-			.name = "bench", .arena_mb = mb, .source = SMM_ARENA_CHUNKS,
-			.chunk_order = MAX_PAGE_ORDER, .slab = st,
-		};
-		struct smm_instance *inst = smm_instance_create(&p);
-		struct obj_loop l = { 0 };
-		char name[40];
-		u64 space;
+	for (st = 0; st < SMM_SLAB_NR; st++)
+		slab_strategy(m, st, mb, iters, rounds, ptrs, hs, hsf, hkf, host_space);
 
-		if (IS_ERR(inst))
-			continue;
-		l.sa = &inst->slab;
-		l.s = smm_kmem_cache_create(&inst->slab, "bench-256", 256, 0, 0, NULL);
-		seq_printf(m, "# slab strategy %s; host = kmem_cache/kmalloc (SLUB)\n",
-			   smm_slab_strategy_name(st));
-		seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op",
-			   "ratio");
-		if (!IS_ERR(l.s)) {
-			obj_row(m, "256-byte pair, hot cache", obj_ns(&l, iters, ptrs, 0),
-				host_pair);
-			obj_row(m, "1000 allocs+1000 frees", obj_ns(&l, iters, ptrs, BATCH),
-				host_batch);
-			smm_kmem_cache_destroy(l.s);
-		}
-		l.s = NULL;
-		for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
-			l.size = smm_kmalloc_size(c);
-			snprintf(name, sizeof(name), "kmalloc-%u pair", l.size);
-			obj_row(m, name, obj_ns(&l, iters / 4, ptrs, 0), host_km[c]);
-		}
-		space = space_shadow(&inst->slab, ptrs);
-		seq_printf(m, "space efficiency (asked/slab bytes): shadow %llu.%02llu%%, host %llu.%02llu%%\n",
-			   space / 100, space % 100, host_space / 100, host_space % 100);
-		smm_instance_destroy(inst);
-	}
+	for (c = 0; c < SMM_KMALLOC_CLASSES; c++)
+		kmem_cache_destroy(hkf[c]);
+	kmem_cache_destroy(hsf);
 	kmem_cache_destroy(hs);
 	kvfree(ptrs);
 	return 0;
 }
 
-#define VMALLOC_ROUNDS	5
-
-/* vmalloc+vfree of @pages pages, ns per pair; @vm NULL means the host's. */
+/* vmalloc+vfree of @pages pages, ns for @loops pairs; @vm NULL means the host's. */
 static u64 vmalloc_ns(struct smm_vmalloc *vm, unsigned int pages, unsigned long loops)
 {
 	unsigned long size = (unsigned long)pages << PAGE_SHIFT, i;
@@ -629,10 +942,11 @@ static u64 vmalloc_ns(struct smm_vmalloc *vm, unsigned int pages, unsigned long 
 			vfree(p);
 		cond_resched();
 	}
-	return div_u64(ktime_to_ns(ktime_sub(ktime_get(), t0)), loops);
+	return max(ktime_to_ns(ktime_sub(ktime_get(), t0)), 1LL);
 }
 
-static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters)
+static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters,
+			 unsigned int rounds)
 {
 	static const unsigned int sizes[] = { 1, 16, 256 };
 	const struct smm_params p = {
@@ -660,29 +974,28 @@ static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters
 			   t, t / 16, (t * 100 / 16) % 100);
 		smm_vfree(&inst->vm, area);
 	}
-	/*
-	 * Shadow and host rounds alternate, and each side's median is taken,
-	 * so a slow stretch of the (TCG) machine hits both alike.
-	 */
 	seq_printf(m, "%u loops per round, median of %u alternating rounds\n", (unsigned int)loops,
-		   VMALLOC_ROUNDS);
-	seq_printf(m, "%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+		   rounds);
+	seq_printf(m, "%-28s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
+		   "spread");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		u64 sh[VMALLOC_ROUNDS], ho[VMALLOC_ROUNDS];
-		bool failed = false;
+		u64 sh[BENCH_MAX_ROUNDS], ho[BENCH_MAX_ROUNDS];
+		struct row_sum s;
 		char name[40];
-		unsigned int r;
+		int r;
 
-		for (r = 0; r < VMALLOC_ROUNDS; r++) {
-			sh[r] = vmalloc_ns(&inst->vm, sizes[i], loops);
-			ho[r] = vmalloc_ns(NULL, sizes[i], loops);
-			failed |= !sh[r] || !ho[r];
+		for (r = -1; r < (int)rounds; r++) {
+			u64 a = vmalloc_ns(&inst->vm, sizes[i], loops);
+			u64 b = vmalloc_ns(NULL, sizes[i], loops);
+
+			if (r >= 0) {
+				sh[r] = a;
+				ho[r] = b;
+			}
 		}
 		snprintf(name, sizeof(name), "vmalloc+vfree %u pages", sizes[i]);
-		if (failed)
-			obj_row(m, name, 0, 0);
-		else
-			obj_row(m, name, median(sh, VMALLOC_ROUNDS), median(ho, VMALLOC_ROUNDS));
+		summarise(sh, ho, rounds, &s);
+		put_row(m, 28, 12, name, &s, loops);
 	}
 	smm_instance_destroy(inst);
 	return 0;
@@ -690,55 +1003,112 @@ static int bench_vmalloc(struct seq_file *m, unsigned int mb, unsigned int iters
 
 static int bench_show(struct seq_file *m, void *unused)
 {
+	unsigned int rounds;
 	int ret;
 
 	mutex_lock(&bench_lock);
+	rounds = bench_loops;
 	seq_puts(m, "# shadow_mm bench: ratio = shadow / host, both measured in this run\n");
-	ret = bench_bringup(m, bench_arena_mb, bench_loops);
+	seq_printf(m, "# every row: median of %u alternating rounds (shadow, host, ...); spread = min-max of the per-round ratio\n",
+		   rounds);
+	ret = bench_bringup(m, bench_arena_mb, rounds);
+	if (!ret && bench_nr_sizes)
+		ret = bench_per_gib(m, bench_sizes, bench_nr_sizes, rounds);
 	if (!ret)
-		ret = bench_pages(m, bench_arena_mb, bench_iters);
+		ret = bench_pages(m, bench_arena_mb, bench_iters, rounds);
 	if (!ret)
-		ret = bench_slab(m, bench_arena_mb, bench_iters);
+		ret = bench_slab(m, bench_arena_mb, bench_iters, rounds);
 	if (!ret)
-		ret = bench_vmalloc(m, bench_arena_mb, bench_iters);
+		ret = bench_vmalloc(m, bench_arena_mb, bench_iters, rounds);
 	mutex_unlock(&bench_lock);
 	return ret;
 }
 
 static int bench_open(struct inode *inode, struct file *file)
 {
-	/* The table is small, but the runs are long: one buffer, one run. */
-	return single_open_size(file, bench_show, inode->i_private, 16384);
+	/*
+	 * The runs are long: a buffer big enough for the whole table, so
+	 * that seq_file never has to run them again with a bigger one.
+	 */
+	return single_open_size(file, bench_show, inode->i_private, 65536);
 }
 
-enum { BENCH_ARENA_MB, BENCH_LOOPS, BENCH_ITERS, BENCH_NR };
+enum { BENCH_ARENA_MB, BENCH_LOOPS, BENCH_ITERS, BENCH_BRINGUP_MB, BENCH_NR };
 
 static const char *const bench_keys[] = {
 	[BENCH_ARENA_MB]	= "arena_mb",
 	[BENCH_LOOPS]		= "loops",
 	[BENCH_ITERS]		= "iters",
+	[BENCH_BRINGUP_MB]	= "bringup_mb",
 };
 
 static_assert(ARRAY_SIZE(bench_keys) == BENCH_NR);
 
-static int parse_setting(int k, const char *val, unsigned int *mb, unsigned int *loops,
-			 unsigned int *iters)
+/**
+ * struct bench_settings - what a write to ``bench`` may change
+ * @mb: ``arena_mb=``
+ * @loops: ``loops=``, the rounds of every row
+ * @iters: ``iters=``
+ * @sizes: ``bringup_mb=``, the per-GiB bring-up sizes in MiB
+ * @nr_sizes: how many of @sizes; 0 means no per-GiB rows
+ */
+struct bench_settings {
+	unsigned int mb, loops, iters;
+	unsigned int sizes[BENCH_MAX_SIZES];
+	unsigned int nr_sizes;
+};
+
+/*
+ * bringup_mb=A[,B...]: one to BENCH_MAX_SIZES arena sizes in MiB, each as
+ * arena_mb= takes it, or the single value 0 for none.
+ */
+static int parse_sizes(char *val, struct bench_settings *st)
+{
+	unsigned int sizes[BENCH_MAX_SIZES], n = 0;
+	char *tok;
+	int ret;
+
+	if (!strcmp(val, "0")) {
+		st->nr_sizes = 0;
+		return 0;
+	}
+	while ((tok = strsep(&val, ",")) != NULL) {
+		if (n == BENCH_MAX_SIZES) {
+			smm_bad_input("bench.bringup_mb", "more than %d sizes", BENCH_MAX_SIZES);
+			return -EINVAL;
+		}
+		ret = smm_parse_uint("bench.bringup_mb", tok, SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB,
+				     &sizes[n]);
+		if (ret)
+			return ret;
+		n++;
+	}
+	memcpy(st->sizes, sizes, n * sizeof(*sizes));
+	st->nr_sizes = n;
+	return 0;
+}
+
+static int parse_setting(int k, char *val, struct bench_settings *st)
 {
 	switch (k) {
 	case BENCH_ARENA_MB:
 		return smm_parse_uint("bench.arena_mb", val, SMM_ARENA_MIN_MB, SMM_ARENA_MAX_MB,
-				      mb);
+				      &st->mb);
 	case BENCH_ITERS:
-		return smm_parse_uint("bench.iters", val, 1000, 10000000, iters);
+		return smm_parse_uint("bench.iters", val, 1000, 10000000, &st->iters);
+	case BENCH_BRINGUP_MB:
+		return parse_sizes(val, st);
 	default:
-		return smm_parse_uint("bench.loops", val, 1, BENCH_MAX_LOOPS, loops);
+		return smm_parse_uint("bench.loops", val, BENCH_MIN_ROUNDS, BENCH_MAX_ROUNDS,
+				      &st->loops);
 	}
 }
 
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
-	unsigned int mb, loops, iters, seen = 0;
+	struct bench_settings st;
+	unsigned int seen = 0;
 	char *buf, *cur, *val;
 	int ret, k;
 
@@ -751,20 +1121,22 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(buf);
 
 	mutex_lock(&bench_lock);
-	mb = bench_arena_mb;
-	loops = bench_loops;
-	iters = bench_iters;
+	st = (struct bench_settings){ .mb = bench_arena_mb, .loops = bench_loops,
+				      .iters = bench_iters, .nr_sizes = bench_nr_sizes };
+	memcpy(st.sizes, bench_sizes, sizeof(st.sizes));
 	cur = strim(buf);
 	while ((k = smm_next_key(&cur, "bench", bench_keys, BENCH_NR, &seen, &val)) >= 0) {
-		k = parse_setting(k, val, &mb, &loops, &iters);
+		k = parse_setting(k, val, &st);
 		if (k)
 			break;
 	}
 	ret = k == -ENOENT ? 0 : k;
 	if (!ret) {	/* all or nothing */
-		bench_arena_mb = mb;
-		bench_loops = loops;
-		bench_iters = iters;
+		bench_arena_mb = st.mb;
+		bench_loops = st.loops;
+		bench_iters = st.iters;
+		memcpy(bench_sizes, st.sizes, sizeof(bench_sizes));
+		bench_nr_sizes = st.nr_sizes;
 	}
 	mutex_unlock(&bench_lock);
 	kfree(buf);

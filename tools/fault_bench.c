@@ -2,7 +2,7 @@
 /*
  * fault_bench: demand paging through /dev/shadow_mm against the host's own.
  *
- *   fault_bench [pages=N] [rounds=N]      defaults: pages=1000 rounds=15
+ *   fault_bench [pages=N] [rounds=N]      defaults: pages=1000 rounds=15 (at least 5)
  *
  * Each round maps N pages of /dev/shadow_mm (MAP_SHARED) and N pages of
  * anonymous memory (MAP_PRIVATE | MAP_ANONYMOUS, without transparent huge
@@ -11,8 +11,10 @@
  * shadow_mm's handler takes a page from the shadow buddy allocator, zeroes
  * it, fills in the shadow page table and maps it with vmf_insert_pfn(); on
  * anonymous memory, the host's do_anonymous_page() does the same with its
- * own allocator.  Prints the medians in ns per page and their ratio, in the
- * format of the module's bench file.
+ * own allocator.  The rounds alternate, device then anonymous, after one
+ * warm-up round of each that is not counted.  Prints each side's median in
+ * ns per page, the median of the per-round ratios and their minimum and
+ * maximum, in the format of the module's bench file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
 {
 	unsigned long pages = 1000, rounds = 15, r, *arg;
 	long page = sysconf(_SC_PAGESIZE);
-	long long *dev_ns, *anon_ns, dev, anon, ratio, free_kb;
+	long long *dev_ns, *anon_ns, *ratios, dev, anon, ratio, free_kb;
 	char *end, name[40];
 	size_t len;
 	int i, fd;
@@ -73,7 +75,7 @@ int main(int argc, char **argv)
 		else
 			goto usage;
 		*arg = strtoul(strchr(argv[i], '=') + 1, &end, 0);
-		if (*end || !*arg || *arg > 1000000)
+		if (*end || !*arg || *arg > 1000000 || (arg == &rounds && *arg < 5))
 			goto usage;
 	}
 	len = pages * page;
@@ -90,7 +92,8 @@ int main(int argc, char **argv)
 	}
 	dev_ns = calloc(rounds, sizeof(*dev_ns));
 	anon_ns = calloc(rounds, sizeof(*anon_ns));
-	if (!dev_ns || !anon_ns)
+	ratios = calloc(rounds, sizeof(*ratios));
+	if (!dev_ns || !anon_ns || !ratios)
 		return 1;
 
 	/* Round 0 warms up the caches, the page tables and the per-CPU lists. */
@@ -117,22 +120,26 @@ int main(int argc, char **argv)
 		if (r) {
 			dev_ns[r - 1] = dev;
 			anon_ns[r - 1] = anon;
+			/* per page, in 1/10000; a round too quick to time counts as 1 ns */
+			ratios[r - 1] = dev * 10000 / (anon > 0 ? anon : 1);
 		}
 	}
 	close(fd);
 	dev = median(dev_ns, rounds);
 	anon = median(anon_ns, rounds);
-	ratio = anon ? dev * 10000 / anon : 0;
+	ratio = median(ratios, rounds);	/* sorts ratios */
 
 	printf("# demand paging: %lu pages touched once, median of %lu rounds; %s\n",
 	       pages, rounds, "host = anonymous mmap");
-	printf("%-28s %12s %12s %9s\n", "row", "shadow_ns/op", "host_ns/op", "ratio");
+	printf("%-28s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio", "spread");
 	snprintf(name, sizeof(name), "fault-in %lu pages", pages);
-	printf("%-28s %12lld %12lld %4lld.%04lld\n", name, dev, anon, ratio / 10000, ratio % 10000);
+	printf("%-28s %12lld %12lld %4lld.%04lld %lld.%04lld-%lld.%04lld\n", name, dev, anon,
+	       ratio / 10000, ratio % 10000, ratios[0] / 10000, ratios[0] % 10000,
+	       ratios[rounds - 1] / 10000, ratios[rounds - 1] % 10000);
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: %s [pages=N] [rounds=N]   (1..1000000; defaults 1000 and 15)\n",
-		argv[0]);
+	fprintf(stderr, "usage: %s [pages=N] [rounds=N]   (pages 1..1000000, rounds 5..1000000;\n"
+		"defaults 1000 and 15)\n", argv[0]);
 	return 2;
 }
