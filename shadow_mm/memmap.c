@@ -337,7 +337,7 @@ static void show_share(struct seq_file *m, const char *key, u64 bytes, u64 whole
  * Besides the mem_map itself, two totals, as shares of the arena rounded
  * up to 0.01%: ``metadata_per_page``, everything that grows with the
  * arena's pages (the mem_map, and on the host the arena's chunk, run and
- * section tables and the slab object map), and ``metadata_all``, the
+ * section tables), and ``metadata_all``, the
  * mem_map plus every byte the instance keeps on the host.  The bootmem
  * bitmap is not in either: it is freed at the handoff, before this file
  * exists.
@@ -346,9 +346,7 @@ void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm)
 {
 	const struct smm_arena *a = mm->arena;
 	u64 arena_bytes = SMM_PFN_PHYS(a->nr_pages);
-	u64 per_page = (u64)mm->bytes +
-		       atomic_long_read(&a->host.bytes[SMM_HOST_ARENA]) +
-		       atomic_long_read(&a->host.bytes[SMM_HOST_SLAB_OBJMAP]);
+	u64 per_page = (u64)mm->bytes + atomic_long_read(&a->host.bytes[SMM_HOST_ARENA]);
 	u64 bp = basis_points(mm->bytes, arena_bytes);
 	int i;
 
