@@ -326,8 +326,6 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		   unsigned int max_order, unsigned long dma_end_pfn,
 		   unsigned long highmem_start_pfn);
 void smm_buddy_destroy(struct smm_buddy *b);
-void smm_buddy_free_bootmem_block(struct smm_buddy *b, unsigned long pfn,
-				  unsigned int order);
 void smm_buddy_setup_watermarks(struct smm_buddy *b);
 
 struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,

@@ -222,12 +222,10 @@ static void pcp_init(struct smm_pcp *pcp)
  *
  * free_area_init(): each zone's span, and its present pages counted from
  * the section table; empty free areas; per-CPU lists with the boot
- * pageset.  No descriptor is touched: a page gets its zone number when it
- * is handed to its zone (smm_buddy_free_bootmem_block()), as the kernel's
- * deferred struct-page init sets a page's zone link right before it frees
- * the page to the buddy allocator.  The cost is per zone and per section,
- * not per page.  The zones receive pages only through
- * smm_buddy_free_bootmem_block().
+ * pageset.  No descriptor is touched: the memmap stage already gave every
+ * page its zone number (set_page_links()).  The cost is per zone and per
+ * section, not per page.  The zones receive pages only through
+ * smm_buddy_free_pages_core(), at the handoff.
  *
  * Return: 0, -EINVAL for bad bounds, or -ENOMEM.
  * Context: process context; sleeps.
