@@ -34,7 +34,7 @@
  *   take their page from the stock.  A sequential toucher takes exactly
  *   the pages it touches; any other holds at most 15 pages it may not
  *   use, given back when its last VMA goes (``zeroed=`` on its mapping
- *   line, ``prezeroed_unused`` when they go back).  Each page is zeroed
+ *   line, ``prezero_unused`` when they go back).  Each page is zeroed
  *   once, as before: the fault pays for the batch, the next ones for
  *   nothing.  The pages are zeroed a little before they are touched, so
  *   on real hardware they may have left the cache; under QEMU that costs
@@ -140,7 +140,7 @@ static const char *const stat_names[] = {
 	[SMM_FAULT_MAPPED]	= "pages_mapped",
 	[SMM_FAULT_RETURNED]	= "pages_returned",
 	[SMM_FAULT_PREZEROED]	= "pages_prezeroed",
-	[SMM_FAULT_UNUSED]	= "prezeroed_unused",
+	[SMM_FAULT_UNUSED]	= "prezero_unused",
 };
 
 /* Pages a fault zeroes ahead, at most: one kmap_atomic of them all. */
