@@ -560,8 +560,7 @@ static void slab_test_colour(struct kunit *test)
 /*
  * SLAB and SLUB keep some free slabs; shrink gives them back and says how
  * many pages that was: exactly what the cache stops holding and the buddy
- * allocator gets.  SLOB gives a page back the moment it is free, but for
- * one spare it keeps, which shrink gives back.
+ * allocator gets.  SLOB gives a page back the moment it is free.
  */
 static void slab_test_shrink(struct kunit *test)
 {
@@ -596,18 +595,11 @@ static void slab_test_shrink(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, live_objs(s), 0UL);
 
 	if (prm->strategy == SMM_SLAB_SLOB) {
-		/*
-		 * Every free page went back but one, kept as SLOB's spare;
-		 * a big object's own pages (a page or more) all go back.
-		 */
-		unsigned long spare = s->size + 8 > PAGE_SIZE ? 0 : 1;
-
-		KUNIT_EXPECT_EQ_MSG(test, free0 - buddy_free(b), spare,
-				    "SLOB keeps one spare page and no more");
-		KUNIT_EXPECT_EQ(test, sa->ops->pages(sa), spare);
-		KUNIT_EXPECT_EQ(test, smm_kmem_cache_shrink(s), spare);
-		KUNIT_EXPECT_EQ(test, buddy_free(b), free0);
+		KUNIT_EXPECT_EQ_MSG(test, buddy_free(b), free0,
+				    "SLOB pages go back as soon as they are free");
+		KUNIT_EXPECT_EQ(test, sa->ops->pages(sa), 0UL);
 		KUNIT_EXPECT_EQ(test, smm_kmem_cache_shrink(s), 0UL);
+		KUNIT_EXPECT_EQ(test, buddy_free(b), free0);
 	} else {
 		/* Objects cached per CPU go back first: that may free slabs too. */
 		cache_info(s, true, &before);

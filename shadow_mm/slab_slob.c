@@ -19,12 +19,7 @@
  * slob_alloc() walks its list and tries each page with room, first fit;
  * a new page is taken only when none fits.  slob_free() puts the block back
  * in address order, merging it with its neighbours, and gives the page back
- * to the buddy allocator when it is wholly free, but for one: the kernel's
- * SLOB gives every such page back at once, so that a single object
- * allocated and freed in a loop costs a page allocation each time.  Here
- * the allocator keeps one wholly free page as a spare (as SLUB keeps
- * min_partial slabs), used before any new page; shrinking a cache gives it
- * back.
+ * to the buddy allocator when it is wholly free.
  *
  * Objects of a page or more get pages of their own from the buddy
  * allocator, as in the kernel.  kmalloc() keeps the size in a header
@@ -70,8 +65,7 @@ struct slob_block {
  * @free_slob_small: pages with room, for requests under %SLOB_BREAK1
  * @free_slob_medium: for requests under %SLOB_BREAK2
  * @free_slob_large: for the rest
- * @nr_pages: SLOB pages held, @spare included
- * @spare: one wholly free page kept back, or NULL
+ * @nr_pages: SLOB pages in use
  */
 struct slob_state {
 	spinlock_t lock;	/* see above */
@@ -79,7 +73,6 @@ struct slob_state {
 	struct list_head free_slob_medium;
 	struct list_head free_slob_large;
 	unsigned long nr_pages;
-	struct smm_page *spare;
 };
 
 /**
@@ -217,13 +210,6 @@ static void *slob_alloc(struct smm_slab *sa, size_t size, unsigned int gfp, int 
 		if (b)
 			break;
 	}
-	if (!b && st->spare) {
-		/* The page kept back: no trip to the buddy allocator. */
-		sp = st->spare;
-		st->spare = NULL;
-		list_add(&sp->lru, list);
-		b = slob_page_alloc(sp, size, align, align_offset);
-	}
 	spin_unlock(&st->lock);
 	if (b)
 		return b;
@@ -255,17 +241,9 @@ static bool __slob_free(struct slob_state *st, struct smm_page *sp, void *block,
 
 	lockdep_assert_held(&st->lock);
 	if (sp->refcount + units == SLOB_UNITS(PAGE_SIZE)) {
-		/* The page is wholly free: keep one back, give the rest back. */
+		/* The page is wholly free: give it back. */
 		if (sp->refcount)
 			list_del_init(&sp->lru);
-		if (!st->spare) {
-			b = (struct slob_block *)page_base(b);
-			sp->refcount = SLOB_UNITS(PAGE_SIZE);
-			sp->private = (unsigned long)b;
-			set_slob(b, SLOB_UNITS(PAGE_SIZE), b + SLOB_UNITS(PAGE_SIZE));
-			st->spare = sp;
-			return false;
-		}
 		st->nr_pages--;
 		return true;
 	}
@@ -348,10 +326,6 @@ static int slob_init(struct smm_slab *sa)
 
 static void slob_destroy(struct smm_slab *sa)
 {
-	struct slob_state *st = st_of(sa);
-
-	if (st->spare)
-		smm_slab_free_pages(sa, st->spare);
 	/* Pages still in use are leaks of their users; they go with the arena. */
 	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, sa->priv, 1, sizeof(struct slob_state));
 	sa->priv = NULL;
@@ -569,22 +543,9 @@ static struct smm_kmem_cache *slob_obj_cache(struct smm_slab *sa, struct smm_pag
 	return known_cache(sa, hdr);
 }
 
-/* SLOB's pages are no cache's own: shrinking any cache gives the spare back. */
-static unsigned long slob_shrink(struct smm_kmem_cache *s)
+static unsigned long slob_noshrink(struct smm_kmem_cache *s)
 {
-	struct slob_state *st = st_of(s->sa);
-	struct smm_page *sp;
-
-	spin_lock(&st->lock);
-	sp = st->spare;
-	st->spare = NULL;
-	if (sp)
-		st->nr_pages--;
-	spin_unlock(&st->lock);
-	if (!sp)
-		return 0;
-	smm_slab_free_pages(s->sa, sp);
-	return 1;
+	return 0;	/* SLOB gives a page back as soon as it is free */
 }
 
 static void slob_noflush(struct smm_kmem_cache *s)
@@ -630,7 +591,7 @@ const struct smm_slab_ops smm_slab_ops_slob = {
 	.destroy	= slob_destroy,
 	.create		= slob_create,
 	.release	= slob_release,
-	.shrink		= slob_shrink,
+	.shrink		= slob_noshrink,
 	.flush		= slob_noflush,
 	.info		= slob_info,
 	.show		= slob_show,
