@@ -909,7 +909,7 @@ static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters,
 	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "smm-bench-f-%u", smm_kmalloc_size(c));
+		snprintf(name, sizeof(name), "smm-bench-fk-%u", smm_kmalloc_size(c));
 		hkf[c] = host_cache(name, smm_kmalloc_size(c), true);
 	}
 	host_space = space_host(ptrs);
