@@ -22,7 +22,8 @@
  * arena and strategy, so that two allocators can run the same workload side
  * by side:
  *
- * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N] [slab_debug=S]``
+ * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N]
+ * [slab_debug=S]``
  *	Bring up a new instance; it appears as ``shadow_mm/NAME/``.  Unset
  *	values are the defaults (64 MiB, SLUB, auto, 11, no slab debugging).
  *	NAME is 1 to 31 characters of ``A-Z a-z 0-9 _ . -``, and neither
