@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm arena: the real memory a shadow instance runs on.
- *
+ */
+
+/**
  * DOC: arena
  *
  * The arena plays the role of the machine's RAM.  Its pages are taken from

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm benchmarks: shadow against host, in ratios.
- *
+ */
+
+/**
  * DOC: benchmarks
  *
  * ``/sys/kernel/debug/shadow_mm/bench`` runs the benchmarks when read and

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm bootmem: the bitmap allocator, and its handoff to the buddy.
- *
+ */
+
+/**
  * DOC: bootmem
  *
  * Between the early allocator and the buddy allocator, Linux 2.6 used

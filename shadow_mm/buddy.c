@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm buddy allocator: free_area[order], split, merge, per-CPU lists.
- *
+ */
+
+/**
  * DOC: buddy allocator
  *
  * Each zone keeps its free memory as blocks of 2^order pages, naturally

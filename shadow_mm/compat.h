@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * shadow_mm compat: every difference between kernel versions, in one place.
- *
+ */
+
+/**
  * DOC: compat
  *
  * The rest of shadow_mm is written against the newest API and reads as if

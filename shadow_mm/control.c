@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm control: live experiments through debugfs.
- *
+ */
+
+/**
  * DOC: control
  *
  * Writing a command to ``<instance>/control`` runs it on the instance.  One

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm debugfs: every stage of an instance, visible.
- *
+ */
+
+/**
  * DOC: debugfs
  *
  * Each instance has a directory ``/sys/kernel/debug/shadow_mm/<instance>/``.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm e820: the synthetic BIOS memory map.
- *
+ */
+
+/**
  * DOC: e820
  *
  * On a PC the firmware describes memory with the e820 map: a list of

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm early allocator: find_e820_area() and reserve_early().
- *
+ */
+
+/**
  * DOC: early allocator
  *
  * Before bootmem exists, x86 kernels of the 2.6.2x-2.6.3x era placed their

@@ -2,7 +2,9 @@
 /*
  * shadow_mm demand paging: /dev/shadow_mm, whose pages come from the shadow
  * buddy allocator in the page-fault handler.
- *
+ */
+
+/**
  * DOC: demand paging
  *
  * malloc() reserves address space; memory comes later, one page at a time,

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm highmem: kmap and kmap_local for the shadow HighMem zone.
- *
+ */
+
+/**
  * DOC: highmem
  *
  * On a 32-bit kernel, memory above ZONE_NORMAL has no permanent kernel

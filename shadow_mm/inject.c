@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm inject: allocation failures on purpose, per instance.
- *
+ */
+
+/**
  * DOC: fault injection
  *
  * Each instance can make its own allocations fail, the way the kernel's

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm instance: one complete shadow stack and its bring-up.
- *
+ */
+
+/**
  * DOC: instance
  *
  * An instance owns one stack of layers, each in its own struct, built from

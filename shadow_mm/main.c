@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm: Linux's boot-time memory bring-up, replayed in a module.
- *
+ */
+
+/**
  * DOC: overview
  *
  * At load time shadow_mm takes a region of real memory from the running
@@ -14,7 +16,9 @@
  *
  * This file only reads the module parameters and wires up the instances;
  * the bring-up itself is smm_instance_create().
- *
+ */
+
+/**
  * DOC: instances
  *
  * The module brings up one instance, ``default``, from its parameters.

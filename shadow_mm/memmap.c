@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm mem_map: the shadow page descriptors.
- *
+ */
+
+/**
  * DOC: mem_map
  *
  * Every shadow page has a descriptor, struct smm_page, as every real page

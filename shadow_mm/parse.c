@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm parse: the words and numbers of every file one writes to.
- *
+ */
+
+/**
  * DOC: input
  *
  * Everything a user writes (``control`` commands, ``create`` keys, the

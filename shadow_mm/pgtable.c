@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm page tables: real x86-64 four-level tables, walked in software.
- *
+ */
+
+/**
  * DOC: page tables
  *
  * A module cannot write the page tables the host's CPU walks for kernel

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm slab: caches, kmalloc, and what the three strategies share.
- *
+ */
+
+/**
  * DOC: slab allocator
  *
  * A cache hands out objects of one size.  Its memory comes in *slabs*: one

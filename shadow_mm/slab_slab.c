@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm SLAB: Bonwick's slab allocator, as Linux 2.6 had it.
- *
+ */
+
+/**
  * DOC: SLAB
  *
  * A cache keeps its slabs on three lists, slabs_full, slabs_partial and

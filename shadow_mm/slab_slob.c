@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm SLOB: the simple list-of-blocks allocator.
- *
+ */
+
+/**
  * DOC: SLOB
  *
  * SLOB was the allocator for small systems: no slabs and no queues, just

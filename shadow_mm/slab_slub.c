@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm SLUB: the unqueued slab allocator.
- *
+ */
+
+/**
  * DOC: SLUB
  *
  * SLUB does away with SLAB's queues and its slab descriptor.  What a slab

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm bring-up timeline.
- *
+ */
+
+/**
  * DOC: bring-up timeline
  *
  * Every stage of an instance's bring-up records when it started, how long it

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm vmalloc: virtually contiguous memory over the shadow page tables.
- *
+ */
+
+/**
  * DOC: vmalloc
  *
  * vmalloc() gives memory that is contiguous in virtual space but made of

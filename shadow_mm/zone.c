@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadow_mm zones: sizes, watermarks, zonelists and the /proc views.
- *
+ */
+
+/**
  * DOC: zones
  *
  * The shadow physical space is split into three zones, as on a 32-bit PC:
