@@ -47,6 +47,24 @@ expect_refused "arena_mb=4096 in order-0 chunks (too many chunks, refused before
 expect_refused "zone_normal_mb past the arena" zone_normal_mb arena_mb=16 zone_normal_mb=17
 expect_refused "e820_reserve=010@1M:bogus (refused before the arena)" e820_reserve \
 	"e820_reserve=010@1M:bogus"
+expect_refused "slab_debug=T (a letter with nothing to act on)" slab_debug slab_debug=T
+expect_refused "slab_debug=FQ" slab_debug slab_debug=FQ
+expect_refused "slab_debug=F,, (an empty cache name)" slab_debug "slab_debug=F,,"
+expect_refused "slab_debug with a cache name of 32 characters" slab_debug \
+	"slab_debug=F,a-name-that-is-far-too-long-for-a-cache"
+# slab_debug= reaches the caches it names, and only those.
+if insmod /smm/shadow_mm.ko "slab_debug=FZ,kmalloc-6*;U"; then
+	if grep -q '^debug: *FZ$' $D/default/slab/kmalloc-64 &&
+	   grep -q '^debug: *U$' $D/default/slab/kmalloc-128; then
+		pass "slab_debug=FZ,kmalloc-6*;U: FZ on kmalloc-64, U on kmalloc-128"
+	else
+		fail "slab_debug= reaches its caches" \
+			"$(grep debug: $D/default/slab/kmalloc-64 $D/default/slab/kmalloc-128)"
+	fi
+	rmmod shadow_mm
+else
+	fail "insmod slab_debug=FZ,kmalloc-6*;U" "insmod failed"
+fi
 
 # Numbers are decimal or 0x hex everywhere, module parameters too.
 if insmod /smm/shadow_mm.ko arena_mb=010 e820_reserve=0x10000@0x200000; then
@@ -209,7 +227,8 @@ else
 fi
 echo check > "$I/control" && pass "buddy invariant check after the workload" ||
 	fail "buddy invariant check after the workload" "check failed"
-for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "iters=5"; do
+for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "iters=5" \
+	   "loops=4" "bringup_mb=1" "bringup_mb=8,,8" "bringup_mb=8," "bringup_mb=8,8,8,8,8"; do
 	if echo "$bad" > "$D/bench" 2>/dev/null; then
 		fail "bench rejects '$bad'" "write accepted"
 	else
@@ -275,7 +294,8 @@ for sl in slab slub slob; do
 		   "cache_create name=x size=8 align=3" "cache_alloc name=nope tag=t" \
 		   "cache_alloc name=dentry tag=d" "cache_destroy name=kmalloc-64" \
 		   "kmalloc size=0 tag=t" "kmalloc tag=t" "cache_shrink name=" \
-		   "cache_create name=x size=8 debug=2"; do
+		   "cache_create name=x size=8 debug=2" "cache_create name=x size=8 debug=FX" \
+		   "cache_create name=x size=8 debug=T"; do
 		[ $sl = slob ] && [ "$bad" = "cache_destroy name=kmalloc-64" ] && continue
 		if echo "$bad" > $C 2>/dev/null; then
 			fail "$sl: control rejects '$bad'" "write accepted"
@@ -286,6 +306,12 @@ for sl in slab slub slob; do
 	cmp -s /tmp/slabinfo.before $D/default/slabinfo &&
 		pass "$sl: rejected slab commands changed nothing" ||
 		fail "$sl: rejected slab commands changed nothing" "slabinfo differs"
+	if echo "cache_create name=dbg size=64 debug=fz" > $C &&
+	   grep -q '^debug: *FZ$' $D/default/slab/dbg && echo "cache_destroy name=dbg" > $C; then
+		pass "$sl: cache_create debug=fz gives the cache F and Z"
+	else
+		fail "$sl: cache_create debug=fz" "$(grep debug: $D/default/slab/dbg 2>&1)"
+	fi
 	echo "free tag=d" > $C && echo "free tag=k" > $C && echo "free tag=big" > $C &&
 	echo "cache_destroy name=dentry" > $C &&
 		pass "$sl: free everything, then destroy the cache" ||
@@ -318,7 +344,8 @@ if insmod /smm/shadow_mm.ko arena_mb=16; then
 	for bad in "create" "create name=x slab=foo" "create name=x bogus=1" "frobnicate name=x" \
 		   "create name=. arena_mb=4" "create name=.. arena_mb=4" "create name=a/b" \
 		   "create name=x name=y" "destroy name=slabbox arena_mb=4" "destroy name=nope" \
-		   "destroy name=default" "create name=x arena_mb=010x"; do
+		   "destroy name=default" "create name=x arena_mb=010x" \
+		   "create name=x slab_debug=Q" "create name=x slab_debug=F,,"; do
 		expect_errno "instance control: '$bad' is -EINVAL" $R "$bad" "Invalid argument"
 	done
 	for bad in "create name=control arena_mb=4" "create name=bench arena_mb=4" \
