@@ -16,8 +16,11 @@
 #include "memmap.h"
 #include "pgtable.h"
 #include "slab.h"
+#include "swap.h"
 #include "timeline.h"
 #include "vmalloc.h"
+#include "vmscan.h"
+#include "vmstat.h"
 
 /* The shadow vmalloc space of an instance. */
 #define SMM_VMALLOC_SIZE	BIT_ULL(30)
@@ -41,6 +44,7 @@
  * @slab: the slab strategy
  * @slab_debug: debug flags for some or all caches, in the syntax of the
  *	kernel's ``slub_debug=`` (see smm_slab_parse_debug()), or NULL: off
+ * @swap_mb: size of the swap area in MiB, [0, %SMM_SWAP_MAX_MB]; 0: no swap
  */
 struct smm_params {
 	const char *name;
@@ -53,6 +57,7 @@ struct smm_params {
 	unsigned int zone_normal_mb;
 	enum smm_slab_strategy slab;
 	const char *slab_debug;
+	unsigned int swap_mb;
 };
 
 /**
@@ -70,6 +75,9 @@ struct smm_params {
  * @slab: the slab allocator
  * @vm: the vmalloc allocator, over @kpt
  * @hm: kmap for the HighMem zone, windows in @kpt
+ * @vmstat: event counters (/proc/vmstat's)
+ * @swap: the swap area, host memory standing in for a disk
+ * @vmscan: the LRU lists of user pages, reclaim and kswapd
  * @walk_va: the address ``pagetables`` walks; set by writing to it
  * @ctl_file: the ``control`` file in @debugfs, removed first at teardown
  * @ctl_lock: serialises control commands; protects @ctl_allocs
@@ -95,6 +103,9 @@ struct smm_instance {
 	struct smm_slab slab;
 	struct smm_vmalloc vm;
 	struct smm_highmem hm;
+	struct smm_vmstat vmstat;
+	struct smm_swap swap;
+	struct smm_vmscan vmscan;
 	u64 walk_va;
 	struct dentry *ctl_file;
 	struct mutex ctl_lock;	/* protects ctl_allocs */

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOW_MM_VMSCAN_H
+#define _SHADOW_MM_VMSCAN_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "buddy.h"
+#include "swap.h"
+#include "vmstat.h"
+
+struct task_struct;
+
+/**
+ * enum smm_lru_list - the LRU lists of user pages (anon only: there is no
+ *	page cache in the shadow)
+ * @SMM_LRU_INACTIVE_ANON: pages not referenced lately, reclaimed first
+ * @SMM_LRU_ACTIVE_ANON: pages referenced since they were last scanned
+ * @SMM_NR_LRU_LISTS: number of lists
+ */
+enum smm_lru_list {
+	SMM_LRU_INACTIVE_ANON,
+	SMM_LRU_ACTIVE_ANON,
+	SMM_NR_LRU_LISTS,
+};
+
+/**
+ * struct smm_rmap_ops - what reclaim asks of the layer that maps user pages
+ * @referenced: folio_referenced(): has any process touched @page since the
+ *	last call?  Clears the evidence.  Returns 1, 0, or -EAGAIN when the
+ *	mappings could not be looked at now (a lock was busy)
+ * @unmap: try_to_unmap() for swap-out: replace every mapping of @page by
+ *	the swap entry of @slot, in the shadow tables and the host's.  0, or
+ *	-EAGAIN (busy: keep the page)
+ * @ctx: their argument
+ */
+struct smm_rmap_ops {
+	int (*referenced)(void *ctx, struct smm_page *page);
+	int (*unmap)(void *ctx, struct smm_page *page, unsigned long slot);
+};
+
+/**
+ * struct smm_vmscan - the LRU, reclaim and kswapd of one instance
+ * @buddy: the allocator reclaim frees into
+ * @swap: the swap area pages go to
+ * @vmstat: the event counters
+ * @broken: the instance's broken flag
+ * @lru_lock: protects @lists, @nr and the LRU bits of the pages on them
+ * @lists: per zone, per list
+ * @nr: pages on each list
+ * @swappiness: 0..200, as vm.swappiness; 0 keeps kswapd from swapping
+ * @rmap: set by the fault layer; NULL: nothing maps user pages
+ * @rmap_ctx: its argument
+ * @reclaim_lock: one reclaimer at a time walks the lists
+ * @kswapd: the kthread
+ * @kswapd_wait: where it sleeps
+ * @kswapd_wake: set by smm_wakeup_kswapd()
+ */
+struct smm_vmscan {
+	struct smm_buddy *buddy;
+	struct smm_swap *swap;
+	struct smm_vmstat *vmstat;
+	bool *broken;
+	spinlock_t lru_lock;	/* protects lists, nr */
+	struct list_head lists[SMM_NR_ZONES][SMM_NR_LRU_LISTS];
+	unsigned long nr[SMM_NR_ZONES][SMM_NR_LRU_LISTS];
+	unsigned int swappiness;
+	const struct smm_rmap_ops *rmap;
+	void *rmap_ctx;
+	struct mutex reclaim_lock;	/* one reclaimer at a time */
+	struct task_struct *kswapd;
+	wait_queue_head_t kswapd_wait;
+	bool kswapd_wake;
+};
+
+#define SMM_SWAPPINESS_DEFAULT	60
+#define SMM_SWAPPINESS_MAX	200
+
+int smm_vmscan_init(struct smm_vmscan *vs, struct smm_buddy *b, struct smm_swap *swap,
+		    struct smm_vmstat *vmstat, bool *broken, const char *name);
+void smm_vmscan_destroy(struct smm_vmscan *vs);
+
+long smm_reclaim_pages(struct smm_vmscan *vs, unsigned long nr);
+unsigned long smm_lru_pages(struct smm_vmscan *vs, enum smm_lru_list lru);
+void smm_wakeup_kswapd(struct smm_vmscan *vs);
+
+#endif /* _SHADOW_MM_VMSCAN_H */
