@@ -323,8 +323,29 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		goto err_vmalloc;
 	smm_timeline_end(&inst->timeline, "pkmap %#llx, %u slots; kmap_local %#llx, %u per CPU",
 			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE, SMM_KM_MAX_IDX);
+
+	/*
+	 * swapon, and kswapd_run(): not bring-up in 2.6.29 either (init runs
+	 * swapon, and kswapd starts at module_init time), so no stage.
+	 */
+	ret = smm_vmstat_init(&inst->vmstat);
+	if (ret)
+		goto err_kmap;
+	ret = smm_swap_init(&inst->swap, a, p->swap_mb);
+	if (ret)
+		goto err_vmstat;
+	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
+			      &inst->broken, inst->name);
+	if (ret)
+		goto err_swap;
 	return inst;
 
+err_swap:
+	smm_swap_destroy(&inst->swap);
+err_vmstat:
+	smm_vmstat_destroy(&inst->vmstat);
+err_kmap:
+	smm_highmem_destroy(&inst->hm);
 err_vmalloc:
 	smm_vmalloc_destroy(&inst->vm);
 err_slab:
@@ -356,6 +377,9 @@ void smm_instance_destroy(struct smm_instance *inst)
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
+	smm_vmscan_destroy(&inst->vmscan);
+	smm_swap_destroy(&inst->swap);
+	smm_vmstat_destroy(&inst->vmstat);
 	smm_highmem_destroy(&inst->hm);
 	smm_vmalloc_destroy(&inst->vm);
 	smm_slab_destroy(&inst->slab);
