@@ -174,7 +174,9 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
  *
  * Runs the stages in boot order: arena, e820, early allocator, mem_map,
  * bootmem, zones, and the handoff of the free pages to the buddy
- * allocator.  Each stage records itself in the timeline.
+ * allocator.  Each stage records itself in the timeline.  The event
+ * counters (&smm_instance.vmstat) come first, before any stage, and go
+ * last in smm_instance_destroy().
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
  * bad parameters, -ENOMEM when the host cannot spare the memory.  On
@@ -204,6 +206,10 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	INIT_LIST_HEAD(&inst->ctl_allocs);
 	smm_timeline_init(&inst->timeline);
 	a = &inst->arena;
+	/* First: every layer above the buddy allocator counts events into it. */
+	ret = smm_vmstat_init(&inst->vmstat);
+	if (ret)
+		goto err_arena;
 
 	/* The firmware: real memory from the host. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_ARENA);
@@ -336,6 +342,7 @@ err_handoff:
 err_e820:
 	smm_arena_destroy(a);
 err_arena:
+	smm_vmstat_destroy(&inst->vmstat);
 	kfree(inst);
 	return ERR_PTR(ret);
 }
@@ -362,6 +369,8 @@ void smm_instance_destroy(struct smm_instance *inst)
 	smm_pgtable_destroy(&inst->kpt);
 	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
+	/* Last: the layers above counted into it until they were gone. */
+	smm_vmstat_destroy(&inst->vmstat);
 	/* Every layer gave back what it counted; only the instance is left. */
 	for (i = 0; i < SMM_HOST_NR; i++)
 		WARN_ON_ONCE(i != SMM_HOST_INSTANCE &&
