@@ -312,7 +312,8 @@ struct smm_fail_page_alloc {
  * Lock order: @wmark_lock, then &smm_pcp.lock, then &smm_zone.lock.  No
  * spinlock is held across two zones.  The allocator reads the watermarks
  * without a lock, as the kernel does; smm_buddy_tune_watermarks() writes
- * each zone's under its &smm_zone.lock, with WRITE_ONCE().  smm_buddy_check() takes none: it looks under stop_machine().
+ * each zone's under its &smm_zone.lock, with WRITE_ONCE().
+ * smm_buddy_check() takes none: it looks under stop_machine().
  */
 struct smm_buddy {
 	struct smm_arena *arena;

@@ -539,7 +539,9 @@ static int do_sysctl(struct smm_instance *inst, const struct ctl_args *args)
 
 	lockdep_assert_held(&inst->ctl_lock);
 	if (!(args->seen & SYSCTL_KEYS)) {
-		smm_bad_input("control", "'sysctl' needs swappiness=, min_free_kbytes= or watermark_scale_factor=");
+		smm_bad_input("control", "'sysctl' needs %s=, %s= or %s=",
+			      key_names[K_SWAPPINESS], key_names[K_MIN_FREE_KBYTES],
+			      key_names[K_WATERMARK_SCALE_FACTOR]);
 		return -EINVAL;
 	}
 	if (args->seen & (K(MIN_FREE_KBYTES) | K(WATERMARK_SCALE_FACTOR))) {
