@@ -550,7 +550,7 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 		ret = PTR_ERR(page);
 		/* One page is enough to go on; reclaim only for the first. */
 		if (n || ret != -ENOMEM || stalls++ >= 8 ||
-		    !smm_try_to_free_pages(&inst->vmscan, want))
+		    !smm_try_to_free_pages(&inst->vmscan, want, SMM_GFP_HIGHUSER))
 			break;
 	}
 	if (smm_zones_low(&inst->vmscan))
@@ -574,18 +574,22 @@ static void zeroed_release(struct smm_fmap *fm)
 		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
 }
 
-/* Copy a page, both maybe HighMem, through one kmap_atomic of the two. */
+/* copy_user_highpage(): both pages through kmap_atomic, nested. */
 static int copy_upage(struct smm_fmap *fm, struct smm_page *dst, struct smm_page *src)
 {
 	struct smm_highmem *hm = &fmap_inst(fm)->hm;
-	struct smm_page *pair[2] = { src, dst };
-	char *va = smm_kmap_atomic_pages(hm, pair, 2);
+	void *from, *to;
 
-	if (IS_ERR_OR_NULL(va))
+	from = smm_kmap_atomic(hm, src);
+	if (!from)
 		return -EAGAIN;
-	memcpy(va + PAGE_SIZE, va, PAGE_SIZE);
-	smm_kunmap_atomic(hm, va);
-	return 0;
+	to = smm_kmap_atomic(hm, dst);
+	if (to) {
+		memcpy(to, from, PAGE_SIZE);
+		smm_kunmap_atomic(hm, to);
+	}
+	smm_kunmap_atomic(hm, from);
+	return to ? 0 : -EAGAIN;
 }
 
 /* ---- the fault ---- */
@@ -821,7 +825,7 @@ retry:
 		why = "no shadow page table";
 		if (err == -ENOMEM && tries++ < 8) {
 			mutex_unlock(&fm->lock);
-			if (smm_try_to_free_pages(&inst->vmscan, 1))
+			if (smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_KERNEL))
 				goto retry;
 			mutex_lock(&fm->lock);
 		}
@@ -1063,6 +1067,16 @@ static void smm_vma_open(struct vm_area_struct *vma)
 	struct vm_area_struct *pvma = NULL;
 	struct smm_flink *l, *pl = NULL;
 
+	/*
+	 * A fork's copy needs tables for the child: make room for them first,
+	 * as the kernel's GFP_KERNEL page-table allocations would, while no
+	 * lock of ours is held (reclaim needs the object's).
+	 */
+	if (current->mm && current->mm != vma->vm_mm &&
+	    smm_zones_low(&dev->inst->vmscan))
+		smm_try_to_free_pages(&dev->inst->vmscan,
+				      ((vma->vm_end - vma->vm_start) >> SMM_PT_SHIFT_PMD) + 4,
+				      SMM_GFP_KERNEL);
 	percpu_down_read(&dev->quiesce);
 	mutex_lock(&fm->lock);
 	fm->vmas++;
