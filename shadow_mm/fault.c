@@ -262,11 +262,15 @@ struct smm_umm {
  * struct smm_flink - one process that maps an object
  * @umm: the process
  * @vmas: its VMAs of the object
+ * @lost: fork could not copy the parent's entries (no memory for the
+ *	child's tables): every fault of the process on the object is SIGBUS,
+ *	rather than a page that silently lost its contents
  * @node: in &smm_fmap.links
  */
 struct smm_flink {
 	struct smm_umm *umm;
 	unsigned int vmas;
+	bool lost;
 	struct list_head node;
 };
 
@@ -813,12 +817,17 @@ static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 retry:
 	mutex_lock(&fm->lock);
 	l = find_link(fm, vma->vm_mm);
-	if (!l || READ_ONCE(inst->broken)) {
-		/* No link: the fork's copy found no memory for the child's table. */
-		if (!l)
+	if (!l || l->lost || READ_ONCE(inst->broken)) {
+		/* The fork's copy found no memory for the child's tables. */
+		if (!l || l->lost)
 			why = "no shadow page table for this process";
 		err = -EIO;
 		goto fail;
+	}
+	/* A fork's child is named by its parent until its first fault. */
+	if (unlikely(l->umm->pid != task_tgid_nr(current))) {
+		l->umm->pid = task_tgid_nr(current);
+		get_task_comm(l->umm->comm, current);
 	}
 	err = smm_pgtable_pte_lock(&l->umm->pt, addr, &ref);
 	if (err) {
@@ -997,10 +1006,10 @@ static void smm_vma_close(struct vm_area_struct *vma)
 
 /*
  * copy_pte_range() for one VMA of @fm: @parent's entries of [start, end)
- * into @child's table.  Returns false if the child's table could not be
- * made: the child then holds nothing of the range and faults fresh pages.
+ * into @child's table.  Returns false if a table of the child's could not
+ * be made: the entries from there on were not copied.
  */
-static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
+static bool copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
 		       unsigned long start, unsigned long end)
 {
 	struct smm_swap *swap = &fmap_inst(fm)->swap;
@@ -1041,9 +1050,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 				upage_unmap(fm, spte_page(fm, cpte), false);
 			else if (cpte & SMM_PTE_SWAP)
 				swap_entry_put(fm, smm_pte_pfn(cpte));
-			pr_warn_ratelimited("shadow_mm: fork: no shadow page table for the child at %#lx: it gets fresh pages there\n",
-					    va);
-			continue;
+			return false;
 		}
 		smm_pgtable_pte_write(&child->pt, &ref, cpte);
 		smm_pgtable_pte_unlock(&child->pt, &ref);
@@ -1052,6 +1059,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 		else if (cpte & SMM_PTE_SWAP)
 			atomic_long_inc(&child->swapents);
 	}
+	return true;
 }
 
 /*
@@ -1095,7 +1103,11 @@ static void smm_vma_open(struct vm_area_struct *vma)
 	}
 	l->vmas++;
 	if (pl) {
-		copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end);
+		if (!copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end)) {
+			l->lost = true;
+			pr_warn_ratelimited("shadow_mm: fork: no memory for the child's shadow page tables: the child of pid %d gets SIGBUS on its copy of %#lx-%#lx\n",
+					    task_tgid_nr(current), vma->vm_start, vma->vm_end);
+		}
 		/* The parent refaults; the host's copy of its PTEs copies none. */
 		if (!fm->shared)
 			zap_vma_ptes(pvma, vma->vm_start, vma->vm_end - vma->vm_start);
