@@ -238,7 +238,9 @@ struct smm_fault_dev {
 
 /**
  * struct smm_umm - the shadow side of one process's address space
- * @mm: the host's; held with mmgrab() while this lives
+ * @mm: the host's; held with mmgrab() while this lives.  Without @host, a
+ *	key that is never dereferenced (the KUnit suite's processes)
+ * @host: a real process: its host page tables follow the shadow ones
  * @pt: the process's shadow page table
  * @links: object links that point here (a count; @dev.lock)
  * @rss: present entries (MM_ANONPAGES and MM_SHMEMPAGES)
@@ -249,6 +251,7 @@ struct smm_fault_dev {
  */
 struct smm_umm {
 	struct mm_struct *mm;
+	bool host;
 	struct smm_pgtable pt;
 	unsigned int links;
 	atomic_long_t rss;
@@ -262,11 +265,15 @@ struct smm_umm {
  * struct smm_flink - one process that maps an object
  * @umm: the process
  * @vmas: its VMAs of the object
+ * @lost: fork could not copy the parent's entries (no memory for the
+ *	child's tables): every fault of the process on the object is SIGBUS,
+ *	rather than a page that silently lost its contents
  * @node: in &smm_fmap.links
  */
 struct smm_flink {
 	struct smm_umm *umm;
 	unsigned int vmas;
+	bool lost;
 	struct list_head node;
 };
 
@@ -369,7 +376,10 @@ static struct smm_flink *find_link(struct smm_fmap *fm, const struct mm_struct *
 	return NULL;
 }
 
-/* The shadow side of @mm, made if it has none; under dev->lock. */
+/*
+ * The shadow side of @mm, made if it has none; under dev->lock.  A NULL
+ * @task makes one with no host side (the KUnit suite's).
+ */
 static struct smm_umm *umm_get(struct smm_fault_dev *dev, struct mm_struct *mm,
 			       struct task_struct *task)
 {
@@ -386,10 +396,15 @@ static struct smm_umm *umm_get(struct smm_fault_dev *dev, struct mm_struct *mm,
 		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, umm, 1, sizeof(*umm));
 		return NULL;
 	}
-	mmgrab(mm);
 	umm->mm = mm;
-	umm->pid = task_tgid_nr(task);
-	get_task_comm(umm->comm, task);
+	umm->host = task;
+	if (task) {
+		mmgrab(mm);
+		umm->pid = task_tgid_nr(task);
+		get_task_comm(umm->comm, task);
+	} else {
+		strscpy(umm->comm, "kunit", sizeof(umm->comm));
+	}
 	list_add_tail(&umm->node, &dev->mms);
 found:
 	umm->links++;
@@ -408,7 +423,8 @@ static void umm_put(struct smm_fault_dev *dev, struct smm_umm *umm)
 	SMM_WARN_ON(&dev->inst->broken, atomic_long_read(&umm->rss) ||
 		    atomic_long_read(&umm->swapents));
 	smm_pgtable_destroy(&umm->pt);
-	mmdrop(umm->mm);
+	if (umm->host)
+		mmdrop(umm->mm);
 	smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, umm, 1, sizeof(*umm));
 }
 
@@ -601,13 +617,13 @@ static pgprot_t host_prot(struct vm_area_struct *vma, bool writable)
 }
 
 /* The shadow bits of a new entry. */
-static u64 user_pte_flags(const struct vm_area_struct *vma, bool write)
+static u64 user_pte_flags(unsigned long vm_flags, bool write)
 {
 	u64 flags = SMM_PTE_USER | SMM_PTE_ACCESSED;
 
-	if (vma->vm_flags & VM_WRITE)
+	if (vm_flags & VM_WRITE)
 		flags |= SMM_PTE_RW;
-	if (!(vma->vm_flags & VM_EXEC))
+	if (!(vm_flags & VM_EXEC))
 		flags |= SMM_PTE_NX;
 	if (write)
 		flags |= SMM_PTE_DIRTY;
@@ -637,7 +653,7 @@ static bool can_reuse(struct smm_fmap *fm, struct smm_page *page)
  * error for SIGBUS.  *@replace says whether the page behind @addr changed
  * (the host PTE, if any, must go before the new one goes in).
  */
-static int resolve(struct smm_fmap *fm, struct smm_umm *umm, struct vm_area_struct *vma,
+static int resolve(struct smm_fmap *fm, struct smm_umm *umm, unsigned long vm_flags,
 		   unsigned long addr, struct smm_pte_ref *ref, bool write,
 		   unsigned long *pfn, bool *writable, bool *replace, const char **why)
 {
@@ -652,7 +668,7 @@ again:
 	if (pte & SMM_PTE_PRESENT) {
 		page = spte_page(fm, pte);
 		if (write && !(pte & SMM_PTE_RW)) {
-			if (!(vma->vm_flags & VM_WRITE)) {
+			if (!(vm_flags & VM_WRITE)) {
 				*why = "write to a read-only mapping";
 				return -EFAULT;
 			}
@@ -673,7 +689,7 @@ again:
 				new = upage_new(fm, addr);
 				new->refcount = 1;
 				upage_unmap(fm, page, false);
-				pte = smm_mk_pte(page_pfn(fm, new), user_pte_flags(vma, true));
+				pte = smm_mk_pte(page_pfn(fm, new), user_pte_flags(vm_flags, true));
 				*replace = true;
 				stat_add(fm->dev, SMM_FAULT_COW_COPY, 1);
 				smm_count_vm_event(&inst->vmstat, SMM_COW_FAULT);
@@ -719,7 +735,7 @@ again:
 		left = smm_swap_free(&inst->swap, slot);
 		atomic_long_dec(&umm->swapents);
 		atomic_long_inc(&umm->rss);
-		pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vma, false));
+		pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vm_flags, false));
 		/* Exclusive: only the cache holds the slot now; it goes. */
 		if (left == 1 && page->refcount == 1)
 			upage_uncache(fm, page);
@@ -782,11 +798,70 @@ again:
 	}
 	page->refcount++;
 	atomic_long_inc(&umm->rss);
-	pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vma, write));
+	pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vm_flags, write));
 	smm_pgtable_pte_write(&umm->pt, ref, pte);
 	*pfn = smm_pte_pfn(pte);
 	*writable = write && (pte & SMM_PTE_RW);
 	return 0;
+}
+
+/*
+ * The shadow half of a fault at @addr in the process of @l, with
+ * fm->lock held (dropped and taken again on the way when pages or tables
+ * are needed: the VMA cannot go meanwhile, its lock is held).  @end is the
+ * VMA's end, how far zeroing ahead may look.  Fills what resolve() does;
+ * returns 0 or an error, with *@why, for SIGBUS.
+ */
+static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long addr,
+			unsigned long end, unsigned long vm_flags, bool write,
+			unsigned long *pfn, bool *writable, bool *replace, const char **why)
+{
+	struct smm_instance *inst = fmap_inst(fm);
+	struct smm_page *stock[SMM_FAULT_BATCH];
+	struct smm_pte_ref ref;
+	int err, n, tries = 0;
+
+	lockdep_assert_held(&fm->lock);
+	for (;;) {
+		if (l->lost || READ_ONCE(inst->broken)) {
+			/* The fork's copy found no memory for the child's tables. */
+			*why = l->lost ? "no shadow page table for this process" :
+			       "shadow instance broken";
+			return -EIO;
+		}
+		err = smm_pgtable_pte_lock(&l->umm->pt, addr, &ref);
+		if (err) {
+			*why = "no shadow page table";
+			if (err != -ENOMEM || tries++ >= 8)
+				return err;
+			mutex_unlock(&fm->lock);
+			n = smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_KERNEL);
+			mutex_lock(&fm->lock);
+			if (!n)
+				return err;
+			continue;
+		}
+		err = resolve(fm, l->umm, vm_flags, addr, &ref, write, pfn, writable, replace,
+			      why);
+		smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		if (err != -EAGAIN || fm->nr_zeroed || tries++ >= 64)
+			return err;
+		/* A page is needed: take some without the lock, and look again. */
+		mutex_unlock(&fm->lock);
+		n = zero_ahead(fm->dev, addr, end, stock);
+		mutex_lock(&fm->lock);
+		if (n <= 0) {
+			*why = n == -ENOMEM ? "shadow zones and swap exhausted" :
+			       n == -EAGAIN ? "no host mapping to zero a page" :
+			       "shadow instance broken";
+			return n;
+		}
+		/* Another fault may have refilled it: keep what fits. */
+		while (n && fm->nr_zeroed < SMM_FAULT_BATCH)
+			fm->zeroed[fm->nr_zeroed++] = stock[--n];
+		while (n)
+			smm_free_pages(&inst->buddy, stock[--n], 0);
+	}
 }
 
 /*
@@ -798,66 +873,35 @@ static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 	struct vm_area_struct *vma = vmf->vma;
 	struct smm_fmap *fm = vma->vm_private_data;
 	struct smm_fault_dev *dev = fm->dev;
-	struct smm_instance *inst = dev->inst;
 	unsigned long addr = vmf->address & PAGE_MASK, pfn;
 	bool write = vmf->flags & FAULT_FLAG_WRITE, writable, replace;
-	struct smm_page *stock[SMM_FAULT_BATCH];
-	const char *why = "shadow instance broken";
-	struct smm_pte_ref ref;
+	const char *why = "no shadow page table for this process";
 	struct smm_flink *l;
-	int err, tries = 0;
 	vm_fault_t ret;
+	int err = -EIO;
 
-	smm_count_vm_event(&inst->vmstat, SMM_PGFAULT);
+	smm_count_vm_event(&dev->inst->vmstat, SMM_PGFAULT);
 	percpu_down_read(&dev->quiesce);
-retry:
 	mutex_lock(&fm->lock);
 	l = find_link(fm, vma->vm_mm);
-	if (!l || READ_ONCE(inst->broken)) {
-		/* No link: the fork's copy found no memory for the child's table. */
-		if (!l)
-			why = "no shadow page table for this process";
-		err = -EIO;
-		goto fail;
+	if (l) {
+		/* A fork's child is named by its parent until its first fault. */
+		if (unlikely(l->umm->pid != task_tgid_nr(current))) {
+			l->umm->pid = task_tgid_nr(current);
+			get_task_comm(l->umm->comm, current);
+		}
+		err = shadow_fault(fm, l, addr, vma->vm_end, vma->vm_flags, write, &pfn,
+				   &writable, &replace, &why);
 	}
-	err = smm_pgtable_pte_lock(&l->umm->pt, addr, &ref);
 	if (err) {
-		why = "no shadow page table";
-		if (err == -ENOMEM && tries++ < 8) {
-			mutex_unlock(&fm->lock);
-			if (smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_KERNEL))
-				goto retry;
-			mutex_lock(&fm->lock);
-		}
-		goto fail;
-	}
-	err = resolve(fm, l->umm, vma, addr, &ref, write, &pfn, &writable, &replace, &why);
-	smm_pgtable_pte_unlock(&l->umm->pt, &ref);
-	if (err == -EAGAIN && !fm->nr_zeroed && tries++ < 64) {
-		/* A page is needed: take some without the lock, and look again. */
-		int n;
-
 		mutex_unlock(&fm->lock);
-		n = zero_ahead(dev, addr, vma->vm_end, stock);
-		mutex_lock(&fm->lock);
-		if (n > 0) {
-			/* Another fault may have refilled it: keep what fits. */
-			while (n && fm->nr_zeroed < SMM_FAULT_BATCH)
-				fm->zeroed[fm->nr_zeroed++] = stock[--n];
-			while (n)
-				smm_free_pages(&inst->buddy, stock[--n], 0);
-			mutex_unlock(&fm->lock);
-			goto retry;
-		}
-		why = n == -ENOMEM ? "shadow zones and swap exhausted" :
-		      n == -EAGAIN ? "no host mapping to zero a page" : "shadow instance broken";
+		percpu_up_read(&dev->quiesce);
+		return sigbus(dev, addr, why);
 	}
-	if (err)
-		goto fail;
 	/* The host PTE, if it maps another page, goes first. */
-	if (replace || (host_old != ULONG_MAX && host_old != host_pfn(fm, pfn)))
+	if (replace || (host_old != ULONG_MAX && host_old != host_pfn(fm, pfn))) {
 		zap_vma_ptes(vma, addr, PAGE_SIZE);
-	else if (host_old != ULONG_MAX && writable) {
+	} else if (host_old != ULONG_MAX && writable) {
 		/* finish_mkwrite_fault() makes the same PTE writable. */
 		mutex_unlock(&fm->lock);
 		percpu_up_read(&dev->quiesce);
@@ -870,11 +914,6 @@ retry:
 	if (ret & VM_FAULT_OOM)
 		return sigbus(dev, addr, "host page table allocation failed");
 	return ret;
-
-fail:
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&dev->quiesce);
-	return sigbus(dev, addr, why);
 }
 
 static vm_fault_t smm_fault(struct vm_fault *vmf)
@@ -997,10 +1036,10 @@ static void smm_vma_close(struct vm_area_struct *vma)
 
 /*
  * copy_pte_range() for one VMA of @fm: @parent's entries of [start, end)
- * into @child's table.  Returns false if the child's table could not be
- * made: the child then holds nothing of the range and faults fresh pages.
+ * into @child's table.  Returns false if a table of the child's could not
+ * be made: the entries from there on were not copied.
  */
-static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
+static bool copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
 		       unsigned long start, unsigned long end)
 {
 	struct smm_swap *swap = &fmap_inst(fm)->swap;
@@ -1041,9 +1080,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 				upage_unmap(fm, spte_page(fm, cpte), false);
 			else if (cpte & SMM_PTE_SWAP)
 				swap_entry_put(fm, smm_pte_pfn(cpte));
-			pr_warn_ratelimited("shadow_mm: fork: no shadow page table for the child at %#lx: it gets fresh pages there\n",
-					    va);
-			continue;
+			return false;
 		}
 		smm_pgtable_pte_write(&child->pt, &ref, cpte);
 		smm_pgtable_pte_unlock(&child->pt, &ref);
@@ -1052,6 +1089,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 		else if (cpte & SMM_PTE_SWAP)
 			atomic_long_inc(&child->swapents);
 	}
+	return true;
 }
 
 /*
@@ -1095,7 +1133,11 @@ static void smm_vma_open(struct vm_area_struct *vma)
 	}
 	l->vmas++;
 	if (pl) {
-		copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end);
+		if (!copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end)) {
+			l->lost = true;
+			pr_warn_ratelimited("shadow_mm: fork: no memory for the child's shadow page tables: the child of pid %d gets SIGBUS on its copy of %#lx-%#lx\n",
+					    task_tgid_nr(current), vma->vm_start, vma->vm_end);
+		}
 		/* The parent refaults; the host's copy of its PTEs copies none. */
 		if (!fm->shared)
 			zap_vma_ptes(pvma, vma->vm_start, vma->vm_end - vma->vm_start);
@@ -1134,32 +1176,42 @@ static const struct vm_operations_struct smm_vm_ops = {
 /* ---- the reverse map, for reclaim ---- */
 
 /*
- * The host VMA of @umm at @addr, with its mmap_lock taken by a trylock;
- * NULL if busy or gone.  mmap_read_unlock() after.
+ * The host VMA of @umm at @addr, with its mmap_lock taken by a trylock,
+ * in *@vma: true, or false if busy or gone.  A process with no host side
+ * (the KUnit suite's) gives true and a NULL *@vma.  unlock_host_vma()
+ * after a true.
  */
-static struct vm_area_struct *lock_host_vma(struct smm_fmap *fm, struct smm_umm *umm,
-					    unsigned long addr)
+static bool lock_host_vma(struct smm_fmap *fm, struct smm_umm *umm, unsigned long addr,
+			  struct vm_area_struct **vma)
 {
-	struct vm_area_struct *vma;
-
+	*vma = NULL;
+	if (!umm->host)
+		return true;
 	if (!mmget_not_zero(umm->mm))
-		return NULL;
-	if (!mmap_read_trylock(umm->mm)) {
-		mmput_async(umm->mm);
-		return NULL;
+		return false;
+	if (mmap_read_trylock(umm->mm)) {
+		*vma = vma_lookup(umm->mm, addr);
+		if (*vma && (*vma)->vm_private_data == fm && (*vma)->vm_ops == &smm_vm_ops)
+			return true;
+		mmap_read_unlock(umm->mm);
 	}
-	vma = vma_lookup(umm->mm, addr);
-	if (vma && vma->vm_private_data == fm && vma->vm_ops == &smm_vm_ops)
-		return vma;
-	mmap_read_unlock(umm->mm);
 	mmput_async(umm->mm);
-	return NULL;
+	return false;
 }
 
 static void unlock_host_vma(struct smm_umm *umm)
 {
+	if (!umm->host)
+		return;
 	mmap_read_unlock(umm->mm);
 	mmput_async(umm->mm);
+}
+
+/* zap_vma_ptes() of one page, if there is a host side. */
+static void host_unmap(struct vm_area_struct *vma, unsigned long addr)
+{
+	if (vma)
+		zap_vma_ptes(vma, addr, PAGE_SIZE);
 }
 
 static void *rmap_lock(void *ctx, struct smm_page *page)
@@ -1226,10 +1278,9 @@ static int rmap_referenced(void *ctx, struct smm_page *page)
 		    !(pte & SMM_PTE_ACCESSED))
 			continue;
 		n++;
-		vma = lock_host_vma(fm, l->umm, addr);
-		if (!vma)
+		if (!lock_host_vma(fm, l->umm, addr, &vma))
 			continue;	/* busy: the bit stays, counted as young */
-		zap_vma_ptes(vma, addr, PAGE_SIZE);
+		host_unmap(vma, addr);
 		if (!smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref)) {
 			smm_pgtable_pte_write(&l->umm->pt, &ref, *ref.pte & ~SMM_PTE_ACCESSED);
 			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
@@ -1276,8 +1327,7 @@ static int unmap_all(struct smm_fmap *fm, struct smm_page *page, u64 new, unsign
 			ret = -EAGAIN;
 			break;
 		}
-		vmas[n] = lock_host_vma(fm, l->umm, addr);
-		if (!vmas[n]) {
+		if (!lock_host_vma(fm, l->umm, addr, &vmas[n])) {
 			ret = -EAGAIN;
 			break;
 		}
@@ -1290,7 +1340,7 @@ static int unmap_all(struct smm_fmap *fm, struct smm_page *page, u64 new, unsign
 		ret = -EAGAIN;
 	for (i = 0; i < n; i++) {
 		if (!ret && (!new || !smm_swap_dup(swap, slot))) {
-			zap_vma_ptes(vmas[i], addr, PAGE_SIZE);
+			host_unmap(vmas[i], addr);
 			if (!smm_pgtable_pte_lookup(&umms[i]->pt, addr, &ref)) {
 				smm_pgtable_pte_write(&umms[i]->pt, &ref, new);
 				smm_pgtable_pte_unlock(&umms[i]->pt, &ref);
@@ -1660,3 +1710,7 @@ void smm_fault_unregister(void)
 	WARN_ON_ONCE(!list_empty(&dev->maps) || !list_empty(&dev->mms));
 	percpu_free_rwsem(&dev->quiesce);
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#include "kunit/fault_test.c"
+#endif

@@ -296,8 +296,18 @@ static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, unsigne
  */
 unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr, unsigned int gfp)
 {
+	unsigned long freed;
+
 	smm_count_vm_event(vs->vmstat, SMM_ALLOCSTALL);
-	return do_reclaim(vs, max_t(unsigned long, nr, SMM_SWAP_CLUSTER_MAX), gfp, false);
+	freed = do_reclaim(vs, max_t(unsigned long, nr, SMM_SWAP_CLUSTER_MAX), gfp, false);
+	/*
+	 * The pages freed went to this CPU's lists, which the watermark
+	 * check does not count: drain them, as __alloc_pages_direct_reclaim()
+	 * does with drain_all_pages() before its retry.
+	 */
+	if (freed)
+		smm_drain_pages(vs->buddy);
+	return freed;
 }
 
 /**
