@@ -298,6 +298,7 @@ static int bench_cow(int fd, unsigned long pages, unsigned long rounds)
 {
 	long long *c_dev, *c_anon, *c_ratio, *p_dev, *p_anon, *p_ratio;
 	long long cow_child = -1, cow_parent = -1, v0[V_NR], v1[V_NR], v2[V_NR];
+	long long pf_child = -1, pf_parent = -1;
 	size_t len = pages * page;
 	unsigned long r;
 	int have_vmstat;
@@ -377,6 +378,8 @@ static int bench_cow(int fd, unsigned long pages, unsigned long rounds)
 		munmap((void *)p, len);
 		cow_child = vm_delta(v0, v1, V_COW_FAULT);
 		cow_parent = vm_delta(v1, v2, V_COW_FAULT);
+		pf_child = vm_delta(v0, v1, V_PGFAULT);
+		pf_parent = vm_delta(v1, v2, V_PGFAULT);
 	}
 
 	printf("# copy-on-write after fork: %lu pages written, fork, the child writes each (a copy), %s, median of %lu rounds; host = anonymous mmap\n",
@@ -393,6 +396,9 @@ static int bench_cow(int fd, unsigned long pages, unsigned long rounds)
 		       cow_child, cow_parent, pages,
 		       cow_child != (long long)pages || cow_parent ?
 		       "  # unsound: the timed writes were not the faults they should be" : "");
+	if (have_vmstat && pf_child >= 0)
+		printf("# pgfault in the same round: child %lld, parent %lld, for %lu pages each\n",
+		       pf_child, pf_parent, pages);
 	free(c_dev);
 	free(c_anon);
 	free(c_ratio);
