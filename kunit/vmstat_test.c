@@ -77,7 +77,7 @@ static void vmstat_test_instance_counters(struct kunit *test)
 	struct smm_instance *inst = smm_test_instance(test, 8, SMM_SLAB_SLUB);
 	unsigned int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, inst->vmstat.events);
+	KUNIT_ASSERT_TRUE(test, !!inst->vmstat.events);
 	for (i = 0; i < SMM_NR_VM_EVENT_ITEMS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, smm_vm_events_sum(&inst->vmstat, i), 0UL, "%s",
 				    smm_vm_event_name(i));
