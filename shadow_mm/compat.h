@@ -107,7 +107,7 @@ static inline bool smm_compat_follow_pfn(struct vm_area_struct *vma, unsigned lo
 	follow_pfnmap_end(&args);
 	return true;
 #else
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE table's lock, held by follow_pte() */
 	pte_t *ptep;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
@@ -116,6 +116,7 @@ static inline bool smm_compat_follow_pfn(struct vm_area_struct *vma, unsigned lo
 	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
 #endif
 		return false;
+	__acquire(ptl);		/* follow_pte() returns with it held */
 	*pfn = pte_pfn(ptep_get(ptep));
 	*writable = pte_write(ptep_get(ptep));
 	pte_unmap_unlock(ptep, ptl);

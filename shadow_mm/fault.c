@@ -1488,13 +1488,13 @@ static const struct file_operations smm_dev_fops = {
 static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarray *maps)
 {
 	struct smm_arena *a = &dev->inst->arena;
+	VMA_ITERATOR(vmi, umm->mm, 0);
 	struct vm_area_struct *vma;
 	unsigned long addr, pfn, hpfn;
 	struct smm_pte_ref ref;
 	int bad = 0;
 	bool w;
 	u64 pte;
-	VMA_ITERATOR(vmi, umm->mm, 0);
 
 	for_each_vma(vmi, vma) {
 		struct smm_fmap *fm = vma->vm_private_data;
@@ -1526,7 +1526,8 @@ static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarr
 			}
 			if (!host)
 				continue;
-			if (!pfn_valid(hpfn) || !smm_arena_host_to_pfn(a, pfn_to_page(hpfn), &pfn)) {
+			if (!pfn_valid(hpfn) ||
+			    !smm_arena_host_to_pfn(a, pfn_to_page(hpfn), &pfn)) {
 				pr_err("shadow_mm: check: pid %d %#lx: host pfn %#lx is not an arena page\n",
 				       umm->pid, addr, hpfn);
 				bad++;
