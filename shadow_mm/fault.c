@@ -290,6 +290,8 @@ struct smm_flink {
  * @links: the processes that map it
  * @resident: pages of the object in memory
  * @swapped: of its pages, those in swap only
+ * @raw: a page taken for a copy (COW, swap-in), not zeroed; NULL if none.
+ *	Not mapped anywhere.
  * @nr_zeroed: pages in @zeroed
  * @zeroed: pages taken and zeroed ahead, for the next faults; a stack.
  *	Invariant: none of them is mapped anywhere.
@@ -309,6 +311,7 @@ struct smm_fmap {
 	struct list_head links;
 	unsigned long resident;
 	unsigned long swapped;
+	struct smm_page *raw;
 	unsigned int nr_zeroed;
 	struct smm_page *zeroed[SMM_FAULT_BATCH];
 	unsigned long start;
@@ -459,11 +462,10 @@ static void link_put(struct smm_fmap *fm, struct smm_flink *l)
 
 /* ---- user pages ---- */
 
-/* A page from the stock becomes a user page of @fm at @addr. */
-static struct smm_page *upage_new(struct smm_fmap *fm, unsigned long addr)
+/* @page, from the stock or @fm->raw, becomes a user page of @fm at @addr. */
+static struct smm_page *upage_init(struct smm_fmap *fm, struct smm_page *page,
+				   unsigned long addr)
 {
-	struct smm_page *page = fm->zeroed[--fm->nr_zeroed];
-
 	page->mapping = fm;
 	page->private = addr >> PAGE_SHIFT;
 	page->refcount = 0;
@@ -471,6 +473,21 @@ static struct smm_page *upage_new(struct smm_fmap *fm, unsigned long addr)
 	stat_add(fm->dev, SMM_FAULT_MAPPED, 1);
 	smm_lru_add(&fmap_inst(fm)->vmscan, page);
 	return page;
+}
+
+/* A zeroed page from the stock, for a first touch. */
+static struct smm_page *upage_new(struct smm_fmap *fm, unsigned long addr)
+{
+	return upage_init(fm, fm->zeroed[--fm->nr_zeroed], addr);
+}
+
+/* The raw page, for a copy that has filled it. */
+static struct smm_page *upage_new_raw(struct smm_fmap *fm, unsigned long addr)
+{
+	struct smm_page *page = fm->raw;
+
+	fm->raw = NULL;
+	return upage_init(fm, page, addr);
 }
 
 /* The page leaves the swap cache; its cache reference on the slot goes. */
@@ -582,26 +599,63 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 	return n;
 }
 
+/*
+ * A page to copy into, not zeroed (wp_page_copy(), do_swap_page()): the
+ * copy fills it.  With direct reclaim when the zones are out.
+ */
+static struct smm_page *alloc_raw(struct smm_instance *inst)
+{
+	struct smm_page *page;
+	int stalls = 0;
+
+	for (;;) {
+		page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
+				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
+		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM || stalls++ >= 8 ||
+		    !smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_HIGHUSER))
+			break;
+	}
+	if (smm_zones_low(&inst->vmscan))
+		smm_wakeup_kswapd(&inst->vmscan);
+	return page;
+}
+
 /* Give the pages zeroed ahead back, unused; under fm->lock or at the end. */
 static void zeroed_release(struct smm_fmap *fm)
 {
 	stat_add(fm->dev, SMM_FAULT_UNUSED, fm->nr_zeroed);
 	while (fm->nr_zeroed)
 		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
+	if (fm->raw)
+		smm_free_pages(fmap_buddy(fm), fm->raw, 0);
+	fm->raw = NULL;
 }
 
-/* copy_user_highpage(): both pages through kmap_atomic, nested. */
+/*
+ * copy_user_highpage(): both pages through kmap_atomic.  Two HighMem pages
+ * share one host mapping (smm_kmap_atomic_pages()); a low page needs none.
+ */
 static int copy_upage(struct smm_fmap *fm, struct smm_page *dst, struct smm_page *src)
 {
 	struct smm_highmem *hm = &fmap_inst(fm)->hm;
+	struct smm_page *pair[2] = { src, dst };
 	void *from, *to;
 
+	if (smm_page_zonenum(src) == SMM_ZONE_HIGHMEM &&
+	    smm_page_zonenum(dst) == SMM_ZONE_HIGHMEM) {
+		from = smm_kmap_atomic_pages(hm, pair, 2);
+		if (!from)
+			return -EAGAIN;
+		copy_page(from + PAGE_SIZE, from);
+		smm_kunmap_atomic(hm, from);
+		return 0;
+	}
 	from = smm_kmap_atomic(hm, src);
 	if (!from)
 		return -EAGAIN;
 	to = smm_kmap_atomic(hm, dst);
 	if (to) {
-		memcpy(to, from, PAGE_SIZE);
+		copy_page(to, from);
 		smm_kunmap_atomic(hm, to);
 	}
 	smm_kunmap_atomic(hm, from);
@@ -649,8 +703,9 @@ static bool can_reuse(struct smm_fmap *fm, struct smm_page *page)
 /*
  * What to do at @addr, with fm->lock and the shadow entry's lock held.
  * Returns the PFN to map, and whether the host PTE may be writable; or
- * -EAGAIN (a page is needed: refill the stock and come back), or another
- * error for SIGBUS.  *@replace says whether the page behind @addr changed
+ * -EAGAIN (a zeroed page is needed: refill the stock and come back),
+ * -ENOBUFS (a page to copy into is needed: fill @fm->raw and come back),
+ * or another error for SIGBUS.  *@replace says whether the page behind @addr changed
  * (the host PTE, if any, must go before the new one goes in).
  */
 static int resolve(struct smm_fmap *fm, struct smm_umm *umm, unsigned long vm_flags,
@@ -679,14 +734,13 @@ again:
 				pte |= SMM_PTE_RW;
 			} else {
 				/* wp_page_copy() */
-				if (!fm->nr_zeroed)
-					return -EAGAIN;
-				new = fm->zeroed[fm->nr_zeroed - 1];
-				if (copy_upage(fm, new, page)) {
+				if (!fm->raw)
+					return -ENOBUFS;
+				if (copy_upage(fm, fm->raw, page)) {
 					*why = "no host mapping to copy a page";
-					return -EAGAIN;
+					return -EIO;
 				}
-				new = upage_new(fm, addr);
+				new = upage_new_raw(fm, addr);
 				new->refcount = 1;
 				upage_unmap(fm, page, false);
 				pte = smm_mk_pte(page_pfn(fm, new), user_pte_flags(vm_flags, true));
@@ -710,14 +764,13 @@ again:
 
 		page = smm_swap_cache_lookup(&inst->swap, slot);
 		if (!page) {
-			if (!fm->nr_zeroed)
-				return -EAGAIN;
-			new = fm->zeroed[fm->nr_zeroed - 1];
-			if (smm_swap_readpage(&inst->swap, slot, new)) {
+			if (!fm->raw)
+				return -ENOBUFS;
+			if (smm_swap_readpage(&inst->swap, slot, fm->raw)) {
 				*why = "swap read failed";
 				return -EIO;
 			}
-			page = upage_new(fm, addr);
+			page = upage_new_raw(fm, addr);
 			/* Into the swap cache, with a reference on the slot of its own. */
 			if (smm_swap_dup(&inst->swap, slot) ||
 			    smm_swap_cache_add(&inst->swap, slot, page)) {
@@ -758,14 +811,13 @@ again:
 		if (xa_is_value(e)) {
 			unsigned long slot = xa_to_value(e);
 
-			if (!fm->nr_zeroed)
-				return -EAGAIN;
-			new = fm->zeroed[fm->nr_zeroed - 1];
-			if (smm_swap_readpage(&inst->swap, slot, new)) {
+			if (!fm->raw)
+				return -ENOBUFS;
+			if (smm_swap_readpage(&inst->swap, slot, fm->raw)) {
 				*why = "swap read failed";
 				return -EIO;
 			}
-			page = upage_new(fm, addr);
+			page = upage_new_raw(fm, addr);
 			xa_store(&fm->pages, idx, page, GFP_KERNEL);
 			fm->swapped--;
 			smm_swap_free(&inst->swap, slot);
@@ -844,6 +896,22 @@ static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long 
 		err = resolve(fm, l->umm, vm_flags, addr, &ref, write, pfn, writable, replace,
 			      why);
 		smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		if (err == -ENOBUFS && !fm->raw && tries++ < 64) {
+			struct smm_page *page;
+
+			mutex_unlock(&fm->lock);
+			page = alloc_raw(inst);
+			mutex_lock(&fm->lock);
+			if (IS_ERR(page)) {
+				*why = "shadow zones and swap exhausted";
+				return PTR_ERR(page);
+			}
+			if (fm->raw)
+				smm_free_pages(&inst->buddy, page, 0);
+			else
+				fm->raw = page;
+			continue;
+		}
 		if (err != -EAGAIN || fm->nr_zeroed || tries++ >= 64)
 			return err;
 		/* A page is needed: take some without the lock, and look again. */

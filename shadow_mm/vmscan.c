@@ -21,10 +21,11 @@
  * (pgactivate); a page nobody touched goes to swap (pgsteal).  When the
  * inactive list is smaller than the active one (inactive_is_low() with a
  * ratio of 1, the kernel's below 1 GiB), shrink_active_list() first moves
- * pages from the tail of the active list to the inactive one
- * (pgdeactivate); it deactivates referenced anon pages too, as the kernel
- * does.  Without swap there is nothing reclaim can do with an anon page,
- * and it does not scan.
+ * as many pages as the batch scans from the tail of the active list to the
+ * inactive one (pgdeactivate); it deactivates referenced anon pages too,
+ * as the kernel does.  Without swap there is nothing reclaim can do with
+ * an anon page, and it does not scan; once the swap area is full, reclaim
+ * stops.
  *
  * Referenced, without trusting user space: the kernel reads and clears
  * the accessed bit of every PTE that maps the page.  A module cannot
@@ -168,10 +169,10 @@ static void shrink_active_list(struct smm_vmscan *vs, int zone, unsigned long nr
 /*
  * shrink_inactive_list(): look at up to @nr pages at the tail of the
  * inactive list of @zone.  Returns the pages freed; *@scanned counts the
- * pages looked at.
+ * pages looked at; *@nospc is set if the swap area is full.
  */
 static unsigned long shrink_inactive_list(struct smm_vmscan *vs, int zone, unsigned long nr,
-					  unsigned long *scanned)
+					  unsigned long *scanned, bool *nospc)
 {
 	const struct smm_rmap_ops *ops = vs->rmap;
 	unsigned long freed = 0, activated = 0, i;
@@ -218,10 +219,12 @@ static unsigned long shrink_inactive_list(struct smm_vmscan *vs, int zone, unsig
 		}
 		ret = ops->swapout(vs->rmap_ctx, page);
 		ops->unlock(vs->rmap_ctx, cookie);
-		if (!ret)
+		if (!ret) {
 			freed++;
-		else if (ret == -ENOSPC)
+		} else if (ret == -ENOSPC) {
+			*nospc = true;
 			break;
+		}
 	}
 	smm_count_vm_events(vs->vmstat, SMM_PGACTIVATE, activated);
 	return freed;
@@ -232,16 +235,16 @@ static unsigned long shrink_inactive_list(struct smm_vmscan *vs, int zone, unsig
  * short, then reclaim from it.  Returns the pages freed.
  */
 static unsigned long shrink_zone(struct smm_vmscan *vs, int zone, unsigned long nr,
-				 bool kswapd)
+				 bool kswapd, bool *nospc)
 {
 	unsigned long scanned = 0, freed, inactive, active;
 
 	inactive = READ_ONCE(vs->nr[zone][SMM_LRU_INACTIVE_ANON]);
 	active = READ_ONCE(vs->nr[zone][SMM_LRU_ACTIVE_ANON]);
-	/* inactive_is_low(), inactive_ratio 1 below 1 GiB */
-	if (inactive < active || inactive < nr)
-		shrink_active_list(vs, zone, max(nr, active - inactive));
-	freed = shrink_inactive_list(vs, zone, nr, &scanned);
+	/* inactive_is_low(), inactive_ratio 1 below 1 GiB: scan @nr of the active list */
+	if (inactive < active)
+		shrink_active_list(vs, zone, nr);
+	freed = shrink_inactive_list(vs, zone, nr, &scanned, nospc);
 	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSCAN_KSWAPD : SMM_PGSCAN_DIRECT, scanned);
 	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSTEAL_KSWAPD : SMM_PGSTEAL_DIRECT, freed);
 	return freed;
@@ -262,23 +265,29 @@ static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, unsigne
 	enum smm_zone_type list[SMM_NR_ZONES];
 	unsigned long freed = 0, got;
 	int i, n, rounds = 0;
+	bool nospc = false;
 
-	if (!can_reclaim(vs))
-		return 0;
 	n = smm_gfp_zonelist(gfp, list);
 	if (n <= 0)
 		return 0;
 	mutex_lock(&vs->reclaim_lock);
 	do {
+		/* Under the lock: the rmap may have gone since the last batch. */
+		if (!can_reclaim(vs))
+			break;
 		got = 0;
-		for (i = 0; i < n && freed + got < nr; i++)
+		for (i = 0; i < n && freed + got < nr && !nospc; i++)
 			got += shrink_zone(vs, list[i],
 					   min_t(unsigned long, nr - freed - got,
-						 SMM_SWAP_CLUSTER_MAX), kswapd);
+						 SMM_SWAP_CLUSTER_MAX), kswapd, &nospc);
 		freed += got;
 		cond_resched();
-		/* Referenced pages need a second look: a few rounds without progress. */
-	} while (freed < nr && (got || ++rounds < 4) && !fatal_signal_pending(current));
+		/*
+		 * Referenced pages need a second look: a few rounds without
+		 * progress; none once the swap area is full.
+		 */
+	} while (freed < nr && !nospc && (got || ++rounds < 4) &&
+		 !fatal_signal_pending(current));
 	mutex_unlock(&vs->reclaim_lock);
 	return freed;
 }
@@ -340,8 +349,8 @@ bool smm_zones_low(struct smm_vmscan *vs)
 	for (z = 0; z < SMM_NR_ZONES; z++) {
 		struct smm_zone *zone = &vs->buddy->zones[z];
 
-		if (zone->managed_pages && smm_lru_pages(vs, SMM_LRU_INACTIVE_ANON) +
-		    smm_lru_pages(vs, SMM_LRU_ACTIVE_ANON) &&
+		if (READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
+		    READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON]) &&
 		    !smm_zone_watermark_ok(zone, 0, zone->wmark[SMM_WMARK_LOW], 0))
 			return true;
 	}
@@ -371,12 +380,15 @@ static void balance_pgdat(struct smm_vmscan *vs)
 		struct smm_zone *zone = &vs->buddy->zones[z];
 
 		while (!kthread_should_stop() && READ_ONCE(vs->swappiness) &&
-		       vs->nr[z][SMM_LRU_INACTIVE_ANON] + vs->nr[z][SMM_LRU_ACTIVE_ANON] &&
+		       READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
+		       READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON]) &&
 		       !smm_zone_watermark_ok(zone, 0, zone->wmark[SMM_WMARK_HIGH], 0)) {
-			unsigned long got;
+			unsigned long got = 0;
+			bool nospc = false;
 
 			mutex_lock(&vs->reclaim_lock);
-			got = shrink_zone(vs, z, SMM_SWAP_CLUSTER_MAX, true);
+			if (can_reclaim(vs))
+				got = shrink_zone(vs, z, SMM_SWAP_CLUSTER_MAX, true, &nospc);
 			mutex_unlock(&vs->reclaim_lock);
 			if (!got)
 				break;
