@@ -719,8 +719,13 @@ again:
 			}
 			page = upage_new(fm, addr);
 			/* Into the swap cache, with a reference on the slot of its own. */
-			if (smm_swap_dup(&inst->swap, slot) ||
-			    smm_swap_cache_add(&inst->swap, slot, page)) {
+			if (smm_swap_dup(&inst->swap, slot)) {
+				/* The slot's count is full: no reference was taken. */
+				upage_free(fm, page);
+				*why = "swap count full";
+				return -ENOMEM;
+			}
+			if (smm_swap_cache_add(&inst->swap, slot, page)) {
 				smm_swap_free(&inst->swap, slot);
 				upage_free(fm, page);
 				*why = "swap cache full";
