@@ -771,15 +771,19 @@ again:
 				return -EIO;
 			}
 			page = upage_new_raw(fm, addr);
-			/* Into the swap cache, with a reference on the slot of its own. */
-			if (smm_swap_dup(&inst->swap, slot) ||
-			    smm_swap_cache_add(&inst->swap, slot, page)) {
-				smm_swap_free(&inst->swap, slot);
-				upage_free(fm, page);
-				*why = "swap cache full";
-				return -ENOMEM;
+			/*
+			 * Into the swap cache, with a reference on the slot of
+			 * its own.  When the slot's count is full (the kernel
+			 * would use a continuation page), the page stays out of
+			 * the cache: a copy of this process's own, which the
+			 * others will not find; each reads its own from the slot.
+			 */
+			if (!smm_swap_dup(&inst->swap, slot)) {
+				if (smm_swap_cache_add(&inst->swap, slot, page))
+					smm_swap_free(&inst->swap, slot);
+				else
+					upage_set_slot(page, slot);
 			}
-			upage_set_slot(page, slot);
 			stat_add(fm->dev, SMM_FAULT_SWAPIN, 1);
 			smm_count_vm_event(&inst->vmstat, SMM_PGMAJFAULT);
 			smm_count_vm_event(&inst->vmstat, SMM_PSWPIN);
@@ -789,8 +793,13 @@ again:
 		atomic_long_dec(&umm->swapents);
 		atomic_long_inc(&umm->rss);
 		pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vm_flags, false));
-		/* Exclusive: only the cache holds the slot now; it goes. */
-		if (left == 1 && page->refcount == 1)
+		/*
+		 * Exclusive: only the cache holds the slot now, and it goes; or
+		 * the page never went into the cache, and is this process's own.
+		 */
+		if (!upage_slot(page))
+			;
+		else if (left == 1 && page->refcount == 1)
 			upage_uncache(fm, page);
 		else
 			pte &= ~SMM_PTE_RW;
