@@ -81,6 +81,48 @@ static inline struct kmem_cache *smm_compat_cache_create_unmerged(const char *na
 #endif
 }
 
+/*
+ * smm_compat_follow_pfn(): the PFN a VM_PFNMAP VMA maps at an address, and
+ * whether the host's PTE is writable; false if nothing is mapped there.
+ * Called with the mmap lock held.
+ *
+ * - 6.12, commit 6da8e9634bb7 ("mm: new follow_pfnmap API") added
+ *   follow_pfnmap_start()/follow_pfnmap_end() and removed follow_pte();
+ *   the new API brought the FOLLOW_PFNMAP helpers' struct, so there is no
+ *   macro to test: the version is the test.
+ * - 6.10, commit 29ae7d96d166 ("mm: pass VMA instead of MM to
+ *   follow_pte()") changed follow_pte()'s first argument.
+ * - Before it, follow_pte(mm, address, &ptep, &ptl).
+ */
+static inline bool smm_compat_follow_pfn(struct vm_area_struct *vma, unsigned long addr,
+					 unsigned long *pfn, bool *writable)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+
+	if (follow_pfnmap_start(&args))
+		return false;
+	*pfn = args.pfn;
+	*writable = args.writable;
+	follow_pfnmap_end(&args);
+	return true;
+#else
+	spinlock_t *ptl;
+	pte_t *ptep;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	if (follow_pte(vma, addr, &ptep, &ptl))
+#else
+	if (follow_pte(vma->vm_mm, addr, &ptep, &ptl))
+#endif
+		return false;
+	*pfn = pte_pfn(ptep_get(ptep));
+	*writable = pte_write(ptep_get(ptep));
+	pte_unmap_unlock(ptep, ptl);
+	return true;
+#endif
+}
+
 #ifdef CONFIG_CONTIG_ALLOC
 /*
  * alloc_contig_range() of a MIGRATE_MOVABLE range.

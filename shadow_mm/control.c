@@ -41,6 +41,13 @@
  *	Run the buddy invariant checker; -EUCLEAN if it finds a problem.  It
  *	is exact while other CPUs allocate, because it looks at each zone
  *	under stop_machine(): the machine stands still for one zone's walk.
+ *	On the instance behind /dev/shadow_mm it then compares every
+ *	process's page tables with its shadow ones (smm_fault_check()).
+ * ``reclaim pages=N``
+ *	Reclaim up to N user pages of /dev/shadow_mm to swap, as
+ *	memory.reclaim does (counted as direct reclaim in ``vmstat``); the
+ *	number reclaimed goes to the kernel log.  Nothing happens without
+ *	swap.
  *
  * Reading the file lists the tags.  A refused command changes nothing and
  * logs a message naming the field: -EINVAL for an unknown verb or key, a
@@ -66,6 +73,7 @@
 #include <linux/string.h>
 
 #include "control.h"
+#include "fault.h"
 #include "instance.h"
 #include "parse.h"
 
@@ -125,6 +133,7 @@ enum ctl_key {
 	K_DEBUG,
 	K_RECLAIM,
 	K_HWALIGN,
+	K_PAGES,
 	K_NR,
 };
 
@@ -141,6 +150,7 @@ static const char *const key_names[] = {
 	[K_DEBUG]	= "debug",
 	[K_RECLAIM]	= "reclaim",
 	[K_HWALIGN]	= "hwalign",
+	[K_PAGES]	= "pages",
 };
 
 static_assert(ARRAY_SIZE(key_names) == K_NR);
@@ -149,7 +159,7 @@ static_assert(ARRAY_SIZE(key_names) == K_NR);
  * struct ctl_args - a parsed command
  * @seen: the keys given, BIT(enum ctl_key)
  * @order: order=
- * @count: count=
+ * @count: count=, or pages=
  * @gfp: from zone= and atomic=
  * @zone: the zone's name
  * @tag: tag=, "" if absent
@@ -273,6 +283,7 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 		/* The instance's own max_order is checked by the command. */
 		return smm_parse_uint(field, val, 0, SMM_MAX_ORDER_LIMIT - 1, &args->order);
 	case K_COUNT:
+	case K_PAGES:
 		return smm_parse_uint(field, val, 1, CTL_MAX_COUNT, &args->count);
 	case K_SIZE:
 		return smm_parse_uint(field, val, 1, UINT_MAX, &args->size);
@@ -426,7 +437,20 @@ static int do_drain(struct smm_instance *inst, const struct ctl_args *args)
 
 static int do_check(struct smm_instance *inst, const struct ctl_args *args)
 {
-	return smm_buddy_check(&inst->buddy);
+	int ret = smm_buddy_check(&inst->buddy);
+
+	return ret ? ret : smm_fault_check(inst);
+}
+
+static int do_reclaim(struct smm_instance *inst, const struct ctl_args *args)
+{
+	long n = smm_reclaim_pages(&inst->vmscan, args->count);
+
+	if (n < 0)
+		return n;
+	pr_info("shadow_mm: %s: reclaim: %ld of %u pages reclaimed\n", inst->name, n,
+		args->count);
+	return 0;
 }
 
 static int do_cache_create(struct smm_instance *inst, const struct ctl_args *args)
@@ -506,6 +530,7 @@ static const struct ctl_verb verbs[] = {
 	{ "free", K(TAG), K(TAG), do_free },
 	{ "drain", 0, 0, do_drain },
 	{ "check", 0, 0, do_check },
+	{ "reclaim", K(PAGES), K(PAGES), do_reclaim },
 	{ "cache_create",
 	  K(NAME) | K(SIZE) | K(ALIGN) | K(CTOR) | K(DEBUG) | K(RECLAIM) | K(HWALIGN),
 	  K(NAME) | K(SIZE), do_cache_create },

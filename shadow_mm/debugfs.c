@@ -36,6 +36,9 @@
  * ``meminfo``
  *	/proc/meminfo's format: MemTotal, MemFree, the low/high split, then
  *	the pages each layer holds.
+ * ``swaps``
+ *	/proc/swaps' format exactly: the header, then the instance's swap
+ *	area, if it has one (see "DOC: swap" in swap.c).
  * ``buddystat``
  *	The buddy allocator's event counters.
  * ``control``
@@ -159,6 +162,15 @@ static int meminfo_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(meminfo);
+
+static int swaps_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_swaps_show(m, &inst->swap, inst->name);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(swaps);
 
 static int buddystat_show(struct seq_file *m, void *v)
 {
@@ -438,6 +450,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("pcplists", 0400, d, inst, &pcplists_fops);
 	debugfs_create_file("extfrag", 0400, d, inst, &extfrag_fops);
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
+	debugfs_create_file("swaps", 0400, d, inst, &swaps_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
 	inst->ctl_file = debugfs_create_file("control", 0600, d, inst, &control_fops);
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);

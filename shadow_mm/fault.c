@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shadow_mm demand paging: /dev/shadow_mm, whose pages come from the shadow
- * buddy allocator in the page-fault handler.
+ * shadow_mm page faults: /dev/shadow_mm, whose pages come from the shadow
+ * buddy allocator in the page-fault handler; copy-on-write after fork,
+ * and the reverse map that reclaim and swap use.
  */
 
 /**
@@ -9,105 +10,114 @@
  *
  * malloc() reserves address space; memory comes later, one page at a time,
  * when the page is first touched and the CPU faults.  /dev/shadow_mm shows
- * that path with the shadow allocator behind it:
+ * that path, and the rest of the fault story, with the shadow allocator
+ * behind it.  Documentation/fault.rst has the decision tree; in short:
  *
- * - mmap() of the device reserves the range and nothing else: it sets up
- *   the mapping's own shadow page tables (a PGD from the shadow buddy
- *   allocator) and no page.
- * - The first touch of a page faults into smm_fault(), which gives it a
- *   zeroed page from the shadow buddy allocator (HIGHUSER: HighMem first),
- *   records it in the mapping's shadow page table at the faulting user
- *   address (USER, RW if the mapping is writable, NX unless it is
- *   executable), and installs the arena page in the process with
- *   vmf_insert_pfn().  The table is walked once: smm_pgtable_pte_lock()
- *   returns the entry with the table's lock held, and an empty one is
- *   filled in place, as pte_offset_map_lock() and set_pte() do.  A fault
- *   on a page the shadow table already has (a second thread that faulted
- *   on the page while the first was mapping it) installs the same page
- *   again: the data stay.  The host refuses madvise(MADV_DONTNEED) on a
- *   VM_PFNMAP mapping, so that is no way back to a fault.
- * - Zeroing ahead.  A HighMem page is zeroed through a kmap_atomic, as
- *   clear_user_highpage() does, and each host mapping behind a kmap costs
- *   a vm_map_ram() and a vm_unmap_ram() (see ``DOC: highmem``).  So a
- *   fault that finds the mapping's stock of zeroed pages empty takes up to
- *   %SMM_KM_MAX_IDX pages, never more than the VMA has from the faulting
- *   address to its end, one by one from the buddy allocator, and zeroes
- *   them through one smm_clear_highpages(); that fault and the next ones
- *   take their page from the stock.  A sequential toucher takes exactly
- *   the pages it touches; any other holds at most 15 pages it may not
- *   use, given back when its last VMA goes (``zeroed=`` on its mapping
- *   line, ``prezero_unused`` when they go back).  Each page is zeroed
- *   once, as before: the fault pays for the batch, the next ones for
- *   nothing.  The pages are zeroed a little before they are touched, so
- *   on real hardware they may have left the cache; under QEMU that costs
- *   nothing.
- * - munmap(), exit and the last close give the pages back: the VMA's
- *   close() runs after the host has zapped its PTEs and flushed the TLB,
- *   and clears the VMA's range of the shadow table, freeing each page to the
- *   buddy allocator and each emptied table with it.  munmap() of the middle
- *   of a mapping splits the VMA; each piece returns its own range.
- * - When the shadow zones are exhausted the process gets SIGBUS, with a
- *   rate-limited message.  The host's OOM killer is never involved: a
- *   VM_FAULT_OOM from the host's own page-table allocation becomes SIGBUS
- *   too.
+ * - mmap() of the device reserves the range and nothing else.  Each mmap()
+ *   is one object (&struct smm_fmap): MAP_SHARED makes a shared object,
+ *   which holds its pages by offset as a shmem file does; MAP_PRIVATE an
+ *   anonymous one, whose pages belong to the page tables that map them.
+ * - Each process has its own shadow page table (&struct smm_umm, the mm's),
+ *   built from buddy pages, keyed by user address.  Every present entry
+ *   counts once in its page's &smm_page.refcount, our _mapcount.
+ * - A first touch (do_anonymous_page(), or the shmem fault of a shared
+ *   object) takes a zeroed page, records it in the process's shadow table
+ *   with ACCESSED set, and puts it on the inactive LRU list.  Pages are
+ *   zeroed ahead in batches of %SMM_FAULT_BATCH (one kmap_atomic for all).
+ * - fork(): the child's copy of each VMA comes to smm_vma_open().  It
+ *   copies the parent's shadow entries into the child's table, as
+ *   copy_pte_range() does: a private page gets one more mapping and loses
+ *   RW in both tables; a shared one keeps its bits; a swap entry gets one
+ *   more swap_map count.  For a private object it then unmaps the range
+ *   from the parent's host page table, so that the host's own copy of the
+ *   PTEs (copy_page_range(), which runs next) copies nothing, and both
+ *   processes fault on their next touch.
+ * - A write to a page whose shadow entry has no RW is do_wp_page(): the
+ *   last process mapping the page (one mapping, no other swap user)
+ *   reuses it, as wp_can_reuse_anon_folio() decides; any other copies it
+ *   into a new page (a cow_fault).
+ * - A fault on a swap entry is do_swap_page(): the page comes from the swap
+ *   cache if another process brought it in, else a new page is read from
+ *   the slot (a major fault, pswpin) and put in the swap cache; the entry
+ *   becomes present, writable only if no one else still needs the slot.
+ * - munmap(), exit and the last close clear the VMA's range of the
+ *   process's shadow table (zap_pte_range()): each mapping goes, each swap
+ *   entry gives its slot count back, and a page whose last mapping went is
+ *   freed.  A shared object keeps its pages while another process maps
+ *   it, as a shmem file would; when only one process maps it, an unmapped
+ *   range's pages go at once.
+ * - When the zones run out, the fault reclaims directly and tries again;
+ *   it gets SIGBUS, with a rate-limited message, only when reclaim cannot
+ *   free anything (no swap, or swap full).  The host's OOM killer is
+ *   never involved: a VM_FAULT_OOM from the host's own page-table
+ *   allocation becomes SIGBUS too.
+ *
+ * How the host is kept from copying a shadow page (the host's own COW):
+ *
+ * - The VMA is VM_PFNMAP with special PTEs, so the host neither refcounts
+ *   nor rmaps the arena pages; VM_IO keeps get_user_pages() (and with it
+ *   /proc/PID/mem, ptrace and MADV_POPULATE_*) off them.
+ * - The host copies on write in do_wp_page() only for a private mapping
+ *   (is_cow_mapping(): VM_MAYWRITE without VM_SHARED): wp_page_copy()
+ *   would copy the arena page into a host page.  And a private
+ *   VM_PFNMAP mapping cannot have PFNs inserted at all
+ *   (vmf_insert_pfn_prot() refuses is_cow_mapping()).  So smm_dev_mmap()
+ *   sets VM_SHARED on a MAP_PRIVATE mapping, and leaves VM_MAYSHARE clear,
+ *   so /proc/PID/maps still shows it 'p'.  To the host it is then a shared
+ *   mapping: a write fault on an empty PTE goes to do_shared_fault() and
+ *   our ->fault (not do_cow_fault(), which would allocate a host page); a
+ *   write to a read-only PTE goes to wp_pfn_shared() and our
+ *   ->pfn_mkwrite; fork copies the PTEs as they are; mprotect() never
+ *   makes a PTE writable by itself (a ->pfn_mkwrite makes the mapping
+ *   write-notify, vma_wants_writenotify()).  The private semantics are
+ *   ours, in the shadow tables.  VM_SHARED is set after the host counted
+ *   the mapping as private, and mmap_region() and the unmap both test
+ *   the VMA's flags for i_mmap_writable, so the counts balance.
+ * - Every host PTE starts read-only (the write-notify protection); a write
+ *   makes it writable through ->pfn_mkwrite, which checks the shadow entry
+ *   first, and the host PFN against the shadow one.
+ * - The checker (``check`` on the control file, smm_fault_check())
+ *   compares every process's host page table with its shadow one: every
+ *   host PTE of a mapping maps an arena page, the one the shadow entry
+ *   names, writable only if the shadow entry is RW; and each page's
+ *   _mapcount is the number of shadow entries that map it.
  *
  * Decisions, and why:
  *
- * - MAP_PRIVATE is refused (-EINVAL).  The pages belong to the shadow
- *   allocator; in a private writable mapping the host would copy on write
- *   into a host page, and the shadow would lose track of the memory.  Every
- *   mapping is private in the sense that matters anyway: each mmap() gets
- *   its own pages, and two mappings never share one.  The test is
- *   VM_MAYSHARE, which is what MAP_SHARED sets: on a descriptor opened
- *   O_RDONLY the host clears VM_SHARED (and VM_MAYWRITE) from a shared
- *   mapping, and such a mapping is a read-only shared one that
- *   mprotect() can never make writable.  It works, and its first touches
- *   take zeroed pages as a writable mapping's do.
- * - fork() never copies the mapping.  VM_DONTCOPY (as MADV_DONTFORK) keeps
- *   it out of the child, which gets SIGSEGV if it touches the range.
- *   VM_IO, as remap_pfn_range() sets it, is what keeps VM_DONTCOPY there:
- *   madvise(MADV_DOFORK) refuses a VM_IO mapping with -EINVAL, and nothing
- *   else clears the flag.  Without VM_IO, MADV_DOFORK let fork copy the
- *   PFN-map PTEs, and the child kept the pages after the parent's munmap()
- *   gave them back to the allocator.  Should a copy ever reach
- *   smm_vma_open() all the same, it is reported as an impossible state and
- *   the mapping then keeps every page until its last VMA is gone, so that
- *   no process can reach a page that went back to the allocator.  Sharing
- *   the pages properly needs per-page map counts, which copy-on-write will
- *   bring.  The child can open the device and map pages of its own.
- *   VM_IO also keeps get_user_pages(), and with it /proc/PID/mem,
- *   ptrace and MADV_POPULATE_*, off the pages.
- * - mremap() that moves the mapping is refused, because the shadow table is
- *   keyed by user address; one that grows it is refused by VM_DONTEXPAND.
+ * - mremap() that moves the mapping is refused, because the shadow tables
+ *   and the reverse map are keyed by user address (a page of an object
+ *   is at the same address in every process that maps it); one that
+ *   grows it is refused by VM_DONTEXPAND.
+ * - Counts that would overflow at fork (65535 mappings of one page, or
+ *   %SMM_SWAP_MAP_MAX users of one slot; the kernel has continuation
+ *   pages for the latter) give the child a poisoned entry instead: a
+ *   fault on it is SIGBUS.  The kernel would fail the fork with -ENOMEM;
+ *   ->open cannot fail.
  * - Faults run under the per-VMA lock (6.4 and later), not mmap_lock, as
- *   the host's anonymous faults do: the device has a ->map_pages (it has
- *   nothing to map around a fault; see smm_map_pages()), without which
- *   6.7 and later retry every ->fault under mmap_lock.  smm_fault() needs
- *   no more: the VMA cannot change under its read lock (a split, mprotect
- *   or munmap takes it for writing), and the mapping's own state, which
- *   split VMAs share, is under smm_fmap.lock.
+ *   the host's anonymous faults do: the device has a ->map_pages, without
+ *   which 6.7 and later retry every ->fault under mmap_lock.
  *
- * The mapping is VM_PFNMAP: the host does not refcount the arena pages it
- * maps, the shadow allocator owns them.  debugfs ``faults`` gives the
- * counters and every live mapping with its owner and size.
- *
- * Lock order: mmap_lock or the VMA's lock (the host's), smm_fmap.lock,
- * then either the mapping's page table lock (and under it the buddy locks,
- * for tables) or the kmap and buddy locks (zeroing ahead, never under the
- * page table lock).  smm_fault_dev.lock (the list of mappings) is taken
- * alone.
+ * Lock order: mmap_lock or the VMA's lock (the host's); smm_fault_dev.quiesce
+ * (read; the checker writes it); smm_fmap.lock; a process's shadow table
+ * lock (never two at once); then the swap, LRU and buddy locks.  Reclaim
+ * takes smm_fmap.lock with a trylock and the mmap_lock of each process
+ * with a trylock, so it never waits for a fault.  smm_fault_dev.lock (the
+ * lists) is taken under smm_fmap.lock or alone.
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/refcount.h>
+#include <linux/percpu-rwsem.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "common.h"
 #include "fault.h"
@@ -117,11 +127,16 @@
  * @SMM_FAULT_FAULTS: first touches that mapped a new page
  * @SMM_FAULT_REFAULTS: faults on a page the shadow table already had
  * @SMM_FAULT_SIGBUS: faults answered with SIGBUS
- * @SMM_FAULT_MAPPED: pages mapped in a process
- * @SMM_FAULT_RETURNED: of those, the ones given back to the buddy allocator
+ * @SMM_FAULT_MAPPED: pages given to processes (new, copied, swapped in)
+ * @SMM_FAULT_RETURNED: pages given back to the buddy allocator
  * @SMM_FAULT_PREZEROED: pages taken from the buddy allocator and zeroed
  *	ahead of their fault, in batches
  * @SMM_FAULT_UNUSED: of those, the ones given back without a fault
+ * @SMM_FAULT_COW_COPY: write faults that copied a shared page
+ * @SMM_FAULT_COW_REUSE: write faults on a write-protected page that
+ *	reused it, its last user
+ * @SMM_FAULT_SWAPIN: faults that read a page back from swap
+ * @SMM_FAULT_SWAPOUT: pages written to swap and freed
  * @SMM_FAULT_STAT_NR: number of counters
  */
 enum smm_fault_stat {
@@ -132,6 +147,10 @@ enum smm_fault_stat {
 	SMM_FAULT_RETURNED,
 	SMM_FAULT_PREZEROED,
 	SMM_FAULT_UNUSED,
+	SMM_FAULT_COW_COPY,
+	SMM_FAULT_COW_REUSE,
+	SMM_FAULT_SWAPIN,
+	SMM_FAULT_SWAPOUT,
 	SMM_FAULT_STAT_NR,
 };
 
@@ -143,47 +162,132 @@ static const char *const stat_names[] = {
 	[SMM_FAULT_RETURNED]	= "pages_returned",
 	[SMM_FAULT_PREZEROED]	= "pages_prezeroed",
 	[SMM_FAULT_UNUSED]	= "prezero_unused",
+	[SMM_FAULT_COW_COPY]	= "cow_copies",
+	[SMM_FAULT_COW_REUSE]	= "cow_reuses",
+	[SMM_FAULT_SWAPIN]	= "swapins",
+	[SMM_FAULT_SWAPOUT]	= "swapouts",
 };
+
+static_assert(ARRAY_SIZE(stat_names) == SMM_FAULT_STAT_NR);
 
 /* Pages a fault zeroes ahead, at most: one kmap_atomic of them all. */
 #define SMM_FAULT_BATCH		SMM_KM_MAX_IDX
 
-static_assert(ARRAY_SIZE(stat_names) == SMM_FAULT_STAT_NR);
+/*
+ * Shadow entries that are not present.  A swap entry keeps the slot where
+ * a present one keeps the PFN, with a software bit (bit 9, one of x86's
+ * _PAGE_BIT_SOFTW*); a poisoned entry (a count that would have overflowed
+ * at fork) is bit 10 alone.
+ */
+#define SMM_PTE_SWAP		BIT_ULL(9)
+#define SMM_PTE_POISON		BIT_ULL(10)
+
+static inline u64 mk_swap_pte(unsigned long slot)
+{
+	return ((u64)slot << PAGE_SHIFT) | SMM_PTE_SWAP;
+}
+
+/*
+ * &smm_page.private of a user page: its virtual page number (the same in
+ * every process: mappings never move) in the low bits, and its swap slot
+ * while it is in the swap cache above them.
+ */
+#define UPAGE_VPN_BITS		36
+#define UPAGE_VPN_MASK		(BIT_ULL(UPAGE_VPN_BITS) - 1)
+
+static inline unsigned long upage_vpn(const struct smm_page *page)
+{
+	return page->private & UPAGE_VPN_MASK;
+}
+
+static inline unsigned long upage_slot(const struct smm_page *page)
+{
+	return (u64)page->private >> UPAGE_VPN_BITS;
+}
+
+static inline void upage_set_slot(struct smm_page *page, unsigned long slot)
+{
+	page->private = upage_vpn(page) | ((u64)slot << UPAGE_VPN_BITS);
+}
+
+static_assert(SMM_PT_VA_BITS - 1 - PAGE_SHIFT <= UPAGE_VPN_BITS);
+static_assert((u64)SMM_SWAP_MAX_MB << (20 - PAGE_SHIFT) <= BIT_ULL(64 - UPAGE_VPN_BITS));
 
 /**
  * struct smm_fault_dev - the device
  * @inst: the instance whose buddy allocator serves it
  * @misc: /dev/shadow_mm
- * @lock: protects @maps
- * @maps: live mappings
+ * @lock: protects @maps and @mms
+ * @quiesce: taken for reading by every path that changes a mapping, for
+ *	writing by the checker
+ * @maps: live objects
+ * @mms: live process page tables
  * @stats: the counters
  * @debugfs: the ``faults`` file
  */
 struct smm_fault_dev {
 	struct smm_instance *inst;
 	struct miscdevice misc;
-	struct mutex lock;	/* protects maps */
+	struct mutex lock;	/* protects maps, mms */
+	struct percpu_rw_semaphore quiesce;
 	struct list_head maps;
+	struct list_head mms;
 	atomic_long_t stats[SMM_FAULT_STAT_NR];
 	struct dentry *debugfs;
 };
 
 /**
- * struct smm_fmap - one mmap() of the device
+ * struct smm_umm - the shadow side of one process's address space
+ * @mm: the host's; held with mmgrab() while this lives
+ * @pt: the process's shadow page table
+ * @links: object links that point here (a count; @dev.lock)
+ * @rss: present entries (MM_ANONPAGES and MM_SHMEMPAGES)
+ * @swapents: swap entries (MM_SWAPENTS)
+ * @pid: the process (tgid)
+ * @comm: its name
+ * @node: in &smm_fault_dev.mms
+ */
+struct smm_umm {
+	struct mm_struct *mm;
+	struct smm_pgtable pt;
+	unsigned int links;
+	atomic_long_t rss;
+	atomic_long_t swapents;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct list_head node;
+};
+
+/**
+ * struct smm_flink - one process that maps an object
+ * @umm: the process
+ * @vmas: its VMAs of the object
+ * @node: in &smm_fmap.links
+ */
+struct smm_flink {
+	struct smm_umm *umm;
+	unsigned int vmas;
+	struct list_head node;
+};
+
+/**
+ * struct smm_fmap - one mmap() of the device: an object
  * @dev: the device
- * @lock: serialises faults and unmaps of this mapping; protects @resident,
- *	@nr_zeroed, @zeroed and @pinned
- * @pt: its own shadow page tables, by user address
- * @users: VMAs that refer to it (a split makes two)
- * @resident: pages it holds
+ * @lock: serialises every change to the object's pages and their entries
+ *	in every process; protects everything below but @ref
+ * @ref: the VMAs hold one reference together, reclaim one while it works
+ * @vmas: VMAs of the object, every process together
+ * @shared: MAP_SHARED: the object holds its pages in @pages
+ * @pages: shared object: page offset -> page, or xa_mk_value(slot) for a
+ *	page in swap
+ * @links: the processes that map it
+ * @resident: pages of the object in memory
+ * @swapped: of its pages, those in swap only
  * @nr_zeroed: pages in @zeroed
  * @zeroed: pages taken and zeroed ahead, for the next faults; a stack.
- *	Invariant: none of them is in @pt or in a process.
+ *	Invariant: none of them is mapped anywhere.
  * @start: first user address at mmap() time
  * @end: first address past it
- * @mm: the address space it was made in; compared, never dereferenced
- * @pinned: a VMA of another address space shares the pages (a fork that
- *	should never happen); every page is kept until the last VMA goes
  * @pid: the process that mapped it (tgid)
  * @comm: that process's name
  * @node: in &smm_fault_dev.maps
@@ -191,15 +295,17 @@ struct smm_fault_dev {
 struct smm_fmap {
 	struct smm_fault_dev *dev;
 	struct mutex lock;	/* see above */
-	struct smm_pgtable pt;
-	refcount_t users;
+	struct kref ref;
+	unsigned int vmas;
+	bool shared;
+	struct xarray pages;
+	struct list_head links;
 	unsigned long resident;
+	unsigned long swapped;
 	unsigned int nr_zeroed;
 	struct smm_page *zeroed[SMM_FAULT_BATCH];
 	unsigned long start;
 	unsigned long end;
-	const struct mm_struct *mm;
-	bool pinned;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	struct list_head node;
@@ -212,12 +318,285 @@ static inline void stat_add(struct smm_fault_dev *dev, enum smm_fault_stat item,
 	atomic_long_add(n, &dev->stats[item]);
 }
 
+static inline struct smm_instance *fmap_inst(struct smm_fmap *fm)
+{
+	return fm->dev->inst;
+}
+
 static inline struct smm_buddy *fmap_buddy(struct smm_fmap *fm)
 {
 	return &fm->dev->inst->buddy;
 }
 
-/* The shadow PTE of a user page, from the VMA's protection. */
+static inline bool *fmap_broken(struct smm_fmap *fm)
+{
+	return &fm->dev->inst->broken;
+}
+
+static inline unsigned long page_pfn(struct smm_fmap *fm, const struct smm_page *page)
+{
+	return smm_page_to_pfn(&fmap_inst(fm)->arena, page);
+}
+
+static inline struct smm_page *pte_page(struct smm_fmap *fm, u64 pte)
+{
+	return smm_pfn_to_page(&fmap_inst(fm)->arena, smm_pte_pfn(pte));
+}
+
+static inline unsigned long host_pfn(struct smm_fmap *fm, unsigned long pfn)
+{
+	return page_to_pfn(smm_arena_pfn_to_host(&fmap_inst(fm)->arena, pfn));
+}
+
+static vm_fault_t sigbus(struct smm_fault_dev *dev, unsigned long addr, const char *why)
+{
+	stat_add(dev, SMM_FAULT_SIGBUS, 1);
+	pr_warn_ratelimited("shadow_mm: fault: %s at %#lx in pid %d (%s), sending SIGBUS\n",
+			    why, addr, task_tgid_nr(current), current->comm);
+	return VM_FAULT_SIGBUS;
+}
+
+/* ---- processes and links ---- */
+
+static struct smm_flink *find_link(struct smm_fmap *fm, const struct mm_struct *mm)
+{
+	struct smm_flink *l;
+
+	lockdep_assert_held(&fm->lock);
+	list_for_each_entry(l, &fm->links, node)
+		if (l->umm->mm == mm)
+			return l;
+	return NULL;
+}
+
+/* The shadow side of @mm, made if it has none; under dev->lock. */
+static struct smm_umm *umm_get(struct smm_fault_dev *dev, struct mm_struct *mm,
+			       struct task_struct *task)
+{
+	struct smm_umm *umm;
+
+	lockdep_assert_held(&dev->lock);
+	list_for_each_entry(umm, &dev->mms, node)
+		if (umm->mm == mm)
+			goto found;
+	umm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*umm));
+	if (!umm)
+		return NULL;
+	if (smm_pgtable_init(&umm->pt, &dev->inst->buddy)) {
+		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, umm, 1, sizeof(*umm));
+		return NULL;
+	}
+	mmgrab(mm);
+	umm->mm = mm;
+	umm->pid = task_tgid_nr(task);
+	get_task_comm(umm->comm, task);
+	list_add_tail(&umm->node, &dev->mms);
+found:
+	umm->links++;
+	return umm;
+}
+
+static void umm_put(struct smm_fault_dev *dev, struct smm_umm *umm)
+{
+	mutex_lock(&dev->lock);
+	if (--umm->links) {
+		mutex_unlock(&dev->lock);
+		return;
+	}
+	list_del(&umm->node);
+	mutex_unlock(&dev->lock);
+	SMM_WARN_ON(&dev->inst->broken, atomic_long_read(&umm->rss) ||
+		    atomic_long_read(&umm->swapents));
+	smm_pgtable_destroy(&umm->pt);
+	mmdrop(umm->mm);
+	smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, umm, 1, sizeof(*umm));
+}
+
+/* A link from @fm to the process of @mm; under fm->lock. */
+static struct smm_flink *link_get(struct smm_fmap *fm, struct mm_struct *mm,
+				  struct task_struct *task)
+{
+	struct smm_flink *l = find_link(fm, mm);
+
+	if (l)
+		return l;
+	l = smm_host_kvcalloc(&fmap_inst(fm)->arena, SMM_HOST_FAULT, 1, sizeof(*l));
+	if (!l)
+		return NULL;
+	mutex_lock(&fm->dev->lock);
+	l->umm = umm_get(fm->dev, mm, task);
+	mutex_unlock(&fm->dev->lock);
+	if (!l->umm) {
+		smm_host_kvfree(&fmap_inst(fm)->arena, SMM_HOST_FAULT, l, 1, sizeof(*l));
+		return NULL;
+	}
+	list_add_tail(&l->node, &fm->links);
+	return l;
+}
+
+static void link_put(struct smm_fmap *fm, struct smm_flink *l)
+{
+	list_del(&l->node);
+	umm_put(fm->dev, l->umm);
+	smm_host_kvfree(&fmap_inst(fm)->arena, SMM_HOST_FAULT, l, 1, sizeof(*l));
+}
+
+/* ---- user pages ---- */
+
+/* A page from the stock becomes a user page of @fm at @addr. */
+static struct smm_page *upage_new(struct smm_fmap *fm, unsigned long addr)
+{
+	struct smm_page *page = fm->zeroed[--fm->nr_zeroed];
+
+	page->mapping = fm;
+	page->private = addr >> PAGE_SHIFT;
+	page->refcount = 0;
+	fm->resident++;
+	stat_add(fm->dev, SMM_FAULT_MAPPED, 1);
+	smm_lru_add(&fmap_inst(fm)->vmscan, page);
+	return page;
+}
+
+/* The page leaves the swap cache; its cache reference on the slot goes. */
+static void upage_uncache(struct smm_fmap *fm, struct smm_page *page)
+{
+	struct smm_swap *swap = &fmap_inst(fm)->swap;
+	unsigned long slot = upage_slot(page);
+
+	if (!slot)
+		return;
+	smm_swap_cache_del(swap, slot);
+	upage_set_slot(page, 0);
+	SMM_WARN_ON(fmap_broken(fm), smm_swap_free(swap, slot) < 0);
+}
+
+/* Free a user page nothing maps or holds any more. */
+static void upage_free(struct smm_fmap *fm, struct smm_page *page)
+{
+	struct smm_buddy *b = fmap_buddy(fm);
+
+	upage_uncache(fm, page);
+	smm_lru_del(&fmap_inst(fm)->vmscan, page);
+	page->mapping = NULL;
+	page->private = 0;
+	page->refcount = 1;
+	fm->resident--;
+	stat_add(fm->dev, SMM_FAULT_RETURNED, 1);
+	smm_free_pages(b, page, 0);
+}
+
+/*
+ * One mapping of @page went.  A private page with none left is freed; a
+ * shared object's page stays in the object unless @drop (only one process
+ * maps the object, and it unmapped the page's offset).
+ */
+static void upage_unmap(struct smm_fmap *fm, struct smm_page *page, bool drop)
+{
+	if (SMM_WARN_ON(fmap_broken(fm), !page->refcount || page->mapping != fm))
+		return;
+	page->refcount--;
+	if (page->refcount)
+		return;
+	if (fm->shared) {
+		if (!drop)
+			return;
+		xa_erase(&fm->pages, upage_vpn(page) - (fm->start >> PAGE_SHIFT));
+	}
+	upage_free(fm, page);
+}
+
+/* One user of a swap slot went; a cached page nobody maps goes with the last. */
+static void swap_entry_put(struct smm_fmap *fm, unsigned long slot)
+{
+	struct smm_swap *swap = &fmap_inst(fm)->swap;
+	struct smm_page *page;
+	int left = smm_swap_free(swap, slot);
+
+	if (SMM_WARN_ON(fmap_broken(fm), left < 0))
+		return;
+	if (left != 1)
+		return;
+	/* Only the swap cache's own reference is left: the page is nobody's. */
+	page = smm_swap_cache_lookup(swap, slot);
+	if (page && !page->refcount)
+		upage_free(fm, page);
+}
+
+/* ---- zeroing ahead ---- */
+
+/*
+ * Take pages for the next faults and zero them together, without the
+ * object's lock (reclaim may need it): as many as the VMA has pages from
+ * @addr on, up to SMM_FAULT_BATCH, each with direct reclaim if the zones
+ * are out.  Returns the number taken into @pages, or an error.
+ */
+static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned long end,
+		      struct smm_page **pages)
+{
+	struct smm_instance *inst = dev->inst;
+	unsigned int want = clamp_t(unsigned long, (end - addr) >> PAGE_SHIFT, 1,
+				    SMM_FAULT_BATCH);
+	unsigned int n = 0, stalls = 0;
+	int ret = -ENOMEM;
+
+	while (n < want) {
+		struct smm_page *page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
+							__SMM_GFP_SITE(SMM_SITE_FAULT), 0);
+
+		if (!IS_ERR(page)) {
+			pages[n++] = page;
+			continue;
+		}
+		ret = PTR_ERR(page);
+		/* One page is enough to go on; reclaim only for the first. */
+		if (n || ret != -ENOMEM || stalls++ >= 8 ||
+		    !smm_try_to_free_pages(&inst->vmscan, want))
+			break;
+	}
+	if (smm_zones_low(&inst->vmscan))
+		smm_wakeup_kswapd(&inst->vmscan);
+	if (n && smm_clear_highpages(&inst->hm, pages, n)) {
+		while (n)
+			smm_free_pages(&inst->buddy, pages[--n], 0);
+		ret = -EAGAIN;
+	}
+	if (!n)
+		return ret;
+	stat_add(dev, SMM_FAULT_PREZEROED, n);
+	return n;
+}
+
+/* Give the pages zeroed ahead back, unused; under fm->lock or at the end. */
+static void zeroed_release(struct smm_fmap *fm)
+{
+	stat_add(fm->dev, SMM_FAULT_UNUSED, fm->nr_zeroed);
+	while (fm->nr_zeroed)
+		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
+}
+
+/* Copy a page, both maybe HighMem, through one kmap_atomic of the two. */
+static int copy_upage(struct smm_fmap *fm, struct smm_page *dst, struct smm_page *src)
+{
+	struct smm_highmem *hm = &fmap_inst(fm)->hm;
+	struct smm_page *pair[2] = { src, dst };
+	char *va = smm_kmap_atomic_pages(hm, pair, 2);
+
+	if (IS_ERR_OR_NULL(va))
+		return -EAGAIN;
+	memcpy(va + PAGE_SIZE, va, PAGE_SIZE);
+	smm_kunmap_atomic(hm, va);
+	return 0;
+}
+
+/* ---- the fault ---- */
+
+/* The host PTE protection: writable only for a write the shadow allows. */
+static pgprot_t host_prot(struct vm_area_struct *vma, bool writable)
+{
+	return writable ? vm_get_page_prot(vma->vm_flags) : vma->vm_page_prot;
+}
+
+/* The shadow bits of a new entry. */
 static u64 user_pte_flags(const struct vm_area_struct *vma, bool write)
 {
 	u64 flags = SMM_PTE_USER | SMM_PTE_ACCESSED;
@@ -231,203 +610,484 @@ static u64 user_pte_flags(const struct vm_area_struct *vma, bool write)
 	return flags;
 }
 
-static vm_fault_t sigbus(struct smm_fmap *fm, unsigned long addr, const char *why)
+/* wp_can_reuse_anon_folio(): is this mapping the page's only user? */
+static bool can_reuse(struct smm_fmap *fm, struct smm_page *page)
 {
-	stat_add(fm->dev, SMM_FAULT_SIGBUS, 1);
-	pr_warn_ratelimited("shadow_mm: fault: %s at %#lx in pid %d (%s), sending SIGBUS\n",
-			    why, addr, task_tgid_nr(current), current->comm);
-	return VM_FAULT_SIGBUS;
+	unsigned long slot = upage_slot(page);
+
+	if (page->refcount != 1)
+		return false;
+	if (!slot)
+		return true;
+	/* In the swap cache: reusable if no swap entry still needs the slot. */
+	if (smm_swap_count(&fmap_inst(fm)->swap, slot) != 1)
+		return false;
+	upage_uncache(fm, page);
+	return true;
 }
 
 /*
- * Take pages for the next faults and zero them together: as many as the
- * VMA has pages from @addr on, up to SMM_FAULT_BATCH, one by one from the
- * buddy allocator (each may fail, as a fault's own allocation would), then
- * zeroed through one kmap_atomic.  0 if at least one page came; else
- * -ENOMEM (the zones are exhausted), -EIO (the instance is broken) or
- * -EAGAIN (the host could not map them to zero them: they went back).
+ * What to do at @addr, with fm->lock and the shadow entry's lock held.
+ * Returns the PFN to map, and whether the host PTE may be writable; or
+ * -EAGAIN (a page is needed: refill the stock and come back), or another
+ * error for SIGBUS.  *@replace says whether the page behind @addr changed
+ * (the host PTE, if any, must go before the new one goes in).
  */
-static int zero_ahead(struct smm_fmap *fm, unsigned long addr, unsigned long end)
+static int resolve(struct smm_fmap *fm, struct smm_umm *umm, struct vm_area_struct *vma,
+		   unsigned long addr, struct smm_pte_ref *ref, bool write,
+		   unsigned long *pfn, bool *writable, bool *replace, const char **why)
 {
-	struct smm_buddy *b = fmap_buddy(fm);
-	unsigned int want = min_t(unsigned long, SMM_FAULT_BATCH, (end - addr) >> PAGE_SHIFT);
-	unsigned int n = 0;
-	int ret = -ENOMEM;
+	struct smm_instance *inst = fmap_inst(fm);
+	struct smm_page *page, *new;
+	u64 pte = *ref->pte;
 
-	lockdep_assert_held(&fm->lock);
-	while (n < want) {
-		struct smm_page *page = smm_alloc_pages(b, SMM_GFP_HIGHUSER |
-							__SMM_GFP_SITE(SMM_SITE_FAULT), 0);
+	bool swapped_in = false;
 
-		if (IS_ERR(page)) {
-			ret = PTR_ERR(page);
-			break;
+	*replace = false;
+again:
+	if (pte & SMM_PTE_PRESENT) {
+		page = pte_page(fm, pte);
+		if (write && !(pte & SMM_PTE_RW)) {
+			if (!(vma->vm_flags & VM_WRITE)) {
+				*why = "write to a read-only mapping";
+				return -EFAULT;
+			}
+			if (fm->shared || can_reuse(fm, page)) {
+				/* wp_page_reuse() */
+				if (!fm->shared)
+					stat_add(fm->dev, SMM_FAULT_COW_REUSE, 1);
+				pte |= SMM_PTE_RW;
+			} else {
+				/* wp_page_copy() */
+				if (!fm->nr_zeroed)
+					return -EAGAIN;
+				new = fm->zeroed[fm->nr_zeroed - 1];
+				if (copy_upage(fm, new, page)) {
+					*why = "no host mapping to copy a page";
+					return -EAGAIN;
+				}
+				new = upage_new(fm, addr);
+				new->refcount = 1;
+				upage_unmap(fm, page, false);
+				pte = smm_mk_pte(page_pfn(fm, new), user_pte_flags(vma, true));
+				*replace = true;
+				stat_add(fm->dev, SMM_FAULT_COW_COPY, 1);
+				smm_count_vm_event(&inst->vmstat, SMM_COW_FAULT);
+			}
+		} else if (!swapped_in) {
+			stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
 		}
-		fm->zeroed[n++] = page;
+		pte |= SMM_PTE_ACCESSED | (write ? SMM_PTE_DIRTY : 0);
+		smm_pgtable_pte_write(&umm->pt, ref, pte);
+		*pfn = smm_pte_pfn(pte);
+		*writable = write;
+		return 0;
 	}
-	if (n && smm_clear_highpages(&fm->dev->inst->hm, fm->zeroed, n)) {
-		while (n)
-			smm_free_pages(b, fm->zeroed[--n], 0);
-		ret = -EAGAIN;
+	if (pte & SMM_PTE_SWAP) {
+		/* do_swap_page() */
+		unsigned long slot = smm_pte_pfn(pte);
+		int left;
+
+		page = smm_swap_cache_lookup(&inst->swap, slot);
+		if (!page) {
+			if (!fm->nr_zeroed)
+				return -EAGAIN;
+			new = fm->zeroed[fm->nr_zeroed - 1];
+			if (smm_swap_readpage(&inst->swap, slot, new)) {
+				*why = "swap read failed";
+				return -EIO;
+			}
+			page = upage_new(fm, addr);
+			/* Into the swap cache, with a reference on the slot of its own. */
+			if (smm_swap_dup(&inst->swap, slot) ||
+			    smm_swap_cache_add(&inst->swap, slot, page)) {
+				smm_swap_free(&inst->swap, slot);
+				upage_free(fm, page);
+				*why = "swap cache full";
+				return -ENOMEM;
+			}
+			upage_set_slot(page, slot);
+			stat_add(fm->dev, SMM_FAULT_SWAPIN, 1);
+			smm_count_vm_event(&inst->vmstat, SMM_PGMAJFAULT);
+			smm_count_vm_event(&inst->vmstat, SMM_PSWPIN);
+		}
+		page->refcount++;
+		left = smm_swap_free(&inst->swap, slot);
+		atomic_long_dec(&umm->swapents);
+		atomic_long_inc(&umm->rss);
+		pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vma, false));
+		/* Exclusive: only the cache holds the slot now; it goes. */
+		if (left == 1 && page->refcount == 1)
+			upage_uncache(fm, page);
+		else
+			pte &= ~SMM_PTE_RW;
+		smm_pgtable_pte_write(&umm->pt, ref, pte);
+		*replace = true;
+		swapped_in = true;
+		goto again;
 	}
-	if (!n)
-		return ret;
-	fm->nr_zeroed = n;
-	stat_add(fm->dev, SMM_FAULT_PREZEROED, n);
+	if (pte & SMM_PTE_POISON) {
+		*why = "page lost at fork (a count would have overflowed)";
+		return -EFAULT;
+	}
+	/* An empty entry: do_anonymous_page(), or a shared object's page. */
+	if (fm->shared) {
+		unsigned long idx = (addr - fm->start) >> PAGE_SHIFT;
+		void *e = xa_load(&fm->pages, idx);
+
+		if (xa_is_value(e)) {
+			unsigned long slot = xa_to_value(e);
+
+			if (!fm->nr_zeroed)
+				return -EAGAIN;
+			new = fm->zeroed[fm->nr_zeroed - 1];
+			if (smm_swap_readpage(&inst->swap, slot, new)) {
+				*why = "swap read failed";
+				return -EIO;
+			}
+			page = upage_new(fm, addr);
+			xa_store(&fm->pages, idx, page, GFP_KERNEL);
+			fm->swapped--;
+			smm_swap_free(&inst->swap, slot);
+			stat_add(fm->dev, SMM_FAULT_SWAPIN, 1);
+			smm_count_vm_event(&inst->vmstat, SMM_PGMAJFAULT);
+			smm_count_vm_event(&inst->vmstat, SMM_PSWPIN);
+		} else if (e) {
+			page = e;
+			stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
+		} else {
+			if (!fm->nr_zeroed)
+				return -EAGAIN;
+			if (xa_err(xa_store(&fm->pages, idx, fm->zeroed[fm->nr_zeroed - 1],
+					    GFP_KERNEL))) {
+				*why = "no memory for the object's index";
+				return -ENOMEM;
+			}
+			page = upage_new(fm, addr);
+			stat_add(fm->dev, SMM_FAULT_FAULTS, 1);
+		}
+	} else {
+		if (!fm->nr_zeroed)
+			return -EAGAIN;
+		page = upage_new(fm, addr);
+		stat_add(fm->dev, SMM_FAULT_FAULTS, 1);
+	}
+	if (SMM_WARN_ON(fmap_broken(fm), page->refcount == U16_MAX)) {
+		*why = "shadow instance broken";
+		return -EIO;
+	}
+	page->refcount++;
+	atomic_long_inc(&umm->rss);
+	pte = smm_mk_pte(page_pfn(fm, page), user_pte_flags(vma, write));
+	smm_pgtable_pte_write(&umm->pt, ref, pte);
+	*pfn = smm_pte_pfn(pte);
+	*writable = write && (pte & SMM_PTE_RW);
 	return 0;
 }
 
-/* Give the pages zeroed ahead back, unused. */
-static void zeroed_release(struct smm_fmap *fm)
-{
-	stat_add(fm->dev, SMM_FAULT_UNUSED, fm->nr_zeroed);
-	while (fm->nr_zeroed)
-		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
-}
-
 /*
- * The fault handler: find the page in the mapping's shadow table, or give
- * it one of the pages zeroed ahead and record it there, in one walk; then
- * map it for real.
+ * The fault, for ->fault (no host PTE) and ->pfn_mkwrite (a read-only
+ * one, whose PFN is @host_old, or ULONG_MAX for none).
  */
-static vm_fault_t smm_fault(struct vm_fault *vmf)
+static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct smm_fmap *fm = vma->vm_private_data;
-	struct smm_arena *a = fmap_buddy(fm)->arena;
+	struct smm_fault_dev *dev = fm->dev;
+	struct smm_instance *inst = dev->inst;
 	unsigned long addr = vmf->address & PAGE_MASK, pfn;
+	bool write = vmf->flags & FAULT_FLAG_WRITE, writable, replace;
+	struct smm_page *stock[SMM_FAULT_BATCH];
+	const char *why = "shadow instance broken";
 	struct smm_pte_ref ref;
+	struct smm_flink *l;
+	int err, tries = 0;
 	vm_fault_t ret;
-	int err = 0;
-	u64 pte;
 
+	smm_count_vm_event(&inst->vmstat, SMM_PGFAULT);
+	percpu_down_read(&dev->quiesce);
+retry:
 	mutex_lock(&fm->lock);
-	/*
-	 * Refill before the walk: it may sleep and map pages, which the
-	 * page-table lock is not held across.  A refault finds the pages
-	 * there for the next fault.
-	 */
-	if (!fm->nr_zeroed)
-		err = zero_ahead(fm, addr, vma->vm_end);
-	if (!fm->nr_zeroed) {
-		/* No page to give: only a refault can be served. */
-		if (smm_pgtable_get(&fm->pt, addr, &pte)) {
-			mutex_unlock(&fm->lock);
-			return sigbus(fm, addr, err == -ENOMEM ? "shadow zones exhausted" :
-				      err == -EAGAIN ? "no host mapping to zero a page" :
-				      "shadow instance broken");
-		}
-		pfn = smm_pte_pfn(pte);
-		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
-		goto insert;
+	l = find_link(fm, vma->vm_mm);
+	if (!l || READ_ONCE(inst->broken)) {
+		/* No link: the fork's copy found no memory for the child's table. */
+		if (!l)
+			why = "no shadow page table for this process";
+		err = -EIO;
+		goto fail;
 	}
-	/* pte_offset_map_lock(), then set_pte() on an empty entry. */
-	if (smm_pgtable_pte_lock(&fm->pt, addr, &ref)) {
+	err = smm_pgtable_pte_lock(&l->umm->pt, addr, &ref);
+	if (err) {
+		why = "no shadow page table";
+		if (err == -ENOMEM && tries++ < 8) {
+			mutex_unlock(&fm->lock);
+			if (smm_try_to_free_pages(&inst->vmscan, 1))
+				goto retry;
+			mutex_lock(&fm->lock);
+		}
+		goto fail;
+	}
+	err = resolve(fm, l->umm, vma, addr, &ref, write, &pfn, &writable, &replace, &why);
+	smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+	if (err == -EAGAIN && !fm->nr_zeroed && tries++ < 64) {
+		/* A page is needed: take some without the lock, and look again. */
+		int n;
+
 		mutex_unlock(&fm->lock);
-		return sigbus(fm, addr, "no shadow page table");
-	}
-	pte = READ_ONCE(*ref.pte);
-	if (pte & SMM_PTE_PRESENT) {
-		pfn = smm_pte_pfn(pte);
-		stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
-	} else {
-		pfn = smm_page_to_pfn(a, fm->zeroed[fm->nr_zeroed - 1]);
-		if (SMM_WARN_ON(fmap_buddy(fm)->broken,
-				smm_pgtable_set_pte(&fm->pt, &ref, pfn,
-						    user_pte_flags(vma, vmf->flags &
-								   FAULT_FLAG_WRITE)))) {
-			smm_pgtable_pte_unlock(&fm->pt, &ref);
+		n = zero_ahead(dev, addr, vma->vm_end, stock);
+		mutex_lock(&fm->lock);
+		if (n > 0) {
+			/* Another fault may have refilled it: keep what fits. */
+			while (n && fm->nr_zeroed < SMM_FAULT_BATCH)
+				fm->zeroed[fm->nr_zeroed++] = stock[--n];
+			while (n)
+				smm_free_pages(&inst->buddy, stock[--n], 0);
 			mutex_unlock(&fm->lock);
-			return sigbus(fm, addr, "shadow instance broken");
+			goto retry;
 		}
-		fm->nr_zeroed--;
-		fm->resident++;
-		stat_add(fm->dev, SMM_FAULT_FAULTS, 1);
-		stat_add(fm->dev, SMM_FAULT_MAPPED, 1);
+		why = n == -ENOMEM ? "shadow zones and swap exhausted" :
+		      n == -EAGAIN ? "no host mapping to zero a page" : "shadow instance broken";
 	}
-	smm_pgtable_pte_unlock(&fm->pt, &ref);
-insert:
-	ret = vmf_insert_pfn(vma, addr, page_to_pfn(smm_arena_pfn_to_host(a, pfn)));
+	if (err)
+		goto fail;
+	/* The host PTE, if it maps another page, goes first. */
+	if (replace || (host_old != ULONG_MAX && host_old != host_pfn(fm, pfn)))
+		zap_vma_ptes(vma, addr, PAGE_SIZE);
+	else if (host_old != ULONG_MAX && writable) {
+		/* finish_mkwrite_fault() makes the same PTE writable. */
+		mutex_unlock(&fm->lock);
+		percpu_up_read(&dev->quiesce);
+		return 0;
+	}
+	ret = vmf_insert_pfn_prot(vma, addr, host_pfn(fm, pfn), host_prot(vma, writable));
 	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
 	/* Never the host's OOM killer: the shadow keeps the page for a retry. */
 	if (ret & VM_FAULT_OOM)
-		return sigbus(fm, addr, "host page table allocation failed");
+		return sigbus(dev, addr, "host page table allocation failed");
 	return ret;
+
+fail:
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	return sigbus(dev, addr, why);
 }
 
-static void return_page(void *ctx, u64 va, u64 pte)
+static vm_fault_t smm_fault(struct vm_fault *vmf)
 {
-	struct smm_fmap *fm = ctx;
-	struct smm_buddy *b = fmap_buddy(fm);
-
-	smm_free_pages(b, smm_pfn_to_page(b->arena, smm_pte_pfn(pte)), 0);
+	return handle_fault(vmf, ULONG_MAX);
 }
 
 /*
- * Give back the pages of [start, end); the host has unmapped them.  A
- * pinned mapping keeps them: another address space may still map them.
+ * wp_pfn_shared(): a write to a read-only host PTE.  The host's PTE lock
+ * is not held; the entry may have changed since: handle_fault() compares.
  */
-static void fmap_unmap(struct smm_fmap *fm, unsigned long start, unsigned long end)
+static vm_fault_t smm_pfn_mkwrite(struct vm_fault *vmf)
 {
-	long n;
+	vm_fault_t ret = handle_fault(vmf, pte_pfn(vmf->orig_pte));
 
-	mutex_lock(&fm->lock);
-	if (fm->pinned) {
-		mutex_unlock(&fm->lock);
-		return;
-	}
-	n = smm_pgtable_unmap_range(&fm->pt, start, end, return_page, fm);
-	if (!SMM_WARN_ON(fmap_buddy(fm)->broken, n < 0 || n > fm->resident)) {
-		fm->resident -= n;
-		stat_add(fm->dev, SMM_FAULT_RETURNED, n);
-	}
-	mutex_unlock(&fm->lock);
+	/* 0 tells the host to make its PTE writable: it maps our page. */
+	return ret ? ret : 0;
 }
 
-static void fmap_put(struct smm_fmap *fm)
+/* ---- unmapping ---- */
+
+/**
+ * struct zap_ctx - what a range's clear gives back
+ * @fm: the object
+ * @umm: the process
+ * @drop: shared object pages go too (one process maps the object)
+ */
+struct zap_ctx {
+	struct smm_fmap *fm;
+	struct smm_umm *umm;
+	bool drop;
+};
+
+static void zap_one(void *arg, u64 va, u64 pte)
 {
-	if (!refcount_dec_and_test(&fm->users))
-		return;
+	struct zap_ctx *z = arg;
+
+	if (pte & SMM_PTE_PRESENT) {
+		atomic_long_dec(&z->umm->rss);
+		upage_unmap(z->fm, pte_page(z->fm, pte), z->drop);
+	} else if (pte & SMM_PTE_SWAP) {
+		atomic_long_dec(&z->umm->swapents);
+		swap_entry_put(z->fm, smm_pte_pfn(pte));
+	}
+}
+
+/* A shared object's pages in [start, end) that no process maps any more. */
+static void drop_shared_range(struct smm_fmap *fm, unsigned long start, unsigned long end)
+{
+	unsigned long first = (start - fm->start) >> PAGE_SHIFT;
+	unsigned long last = ((end - fm->start) >> PAGE_SHIFT) - 1;
+	unsigned long idx;
+	void *e;
+
+	xa_for_each_range(&fm->pages, idx, e, first, last) {
+		if (xa_is_value(e)) {
+			xa_erase(&fm->pages, idx);
+			fm->swapped--;
+			SMM_WARN_ON(fmap_broken(fm),
+				    smm_swap_free(&fmap_inst(fm)->swap, xa_to_value(e)) < 0);
+		} else if (!((struct smm_page *)e)->refcount) {
+			xa_erase(&fm->pages, idx);
+			upage_free(fm, e);
+		}
+	}
+}
+
+static void fmap_release(struct kref *ref)
+{
+	struct smm_fmap *fm = container_of(ref, struct smm_fmap, ref);
+
+	smm_host_kvfree(&fmap_inst(fm)->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
+}
+
+/* The last VMA went: the object's pages and stock go back. */
+static void fmap_teardown(struct smm_fmap *fm)
+{
+	lockdep_assert_held(&fm->lock);
+	if (fm->shared)
+		drop_shared_range(fm, fm->start, fm->end);
+	SMM_WARN_ON(fmap_broken(fm), fm->resident || fm->swapped);
+	zeroed_release(fm);
+	xa_destroy(&fm->pages);
 	mutex_lock(&fm->dev->lock);
 	list_del(&fm->node);
 	mutex_unlock(&fm->dev->lock);
-	/* No VMA is left: a pinned mapping gives its pages back now. */
-	if (fm->pinned) {
-		fm->pinned = false;
-		fmap_unmap(fm, fm->start, fm->end);
+}
+
+/* munmap, exit: the host's PTEs of @vma are gone; so go its entries. */
+static void smm_vma_close(struct vm_area_struct *vma)
+{
+	struct smm_fmap *fm = vma->vm_private_data;
+	struct smm_fault_dev *dev = fm->dev;
+	struct zap_ctx z = { .fm = fm };
+	struct smm_flink *l;
+	bool last;
+
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = find_link(fm, vma->vm_mm);
+	if (l) {
+		z.umm = l->umm;
+		z.drop = list_is_singular(&fm->links);
+		smm_pgtable_unmap_range(&l->umm->pt, vma->vm_start, vma->vm_end, zap_one, &z);
+		if (fm->shared && z.drop)
+			drop_shared_range(fm, vma->vm_start, vma->vm_end);
+		if (!--l->vmas)
+			link_put(fm, l);
 	}
-	SMM_WARN_ON(fmap_buddy(fm)->broken, fm->resident);
-	zeroed_release(fm);
-	smm_pgtable_destroy(&fm->pt);
-	smm_host_kvfree(&fm->dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
+	last = !--fm->vmas;
+	if (last)
+		fmap_teardown(fm);
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	if (last)
+		kref_put(&fm->ref, fmap_release);
+}
+
+/* ---- fork ---- */
+
+/*
+ * copy_pte_range() for one VMA of @fm: @parent's entries of [start, end)
+ * into @child's table.  Returns false if the child's table could not be
+ * made: the child then holds nothing of the range and faults fresh pages.
+ */
+static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
+		       unsigned long start, unsigned long end)
+{
+	struct smm_swap *swap = &fmap_inst(fm)->swap;
+	struct smm_pte_ref ref;
+	unsigned long va;
+	u64 pte, cpte;
+
+	for (va = start; va < end; va += PAGE_SIZE) {
+		if (smm_pgtable_pte_lookup(&parent->pt, va, &ref)) {
+			/* No PTE table: nothing up to the next one. */
+			va = ALIGN(va + 1, BIT(SMM_PT_SHIFT_PMD)) - PAGE_SIZE;
+			continue;
+		}
+		pte = *ref.pte;
+		cpte = pte;
+		if (pte & SMM_PTE_PRESENT) {
+			struct smm_page *page = pte_page(fm, pte);
+
+			if (!fm->shared) {
+				pte &= ~SMM_PTE_RW;
+				cpte &= ~SMM_PTE_RW;
+				smm_pgtable_pte_write(&parent->pt, &ref, pte);
+			}
+			if (page->refcount == U16_MAX)
+				cpte = SMM_PTE_POISON;
+			else
+				page->refcount++;
+		} else if (pte & SMM_PTE_SWAP) {
+			if (smm_swap_dup(swap, smm_pte_pfn(pte)))
+				cpte = SMM_PTE_POISON;
+		}
+		smm_pgtable_pte_unlock(&parent->pt, &ref);
+		if (!cpte)
+			continue;
+		if (smm_pgtable_pte_lock(&child->pt, va, &ref)) {
+			/* No table for the child: undo this one, poison is impossible. */
+			if (cpte & SMM_PTE_PRESENT)
+				upage_unmap(fm, pte_page(fm, cpte), false);
+			else if (cpte & SMM_PTE_SWAP)
+				swap_entry_put(fm, smm_pte_pfn(cpte));
+			pr_warn_ratelimited("shadow_mm: fork: no shadow page table for the child at %#lx: it gets fresh pages there\n",
+					    va);
+			continue;
+		}
+		smm_pgtable_pte_write(&child->pt, &ref, cpte);
+		smm_pgtable_pte_unlock(&child->pt, &ref);
+		if (cpte & SMM_PTE_PRESENT)
+			atomic_long_inc(&child->rss);
+		else if (cpte & SMM_PTE_SWAP)
+			atomic_long_inc(&child->swapents);
+	}
 }
 
 /*
- * A split (munmap or mprotect of part) gives the mapping one more VMA in
- * the same address space.  A VMA in another one is a fork's copy, which
- * VM_DONTCOPY and VM_IO rule out (see the DOC above): if it happens all
- * the same, the host is about to copy the PTEs, so keep every page until
- * the last VMA is gone.
+ * A new VMA of the object: a split (munmap or mprotect of part) in the
+ * same process, or fork's copy in a child.  In a fork, current is the
+ * parent, its mmap_lock held for writing, and copy_page_range() runs
+ * next.
  */
 static void smm_vma_open(struct vm_area_struct *vma)
 {
 	struct smm_fmap *fm = vma->vm_private_data;
+	struct smm_fault_dev *dev = fm->dev;
+	struct vm_area_struct *pvma = NULL;
+	struct smm_flink *l, *pl = NULL;
 
-	refcount_inc(&fm->users);
-	if (SMM_WARN_ON(fmap_buddy(fm)->broken, vma->vm_mm != fm->mm)) {
-		mutex_lock(&fm->lock);
-		fm->pinned = true;
-		mutex_unlock(&fm->lock);
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	fm->vmas++;
+	if (current->mm && current->mm != vma->vm_mm) {
+		pvma = vma_lookup(current->mm, vma->vm_start);
+		if (pvma && pvma->vm_private_data == fm && pvma->vm_end == vma->vm_end)
+			pl = find_link(fm, current->mm);
 	}
-}
-
-/* munmap, exit: the host's PTEs of @vma are gone; so go its pages. */
-static void smm_vma_close(struct vm_area_struct *vma)
-{
-	struct smm_fmap *fm = vma->vm_private_data;
-
-	fmap_unmap(fm, vma->vm_start, vma->vm_end);
-	fmap_put(fm);
+	l = link_get(fm, vma->vm_mm, current);
+	if (!l) {
+		/* The VMA will fault with no link: SIGBUS, never a wrong page. */
+		pr_warn_ratelimited("shadow_mm: no memory for a process's shadow page table\n");
+		mutex_unlock(&fm->lock);
+		percpu_up_read(&dev->quiesce);
+		return;
+	}
+	l->vmas++;
+	if (pl) {
+		copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end);
+		/* The parent refaults; the host's copy of its PTEs copies none. */
+		if (!fm->shared)
+			zap_vma_ptes(pvma, vma->vm_start, vma->vm_end - vma->vm_start);
+	}
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
 }
 
 static int smm_vma_mremap(struct vm_area_struct *vma)
@@ -437,14 +1097,11 @@ static int smm_vma_mremap(struct vm_area_struct *vma)
 }
 
 /*
- * Fault-around (filemap_map_pages() for a file): map the pages around a
- * read fault that the mapping has and the process does not.  There are
- * none: a page goes into the host's page table in the fault that puts it
- * in the shadow table, and leaves both at munmap().  The hook still
- * matters: since 6.7, a fault on a VMA without ->map_pages is retried
- * under mmap_lock (vmf_can_call_fault()), and with it the device's faults
- * run under the per-VMA lock, as the host's anonymous ones do (see the
- * DOC above).  Called under rcu_read_lock(): it must not sleep.
+ * Fault-around (filemap_map_pages() for a file): nothing to map around a
+ * fault.  The hook matters all the same: since 6.7, a fault on a VMA
+ * without ->map_pages is retried under mmap_lock (vmf_can_call_fault()),
+ * and with it the device's faults run under the per-VMA lock.  Called
+ * under rcu_read_lock(): it must not sleep.
  */
 static vm_fault_t smm_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
 {
@@ -457,19 +1114,249 @@ static const struct vm_operations_struct smm_vm_ops = {
 	.mremap		= smm_vma_mremap,
 	.fault		= smm_fault,
 	.map_pages	= smm_map_pages,
+	.pfn_mkwrite	= smm_pfn_mkwrite,
 };
+
+/* ---- the reverse map, for reclaim ---- */
+
+/*
+ * The host VMA of @umm at @addr, with its mmap_lock taken by a trylock;
+ * NULL if busy or gone.  mmap_read_unlock() after.
+ */
+static struct vm_area_struct *lock_host_vma(struct smm_fmap *fm, struct smm_umm *umm,
+					    unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	if (!mmget_not_zero(umm->mm))
+		return NULL;
+	if (!mmap_read_trylock(umm->mm)) {
+		mmput_async(umm->mm);
+		return NULL;
+	}
+	vma = vma_lookup(umm->mm, addr);
+	if (vma && vma->vm_private_data == fm && vma->vm_ops == &smm_vm_ops)
+		return vma;
+	mmap_read_unlock(umm->mm);
+	mmput_async(umm->mm);
+	return NULL;
+}
+
+static void unlock_host_vma(struct smm_umm *umm)
+{
+	mmap_read_unlock(umm->mm);
+	mmput_async(umm->mm);
+}
+
+static void *rmap_lock(void *ctx, struct smm_page *page)
+{
+	struct smm_fault_dev *dev = ctx;
+	struct smm_vmscan *vs = &dev->inst->vmscan;
+	struct smm_fmap *fm;
+
+	if (!percpu_down_read_trylock(&dev->quiesce))
+		return NULL;
+	/* The object cannot go while one of its pages is on a list. */
+	spin_lock(&vs->lru_lock);
+	fm = smm_page_test(page, SMM_PG_LRU) ? page->mapping : NULL;
+	if (fm)
+		kref_get(&fm->ref);
+	spin_unlock(&vs->lru_lock);
+	if (!fm)
+		goto out;
+	if (mutex_trylock(&fm->lock)) {
+		if (page->mapping == fm && smm_page_test(page, SMM_PG_LRU))
+			return fm;
+		mutex_unlock(&fm->lock);
+	}
+	kref_put(&fm->ref, fmap_release);
+out:
+	percpu_up_read(&dev->quiesce);
+	return NULL;
+}
+
+static void rmap_unlock(void *ctx, void *cookie)
+{
+	struct smm_fault_dev *dev = ctx;
+	struct smm_fmap *fm = cookie;
+
+	mutex_unlock(&fm->lock);
+	kref_put(&fm->ref, fmap_release);
+	percpu_up_read(&dev->quiesce);
+}
+
+static struct smm_fmap *page_fmap(struct smm_page *page)
+{
+	return page->mapping;
+}
+
+/* folio_referenced() with the emulated accessed bit (see DOC: reclaim). */
+static int rmap_referenced(void *ctx, struct smm_page *page)
+{
+	struct smm_fmap *fm = page_fmap(page);
+	unsigned long addr = upage_vpn(page) << PAGE_SHIFT;
+	unsigned long pfn = page_pfn(fm, page);
+	struct smm_pte_ref ref;
+	struct smm_flink *l;
+	int n = 0;
+
+	list_for_each_entry(l, &fm->links, node) {
+		struct vm_area_struct *vma;
+		u64 pte;
+
+		if (smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref))
+			continue;
+		pte = *ref.pte;
+		smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		if (!(pte & SMM_PTE_PRESENT) || smm_pte_pfn(pte) != pfn ||
+		    !(pte & SMM_PTE_ACCESSED))
+			continue;
+		n++;
+		vma = lock_host_vma(fm, l->umm, addr);
+		if (!vma)
+			continue;	/* busy: the bit stays, counted as young */
+		zap_vma_ptes(vma, addr, PAGE_SIZE);
+		if (!smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref)) {
+			smm_pgtable_pte_write(&l->umm->pt, &ref, *ref.pte & ~SMM_PTE_ACCESSED);
+			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		}
+		unlock_host_vma(l->umm);
+	}
+	return n;
+}
+
+/* Mappings unmap_all() can take down at once; a page with more stays. */
+#define SMM_RMAP_MAX	16
+
+/*
+ * Unmap @page from every process, in the host's table first and then in
+ * the shadow one, putting @new in its entries (a swap entry, or 0 for a
+ * shared object's page, which the object keeps track of).  All or
+ * nothing: every process's mmap_lock is taken (by trylock) before the
+ * first entry changes, so that no process keeps a writable mapping of a
+ * page whose contents went to swap.  Returns 0, or -EAGAIN with nothing
+ * changed.
+ */
+static int unmap_all(struct smm_fmap *fm, struct smm_page *page, u64 new, unsigned long slot)
+{
+	struct smm_swap *swap = &fmap_inst(fm)->swap;
+	unsigned long addr = upage_vpn(page) << PAGE_SHIFT;
+	unsigned long pfn = page_pfn(fm, page);
+	struct vm_area_struct *vmas[SMM_RMAP_MAX];
+	struct smm_umm *umms[SMM_RMAP_MAX];
+	struct smm_pte_ref ref;
+	struct smm_flink *l;
+	unsigned int n = 0, i;
+	int ret = 0;
+
+	list_for_each_entry(l, &fm->links, node) {
+		bool mapped = false;
+
+		if (!smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref)) {
+			mapped = (*ref.pte & SMM_PTE_PRESENT) && smm_pte_pfn(*ref.pte) == pfn;
+			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		}
+		if (!mapped)
+			continue;
+		if (n == SMM_RMAP_MAX) {
+			ret = -EAGAIN;
+			break;
+		}
+		vmas[n] = lock_host_vma(fm, l->umm, addr);
+		if (!vmas[n]) {
+			ret = -EAGAIN;
+			break;
+		}
+		umms[n++] = l->umm;
+	}
+	if (!ret && n != page->refcount)
+		ret = -EAGAIN;	/* a mapping the links do not explain: keep it */
+	/* Room for every entry in the slot's count, or no change at all. */
+	if (!ret && new && smm_swap_count(swap, slot) + n > SMM_SWAP_MAP_MAX)
+		ret = -EAGAIN;
+	for (i = 0; i < n; i++) {
+		if (!ret && (!new || !smm_swap_dup(swap, slot))) {
+			zap_vma_ptes(vmas[i], addr, PAGE_SIZE);
+			if (!smm_pgtable_pte_lookup(&umms[i]->pt, addr, &ref)) {
+				smm_pgtable_pte_write(&umms[i]->pt, &ref, new);
+				smm_pgtable_pte_unlock(&umms[i]->pt, &ref);
+			}
+			atomic_long_dec(&umms[i]->rss);
+			if (new)
+				atomic_long_inc(&umms[i]->swapents);
+			page->refcount--;
+		}
+		unlock_host_vma(umms[i]);
+	}
+	return ret;
+}
+
+/* pageout() and try_to_unmap(): see DOC: reclaim. */
+static int rmap_swapout(void *ctx, struct smm_page *page)
+{
+	struct smm_fmap *fm = page_fmap(page);
+	struct smm_instance *inst = fmap_inst(fm);
+	struct smm_swap *swap = &inst->swap;
+	unsigned long slot = upage_slot(page);
+	unsigned long idx = upage_vpn(page) - (fm->start >> PAGE_SHIFT);
+	bool fresh = !slot;
+
+	if (fresh) {
+		/* add_to_swap(): a slot and the contents. */
+		slot = smm_swap_alloc(swap);
+		if (!slot)
+			return -ENOSPC;
+		if (smm_swap_writepage(swap, slot, page)) {
+			smm_swap_free(swap, slot);
+			return -EAGAIN;
+		}
+	}
+	if (fm->shared) {
+		/* shmem_writepage(): the object keeps the slot; the PTEs go. */
+		if (unmap_all(fm, page, 0, 0) ||
+		    xa_err(xa_store(&fm->pages, idx, xa_mk_value(slot), GFP_KERNEL))) {
+			smm_swap_free(swap, slot);
+			return -EAGAIN;
+		}
+		fm->swapped++;
+	} else {
+		/* A page in the swap cache already is clean: mapped read-only. */
+		if (fresh) {
+			if (smm_swap_cache_add(swap, slot, page)) {
+				smm_swap_free(swap, slot);
+				return -EAGAIN;
+			}
+			upage_set_slot(page, slot);
+		}
+		if (unmap_all(fm, page, mk_swap_pte(slot), slot)) {
+			/* Still mapped, maybe writable: the copy in swap would go stale. */
+			if (fresh)
+				upage_uncache(fm, page);
+			return -EAGAIN;
+		}
+	}
+	if (fresh)
+		smm_count_vm_event(&inst->vmstat, SMM_PSWPOUT);
+	stat_add(fm->dev, SMM_FAULT_SWAPOUT, 1);
+	upage_free(fm, page);
+	return 0;
+}
+
+static const struct smm_rmap_ops smm_rmap = {
+	.lock		= rmap_lock,
+	.unlock		= rmap_unlock,
+	.referenced	= rmap_referenced,
+	.swapout	= rmap_swapout,
+};
+
+/* ---- the device ---- */
 
 static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct smm_fault_dev *dev = container_of(file->private_data, struct smm_fault_dev, misc);
+	struct smm_flink *l;
 	struct smm_fmap *fm;
-	int ret;
 
-	/* MAP_SHARED sets VM_MAYSHARE; VM_SHARED only if the file is writable. */
-	if (!(vma->vm_flags & VM_MAYSHARE)) {
-		smm_bad_input("mmap flags", "MAP_PRIVATE is not supported, use MAP_SHARED");
-		return -EINVAL;
-	}
 	if (vma->vm_pgoff) {
 		smm_bad_input("mmap offset", "%#lx: must be 0", vma->vm_pgoff << PAGE_SHIFT);
 		return -EINVAL;
@@ -485,25 +1372,37 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
 	if (!fm)
 		return -ENOMEM;
-	ret = smm_pgtable_init(&fm->pt, &dev->inst->buddy);
-	if (ret) {
-		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
-		return ret;
-	}
 	fm->dev = dev;
 	mutex_init(&fm->lock);
-	refcount_set(&fm->users, 1);
+	kref_init(&fm->ref);
+	xa_init(&fm->pages);
+	INIT_LIST_HEAD(&fm->links);
+	/* MAP_SHARED sets VM_MAYSHARE; VM_SHARED only if the file is writable. */
+	fm->shared = vma->vm_flags & VM_MAYSHARE;
 	fm->start = vma->vm_start;
 	fm->end = vma->vm_end;
-	fm->mm = vma->vm_mm;
+	fm->vmas = 1;
 	fm->pid = task_tgid_nr(current);
 	get_task_comm(fm->comm, current);
-	mutex_lock(&dev->lock);
-	list_add_tail(&fm->node, &dev->maps);
-	mutex_unlock(&dev->lock);
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = link_get(fm, vma->vm_mm, current);
+	if (l) {
+		l->vmas = 1;
+		mutex_lock(&dev->lock);
+		list_add_tail(&fm->node, &dev->maps);
+		mutex_unlock(&dev->lock);
+	}
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	if (!l) {
+		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
+		return -ENOMEM;
+	}
 
-	/* VM_IO: madvise(MADV_DOFORK) cannot clear VM_DONTCOPY (see the DOC). */
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP | VM_DONTCOPY);
+	/* VM_SHARED on a private mapping: the host never copies on write (DOC). */
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
+		     (vma->vm_flags & VM_MAYWRITE ? VM_SHARED : 0));
 	vma->vm_private_data = fm;
 	vma->vm_ops = &smm_vm_ops;
 	return 0;
@@ -512,13 +1411,161 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 static const struct file_operations smm_dev_fops = {
 	.owner	= THIS_MODULE,
 	.mmap	= smm_dev_mmap,
+	.fsync	= noop_fsync,
 	.llseek	= noop_llseek,
 };
+
+/* ---- the checker ---- */
+
+/*
+ * One process: every page of its VMAs of the device, host against shadow.
+ * Counts each present shadow entry in @maps (pfn -> count).
+ */
+static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarray *maps)
+{
+	struct smm_arena *a = &dev->inst->arena;
+	struct vm_area_struct *vma;
+	unsigned long addr, pfn, hpfn;
+	struct smm_pte_ref ref;
+	int bad = 0;
+	bool w;
+	u64 pte;
+	VMA_ITERATOR(vmi, umm->mm, 0);
+
+	for_each_vma(vmi, vma) {
+		struct smm_fmap *fm = vma->vm_private_data;
+
+		if (vma->vm_ops != &smm_vm_ops)
+			continue;
+		for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+			bool host = smm_compat_follow_pfn(vma, addr, &hpfn, &w);
+
+			pte = 0;
+			if (!smm_pgtable_pte_lookup(&umm->pt, addr, &ref)) {
+				pte = *ref.pte;
+				smm_pgtable_pte_unlock(&umm->pt, &ref);
+			}
+			if (pte & SMM_PTE_PRESENT) {
+				void *e;
+
+				pfn = smm_pte_pfn(pte);
+				e = xa_load(maps, pfn);
+				xa_store(maps, pfn, xa_mk_value(e ? xa_to_value(e) + 1 : 1),
+					 GFP_KERNEL);
+				if (!fm->shared && (pte & SMM_PTE_RW) &&
+				    (pte_page(fm, pte)->refcount != 1 ||
+				     upage_slot(pte_page(fm, pte)))) {
+					pr_err("shadow_mm: check: pid %d %#lx: a shared private page is writable\n",
+					       umm->pid, addr);
+					bad++;
+				}
+			}
+			if (!host)
+				continue;
+			if (!pfn_valid(hpfn) || !smm_arena_host_to_pfn(a, pfn_to_page(hpfn), &pfn)) {
+				pr_err("shadow_mm: check: pid %d %#lx: host pfn %#lx is not an arena page\n",
+				       umm->pid, addr, hpfn);
+				bad++;
+			} else if (!(pte & SMM_PTE_PRESENT) || smm_pte_pfn(pte) != pfn) {
+				pr_err("shadow_mm: check: pid %d %#lx: host maps shadow pfn %#lx, shadow entry %#llx\n",
+				       umm->pid, addr, pfn, pte);
+				bad++;
+			} else if (w && !(pte & SMM_PTE_RW)) {
+				pr_err("shadow_mm: check: pid %d %#lx: host PTE writable, shadow entry read-only\n",
+				       umm->pid, addr);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}
+
+/**
+ * smm_fault_check() - compare every process's page tables with the shadow
+ * @inst: the instance; only the one behind /dev/shadow_mm has processes
+ *
+ * With every change to the mappings stopped: for each process that maps
+ * the device, each host PTE of its mappings must map an arena page, the
+ * one its shadow entry names, and be writable only if the entry is RW; a
+ * private page mapped more than once must be read-only; and each user
+ * page's _mapcount must be the number of shadow entries that map it.
+ *
+ * Return: 0; -EUCLEAN if anything disagrees (each reported); -EBUSY if a
+ * process's mmap_lock could not be had for a second; -ENOMEM.
+ * Context: process context; sleeps.
+ */
+int smm_fault_check(struct smm_instance *inst)
+{
+	struct smm_fault_dev *dev = &smm_fdev;
+	struct xarray maps;
+	struct smm_umm *umm, *busy;
+	struct smm_fmap *fm;
+	unsigned long pfn;
+	int bad = 0, tries;
+	void *e;
+
+	if (dev->inst != inst)
+		return 0;
+	xa_init(&maps);
+	for (tries = 0; ; tries++) {
+		percpu_down_write(&dev->quiesce);
+		busy = NULL;
+		list_for_each_entry(umm, &dev->mms, node) {
+			if (!mmap_read_trylock(umm->mm)) {
+				busy = umm;
+				break;
+			}
+		}
+		if (!busy)
+			break;
+		list_for_each_entry(umm, &dev->mms, node) {
+			if (umm == busy)
+				break;
+			mmap_read_unlock(umm->mm);
+		}
+		percpu_up_write(&dev->quiesce);
+		if (tries >= 50)
+			return -EBUSY;
+		msleep(20);
+	}
+	list_for_each_entry(umm, &dev->mms, node)
+		bad += check_umm(dev, umm, &maps);
+	/* _mapcount: every user page of every object. */
+	list_for_each_entry(fm, &dev->maps, node) {
+		unsigned long n = 0;
+
+		xa_for_each(&maps, pfn, e) {
+			struct smm_page *page = smm_pfn_to_page(&inst->arena, pfn);
+
+			if (page->mapping != fm)
+				continue;
+			n++;
+			if (page->refcount != xa_to_value(e)) {
+				pr_err("shadow_mm: check: pfn %#lx: _mapcount %u, %lu shadow entries\n",
+				       pfn, page->refcount, xa_to_value(e));
+				bad++;
+			}
+		}
+		if (!fm->shared && n > fm->resident) {
+			pr_err("shadow_mm: check: mapping of pid %d: %lu pages mapped, %lu resident\n",
+			       fm->pid, n, fm->resident);
+			bad++;
+		}
+	}
+	list_for_each_entry(umm, &dev->mms, node)
+		mmap_read_unlock(umm->mm);
+	percpu_up_write(&dev->quiesce);
+	xa_destroy(&maps);
+	return bad ? -EUCLEAN : 0;
+}
+
+/* ---- debugfs ---- */
 
 static int faults_show(struct seq_file *m, void *v)
 {
 	struct smm_fault_dev *dev = m->private;
 	unsigned long resident = 0, n = 0;
+	struct smm_umm *umm;
 	struct smm_fmap *fm;
 	int i;
 
@@ -531,11 +1578,19 @@ static int faults_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "%-16s%lu\n", "pages_resident", resident);
 	seq_printf(m, "%-16s%lu\n", "mappings", n);
-	list_for_each_entry(fm, &dev->maps, node)
-		seq_printf(m, "mapping pid=%d comm=%s start=%#lx end=%#lx size_kb=%lu resident=%lu tables=%lu zeroed=%u\n",
+	list_for_each_entry(fm, &dev->maps, node) {
+		struct smm_flink *l = list_first_entry_or_null(&fm->links, struct smm_flink, node);
+
+		seq_printf(m, "mapping pid=%d comm=%s start=%#lx end=%#lx size_kb=%lu resident=%lu tables=%lu zeroed=%u type=%s swapped=%lu\n",
 			   fm->pid, fm->comm, fm->start, fm->end, (fm->end - fm->start) >> 10,
-			   READ_ONCE(fm->resident), smm_pgtable_pages(&fm->pt),
-			   READ_ONCE(fm->nr_zeroed));
+			   READ_ONCE(fm->resident), l ? smm_pgtable_pages(&l->umm->pt) : 0,
+			   READ_ONCE(fm->nr_zeroed), fm->shared ? "shared" : "private",
+			   READ_ONCE(fm->swapped));
+	}
+	list_for_each_entry(umm, &dev->mms, node)
+		seq_printf(m, "mm pid=%d comm=%s rss=%ld swapents=%ld tables=%lu\n",
+			   umm->pid, umm->comm, atomic_long_read(&umm->rss),
+			   atomic_long_read(&umm->swapents), smm_pgtable_pages(&umm->pt));
 	mutex_unlock(&dev->lock);
 	return 0;
 }
@@ -556,13 +1611,20 @@ int smm_fault_register(struct smm_instance *inst)
 	dev->inst = inst;
 	mutex_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->maps);
+	INIT_LIST_HEAD(&dev->mms);
+	ret = percpu_init_rwsem(&dev->quiesce);
+	if (ret)
+		return ret;
 	dev->misc.minor = MISC_DYNAMIC_MINOR;
 	dev->misc.name = "shadow_mm";
 	dev->misc.fops = &smm_dev_fops;
 	dev->misc.mode = 0600;
 	ret = misc_register(&dev->misc);
-	if (ret)
+	if (ret) {
+		percpu_free_rwsem(&dev->quiesce);
 		return ret;
+	}
+	smm_vmscan_set_rmap(&inst->vmscan, &smm_rmap, dev);
 	dev->debugfs = debugfs_create_file("faults", 0400, inst->debugfs, dev, &faults_fops);
 	return 0;
 }
@@ -580,5 +1642,7 @@ void smm_fault_unregister(void)
 
 	debugfs_remove(dev->debugfs);
 	misc_deregister(&dev->misc);
-	WARN_ON_ONCE(!list_empty(&dev->maps));
+	smm_vmscan_set_rmap(&dev->inst->vmscan, NULL, NULL);
+	WARN_ON_ONCE(!list_empty(&dev->maps) || !list_empty(&dev->mms));
+	percpu_free_rwsem(&dev->quiesce);
 }

@@ -6,5 +6,6 @@
 
 int smm_fault_register(struct smm_instance *inst);
 void smm_fault_unregister(void);
+int smm_fault_check(struct smm_instance *inst);
 
 #endif /* _SHADOW_MM_FAULT_H */

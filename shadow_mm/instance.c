@@ -125,6 +125,10 @@ int smm_params_check(const struct smm_params *p)
 			      p->zone_dma_mb, p->zone_normal_mb);
 		return -EINVAL;
 	}
+	if (p->swap_mb > SMM_SWAP_MAX_MB) {
+		smm_bad_input("swap_mb", "%u is outside [0, %u]", p->swap_mb, SMM_SWAP_MAX_MB);
+		return -ERANGE;
+	}
 	ret = check_e820_reserve(p->e820_reserve);
 	if (ret)
 		return ret;
@@ -173,8 +177,9 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
  * @p: the parameters; @p->e820_reserve is parsed, not kept
  *
  * Runs the stages in boot order: arena, e820, early allocator, mem_map,
- * bootmem, zones, and the handoff of the free pages to the buddy
- * allocator.  Each stage records itself in the timeline.
+ * bootmem, zones, the handoff of the free pages to the buddy allocator,
+ * the page tables, slab, vmalloc and kmap.  Each stage records itself in
+ * the timeline.  Then the swap area, as swapon() after boot: no stage.
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
  * bad parameters, -ENOMEM when the host cannot spare the memory.  On
@@ -323,8 +328,34 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		goto err_vmalloc;
 	smm_timeline_end(&inst->timeline, "pkmap %#llx, %u slots; kmap_local %#llx, %u per CPU",
 			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE, SMM_KM_MAX_IDX);
+
+	/*
+	 * swapon(): after boot in the kernel, from user space, and kswapd
+	 * starts at module_init time: not stages of the timeline.  The swap
+	 * slots' host pages come when they are written.
+	 */
+	ret = smm_vmstat_init(&inst->vmstat);
+	if (ret)
+		goto err_highmem;
+	ret = smm_swap_init(&inst->swap, a, p->swap_mb);
+	if (ret) {
+		if (ret == -ENOMEM)
+			smm_bad_input("swap_mb", "the host cannot spare the map of %u MiB",
+				      p->swap_mb);
+		goto err_vmstat;
+	}
+	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
+			      &inst->broken, inst->name);
+	if (ret)
+		goto err_swap;
 	return inst;
 
+err_swap:
+	smm_swap_destroy(&inst->swap);
+err_vmstat:
+	smm_vmstat_destroy(&inst->vmstat);
+err_highmem:
+	smm_highmem_destroy(&inst->hm);
 err_vmalloc:
 	smm_vmalloc_destroy(&inst->vm);
 err_slab:
@@ -356,6 +387,9 @@ void smm_instance_destroy(struct smm_instance *inst)
 	if (IS_ERR_OR_NULL(inst))
 		return;
 	smm_control_release(inst);
+	smm_vmscan_destroy(&inst->vmscan);
+	smm_swap_destroy(&inst->swap);
+	smm_vmstat_destroy(&inst->vmstat);
 	smm_highmem_destroy(&inst->hm);
 	smm_vmalloc_destroy(&inst->vm);
 	smm_slab_destroy(&inst->slab);

@@ -27,9 +27,10 @@
  * by side:
  *
  * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N]
- * [slab_debug=S]``
+ * [slab_debug=S] [swap_mb=N]``
  *	Bring up a new instance; it appears as ``shadow_mm/NAME/``.  Unset
- *	values are the defaults (64 MiB, SLUB, auto, 11, no slab debugging).
+ *	values are the defaults (64 MiB, SLUB, auto, 11, no slab debugging,
+ *	no swap).
  *	NAME is 1 to 31 characters of ``A-Z a-z 0-9 _ . -``, and neither
  *	``.`` nor ``..``.  slab_debug= is the module parameter's syntax.
  * ``destroy name=NAME``
@@ -125,6 +126,10 @@ module_param(slab_debug, charp, 0444);
 MODULE_PARM_DESC(slab_debug,
 		 "Slab debugging as the kernel's slub_debug=: letters F (exact double-free checks), Z (red zones), P (poison), U (owner tracking), then optionally ,cache,... ; blocks separated by ';' (default: off)");
 
+static unsigned int swap_mb;
+module_param_cb(swap_mb, &smm_uint_ops, &swap_mb, 0444);
+MODULE_PARM_DESC(swap_mb, "Swap area in MiB of host memory, at most 65536 (default 0: no swap)");
+
 static struct dentry *smm_debugfs_root;
 static struct dentry *smm_control_file;
 static struct smm_instance *smm_default;
@@ -148,7 +153,7 @@ static struct smm_instance *find_instance(const char *name)
 
 /* The keys of create; destroy takes only name=. */
 enum { KEY_NAME, KEY_ARENA_MB, KEY_MAX_ORDER, KEY_SLAB, KEY_ARENA_SOURCE, KEY_SLAB_DEBUG,
-	KEY_NR };
+	KEY_SWAP_MB, KEY_NR };
 
 static const char *const create_keys[] = {
 	[KEY_NAME]		= "name",
@@ -157,6 +162,7 @@ static const char *const create_keys[] = {
 	[KEY_SLAB]		= "slab",
 	[KEY_ARENA_SOURCE]	= "arena_source",
 	[KEY_SLAB_DEBUG]	= "slab_debug",
+	[KEY_SWAP_MB]		= "swap_mb",
 };
 
 static_assert(ARRAY_SIZE(create_keys) == KEY_NR);
@@ -203,6 +209,10 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
 		case KEY_SLAB_DEBUG:
 			ret = smm_slab_parse_debug(val, NULL, NULL);
 			p->slab_debug = val;
+			break;
+		case KEY_SWAP_MB:
+			ret = smm_parse_uint("control.swap_mb", val, 0, SMM_SWAP_MAX_MB,
+					     &p->swap_mb);
 			break;
 		}
 		if (ret)
@@ -340,6 +350,12 @@ static int __init shadow_mm_init(void)
 		.slab_debug = slab_debug,
 	};
 	int ret;
+
+	if (swap_mb > SMM_SWAP_MAX_MB) {
+		smm_bad_input("swap_mb", "%u is outside [0, %u]", swap_mb, SMM_SWAP_MAX_MB);
+		return -ERANGE;
+	}
+	p.swap_mb = swap_mb;
 
 	if (arena_mb < SMM_ARENA_MIN_MB || arena_mb > SMM_ARENA_MAX_MB) {
 		smm_bad_input("arena_mb", "%u is outside [%u, %u]", arena_mb,

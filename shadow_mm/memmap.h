@@ -47,6 +47,9 @@ enum smm_pageflags {
 	SMM_PG_HEAD,		/* head of an allocated block; order in @order */
 	SMM_PG_SLAB_FROZEN,	/* SLUB: the slab is some CPU's active slab */
 	SMM_PG_LARGE_KMALLOC,	/* a kmalloc too large for the size classes */
+	SMM_PG_LRU,		/* a user page on an LRU list, like PG_lru */
+	SMM_PG_ACTIVE,		/* on the active list, like PG_active */
+	SMM_PG_REFERENCED,	/* seen referenced once on the inactive list */
 	SMM_PG_NR,
 };
 

@@ -258,6 +258,61 @@ void smm_pgtable_pte_unlock(struct smm_pgtable *pt, struct smm_pte_ref *ref)
 }
 
 /**
+ * smm_pgtable_pte_lookup() - pte_offset_map_lock() without allocating
+ * @pt: the set
+ * @va: canonical, page-aligned address
+ * @ref: filled with the entry and its PTE table
+ *
+ * As smm_pgtable_pte_lock(), but a missing table is not made: a reader
+ * (reclaim, the checker, fork's copy) has nothing to look at there.
+ *
+ * Return: 0 with the lock held; -EINVAL for a bad address, -ENOENT if no
+ * PTE table covers @va, without the lock.
+ * Context: process context; sleeps.
+ */
+int smm_pgtable_pte_lookup(struct smm_pgtable *pt, u64 va, struct smm_pte_ref *ref)
+{
+	struct smm_pt_walk w;
+
+	if (!canonical(va) || (va & ~PAGE_MASK))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	__walk(pt, va, &w);
+	if (w.levels < SMM_PT_LEVELS) {
+		mutex_unlock(&pt->lock);
+		return -ENOENT;
+	}
+	ref->table_pfn = w.table_pfn[SMM_PT_PTE];
+	ref->pte = &table_of(pt, ref->table_pfn)[smm_pt_index(va, SMM_PT_PTE)];
+	return 0;
+}
+
+/**
+ * smm_pgtable_pte_write() - set_pte_at() of any leaf value
+ * @pt: the set
+ * @ref: the entry, from smm_pgtable_pte_lock() or smm_pgtable_pte_lookup()
+ * @val: the new entry: 0, a present entry (smm_mk_pte()) or a not-present
+ *	one of the caller's (a swap entry)
+ *
+ * The table's count of used entries follows: a table whose last entry is
+ * written 0 stays until smm_pgtable_unmap_range() or the destroy.  No
+ * check of @val: the caller owns the format of user entries.
+ *
+ * Context: between the lock and the unlock.
+ */
+void smm_pgtable_pte_write(struct smm_pgtable *pt, const struct smm_pte_ref *ref, u64 val)
+{
+	u64 old = *ref->pte;
+
+	lockdep_assert_held(&pt->lock);
+	if (!old && val)
+		(*entries_of(pt, ref->table_pfn))++;
+	else if (old && !val)
+		(*entries_of(pt, ref->table_pfn))--;
+	WRITE_ONCE(*ref->pte, val);
+}
+
+/**
  * smm_pgtable_set() - map one page
  * @pt: the set
  * @va: canonical, page-aligned address
@@ -603,7 +658,9 @@ static const unsigned int level_shift[SMM_PT_LEVELS] = {
  * @ctx: passed to @fn
  *
  * zap_page_range() and free_pgtables() in one: a missing table skips the
- * whole span it would cover, and a table left empty is freed.  @fn runs
+ * whole span it would cover, and a table left empty is freed.  A leaf
+ * that is not present but not zero (a swap entry of a user table) is
+ * cleared and given to @fn as a present one is.  @fn runs
  * with the tables' lock held and must not call back into @pt.
  *
  * Return: leaf entries cleared, or -EINVAL for a bad range.
@@ -620,7 +677,9 @@ long smm_pgtable_unmap_range(struct smm_pgtable *pt, u64 start, u64 end,
 		return -EINVAL;
 	mutex_lock(&pt->lock);
 	for (va = start; va < end && va >= start; ) {
-		pte = __walk(pt, va, &w);
+		/* A leaf that is not present but not empty is a swap entry. */
+		__walk(pt, va, &w);
+		pte = w.levels == SMM_PT_LEVELS ? w.entry[SMM_PT_PTE] : 0;
 		if (!pte) {
 			/* Skip the span the missing entry would have mapped. */
 			va = (va | (BIT_ULL(level_shift[w.levels - 1]) - 1)) + 1;

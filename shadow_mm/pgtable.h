@@ -103,6 +103,8 @@ int smm_pgtable_pte_lock(struct smm_pgtable *pt, u64 va, struct smm_pte_ref *ref
 int smm_pgtable_set_pte(struct smm_pgtable *pt, const struct smm_pte_ref *ref,
 			unsigned long pfn, u64 flags);
 void smm_pgtable_pte_unlock(struct smm_pgtable *pt, struct smm_pte_ref *ref);
+int smm_pgtable_pte_lookup(struct smm_pgtable *pt, u64 va, struct smm_pte_ref *ref);
+void smm_pgtable_pte_write(struct smm_pgtable *pt, const struct smm_pte_ref *ref, u64 val);
 int smm_pgtable_clear(struct smm_pgtable *pt, u64 va, u64 *old);
 int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **pages,
 			  unsigned int nr, u64 flags);

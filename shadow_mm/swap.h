@@ -31,7 +31,9 @@ struct smm_arena;
  *	when the slot's count drops to 0
  * @cache: the swap cache: slot -> struct smm_page, as the swap address
  *	space's page cache is
- * @stats: counters for the ``swaps`` file and the tests
+ * @nr_cached: entries in @cache, under the xarray's lock
+ * @stats_writes: pages written to slots (pswpout)
+ * @stats_reads: pages read from slots (pswpin)
  */
 struct smm_swap {
 	struct smm_arena *arena;
@@ -42,6 +44,7 @@ struct smm_swap {
 	u8 *swap_map;
 	struct page **slots;
 	struct xarray cache;
+	unsigned long nr_cached;
 	unsigned long stats_writes;
 	unsigned long stats_reads;
 };

@@ -29,17 +29,22 @@ enum smm_lru_list {
 
 /**
  * struct smm_rmap_ops - what reclaim asks of the layer that maps user pages
- * @referenced: folio_referenced(): has any process touched @page since the
- *	last call?  Clears the evidence.  Returns 1, 0, or -EAGAIN when the
- *	mappings could not be looked at now (a lock was busy)
- * @unmap: try_to_unmap() for swap-out: replace every mapping of @page by
- *	the swap entry of @slot, in the shadow tables and the host's.  0, or
- *	-EAGAIN (busy: keep the page)
+ * @lock: take what keeps @page's mappings still (its owner's lock), with a
+ *	trylock: returns a cookie for @unlock, or NULL if busy or if @page is
+ *	no longer a mapped user page.  Called with no lock of vmscan held.
+ * @unlock: let go of what @lock took
+ * @referenced: folio_referenced(): how many mappings touched @page since
+ *	the last call; clears the evidence.  Under @lock.
+ * @swapout: try_to_unmap() and pageout() in one: put @page in swap, replace
+ *	its mappings with swap entries and free it.  Under @lock.  Returns 0
+ *	(freed), -ENOSPC (no swap), -EAGAIN (still mapped somewhere: keep it)
  * @ctx: their argument
  */
 struct smm_rmap_ops {
+	void *(*lock)(void *ctx, struct smm_page *page);
+	void (*unlock)(void *ctx, void *cookie);
 	int (*referenced)(void *ctx, struct smm_page *page);
-	int (*unmap)(void *ctx, struct smm_page *page, unsigned long slot);
+	int (*swapout)(void *ctx, struct smm_page *page);
 };
 
 /**
@@ -84,6 +89,11 @@ int smm_vmscan_init(struct smm_vmscan *vs, struct smm_buddy *b, struct smm_swap 
 void smm_vmscan_destroy(struct smm_vmscan *vs);
 
 long smm_reclaim_pages(struct smm_vmscan *vs, unsigned long nr);
+unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr);
+void smm_lru_add(struct smm_vmscan *vs, struct smm_page *page);
+void smm_lru_del(struct smm_vmscan *vs, struct smm_page *page);
+void smm_vmscan_set_rmap(struct smm_vmscan *vs, const struct smm_rmap_ops *ops, void *ctx);
+bool smm_zones_low(struct smm_vmscan *vs);
 unsigned long smm_lru_pages(struct smm_vmscan *vs, enum smm_lru_list lru);
 void smm_wakeup_kswapd(struct smm_vmscan *vs);
 
