@@ -869,7 +869,7 @@ static int mm_main(int argc, char **argv)
 	struct sigaction sa;
 	struct mm_rest r0, r1;
 	struct smm_vm v0, v1;
-	long long cap, budget, checks = 0, check_fail = 0, phase_fail = 0;
+	long long cap, budget, checks = 0, check_fail = 0, check_busy = 0, phase_fail = 0;
 	char first_check[160] = "", first_phase[320] = "";
 	int secs = 40, phase, w, fd, err, st, workers_bad = 0;
 	time_t t0, until;
@@ -922,10 +922,18 @@ static int mm_main(int argc, char **argv)
 				mm_worker(fd, seed + phase * 1000003ULL + w * 7919ULL, budget, until,
 					  phase * MM_WORKERS + w);
 		}
-		/* The checker and reclaim while they run. */
+		/*
+		 * The checker and reclaim while they run.  EBUSY: a process held
+		 * its mmap_lock for writing for a second, which under KASAN in
+		 * TCG a run of munmaps can; counted, not a failure.
+		 */
 		while (time(NULL) < until) {
 			err = smm_check_tables();
 			checks++;
+			if (err == EBUSY) {
+				check_busy++;
+				err = 0;
+			}
 			if (err && !check_fail++)
 				snprintf(first_check, sizeof(first_check),
 					 "phase %d, while the workers ran: %s", phase, smm_errname(err));
@@ -955,6 +963,7 @@ static int mm_main(int argc, char **argv)
 	close(fd);
 	if (smm_read_vmstat(&v1))
 		smm_note("cannot read vmstat");
+	smm_note("%lld runs of check, %lld of them EBUSY", checks, check_busy);
 	smm_note("%lld operations in %ld s: %lld page writes, %lld page checks, %lld forks, %lld munmaps, %lld mprotects, %lld MADV_DONTFORK, %lld SIGBUS",
 		 mmsh->ops, (long)(time(NULL) - t0), mmsh->writes, mmsh->verifies, mmsh->forks,
 		 mmsh->munmaps, mmsh->mprotects, mmsh->dontforks, mmsh->sigbus);
@@ -966,9 +975,10 @@ static int mm_main(int argc, char **argv)
 		  "workers and children: data intact, children reach exactly what they inherit, no stray signal",
 		  "%lld bad results, the first: %s; %d workers did not exit 0; %lld forks",
 		  mmsh->bad, mmsh->why, workers_bad, mmsh->forks);
-	smm_check(!check_fail && checks > MM_PHASES,
+	smm_check(!check_fail && checks - check_busy > MM_PHASES,
 		  "check passes while the workers run and after every phase",
-		  "%lld of %lld failed, the first %s", check_fail, checks, first_check);
+		  "%lld of %lld failed, the first %s; %lld EBUSY", check_fail, checks, first_check,
+		  check_busy);
 	smm_check(!phase_fail, "after every phase every page and swap slot is back, no process table left",
 		  "%lld phases left something behind, the first %s", phase_fail, first_phase);
 	smm_check(v1.cow_fault > v0.cow_fault, "the workers' children copied pages on write (cow_fault)",
