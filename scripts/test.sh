@@ -16,7 +16,7 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 # The suites that must have run; a missing one counts as a failure.
-SUITES="shadow_mm_arena shadow_mm_e820 shadow_mm_early shadow_mm_memmap shadow_mm_bootmem shadow_mm_buddy shadow_mm_slab shadow_mm_pgtable shadow_mm_vmalloc shadow_mm_highmem shadow_mm_inject shadow_mm_parse shadow_mm_swap"
+SUITES="shadow_mm_arena shadow_mm_e820 shadow_mm_early shadow_mm_memmap shadow_mm_bootmem shadow_mm_buddy shadow_mm_slab shadow_mm_pgtable shadow_mm_vmalloc shadow_mm_highmem shadow_mm_inject shadow_mm_parse shadow_mm_swap shadow_mm_vmstat"
 # Kernel messages that fail a run.  kmemleak's own start-up line is not one.
 WARN_RE='WARNING:|BUG:|KASAN:|UBSAN:|Oops|general protection|Kernel panic|INFO: possible|possible circular locking|inconsistent lock state|kmemleak: .*(leak|unreferenced)|unreferenced object|Call Trace:'
 

@@ -4,6 +4,7 @@
 
 #include <linux/build_bug.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -87,6 +88,18 @@ enum smm_wmark {
 	SMM_WMARK_HIGH,
 	SMM_NR_WMARK,
 };
+
+/*
+ * The watermark sysctls (vm.min_free_kbytes, vm.watermark_scale_factor).
+ * min_free_kbytes is computed at bring-up, clamped to [128, 262144] as
+ * calculate_min_free_kbytes() clamps it; a sysctl write may take it from 0
+ * to the same cap.  watermark_scale_factor is in units of 0.01% of a zone,
+ * [1, 3000] as the kernel's sysctl table allows, 10 by default.
+ */
+#define SMM_MIN_FREE_KBYTES_MIN			128
+#define SMM_MIN_FREE_KBYTES_MAX			262144
+#define SMM_WATERMARK_SCALE_FACTOR_DEFAULT	10
+#define SMM_WATERMARK_SCALE_FACTOR_MAX		3000
 
 /**
  * enum smm_buddy_stat - event counters of a buddy allocator
@@ -275,7 +288,17 @@ struct smm_fail_page_alloc {
  * @max_order: orders run 0..@max_order - 1
  * @thp_order: our pageblock order, min(%SMM_HPAGE_PMD_ORDER, @max_order - 1):
  *	the order of the per-CPU list above the low orders
- * @min_free_kbytes: the scaled reserve, split among the zones
+ * @min_free_kbytes: vm.min_free_kbytes: the reserve split among the low
+ *	zones as their min watermarks; computed at bring-up, set by
+ *	smm_buddy_tune_watermarks(); written under @wmark_lock, read with
+ *	READ_ONCE()
+ * @watermark_scale_factor: vm.watermark_scale_factor: the gap between
+ *	the min, low and high watermarks, in 0.01% of a zone; 1..3000;
+ *	written under @wmark_lock
+ * @wmark_lock: serialises the writers of the watermarks and the per-CPU
+ *	lists' batch and high bounds (setup_per_zone_wmarks()'s lock and
+ *	pcp_batch_high_lock in one); protects @min_free_kbytes and
+ *	@watermark_scale_factor
  * @zones: the zones, lowest first
  * @stats: per-CPU event counters
  * @lowmem_pages: managed pages of DMA and NORMAL, for the watermarks
@@ -286,8 +309,11 @@ struct smm_fail_page_alloc {
  * @clear_ctx: the argument of @clear_highpage
  * @fpa: fault injection (``fail_page_alloc``)
  *
- * Lock order: &smm_pcp.lock, then &smm_zone.lock.  No lock is held across
- * two zones.  smm_buddy_check() takes none: it looks under stop_machine().
+ * Lock order: @wmark_lock, then &smm_pcp.lock, then &smm_zone.lock.  No
+ * spinlock is held across two zones.  The allocator reads the watermarks
+ * without a lock, as the kernel does; smm_buddy_tune_watermarks() writes
+ * each zone's under its &smm_zone.lock, with WRITE_ONCE().
+ * smm_buddy_check() takes none: it looks under stop_machine().
  */
 struct smm_buddy {
 	struct smm_arena *arena;
@@ -295,6 +321,8 @@ struct smm_buddy {
 	unsigned int max_order;
 	unsigned int thp_order;
 	unsigned long min_free_kbytes;
+	unsigned int watermark_scale_factor;
+	struct mutex wmark_lock;	/* protects min_free_kbytes, watermark_scale_factor */
 	struct smm_zone zones[SMM_NR_ZONES];
 	struct smm_buddy_stats __percpu *stats;
 	unsigned long lowmem_pages;
@@ -327,6 +355,8 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		   unsigned long highmem_start_pfn);
 void smm_buddy_destroy(struct smm_buddy *b);
 void smm_buddy_setup_watermarks(struct smm_buddy *b);
+int smm_buddy_tune_watermarks(struct smm_buddy *b, const unsigned long *min_free_kbytes,
+			      const unsigned int *watermark_scale_factor);
 
 struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 				 unsigned int order);

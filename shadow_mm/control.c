@@ -48,6 +48,17 @@
  *	memory.reclaim does (counted as direct reclaim in ``vmstat``); the
  *	number reclaimed goes to the kernel log.  Nothing happens without
  *	swap.
+ * ``sysctl [swappiness=N] [min_free_kbytes=N] [watermark_scale_factor=N]``
+ *	Set the kernel's vm sysctls of those names, at least one of them,
+ *	all or none.  ``swappiness`` (0 to 200, default 60) weighs swapping
+ *	anonymous pages in reclaim.  ``min_free_kbytes`` (0 to 262144;
+ *	computed at bring-up as sqrt(16 * low memory in KiB)) and
+ *	``watermark_scale_factor`` (1 to 3000, in 0.01% of a zone, default
+ *	10) recompute every zone's min, low and high watermarks and the
+ *	per-CPU lists' bounds at once, as the kernel's sysctl handlers do
+ *	(see "DOC: zones" in zone.c); a value that would put a zone's high
+ *	watermark at or above its managed pages is refused with -ERANGE.
+ *	``zoneinfo`` shows the new marks and ``sysctl`` the values.
  *
  * Reading the file lists the tags.  A refused command changes nothing and
  * logs a message naming the field: -EINVAL for an unknown verb or key, a
@@ -57,7 +68,8 @@
  * a cache name in use; -ERANGE for a number outside its range (order
  * beyond the instance's max_order, count outside [1, 65536], a flag other
  * than 0 or 1, a cache size above 8192, a kmalloc size above the largest
- * block, a vmalloc size above 64 MiB); -EBUSY for cache_destroy of a cache
+ * block, a vmalloc size above 64 MiB, a sysctl value outside its range or
+ * a min_free_kbytes the zones cannot keep); -EBUSY for cache_destroy of a cache
  * with live objects.  For example, to fragment a zone and
  * watch buddyinfo::
  *
@@ -65,6 +77,11 @@
  *	echo "alloc order=3 count=64 tag=b" > control
  *	echo "free tag=a" > control
  *	cat buddyinfo
+ *
+ * or to raise the reserve and widen the kswapd gaps::
+ *
+ *	echo "sysctl min_free_kbytes=2048 watermark_scale_factor=100" > control
+ *	cat zoneinfo sysctl
  */
 
 #include <linux/err.h>
@@ -134,6 +151,9 @@ enum ctl_key {
 	K_RECLAIM,
 	K_HWALIGN,
 	K_PAGES,
+	K_SWAPPINESS,
+	K_MIN_FREE_KBYTES,
+	K_WATERMARK_SCALE_FACTOR,
 	K_NR,
 };
 
@@ -151,6 +171,9 @@ static const char *const key_names[] = {
 	[K_RECLAIM]	= "reclaim",
 	[K_HWALIGN]	= "hwalign",
 	[K_PAGES]	= "pages",
+	[K_SWAPPINESS]	= "swappiness",
+	[K_MIN_FREE_KBYTES] = "min_free_kbytes",
+	[K_WATERMARK_SCALE_FACTOR] = "watermark_scale_factor",
 };
 
 static_assert(ARRAY_SIZE(key_names) == K_NR);
@@ -168,6 +191,9 @@ static_assert(ARRAY_SIZE(key_names) == K_NR);
  * @align: align=
  * @flags: SMM_SLAB_* flags from debug=, reclaim=, hwalign=
  * @ctor: ctor=
+ * @swappiness: swappiness=
+ * @min_free_kbytes: min_free_kbytes=
+ * @watermark_scale_factor: watermark_scale_factor=
  */
 struct ctl_args {
 	unsigned int seen;
@@ -181,6 +207,9 @@ struct ctl_args {
 	unsigned int align;
 	unsigned int flags;
 	bool ctor;
+	unsigned int swappiness;
+	unsigned long min_free_kbytes;
+	unsigned int watermark_scale_factor;
 };
 
 static struct ctl_alloc *find_tag(struct smm_instance *inst, const char *tag)
@@ -259,7 +288,7 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 		{ "NORMAL", SMM_GFP_KERNEL },
 		{ "HIGHMEM", SMM_GFP_HIGHUSER },
 	};
-	char field[24];
+	char field[40];
 	unsigned int i, f;
 	int ret;
 
@@ -308,6 +337,16 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 		ret = parse_flag(field, val, &f, 1);
 		args->ctor = f;
 		return ret;
+	case K_SWAPPINESS:
+		return smm_parse_uint(field, val, 0, SMM_SWAPPINESS_MAX, &args->swappiness);
+	case K_MIN_FREE_KBYTES:
+		/* Whether the zones can keep that much is the buddy's to say. */
+		ret = smm_parse_uint(field, val, 0, SMM_MIN_FREE_KBYTES_MAX, &f);
+		args->min_free_kbytes = f;
+		return ret;
+	case K_WATERMARK_SCALE_FACTOR:
+		return smm_parse_uint(field, val, 1, SMM_WATERMARK_SCALE_FACTOR_MAX,
+				      &args->watermark_scale_factor);
 	}
 	return -EINVAL;
 }
@@ -509,6 +548,39 @@ static int do_cache_destroy(struct smm_instance *inst, const struct ctl_args *ar
 }
 
 #define K(k)		BIT(K_##k)
+#define SYSCTL_KEYS	(K(SWAPPINESS) | K(MIN_FREE_KBYTES) | K(WATERMARK_SCALE_FACTOR))
+
+/*
+ * The sysctl handlers: the watermarks first, the only step that can
+ * refuse (a min_free_kbytes the zones cannot keep), then swappiness, so
+ * that a refused command changes nothing.  &smm_instance.ctl_lock
+ * serialises the writers of swappiness; the buddy's wmark_lock those of
+ * the watermarks.
+ */
+static int do_sysctl(struct smm_instance *inst, const struct ctl_args *args)
+{
+	int ret;
+
+	lockdep_assert_held(&inst->ctl_lock);
+	if (!(args->seen & SYSCTL_KEYS)) {
+		smm_bad_input("control", "'sysctl' needs %s=, %s= or %s=",
+			      key_names[K_SWAPPINESS], key_names[K_MIN_FREE_KBYTES],
+			      key_names[K_WATERMARK_SCALE_FACTOR]);
+		return -EINVAL;
+	}
+	if (args->seen & (K(MIN_FREE_KBYTES) | K(WATERMARK_SCALE_FACTOR))) {
+		ret = smm_buddy_tune_watermarks(&inst->buddy,
+						args->seen & K(MIN_FREE_KBYTES) ?
+						&args->min_free_kbytes : NULL,
+						args->seen & K(WATERMARK_SCALE_FACTOR) ?
+						&args->watermark_scale_factor : NULL);
+		if (ret)
+			return ret;
+	}
+	if (args->seen & K(SWAPPINESS))
+		WRITE_ONCE(inst->vmscan.swappiness, args->swappiness);
+	return 0;
+}
 
 /**
  * struct ctl_verb - one command
@@ -541,6 +613,7 @@ static const struct ctl_verb verbs[] = {
 	{ "vmalloc", K(SIZE) | K(COUNT) | K(TAG), K(SIZE) | K(TAG), do_vmalloc },
 	{ "cache_shrink", K(NAME), K(NAME), do_cache_shrink },
 	{ "cache_destroy", K(NAME), K(NAME), do_cache_destroy },
+	{ "sysctl", SYSCTL_KEYS, 0, do_sysctl },
 };
 
 /* Every key given is one @v takes, and every key it needs is there. */
@@ -641,6 +714,26 @@ void smm_control_show(struct seq_file *m, struct smm_instance *inst)
 			   ca->kind == CTL_OBJECTS ? "objects" :
 			   ca->kind == CTL_VMALLOC ? "vmalloc" : "kmalloc", what, ca->nr);
 	}
+	mutex_unlock(&inst->ctl_lock);
+}
+
+/**
+ * smm_sysctl_show() - the tunables, as ``sysctl vm.<name>`` prints them
+ * @m: the seq_file
+ * @inst: the instance
+ *
+ * One ``vm.<name> = <value>`` line per tunable the ``sysctl`` command
+ * sets, in ``sysctl -a``'s (alphabetical) order, read under
+ * &smm_instance.ctl_lock, so that the three come from one moment.
+ * Context: process context; sleeps.
+ */
+void smm_sysctl_show(struct seq_file *m, struct smm_instance *inst)
+{
+	mutex_lock(&inst->ctl_lock);
+	seq_printf(m, "vm.min_free_kbytes = %lu\n", READ_ONCE(inst->buddy.min_free_kbytes));
+	seq_printf(m, "vm.swappiness = %u\n", READ_ONCE(inst->vmscan.swappiness));
+	seq_printf(m, "vm.watermark_scale_factor = %u\n",
+		   READ_ONCE(inst->buddy.watermark_scale_factor));
 	mutex_unlock(&inst->ctl_lock);
 }
 

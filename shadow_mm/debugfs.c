@@ -41,6 +41,12 @@
  *	area, if it has one (see "DOC: swap" in swap.c).
  * ``buddystat``
  *	The buddy allocator's event counters.
+ * ``vmstat``
+ *	/proc/vmstat's format: free pages, then the fault, reclaim and swap
+ *	events under the kernel's names.
+ * ``sysctl``
+ *	The tunables the ``sysctl`` control command sets, as
+ *	``sysctl vm.<name>`` prints them.
  * ``control``
  *	Write commands for live experiments; read the tagged allocations.
  * ``slabinfo``
@@ -183,6 +189,60 @@ static int buddystat_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(buddystat);
+
+/*
+ * The events in the order of the kernel's vmstat_text[] (mm/vmstat.c),
+ * which /proc/vmstat prints; cow_fault, ours, last.
+ */
+static const enum smm_vm_event_item vmstat_order[] = {
+	SMM_PSWPIN,
+	SMM_PSWPOUT,
+	SMM_ALLOCSTALL,
+	SMM_PGACTIVATE,
+	SMM_PGDEACTIVATE,
+	SMM_PGFAULT,
+	SMM_PGMAJFAULT,
+	SMM_PGSTEAL_KSWAPD,
+	SMM_PGSTEAL_DIRECT,
+	SMM_PGSCAN_KSWAPD,
+	SMM_PGSCAN_DIRECT,
+	SMM_COW_FAULT,
+};
+
+static_assert(ARRAY_SIZE(vmstat_order) == SMM_NR_VM_EVENT_ITEMS);
+
+/*
+ * /proc/vmstat's format: the zone and node counters, then the events.
+ * nr_free_pages is NR_FREE_PAGES: the pages in the zones' free areas, not
+ * those on the per-CPU lists (smm_buddy_free_pages() counts both), so that
+ * it is meminfo's MemFree in pages, as in /proc.
+ */
+static int vmstat_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+	unsigned long free = 0;
+	unsigned int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		free += smm_zone_free_pages(&inst->buddy.zones[i]);
+	seq_printf(m, "nr_free_pages %lu\n", free);
+	/*
+	 * Node counters go here, in vmstat_text[]'s order: nr_inactive_anon,
+	 * nr_active_anon, then nr_swapcached (the LRU and swap layers').
+	 */
+	for (i = 0; i < ARRAY_SIZE(vmstat_order); i++)
+		seq_printf(m, "%s %lu\n", smm_vm_event_name(vmstat_order[i]),
+			   smm_vm_events_sum(&inst->vmstat, vmstat_order[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmstat);
+
+static int sysctl_show(struct seq_file *m, void *v)
+{
+	smm_sysctl_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sysctl);
 
 static int control_show(struct seq_file *m, void *v)
 {
@@ -452,6 +512,8 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
 	debugfs_create_file("swaps", 0400, d, inst, &swaps_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);
+	debugfs_create_file("vmstat", 0400, d, inst, &vmstat_fops);
+	debugfs_create_file("sysctl", 0400, d, inst, &sysctl_fops);
 	inst->ctl_file = debugfs_create_file("control", 0600, d, inst, &control_fops);
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);

@@ -338,7 +338,7 @@ static inline unsigned long page_pfn(struct smm_fmap *fm, const struct smm_page 
 	return smm_page_to_pfn(&fmap_inst(fm)->arena, page);
 }
 
-static inline struct smm_page *pte_page(struct smm_fmap *fm, u64 pte)
+static inline struct smm_page *spte_page(struct smm_fmap *fm, u64 pte)
 {
 	return smm_pfn_to_page(&fmap_inst(fm)->arena, smm_pte_pfn(pte));
 }
@@ -646,7 +646,7 @@ static int resolve(struct smm_fmap *fm, struct smm_umm *umm, struct vm_area_stru
 	*replace = false;
 again:
 	if (pte & SMM_PTE_PRESENT) {
-		page = pte_page(fm, pte);
+		page = spte_page(fm, pte);
 		if (write && !(pte & SMM_PTE_RW)) {
 			if (!(vma->vm_flags & VM_WRITE)) {
 				*why = "write to a read-only mapping";
@@ -910,7 +910,7 @@ static void zap_one(void *arg, u64 va, u64 pte)
 
 	if (pte & SMM_PTE_PRESENT) {
 		atomic_long_dec(&z->umm->rss);
-		upage_unmap(z->fm, pte_page(z->fm, pte), z->drop);
+		upage_unmap(z->fm, spte_page(z->fm, pte), z->drop);
 	} else if (pte & SMM_PTE_SWAP) {
 		atomic_long_dec(&z->umm->swapents);
 		swap_entry_put(z->fm, smm_pte_pfn(pte));
@@ -1013,7 +1013,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 		pte = *ref.pte;
 		cpte = pte;
 		if (pte & SMM_PTE_PRESENT) {
-			struct smm_page *page = pte_page(fm, pte);
+			struct smm_page *page = spte_page(fm, pte);
 
 			if (!fm->shared) {
 				pte &= ~SMM_PTE_RW;
@@ -1034,7 +1034,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 		if (smm_pgtable_pte_lock(&child->pt, va, &ref)) {
 			/* No table for the child: undo this one, poison is impossible. */
 			if (cpte & SMM_PTE_PRESENT)
-				upage_unmap(fm, pte_page(fm, cpte), false);
+				upage_unmap(fm, spte_page(fm, cpte), false);
 			else if (cpte & SMM_PTE_SWAP)
 				swap_entry_put(fm, smm_pte_pfn(cpte));
 			pr_warn_ratelimited("shadow_mm: fork: no shadow page table for the child at %#lx: it gets fresh pages there\n",
@@ -1453,8 +1453,8 @@ static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarr
 				xa_store(maps, pfn, xa_mk_value(e ? xa_to_value(e) + 1 : 1),
 					 GFP_KERNEL);
 				if (!fm->shared && (pte & SMM_PTE_RW) &&
-				    (pte_page(fm, pte)->refcount != 1 ||
-				     upage_slot(pte_page(fm, pte)))) {
+				    (spte_page(fm, pte)->refcount != 1 ||
+				     upage_slot(spte_page(fm, pte)))) {
 					pr_err("shadow_mm: check: pid %d %#lx: a shared private page is writable\n",
 					       umm->pid, addr);
 					bad++;

@@ -179,7 +179,9 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
  * Runs the stages in boot order: arena, e820, early allocator, mem_map,
  * bootmem, zones, the handoff of the free pages to the buddy allocator,
  * the page tables, slab, vmalloc and kmap.  Each stage records itself in
- * the timeline.  Then the swap area, as swapon() after boot: no stage.
+ * the timeline.  Then the swap area, as swapon() after boot, and kswapd:
+ * no stage.  The event counters (&smm_instance.vmstat) come first, before
+ * any stage, and go last in smm_instance_destroy().
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
  * bad parameters, -ENOMEM when the host cannot spare the memory.  On
@@ -209,6 +211,10 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	INIT_LIST_HEAD(&inst->ctl_allocs);
 	smm_timeline_init(&inst->timeline);
 	a = &inst->arena;
+	/* First: every layer above the buddy allocator counts events into it. */
+	ret = smm_vmstat_init(&inst->vmstat);
+	if (ret)
+		goto err_arena;
 
 	/* The firmware: real memory from the host. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_ARENA);
@@ -334,15 +340,12 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	 * starts at module_init time: not stages of the timeline.  The swap
 	 * slots' host pages come when they are written.
 	 */
-	ret = smm_vmstat_init(&inst->vmstat);
-	if (ret)
-		goto err_highmem;
 	ret = smm_swap_init(&inst->swap, a, p->swap_mb);
 	if (ret) {
 		if (ret == -ENOMEM)
 			smm_bad_input("swap_mb", "the host cannot spare the map of %u MiB",
 				      p->swap_mb);
-		goto err_vmstat;
+		goto err_highmem;
 	}
 	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
 			      &inst->broken, inst->name);
@@ -352,8 +355,6 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 
 err_swap:
 	smm_swap_destroy(&inst->swap);
-err_vmstat:
-	smm_vmstat_destroy(&inst->vmstat);
 err_highmem:
 	smm_highmem_destroy(&inst->hm);
 err_vmalloc:
@@ -367,6 +368,7 @@ err_handoff:
 err_e820:
 	smm_arena_destroy(a);
 err_arena:
+	smm_vmstat_destroy(&inst->vmstat);
 	kfree(inst);
 	return ERR_PTR(ret);
 }
@@ -389,13 +391,14 @@ void smm_instance_destroy(struct smm_instance *inst)
 	smm_control_release(inst);
 	smm_vmscan_destroy(&inst->vmscan);
 	smm_swap_destroy(&inst->swap);
-	smm_vmstat_destroy(&inst->vmstat);
 	smm_highmem_destroy(&inst->hm);
 	smm_vmalloc_destroy(&inst->vm);
 	smm_slab_destroy(&inst->slab);
 	smm_pgtable_destroy(&inst->kpt);
 	smm_buddy_destroy(&inst->buddy);
 	smm_arena_destroy(&inst->arena);
+	/* Last: the layers above counted into it until they were gone. */
+	smm_vmstat_destroy(&inst->vmstat);
 	/* Every layer gave back what it counted; only the instance is left. */
 	for (i = 0; i < SMM_HOST_NR; i++)
 		WARN_ON_ONCE(i != SMM_HOST_INSTANCE &&

@@ -19,10 +19,20 @@
  * __setup_per_zone_wmarks() do: min_free_kbytes = sqrt(lowmem_kbytes * 16),
  * clamped to [128, 262144], is split among the low zones in proportion to
  * their size; a highmem zone gets a small fixed minimum instead; low and high
- * are min plus one and two times max(min / 4, managed * 0.1%).  The per-CPU
- * lists get their batch from zone_batchsize() and the bounds of their high
- * mark from zone_highsize(): the low watermark (high_min) and an eighth of
- * the zone (high_max), each shared among the CPUs, at least four batches.
+ * are min plus one and two times max(share / 4, managed *
+ * watermark_scale_factor / 10000), where share is the zone's part of
+ * min_free_kbytes (computed for highmem too) and watermark_scale_factor is
+ * 10 (0.1%) unless set.  The per-CPU lists get their batch from
+ * zone_batchsize() and the bounds of their high mark from zone_highsize():
+ * the low watermark (high_min) and an eighth of the zone (high_max), each
+ * shared among the CPUs, at least four batches.
+ *
+ * vm.min_free_kbytes and vm.watermark_scale_factor can be set afterwards,
+ * through the ``sysctl`` control command (smm_buddy_tune_watermarks()):
+ * as the kernel's sysctl handlers do, a write recomputes every zone's
+ * watermarks from the new value and then the per-CPU lists' batch and
+ * high bounds.  Unlike the kernel, we refuse a value that would put a
+ * zone's high watermark at or above its managed pages.
  *
  * free_area_init() here costs per zone and per section, not per page: the
  * present pages are counted from the section table, and a page's zone
@@ -248,6 +258,8 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 	b->broken = broken;
 	b->max_order = max_order;
 	b->thp_order = min(SMM_HPAGE_PMD_ORDER, max_order - 1);
+	b->watermark_scale_factor = SMM_WATERMARK_SCALE_FACTOR_DEFAULT;
+	mutex_init(&b->wmark_lock);
 	smm_fail_init(&b->fpa.fail, "fail_page_alloc");
 	b->fpa.sites = BIT(SMM_SITE_NR) - 1;
 	b->stats = smm_host_alloc_percpu(a, SMM_HOST_BUDDY, sizeof(struct smm_buddy_stats),
@@ -325,59 +337,198 @@ static int zone_highsize(const struct smm_zone *z, int batch, unsigned int fract
 	return min_t(unsigned long, max(high, (unsigned long)batch << 2), INT_MAX);
 }
 
+/*
+ * __setup_per_zone_wmarks() into @wm, nothing written: each low zone's min
+ * is its share of @min_free_kbytes, in proportion to its managed pages; a
+ * highmem zone's min is managed / 1024 clamped to [SWAP_CLUSTER_MAX, 128]
+ * (32 to 128 pages), since atomic and PF_MEMALLOC allocations rarely want
+ * highmem.  The kswapd gaps (min to low, low to high) are the larger of a
+ * quarter of the zone's share and @factor / 10000 of the zone: they are
+ * not capped for highmem.
+ */
+static void compute_wmarks(const struct smm_buddy *b, unsigned long min_free_kbytes,
+			   unsigned int factor, unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK])
+{
+	unsigned long pages_min = min_free_kbytes >> (PAGE_SHIFT - 10);
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		const struct smm_zone *z = &b->zones[i];
+		u64 tmp = b->lowmem_pages ?
+			div64_u64((u64)pages_min * z->managed_pages, b->lowmem_pages) : 0;
+
+		if (i == SMM_ZONE_HIGHMEM)
+			wm[i][SMM_WMARK_MIN] = clamp(z->managed_pages / 1024, 32UL, 128UL);
+		else
+			wm[i][SMM_WMARK_MIN] = tmp;
+		if (!z->managed_pages)
+			wm[i][SMM_WMARK_MIN] = 0;
+		tmp = max_t(u64, tmp >> 2, mult_frac(z->managed_pages, factor, 10000));
+		wm[i][SMM_WMARK_LOW] = wm[i][SMM_WMARK_MIN] + tmp;
+		wm[i][SMM_WMARK_HIGH] = wm[i][SMM_WMARK_LOW] + tmp;
+	}
+}
+
+/*
+ * The marks must leave every zone with memory to allocate, and reclaim a
+ * level it can reach: a zone's high watermark stays below its managed
+ * pages.  The kernel checks nothing here (a huge min_free_kbytes makes
+ * every allocation reclaim and fail); we refuse instead.
+ */
+static int wmarks_fit(const struct smm_buddy *b, unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK],
+		      const char *field, unsigned long val)
+{
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		const struct smm_zone *z = &b->zones[i];
+
+		if (z->managed_pages && wm[i][SMM_WMARK_HIGH] >= z->managed_pages) {
+			smm_bad_input(field,
+				      "%lu puts zone %s's high watermark at %lu pages, not below its %lu managed pages",
+				      val, z->name, wm[i][SMM_WMARK_HIGH], z->managed_pages);
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * zone_set_pageset_high_and_batch(), as 6.7 and later tune it: the batch
+ * from the zone's size, the bounds of high from the new low watermark and
+ * from an eighth of the zone.  At bring-up (@boot) high starts at its
+ * lower bound; later it is clamped into the new bounds at once, where the
+ * kernel's pageset_update() leaves that to the next nr_pcp_high().
+ */
+static void pcp_update(struct smm_zone *z, bool boot)
+{
+	int batch = zone_batchsize(z);
+	int high_min = zone_highsize(z, batch, 0);
+	int high_max = zone_highsize(z, batch, SMM_PCP_HIGH_FRACTION);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
+
+		spin_lock(&pcp->lock);
+		pcp->batch = batch;
+		pcp->high_min = high_min;
+		pcp->high_max = high_max;
+		pcp->high = boot ? high_min : clamp(pcp->high, high_min, high_max);
+		pcp->flags |= SMM_PCPF_FREE_HIGH_BATCH;
+		spin_unlock(&pcp->lock);
+	}
+}
+
+/*
+ * setup_per_zone_wmarks(): write the marks computed from the tunables,
+ * each zone's under its lock, then the per-CPU lists that depend on them.
+ */
+static void __setup_per_zone_wmarks(struct smm_buddy *b,
+				    unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK], bool boot)
+{
+	int i, w;
+
+	lockdep_assert_held(&b->wmark_lock);
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		spin_lock(&z->lock);
+		for (w = 0; w < SMM_NR_WMARK; w++)
+			WRITE_ONCE(z->wmark[w], wm[i][w]);
+		spin_unlock(&z->lock);
+	}
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		pcp_update(&b->zones[i], boot);
+}
+
 /**
  * smm_buddy_setup_watermarks() - compute watermarks and per-CPU list sizes
  * @b: the allocator, after the handoff
  *
- * See the DOC section above for the formulas.
- * Context: process context, before the allocator is shared.
+ * init_per_zone_wmark_min(): min_free_kbytes from the low zones' managed
+ * pages (calculate_min_free_kbytes()), then the watermarks from it and
+ * watermark_scale_factor, then the per-CPU lists.  See the DOC section
+ * above for the formulas.
+ * Context: process context; sleeps (takes &smm_buddy.wmark_lock).
  */
 void smm_buddy_setup_watermarks(struct smm_buddy *b)
 {
-	unsigned long lowmem = 0, pages_min;
-	int i, cpu;
+	unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK];
+	unsigned long lowmem = 0;
+	int i;
 
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		if (i != SMM_ZONE_HIGHMEM)
 			lowmem += b->zones[i].managed_pages;
+	mutex_lock(&b->wmark_lock);
 	b->lowmem_pages = lowmem;
-	/* calculate_min_free_kbytes() */
-	b->min_free_kbytes = clamp(int_sqrt((lowmem << (PAGE_SHIFT - 10)) * 16),
-				   128UL, 262144UL);
-	pages_min = b->min_free_kbytes >> (PAGE_SHIFT - 10);
+	/* calculate_min_free_kbytes(): sqrt(lowmem_kbytes * 16) */
+	WRITE_ONCE(b->min_free_kbytes,
+		   clamp(int_sqrt((lowmem << (PAGE_SHIFT - 10)) * 16),
+			 (unsigned long)SMM_MIN_FREE_KBYTES_MIN,
+			 (unsigned long)SMM_MIN_FREE_KBYTES_MAX));
+	compute_wmarks(b, b->min_free_kbytes, b->watermark_scale_factor, wm);
+	__setup_per_zone_wmarks(b, wm, true);
+	mutex_unlock(&b->wmark_lock);
+}
 
-	for (i = 0; i < SMM_NR_ZONES; i++) {
-		struct smm_zone *z = &b->zones[i];
-		u64 tmp = lowmem ? div64_u64((u64)pages_min * z->managed_pages, lowmem) : 0;
-		int batch, high_min, high_max;
+/**
+ * smm_buddy_tune_watermarks() - the watermark sysctls' write handlers
+ * @b: the allocator, after smm_buddy_setup_watermarks()
+ * @min_free_kbytes: the new vm.min_free_kbytes, or NULL to keep it
+ * @watermark_scale_factor: the new vm.watermark_scale_factor, or NULL to
+ *	keep it
+ *
+ * min_free_kbytes_sysctl_handler() and
+ * watermark_scale_factor_sysctl_handler(): store the values, recompute
+ * every zone's watermarks as __setup_per_zone_wmarks() does, and then the
+ * per-CPU lists' batch and high bounds (zone_pcp_update()).  Both values
+ * are checked before anything is written, so a refused call changes
+ * nothing, and two writers are serialised by &smm_buddy.wmark_lock, so
+ * the marks always come from one pair of values.
+ *
+ * Return: 0; -ERANGE with a rate-limited message naming the field for
+ * @min_free_kbytes above %SMM_MIN_FREE_KBYTES_MAX, for
+ * @watermark_scale_factor outside [1, %SMM_WATERMARK_SCALE_FACTOR_MAX],
+ * or for values that would put a zone's high watermark at or above its
+ * managed pages.
+ * Context: process context; sleeps.
+ */
+int smm_buddy_tune_watermarks(struct smm_buddy *b, const unsigned long *min_free_kbytes,
+			      const unsigned int *watermark_scale_factor)
+{
+	unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK];
+	unsigned long kbytes;
+	unsigned int factor;
+	int ret;
 
-		if (i == SMM_ZONE_HIGHMEM)
-			z->wmark[SMM_WMARK_MIN] = clamp(z->managed_pages / 1024, 32UL, 128UL);
-		else
-			z->wmark[SMM_WMARK_MIN] = tmp;
-		if (!z->managed_pages)
-			z->wmark[SMM_WMARK_MIN] = 0;
-		/* watermark_scale_factor = 10, i.e. 0.1% of the zone */
-		tmp = max_t(u64, tmp >> 2, mult_frac(z->managed_pages, 10, 10000));
-		z->wmark[SMM_WMARK_LOW] = z->wmark[SMM_WMARK_MIN] + tmp;
-		z->wmark[SMM_WMARK_HIGH] = z->wmark[SMM_WMARK_MIN] + 2 * tmp;
-
-		/* zone_set_pageset_high_and_batch(), as 6.7 and later tune it */
-		batch = zone_batchsize(z);
-		high_min = zone_highsize(z, batch, 0);
-		high_max = zone_highsize(z, batch, SMM_PCP_HIGH_FRACTION);
-		for_each_possible_cpu(cpu) {
-			struct smm_pcp *pcp = per_cpu_ptr(z->pcp, cpu);
-
-			spin_lock(&pcp->lock);
-			pcp->batch = batch;
-			pcp->high_min = high_min;
-			pcp->high_max = high_max;
-			pcp->high = high_min;
-			pcp->flags |= SMM_PCPF_FREE_HIGH_BATCH;
-			spin_unlock(&pcp->lock);
-		}
+	if (min_free_kbytes && *min_free_kbytes > SMM_MIN_FREE_KBYTES_MAX) {
+		smm_bad_input("min_free_kbytes", "%lu is outside [0, %d]", *min_free_kbytes,
+			      SMM_MIN_FREE_KBYTES_MAX);
+		return -ERANGE;
 	}
+	if (watermark_scale_factor && (!*watermark_scale_factor ||
+				       *watermark_scale_factor > SMM_WATERMARK_SCALE_FACTOR_MAX)) {
+		smm_bad_input("watermark_scale_factor", "%u is outside [1, %d]",
+			      *watermark_scale_factor, SMM_WATERMARK_SCALE_FACTOR_MAX);
+		return -ERANGE;
+	}
+
+	mutex_lock(&b->wmark_lock);
+	kbytes = min_free_kbytes ? *min_free_kbytes : b->min_free_kbytes;
+	factor = watermark_scale_factor ? *watermark_scale_factor : b->watermark_scale_factor;
+	compute_wmarks(b, kbytes, factor, wm);
+	/* Name the field that was written; min_free_kbytes if both were. */
+	ret = min_free_kbytes ? wmarks_fit(b, wm, "min_free_kbytes", kbytes) :
+		wmarks_fit(b, wm, "watermark_scale_factor", factor);
+	if (!ret) {
+		WRITE_ONCE(b->min_free_kbytes, kbytes);
+		WRITE_ONCE(b->watermark_scale_factor, factor);
+		__setup_per_zone_wmarks(b, wm, false);
+	}
+	mutex_unlock(&b->wmark_lock);
+	return ret;
 }
 
 /**
@@ -464,9 +615,9 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
 
 		seq_printf(m, "Node 0, zone %8s", z->name);
 		seq_printf(m, "\n  pages free     %lu", smm_zone_free_pages(z));
-		seq_printf(m, "\n        min      %lu", z->wmark[SMM_WMARK_MIN]);
-		seq_printf(m, "\n        low      %lu", z->wmark[SMM_WMARK_LOW]);
-		seq_printf(m, "\n        high     %lu", z->wmark[SMM_WMARK_HIGH]);
+		seq_printf(m, "\n        min      %lu", READ_ONCE(z->wmark[SMM_WMARK_MIN]));
+		seq_printf(m, "\n        low      %lu", READ_ONCE(z->wmark[SMM_WMARK_LOW]));
+		seq_printf(m, "\n        high     %lu", READ_ONCE(z->wmark[SMM_WMARK_HIGH]));
 		seq_printf(m, "\n        spanned  %lu", z->spanned_pages);
 		seq_printf(m, "\n        present  %lu", z->present_pages);
 		seq_printf(m, "\n        managed  %lu", z->managed_pages);

@@ -227,6 +227,74 @@ else
 fi
 echo check > "$I/control" && pass "buddy invariant check after the workload" ||
 	fail "buddy invariant check after the workload" "check failed"
+# vmstat: /proc/vmstat's format and the kernel's names.
+V=$I/vmstat
+if awk '!/^[a-z_]+ [0-9]+$/ { bad = 1 } END { exit bad || NR < 13 }' "$V" &&
+   head -n 1 "$V" | grep -q '^nr_free_pages [0-9]*$'; then
+	pass "vmstat has /proc/vmstat's format, nr_free_pages first"
+else
+	fail "vmstat format" "$(cat "$V")"
+fi
+missing=
+for n in pgfault pgmajfault pswpin pswpout pgscan_kswapd pgscan_direct pgsteal_kswapd \
+	 pgsteal_direct pgactivate pgdeactivate allocstall cow_fault; do
+	grep -q "^$n [0-9]*\$" "$V" || missing="$missing $n"
+done
+[ -z "$missing" ] && pass "vmstat has the kernel's event names, and cow_fault" ||
+	fail "vmstat has the kernel's event names" "missing:$missing"
+nfp=$(awk '$1 == "nr_free_pages" { print $2 * 4 }' "$V")
+mf=$(awk '$1 == "MemFree:" { print $2 }' "$I/meminfo")
+[ "$nfp" = "$mf" ] && pass "vmstat: nr_free_pages is meminfo's MemFree ($mf kB)" ||
+	fail "vmstat: nr_free_pages is meminfo's MemFree" "$nfp kB against $mf kB"
+# The sysctls: a write recomputes zoneinfo's min/low/high; garbage is refused.
+zone_marks() {
+	awk '/^Node 0, zone/ { z = $4 } $1 ~ /^(min|low|high)$/ && NF == 2 { printf "%s.%s=%s ", z, $1, $2 }' \
+		"$I/zoneinfo"
+}
+sysctl_val() { awk -v k="vm.$1" '$1 == k && $2 == "=" { print $3 }' "$I/sysctl"; }
+marks0=$(zone_marks) sysctl0=$(cat "$I/sysctl") mfk=$(sysctl_val min_free_kbytes)
+if [ -n "$mfk" ] && [ "$(sysctl_val watermark_scale_factor)" = 10 ] &&
+   [ -n "$(sysctl_val swappiness)" ]; then
+	pass "sysctl reads back min_free_kbytes ($mfk), swappiness and watermark_scale_factor (10)"
+else
+	fail "sysctl reads back the tunables" "$sysctl0"
+fi
+if echo "sysctl min_free_kbytes=$((mfk * 2)) watermark_scale_factor=100 swappiness=33" > $C &&
+   [ "$(sysctl_val min_free_kbytes)" = $((mfk * 2)) ] &&
+   [ "$(sysctl_val watermark_scale_factor)" = 100 ] && [ "$(sysctl_val swappiness)" = 33 ] &&
+   [ "$(zone_marks)" != "$marks0" ] &&
+   awk '/^Node 0, zone/ { z = $4 } z == "Normal" && $1 == "min" { m = $2 }
+	z == "Normal" && $1 == "low" { l = $2 } z == "Normal" && $1 == "high" { h = $2 }
+	END { exit !(m > 0 && l > m && h - l == l - m) }' "$I/zoneinfo"; then
+	pass "sysctl min_free_kbytes=$((mfk * 2)) watermark_scale_factor=100 changes zoneinfo's min/low/high"
+else
+	fail "sysctl changes zoneinfo's watermarks" "$(cat "$I/sysctl"; zone_marks)"
+fi
+marks1=$(zone_marks) sysctl1=$(cat "$I/sysctl")
+expect_errno "sysctl: min_free_kbytes=abc is -EINVAL" $C "sysctl min_free_kbytes=abc" "Invalid argument"
+expect_errno "sysctl: no key is -EINVAL" $C "sysctl" "Invalid argument"
+expect_errno "sysctl: vm.swappiness= is -EINVAL" $C "sysctl vm.swappiness=1" "Invalid argument"
+expect_errno "sysctl: swappiness=201 is -ERANGE" $C "sysctl swappiness=201" "out of range"
+expect_errno "sysctl: watermark_scale_factor=0 is -ERANGE" $C "sysctl watermark_scale_factor=0" \
+	"out of range"
+expect_errno "sysctl: watermark_scale_factor=3001 is -ERANGE" $C \
+	"sysctl watermark_scale_factor=3001" "out of range"
+expect_errno "sysctl: min_free_kbytes=262145 is -ERANGE" $C "sysctl min_free_kbytes=262145" \
+	"out of range"
+mark=$(dmesg | wc -l)
+expect_errno "sysctl: min_free_kbytes=262144 does not fit the zones, -ERANGE" $C \
+	"sysctl swappiness=5 min_free_kbytes=262144" "out of range"
+dmesg | tail -n +$((mark + 1)) | grep -q "min_free_kbytes: 262144 puts zone" &&
+	pass "sysctl: the message names min_free_kbytes and the zone" ||
+	fail "sysctl: the message names min_free_kbytes" "$(dmesg | tail -n 2)"
+[ "$(zone_marks)" = "$marks1" ] && [ "$(cat "$I/sysctl")" = "$sysctl1" ] &&
+	pass "refused sysctl writes changed nothing" ||
+	fail "refused sysctl writes changed nothing" "$(cat "$I/sysctl"; zone_marks)"
+swp0=$(echo "$sysctl0" | awk '$1 == "vm.swappiness" { print $3 }')
+echo "sysctl min_free_kbytes=$mfk watermark_scale_factor=10 swappiness=$swp0" > $C &&
+   [ "$(zone_marks)" = "$marks0" ] && [ "$(cat "$I/sysctl")" = "$sysctl0" ] &&
+	pass "sysctl back to the defaults restores zoneinfo's marks" ||
+	fail "sysctl back to the defaults" "$(cat "$I/sysctl"; zone_marks)"
 for bad in "arena_mb=1" "loops=0" "loops=abc" "frobnicate" "arena_mb=99999999" "iters=5" \
 	   "loops=4" "bringup_mb=1" "bringup_mb=8,,8" "bringup_mb=8," "bringup_mb=8,8,8,8,8"; do
 	if echo "$bad" > "$D/bench" 2>/dev/null; then
