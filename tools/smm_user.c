@@ -391,13 +391,16 @@ int smm_read_swaps(long long *size_kb, long long *used_kb)
 /**
  * smm_swap_pages() - the default instance's swap, in pages
  *
- * Return: meminfo's SwapTotal in pages: 0 without swap (swap_mb=0, or a
- * module that has no swap at all).
+ * Return: meminfo's SwapTotal in pages, or, if meminfo has no such line,
+ * the size of the areas the swaps file lists; 0 without swap (swap_mb=0,
+ * or a module that has no swap at all).
  */
 int smm_swap_pages(void)
 {
 	long long kb = smm_meminfo("SwapTotal");
 
+	if (kb < 0 && smm_read_swaps(&kb, NULL) < 0)
+		kb = 0;
 	return kb > 0 ? kb / (sysconf(_SC_PAGESIZE) / 1024) : 0;
 }
 
