@@ -34,8 +34,10 @@
  *	The unusable free space index and the fragmentation index per zone
  *	and order, as /sys/kernel/debug/extfrag prints them.
  * ``meminfo``
- *	/proc/meminfo's format: MemTotal, MemFree, the low/high split, then
- *	the pages each layer holds.
+ *	/proc/meminfo's format: MemTotal, MemFree, MemAvailable (as
+ *	si_mem_available() computes it: user pages need swap to go, so
+ *	they do not count), SwapCached, the LRU lists, the low/high split,
+ *	SwapTotal and SwapFree, the slab, then the pages each layer holds.
  * ``swaps``
  *	/proc/swaps' format exactly: the header, then the instance's swap
  *	area, if it has one (see "DOC: swap" in swap.c).
@@ -226,10 +228,11 @@ static int vmstat_show(struct seq_file *m, void *v)
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		free += smm_zone_free_pages(&inst->buddy.zones[i]);
 	seq_printf(m, "nr_free_pages %lu\n", free);
-	/*
-	 * Node counters go here, in vmstat_text[]'s order: nr_inactive_anon,
-	 * nr_active_anon, then nr_swapcached (the LRU and swap layers').
-	 */
+	/* Node counters, in vmstat_text[]'s order. */
+	seq_printf(m, "nr_inactive_anon %lu\n",
+		   smm_lru_pages(&inst->vmscan, SMM_LRU_INACTIVE_ANON));
+	seq_printf(m, "nr_active_anon %lu\n", smm_lru_pages(&inst->vmscan, SMM_LRU_ACTIVE_ANON));
+	seq_printf(m, "nr_swapcached %lu\n", smm_swap_cache_pages(&inst->swap));
 	for (i = 0; i < ARRAY_SIZE(vmstat_order); i++)
 		seq_printf(m, "%s %lu\n", smm_vm_event_name(vmstat_order[i]),
 			   smm_vm_events_sum(&inst->vmstat, vmstat_order[i]));

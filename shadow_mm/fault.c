@@ -262,11 +262,15 @@ struct smm_umm {
  * struct smm_flink - one process that maps an object
  * @umm: the process
  * @vmas: its VMAs of the object
+ * @lost: fork could not copy the parent's entries (no memory for the
+ *	child's tables): every fault of the process on the object is SIGBUS,
+ *	rather than a page that silently lost its contents
  * @node: in &smm_fmap.links
  */
 struct smm_flink {
 	struct smm_umm *umm;
 	unsigned int vmas;
+	bool lost;
 	struct list_head node;
 };
 
@@ -550,7 +554,7 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 		ret = PTR_ERR(page);
 		/* One page is enough to go on; reclaim only for the first. */
 		if (n || ret != -ENOMEM || stalls++ >= 8 ||
-		    !smm_try_to_free_pages(&inst->vmscan, want))
+		    !smm_try_to_free_pages(&inst->vmscan, want, SMM_GFP_HIGHUSER))
 			break;
 	}
 	if (smm_zones_low(&inst->vmscan))
@@ -574,18 +578,22 @@ static void zeroed_release(struct smm_fmap *fm)
 		smm_free_pages(fmap_buddy(fm), fm->zeroed[--fm->nr_zeroed], 0);
 }
 
-/* Copy a page, both maybe HighMem, through one kmap_atomic of the two. */
+/* copy_user_highpage(): both pages through kmap_atomic, nested. */
 static int copy_upage(struct smm_fmap *fm, struct smm_page *dst, struct smm_page *src)
 {
 	struct smm_highmem *hm = &fmap_inst(fm)->hm;
-	struct smm_page *pair[2] = { src, dst };
-	char *va = smm_kmap_atomic_pages(hm, pair, 2);
+	void *from, *to;
 
-	if (IS_ERR_OR_NULL(va))
+	from = smm_kmap_atomic(hm, src);
+	if (!from)
 		return -EAGAIN;
-	memcpy(va + PAGE_SIZE, va, PAGE_SIZE);
-	smm_kunmap_atomic(hm, va);
-	return 0;
+	to = smm_kmap_atomic(hm, dst);
+	if (to) {
+		memcpy(to, from, PAGE_SIZE);
+		smm_kunmap_atomic(hm, to);
+	}
+	smm_kunmap_atomic(hm, from);
+	return to ? 0 : -EAGAIN;
 }
 
 /* ---- the fault ---- */
@@ -809,19 +817,24 @@ static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 retry:
 	mutex_lock(&fm->lock);
 	l = find_link(fm, vma->vm_mm);
-	if (!l || READ_ONCE(inst->broken)) {
-		/* No link: the fork's copy found no memory for the child's table. */
-		if (!l)
+	if (!l || l->lost || READ_ONCE(inst->broken)) {
+		/* The fork's copy found no memory for the child's tables. */
+		if (!l || l->lost)
 			why = "no shadow page table for this process";
 		err = -EIO;
 		goto fail;
+	}
+	/* A fork's child is named by its parent until its first fault. */
+	if (unlikely(l->umm->pid != task_tgid_nr(current))) {
+		l->umm->pid = task_tgid_nr(current);
+		get_task_comm(l->umm->comm, current);
 	}
 	err = smm_pgtable_pte_lock(&l->umm->pt, addr, &ref);
 	if (err) {
 		why = "no shadow page table";
 		if (err == -ENOMEM && tries++ < 8) {
 			mutex_unlock(&fm->lock);
-			if (smm_try_to_free_pages(&inst->vmscan, 1))
+			if (smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_KERNEL))
 				goto retry;
 			mutex_lock(&fm->lock);
 		}
@@ -993,10 +1006,10 @@ static void smm_vma_close(struct vm_area_struct *vma)
 
 /*
  * copy_pte_range() for one VMA of @fm: @parent's entries of [start, end)
- * into @child's table.  Returns false if the child's table could not be
- * made: the child then holds nothing of the range and faults fresh pages.
+ * into @child's table.  Returns false if a table of the child's could not
+ * be made: the entries from there on were not copied.
  */
-static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
+static bool copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_umm *child,
 		       unsigned long start, unsigned long end)
 {
 	struct smm_swap *swap = &fmap_inst(fm)->swap;
@@ -1037,9 +1050,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 				upage_unmap(fm, spte_page(fm, cpte), false);
 			else if (cpte & SMM_PTE_SWAP)
 				swap_entry_put(fm, smm_pte_pfn(cpte));
-			pr_warn_ratelimited("shadow_mm: fork: no shadow page table for the child at %#lx: it gets fresh pages there\n",
-					    va);
-			continue;
+			return false;
 		}
 		smm_pgtable_pte_write(&child->pt, &ref, cpte);
 		smm_pgtable_pte_unlock(&child->pt, &ref);
@@ -1048,6 +1059,7 @@ static void copy_range(struct smm_fmap *fm, struct smm_umm *parent, struct smm_u
 		else if (cpte & SMM_PTE_SWAP)
 			atomic_long_inc(&child->swapents);
 	}
+	return true;
 }
 
 /*
@@ -1063,6 +1075,16 @@ static void smm_vma_open(struct vm_area_struct *vma)
 	struct vm_area_struct *pvma = NULL;
 	struct smm_flink *l, *pl = NULL;
 
+	/*
+	 * A fork's copy needs tables for the child: make room for them first,
+	 * as the kernel's GFP_KERNEL page-table allocations would, while no
+	 * lock of ours is held (reclaim needs the object's).
+	 */
+	if (current->mm && current->mm != vma->vm_mm &&
+	    smm_zones_low(&dev->inst->vmscan))
+		smm_try_to_free_pages(&dev->inst->vmscan,
+				      ((vma->vm_end - vma->vm_start) >> SMM_PT_SHIFT_PMD) + 4,
+				      SMM_GFP_KERNEL);
 	percpu_down_read(&dev->quiesce);
 	mutex_lock(&fm->lock);
 	fm->vmas++;
@@ -1081,7 +1103,11 @@ static void smm_vma_open(struct vm_area_struct *vma)
 	}
 	l->vmas++;
 	if (pl) {
-		copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end);
+		if (!copy_range(fm, pl->umm, l->umm, vma->vm_start, vma->vm_end)) {
+			l->lost = true;
+			pr_warn_ratelimited("shadow_mm: fork: no memory for the child's shadow page tables: the child of pid %d gets SIGBUS on its copy of %#lx-%#lx\n",
+					    task_tgid_nr(current), vma->vm_start, vma->vm_end);
+		}
 		/* The parent refaults; the host's copy of its PTEs copies none. */
 		if (!fm->shared)
 			zap_vma_ptes(pvma, vma->vm_start, vma->vm_end - vma->vm_start);

@@ -435,7 +435,9 @@ void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
 	};
 	const struct smm_zone *hz = &inst->buddy.zones[SMM_ZONE_HIGHMEM];
 	unsigned long owners[SMM_OWNER_NR] = { 0 };
-	unsigned long total = 0, free = 0, pfn, srecl, sunrecl;
+	unsigned long total = 0, free = 0, pfn, srecl, sunrecl, reserve = 0, wmark_low = 0;
+	unsigned long active, inactive;
+	long avail;
 	int i;
 
 	for (i = 0; i < SMM_NR_ZONES; i++) {
@@ -448,13 +450,35 @@ void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst)
 		if (page)
 			owners[READ_ONCE(page->owner)]++;
 	}
+	smm_slab_meminfo(&inst->slab, &srecl, &sunrecl);
+	/*
+	 * si_mem_available(): free pages above the zones' reserves (the high
+	 * watermarks; we have no lowmem_reserve), plus the reclaimable slab
+	 * that can go without dipping below the low watermarks.  Anonymous
+	 * memory does not count: it needs swap to go.  No page cache here.
+	 */
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		reserve += inst->buddy.zones[i].wmark[SMM_WMARK_HIGH];
+		wmark_low += inst->buddy.zones[i].wmark[SMM_WMARK_LOW];
+	}
+	avail = (long)free - (long)reserve;
+	avail += srecl - min(srecl / 2, wmark_low);
+	active = smm_lru_pages(&inst->vmscan, SMM_LRU_ACTIVE_ANON);
+	inactive = smm_lru_pages(&inst->vmscan, SMM_LRU_INACTIVE_ANON);
 	show_kb(m, "MemTotal:", total);
 	show_kb(m, "MemFree:", free);
+	show_kb(m, "MemAvailable:", max(avail, 0L));
+	show_kb(m, "SwapCached:", smm_swap_cache_pages(&inst->swap));
+	show_kb(m, "Active:", active);
+	show_kb(m, "Inactive:", inactive);
+	show_kb(m, "Active(anon):", active);
+	show_kb(m, "Inactive(anon):", inactive);
 	show_kb(m, "HighTotal:", hz->managed_pages);
 	show_kb(m, "HighFree:", smm_zone_free_pages(hz));
 	show_kb(m, "LowTotal:", total - hz->managed_pages);
 	show_kb(m, "LowFree:", free - smm_zone_free_pages(hz));
-	smm_slab_meminfo(&inst->slab, &srecl, &sunrecl);
+	show_kb(m, "SwapTotal:", smm_swap_total_pages(&inst->swap));
+	show_kb(m, "SwapFree:", smm_swap_free_pages(&inst->swap));
 	show_kb(m, "Slab:", srecl + sunrecl);
 	show_kb(m, "SReclaimable:", srecl);
 	show_kb(m, "SUnreclaim:", sunrecl);

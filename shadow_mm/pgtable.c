@@ -257,6 +257,8 @@ void smm_pgtable_pte_unlock(struct smm_pgtable *pt, struct smm_pte_ref *ref)
 	mutex_unlock(&pt->lock);
 }
 
+static u64 __walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w);
+
 /**
  * smm_pgtable_pte_lookup() - pte_offset_map_lock() without allocating
  * @pt: the set

@@ -252,20 +252,29 @@ static bool can_reclaim(struct smm_vmscan *vs)
 	return vs->rmap && smm_swap_total_pages(vs->swap) && !READ_ONCE(*vs->broken);
 }
 
-/* Reclaim up to @nr pages, every zone, top zone first. */
-static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, bool kswapd)
+/*
+ * Reclaim up to @nr pages from the zones of @gfp's zonelist (all of them
+ * for a user page, lowmem for a page table), top zone first.
+ */
+static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, unsigned int gfp,
+				bool kswapd)
 {
+	enum smm_zone_type list[SMM_NR_ZONES];
 	unsigned long freed = 0, got;
-	int z, rounds = 0;
+	int i, n, rounds = 0;
 
 	if (!can_reclaim(vs))
+		return 0;
+	n = smm_gfp_zonelist(gfp, list);
+	if (n <= 0)
 		return 0;
 	mutex_lock(&vs->reclaim_lock);
 	do {
 		got = 0;
-		for (z = SMM_NR_ZONES - 1; z >= 0 && freed < nr; z--)
-			got += shrink_zone(vs, z, min_t(unsigned long, nr - freed,
-							SMM_SWAP_CLUSTER_MAX), kswapd);
+		for (i = 0; i < n && freed + got < nr; i++)
+			got += shrink_zone(vs, list[i],
+					   min_t(unsigned long, nr - freed - got,
+						 SMM_SWAP_CLUSTER_MAX), kswapd);
 		freed += got;
 		cond_resched();
 		/* Referenced pages need a second look: a few rounds without progress. */
@@ -278,16 +287,27 @@ static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, bool ks
  * smm_try_to_free_pages() - direct reclaim, for an allocation that failed
  * @vs: the instance's reclaim
  * @nr: pages wanted
+ * @gfp: the allocation's flags: reclaim where it may take pages from
  *
  * Counts an allocstall.
  *
  * Return: pages freed; 0 means no progress (no swap, or nothing left).
  * Context: process context; sleeps.  No lock of the fault layer held.
  */
-unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr)
+unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr, unsigned int gfp)
 {
+	unsigned long freed;
+
 	smm_count_vm_event(vs->vmstat, SMM_ALLOCSTALL);
-	return do_reclaim(vs, max_t(unsigned long, nr, SMM_SWAP_CLUSTER_MAX), false);
+	freed = do_reclaim(vs, max_t(unsigned long, nr, SMM_SWAP_CLUSTER_MAX), gfp, false);
+	/*
+	 * The pages freed went to this CPU's lists, which the watermark
+	 * check does not count: drain them, as __alloc_pages_direct_reclaim()
+	 * does with drain_all_pages() before its retry.
+	 */
+	if (freed)
+		smm_drain_pages(vs->buddy);
+	return freed;
 }
 
 /**
@@ -304,7 +324,7 @@ long smm_reclaim_pages(struct smm_vmscan *vs, unsigned long nr)
 {
 	if (READ_ONCE(*vs->broken))
 		return -EIO;
-	return do_reclaim(vs, nr, false);
+	return do_reclaim(vs, nr, SMM_GFP_HIGHUSER, false);
 }
 
 /**

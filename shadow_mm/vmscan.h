@@ -38,7 +38,8 @@ enum smm_lru_list {
  * @swapout: try_to_unmap() and pageout() in one: put @page in swap, replace
  *	its mappings with swap entries and free it.  Under @lock.  Returns 0
  *	(freed), -ENOSPC (no swap), -EAGAIN (still mapped somewhere: keep it)
- * @ctx: their argument
+ *
+ * Each takes &smm_vmscan.rmap_ctx first.
  */
 struct smm_rmap_ops {
 	void *(*lock)(void *ctx, struct smm_page *page);
@@ -89,7 +90,7 @@ int smm_vmscan_init(struct smm_vmscan *vs, struct smm_buddy *b, struct smm_swap 
 void smm_vmscan_destroy(struct smm_vmscan *vs);
 
 long smm_reclaim_pages(struct smm_vmscan *vs, unsigned long nr);
-unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr);
+unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr, unsigned int gfp);
 void smm_lru_add(struct smm_vmscan *vs, struct smm_page *page);
 void smm_lru_del(struct smm_vmscan *vs, struct smm_page *page);
 void smm_vmscan_set_rmap(struct smm_vmscan *vs, const struct smm_rmap_ops *ops, void *ctx);
