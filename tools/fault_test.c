@@ -1633,6 +1633,39 @@ static size_t bulk(char *p, size_t n, uint64_t base, int write, int *sig, long *
 	return i;
 }
 
+/*
+ * Not a check: pages still held after every process that mapped them was
+ * reaped.  Show what the faults file still lists, then wait (up to 5 s)
+ * to tell a late free from a leak.
+ */
+static void late_note(const char *what, long long want)
+{
+	static char buf[1 << 16];
+	struct smm_faults f;
+	char *line, *save = NULL;
+	long long first;
+	int ms;
+
+	get(&f);
+	first = outstanding(&f) - want;
+	if (smm_read_file("faults", buf, sizeof(buf)) >= 0)
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (!strncmp(line, "mapping ", 8) || !strncmp(line, "mm ", 3))
+				smm_note("%s: still listed after the exits: %s", what, line);
+	for (ms = 0; ms < 5000; ms += 50) {
+		get(&f);
+		if (outstanding(&f) == want)
+			break;
+		usleep(50000);
+	}
+	if (outstanding(&f) == want)
+		smm_note("%s: %lld pages still taken right after the exits, all back %d ms later: freed late, not leaked",
+			 what, first, ms);
+	else
+		smm_note("%s: %lld pages still taken right after the exits, %lld after 5 s",
+			 what, first, outstanding(&f) - want);
+}
+
 /* The skip of a test that needs swap; 1 if skipped. */
 static int need_swap(const char *name, long long pages)
 {
@@ -1895,6 +1928,8 @@ static void test_two_overcommit(void)
 	get(&f1);
 	free1 = drained_free();
 	swap_used(&mi2, &sw2);
+	if (outstanding(&f1) != outstanding(&f0))
+		late_note("two processes overcommitting", outstanding(&f0));
 	smm_check(outstanding(&f1) == outstanding(&f0) && f1.pages_resident == f0.pages_resident &&
 		  free1 == free0 && mi2 == mi0 && sw2 == sw0,
 		  "two processes overcommitting: their exits give back every page and swap slot",
