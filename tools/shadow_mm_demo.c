@@ -125,7 +125,7 @@ static int demo_cow(unsigned long n)
 	struct smm_vm v0, v1, v2, v3;
 	struct smm_faults f0, f1;
 	unsigned long i, k = n / 4, same = 0;
-	int pipefd[2], st;
+	int up[2], down[2], st;
 	char *p, c;
 	pid_t pid;
 
@@ -137,7 +137,7 @@ static int demo_cow(unsigned long n)
 	smm_read_vmstat(&v0);
 	smm_read_faults(&f0);
 	show_vm("after the parent wrote every page, before fork");
-	if (pipe(pipefd))
+	if (pipe(up) || pipe(down))
 		return 1;
 	fflush(stdout);
 	pid = fork();
@@ -150,11 +150,11 @@ static int demo_cow(unsigned long n)
 			fill(p + i * page, page, 1000000 + i);
 		printf("child: wrote %lu pages: each first write copies the page\n", k);
 		fflush(stdout);
-		if (write(pipefd[1], "w", 1) != 1 || read(pipefd[0], &c, 1) != 1)
+		if (write(up[1], "w", 1) != 1 || read(down[0], &c, 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
-	if (read(pipefd[0], &c, 1) != 1)
+	if (read(up[0], &c, 1) != 1)
 		return 1;
 	smm_control("drain");
 	smm_read_vmstat(&v1);
@@ -174,7 +174,7 @@ static int demo_cow(unsigned long n)
 	smm_read_vmstat(&v3);
 	printf("parent: wrote the %lu pages the child copied away (only it maps them now): cow_fault +%lld, reused\n\n",
 	       k, v3.cow_fault - v2.cow_fault);
-	if (write(pipefd[1], "x", 1) != 1)
+	if (write(down[1], "x", 1) != 1)
 		return 1;
 	waitpid(pid, &st, 0);
 	smm_read_faults(&f1);
