@@ -138,7 +138,9 @@ static void parse_mapping(const char *line, struct smm_mapping *m)
  * @f: where to put the counters and the mapping lines
  *
  * Only the first word and the second field of each counter line count;
- * the rest of the line is commentary.
+ * the rest of the line is commentary.  "mapping" lines are parsed by key,
+ * and keys this parser does not know are skipped; "mm" lines (one per
+ * process shadow page table) are only counted.
  *
  * Return: 0, or -1 if the file cannot be read or a counter is missing.
  */
@@ -170,7 +172,13 @@ int smm_read_faults(struct smm_faults *f)
 		free(buf);
 		return -1;
 	}
+	f->nr_mm = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* One line per process shadow page table: counted, not parsed. */
+		if (!strncmp(line, "mm ", 3)) {
+			f->nr_mm++;
+			continue;
+		}
 		if (!strncmp(line, "mapping ", 8)) {
 			if (f->nr_map < SMM_MAX_MAPPINGS)
 				parse_mapping(line, &f->map[f->nr_map++]);
@@ -274,6 +282,143 @@ int smm_control(const char *cmd)
 }
 
 /**
+ * smm_read_vmstat() - read the vmstat file of the default instance
+ * @v: where to put the counters; a missing one reads as -1
+ *
+ * The file has /proc/vmstat's format, "name value" a line; names this
+ * parser does not know are skipped.
+ *
+ * Return: 0, or -1 if the file cannot be read or a counter is missing.
+ */
+int smm_read_vmstat(struct smm_vm *v)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} counters[] = {
+#define C(x) { #x, offsetof(struct smm_vm, x) }
+		C(nr_free_pages), C(pgfault), C(pgmajfault), C(pswpin), C(pswpout),
+		C(pgscan_kswapd), C(pgscan_direct), C(pgsteal_kswapd), C(pgsteal_direct),
+		C(pgactivate), C(pgdeactivate), C(allocstall), C(cow_fault),
+#undef C
+	};
+	const size_t nr = sizeof(counters) / sizeof(*counters);
+	static char buf[1 << 14];
+	char *line, *save = NULL, name[64];
+	long long val;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++)
+		*(long long *)((char *)v + counters[i].off) = -1;
+	if (smm_read_file("vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%63s %lld", name, &val) != 2)
+			continue;
+		for (i = 0; i < nr; i++)
+			if (!strcmp(name, counters[i].name))
+				*(long long *)((char *)v + counters[i].off) = val;
+	}
+	for (i = 0; i < nr; i++)
+		if (*(long long *)((char *)v + counters[i].off) < 0)
+			ret = -1;
+	return ret;
+}
+
+/**
+ * smm_vmstat() - one counter of the default instance's vmstat file
+ * @key: its name, e.g. "pswpout"
+ *
+ * Return: the value, or -1.
+ */
+long long smm_vmstat(const char *key)
+{
+	static char buf[1 << 14];
+	char *line, *save = NULL, name[64];
+	long long val;
+
+	if (smm_read_file("vmstat", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%63s %lld", name, &val) == 2 && !strcmp(name, key))
+			return val;
+	return -1;
+}
+
+/**
+ * smm_read_swaps() - the swap areas of the default instance
+ * @size_kb: if not NULL, set to their total Size (kB)
+ * @used_kb: if not NULL, set to their total Used (kB)
+ *
+ * The swaps file has /proc/swaps's format: a header line, "Filename Type
+ * Size Used Priority", then one line per area.
+ *
+ * Return: the number of areas listed, or -1 if the file cannot be read or
+ * its header is not /proc/swaps's.
+ */
+int smm_read_swaps(long long *size_kb, long long *used_kb)
+{
+	static char buf[4096];
+	char *line, *save = NULL, fname[256], type[32];
+	long long size, used, s = 0, u = 0;
+	int prio, n = 0;
+
+	if (size_kb)
+		*size_kb = -1;
+	if (used_kb)
+		*used_kb = -1;
+	if (smm_read_file("swaps", buf, sizeof(buf)) < 0)
+		return -1;
+	line = strtok_r(buf, "\n", &save);
+	if (!line || strncmp(line, "Filename", 8) || !strstr(line, "Type") ||
+	    !strstr(line, "Size") || !strstr(line, "Used") || !strstr(line, "Priority"))
+		return -1;
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		if (sscanf(line, "%255s %31s %lld %lld %d", fname, type, &size, &used, &prio) != 5)
+			return -1;
+		s += size;
+		u += used;
+		n++;
+	}
+	if (size_kb)
+		*size_kb = s;
+	if (used_kb)
+		*used_kb = u;
+	return n;
+}
+
+/**
+ * smm_swap_pages() - the default instance's swap, in pages
+ *
+ * Return: meminfo's SwapTotal in pages, or, if meminfo has no such line,
+ * the size of the areas the swaps file lists; 0 without swap (swap_mb=0,
+ * or a module that has no swap at all).
+ */
+int smm_swap_pages(void)
+{
+	long long kb = smm_meminfo("SwapTotal");
+
+	if (kb < 0 && smm_read_swaps(&kb, NULL) < 0)
+		kb = 0;
+	return kb > 0 ? kb / (sysconf(_SC_PAGESIZE) / 1024) : 0;
+}
+
+/**
+ * smm_check_tables() - run the instance's checker
+ *
+ * ``check`` compares the buddy allocator's invariants and every process's
+ * shadow page table with what the process really maps, and fails with
+ * EUCLEAN on the first disagreement.
+ *
+ * Return: 0, or the errno of the write.
+ */
+int smm_check_tables(void)
+{
+	return smm_write(SMM_DEBUGFS "/control", "check");
+}
+
+/**
  * smm_write() - write a string to a file in one write()
  * @path: the file, e.g. a control file
  * @text: what to write
@@ -358,7 +503,7 @@ const char *smm_errname(int err)
 
 /* Pass and fail counts, in shared memory so that forked tests add to them. */
 static struct {
-	int pass, fail;
+	int pass, fail, skip;
 } *tally;
 static const char *check_prefix = "";
 
@@ -405,6 +550,26 @@ void smm_check(int ok, const char *name, const char *fmt, ...)
 }
 
 /**
+ * smm_skip() - a check that cannot run here, which the host counts as skipped
+ * @name: what it would check
+ * @fmt: why it cannot run
+ *
+ * Prints "SMM-CHECK skip PREFIX NAME: why".
+ */
+void smm_skip(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SMM-CHECK skip %s%s: ", check_prefix, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	tally->skip++;
+}
+
+/**
  * smm_note() - an informational line, which the host ignores
  * @fmt: the text
  */
@@ -438,6 +603,7 @@ int smm_check_failed(void)
  */
 int smm_check_done(const char *tool)
 {
-	printf("%s: %d checks, %d failed\n", tool, tally->pass + tally->fail, tally->fail);
+	printf("%s: %d checks, %d failed, %d skipped\n", tool, tally->pass + tally->fail,
+	       tally->fail, tally->skip);
 	return tally->fail > 100 ? 100 : tally->fail;
 }

@@ -45,6 +45,7 @@ struct smm_mapping {
  * @pages_resident: pages held by mappings now
  * @mappings: live mappings
  * @nr_map: number of entries in @map
+ * @nr_mm: number of "mm ..." lines (one per process shadow page table)
  * @map: the live mappings, as listed
  *
  * A counter missing from the file reads as -1.
@@ -53,7 +54,18 @@ struct smm_faults {
 	long long faults, refaults, sigbus;
 	long long pages_mapped, pages_returned, pages_resident, mappings;
 	int nr_map;
+	int nr_mm;
 	struct smm_mapping map[SMM_MAX_MAPPINGS];
+};
+
+/**
+ * struct smm_vm - the vmstat file of the default instance (/proc/vmstat's
+ *	names); a counter missing from the file reads as -1
+ */
+struct smm_vm {
+	long long nr_free_pages, pgfault, pgmajfault, pswpin, pswpout;
+	long long pgscan_kswapd, pgscan_direct, pgsteal_kswapd, pgsteal_direct;
+	long long pgactivate, pgdeactivate, allocstall, cow_fault;
 };
 
 #define SMM_ROOT	"/sys/kernel/debug/shadow_mm"
@@ -64,6 +76,11 @@ int smm_read_file(const char *name, char *buf, size_t size);
 int smm_read_faults(struct smm_faults *f);
 long long smm_meminfo(const char *key);
 int smm_control(const char *cmd);
+int smm_read_vmstat(struct smm_vm *v);
+long long smm_vmstat(const char *key);
+int smm_read_swaps(long long *size_kb, long long *used_kb);
+int smm_swap_pages(void);
+int smm_check_tables(void);
 const struct smm_mapping *smm_find_mapping(const struct smm_faults *f, pid_t pid,
 					   unsigned long start);
 long long smm_pid_resident(const struct smm_faults *f, pid_t pid, int *lines);
@@ -74,6 +91,7 @@ const char *smm_errname(int err);
 
 void smm_check_init(const char *prefix);
 void __printf(3, 4) smm_check(int ok, const char *name, const char *fmt, ...);
+void __printf(2, 3) smm_skip(const char *name, const char *fmt, ...);
 void __printf(1, 2) smm_note(const char *fmt, ...);
 int smm_check_failed(void);
 int smm_check_done(const char *tool);

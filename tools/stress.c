@@ -5,6 +5,7 @@
  *
  *   stress [OPS [SECONDS [SEED]]]    1000000 operations, at most 170 s,
  *                                    seed 20261204 by default
+ *   stress mm [SECONDS [SEED]]       the multi-process mm stress, 40 s
  *
  * One thread, on CPU 0, sends random commands to the default instance's
  * control file: alloc and free of tagged blocks, kmalloc, cache_alloc,
@@ -12,10 +13,11 @@
  * which must pass while everything else runs.  The other, on CPU 1, maps
  * /dev/shadow_mm (up to eight mappings of up to 64 pages) and sweeps them
  * page by page, unmaps (whole or a tail), mprotects, madvises, mremaps and
- * forks over them.  Every page it touches
+ * forks over them, MAP_SHARED and MAP_PRIVATE.  Every page it touches
  * carries a stamp of its mapping and index, checked at every later touch:
- * a page that changed under a mapping, or that a forked child can reach,
- * is a failure.  Shadow memory running out is allowed (ENOMEM, SIGBUS);
+ * a page that changed under a mapping is a failure, and so is a forked
+ * child that does not find exactly the mappings it inherited (all but the
+ * MADV_DONTFORK ones), with their stamps.  Shadow memory running out is allowed (ENOMEM, SIGBUS);
  * any other error is not.
  *
  * An operation is one control write or read, one mapping syscall, or one
@@ -24,6 +26,19 @@
  * whichever comes first, and fails if it did fewer than OPS.  At the end
  * everything is freed, and the checks and the free page count must be as
  * before.  The seed is printed, so that a failing run can be replayed.
+ *
+ * stress mm: phases of three worker processes, each with up to six
+ * mappings of both kinds, writing, checking, unmapping (whole or a tail),
+ * mprotecting, MADV_DONTFORKing and forking.  A child checks that it
+ * finds exactly what it inherited, writes some shared pages (which the
+ * parent then must see: it replays the child's choice from the same seed),
+ * then copies private pages on write while the parent goes on, and exits
+ * with or without munmap.  Every page carries a versioned stamp in three
+ * words.  Together the workers may hold half of zones plus swap, with
+ * their children's copies: with swap (swap_mb=) more than the zones hold,
+ * so pages go to swap and come back.  The main process runs ``check``
+ * and ``reclaim pages=256`` while they run, and after each phase checks
+ * that every page and swap slot is back.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,6 +47,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +209,7 @@ struct map {
 	size_t n;		/* pages */
 	unsigned int id;
 	unsigned char *touched;	/* per page: 0 never, 1 stamped */
+	int dontfork;		/* MADV_DONTFORK: a child must not reach it */
 };
 
 static sigjmp_buf env;
@@ -243,7 +260,12 @@ static void unmap(struct map *m)
 	m->p = NULL;
 }
 
-/* A forked child must not reach any of the parent's mappings. */
+/*
+ * A forked child reaches exactly the mappings it inherited: the first
+ * page of each holds its stamp (or zeroes, untouched), and one marked
+ * MADV_DONTFORK raises SIGSEGV.  Return: the number of mappings that did
+ * otherwise (0 is right), or -1 if fork or wait failed.
+ */
 static int fork_probe(struct map *maps)
 {
 	pid_t pid = fork();
@@ -253,20 +275,26 @@ static int fork_probe(struct map *maps)
 		return -1;
 	if (!pid) {
 		/* volatile: it must survive siglongjmp() out of the fault. */
-		volatile int reached = 0;
+		volatile int wrong = 0;
 
 		for (i = 0; i < NMAPS; i++) {
+			volatile unsigned char got = 0;
+
 			if (!maps[i].p)
 				continue;
 			signo = 0;
 			if (!sigsetjmp(env, 0)) {
-				(void)*(volatile char *)maps[i].p;
+				got = *(volatile unsigned char *)maps[i].p;
 				/* Not before the access: it may fault. */
 				__atomic_signal_fence(__ATOMIC_SEQ_CST);
-				reached++;
+				if (maps[i].dontfork ||
+				    got != (maps[i].touched[0] ? stamp(maps[i].id, 0) : 0))
+					wrong++;
+			} else if (!maps[i].dontfork || signo != SIGSEGV) {
+				wrong++;
 			}
 		}
-		_exit(reached);
+		_exit(wrong);
 	}
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
@@ -294,7 +322,8 @@ static void *device(void *arg)
 
 		if (!m->p) {
 			size_t n = 1 + below(&s, 64);
-			void *p = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			int flags = below(&s, 2) ? MAP_SHARED : MAP_PRIVATE;
+			void *p = mmap(NULL, n * ps, PROT_READ | PROT_WRITE, flags, fd, 0);
 
 			if (p == MAP_FAILED) {
 				if (errno == ENOMEM)
@@ -306,6 +335,7 @@ static void *device(void *arg)
 				m->n = n;
 				m->id = next_id++;
 				m->touched = calloc(n, 1);
+				m->dontfork = 0;
 			}
 		} else if (r < 800) {
 			/*
@@ -348,13 +378,21 @@ static void *device(void *arg)
 			    mprotect(m->p, m->n * ps, PROT_READ | PROT_WRITE))
 				bad(st, "%s: %s", "mprotect", errno);
 		} else if (r < 960) {
-			/* MADV_DOFORK must be refused: it would let fork copy the PTEs. */
-			if (!madvise(m->p, m->n * ps, MADV_DOFORK))
-				bad(st, "%s: %s", "madvise(MADV_DOFORK) succeeded", 0);
-			else if (errno != EINVAL)
+			/*
+			 * MADV_DONTFORK keeps the mapping out of children;
+			 * MADV_DOFORK lets them inherit it again, or is refused
+			 * with EINVAL (VM_IO) and changes nothing.
+			 */
+			if (r < 940) {
+				if (madvise(m->p, m->n * ps, MADV_DONTFORK))
+					bad(st, "%s: %s", "madvise(MADV_DONTFORK)", errno);
+				else
+					m->dontfork = 1;
+			} else if (!madvise(m->p, m->n * ps, MADV_DOFORK)) {
+				m->dontfork = 0;
+			} else if (errno != EINVAL) {
 				bad(st, "%s: %s", "madvise(MADV_DOFORK)", errno);
-			if (madvise(m->p, m->n * ps, MADV_DONTFORK))
-				bad(st, "%s: %s", "madvise(MADV_DONTFORK)", errno);
+			}
 		} else if (r < 998) {
 			void *q;
 
@@ -371,7 +409,7 @@ static void *device(void *arg)
 			st->forks++;
 			if (reached)
 				bad(st, "%s: %s", reached < 0 ? "fork or wait" :
-				    "a child reached a mapping of its parent", reached);
+				    "a child did not find exactly the mappings it inherited", reached);
 		}
 		if (mismatch) {
 			bad(st, "%s: %s", "a page changed under its mapping", 0);
@@ -416,6 +454,548 @@ static void shrink_caches(void)
 	}
 }
 
+/* ---- the multi-process mm stress: stress mm [SECONDS [SEED]] ------- */
+
+#define MM_WORKERS	3
+#define MM_MAPS		6
+#define MM_PHASES	4
+
+/* What every process of the mm stress adds to, in shared memory. */
+struct mm_shared {
+	long long ops, writes, verifies, forks, munmaps, mprotects, dontforks, sigbus;
+	long long bad;
+	char why[256];
+};
+
+static struct mm_shared *mmsh;
+
+static void mm_bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void mm_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__atomic_fetch_add(&mmsh->bad, 1, __ATOMIC_RELAXED))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(mmsh->why, sizeof(mmsh->why), fmt, ap);
+	va_end(ap);
+}
+
+#define MM_ADD(field, n)	__atomic_fetch_add(&mmsh->field, (n), __ATOMIC_RELAXED)
+
+struct mmap_w {
+	char *p;
+	size_t n;
+	int shared;
+	int dontfork;
+	unsigned int id;
+	uint32_t *ver;		/* per page: 0 untouched (zeroes), else its version */
+};
+
+static int mm_swap;		/* the instance has swap: SIGBUS is a failure */
+
+/* The three words of page @i of mapping @id at version @v. */
+static uint64_t mm_word(unsigned int id, size_t i, uint32_t v, int w)
+{
+	return ((uint64_t)id << 44 | (uint64_t)i << 28 | v) * 0x9e3779b97f4a7c15ULL + w;
+}
+
+/*
+ * Write (@v != 0) or check page @i of @m at its version; 0, or the signal
+ * the access raised.  *@wrong is set if the check found other words.
+ */
+static int mm_page(struct mmap_w *m, size_t i, uint32_t v, int write, int *wrong)
+{
+	volatile uint64_t *w = (volatile uint64_t *)(m->p + i * ps);
+	const size_t at[3] = { 0, ps / 16, ps / 8 - 1 };
+	int k;
+
+	signo = 0;
+	if (sigsetjmp(env, 0))
+		return signo;
+	for (k = 0; k < 3; k++) {
+		uint64_t want = v ? mm_word(m->id, i, v, k) : 0;
+
+		if (write)
+			w[at[k]] = want;
+		else if (w[at[k]] != want)
+			*wrong = 1;
+	}
+	return 0;
+}
+
+/* Write pages [lo, hi) of @m at new versions; 0, or the signal. */
+static int mm_write(struct mmap_w *m, size_t lo, size_t hi, uint32_t *gen)
+{
+	int wrong = 0, sig;
+	size_t i;
+
+	for (i = lo; i < hi; i++) {
+		uint32_t v = ++*gen;
+
+		sig = mm_page(m, i, v, 1, &wrong);
+		if (sig)
+			return sig;
+		m->ver[i] = v;
+		MM_ADD(writes, 1);
+	}
+	return 0;
+}
+
+/* Check pages [lo, hi) of @m; 0, or the signal; *@bad_page the first wrong one. */
+static int mm_verify(struct mmap_w *m, size_t lo, size_t hi, long *bad_page)
+{
+	int wrong, sig;
+	size_t i;
+
+	for (i = lo; i < hi; i++) {
+		wrong = 0;
+		sig = mm_page(m, i, m->ver[i], 0, &wrong);
+		if (sig)
+			return sig;
+		if (wrong && *bad_page < 0)
+			*bad_page = i;
+		MM_ADD(verifies, 1);
+	}
+	return 0;
+}
+
+/* A signal from a touch: SIGBUS without swap is memory running out. */
+static void mm_signal(const char *who, const char *what, int sig, struct mmap_w *m)
+{
+	if (sig == SIGBUS && !mm_swap) {
+		MM_ADD(sigbus, 1);
+		return;
+	}
+	mm_bad("%s: %s on a %s mapping of %zu pages raised %s", who, what,
+	       m->shared ? "MAP_SHARED" : "MAP_PRIVATE", m->n, strsignal(sig));
+}
+
+static void mm_unmap(struct mmap_w *m)
+{
+	munmap(m->p, m->n * ps);
+	free(m->ver);
+	m->p = NULL;
+}
+
+/*
+ * The writes a forked child makes to its MAP_SHARED mappings, replayed by
+ * the parent afterwards to learn the new versions: the same seed picks the
+ * same pages.  @child: write them; else only record the versions.
+ */
+static int mm_shared_writes(struct mmap_w *maps, uint64_t seed, int child)
+{
+	uint64_t s = seed | 1;
+	int k, j, wrong = 0, sig;
+
+	for (k = 0; k < MM_MAPS; k++) {
+		struct mmap_w *m = &maps[k];
+
+		if (!m->p || !m->shared || m->dontfork)
+			continue;
+		for (j = 0; j < 4; j++) {
+			size_t i = below(&s, m->n);
+			uint32_t v = 0x80000000u | (uint32_t)below(&s, 1u << 30);
+
+			if (child) {
+				sig = mm_page(m, i, v, 1, &wrong);
+				if (sig)
+					return sig;
+			}
+			m->ver[i] = v;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The child of a worker: every inherited mapping holds what the parent
+ * wrote, MADV_DONTFORK ones raise SIGSEGV; it writes some MAP_SHARED pages
+ * (the parent replays them), says so, then writes and checks its private
+ * pages while the parent goes on, and exits, with or without munmap.
+ */
+static void __noreturn mm_child(struct mmap_w *maps, uint64_t seed, int up, uint32_t gen)
+{
+	uint64_t s = seed ^ 0x5eed;
+	long bad_page = -1;
+	int k, sig, round;
+
+	for (k = 0; k < MM_MAPS; k++) {
+		struct mmap_w *m = &maps[k];
+
+		if (!m->p)
+			continue;
+		if (m->dontfork) {
+			int wrong = 0;
+
+			sig = mm_page(m, 0, 0, 0, &wrong);
+			if (sig != SIGSEGV)
+				mm_bad("child: a MADV_DONTFORK mapping %s", sig ? strsignal(sig) :
+				       "was reachable");
+			m->p = NULL;
+			continue;
+		}
+		sig = mm_verify(m, 0, m->n, &bad_page);
+		if (sig)
+			mm_signal("child", "reading what it inherited", sig, m);
+		if (bad_page >= 0) {
+			mm_bad("child: page %ld of an inherited %s mapping is not what the parent wrote",
+			       bad_page, m->shared ? "MAP_SHARED" : "MAP_PRIVATE");
+			bad_page = -1;
+		}
+	}
+	sig = mm_shared_writes(maps, seed, 1);
+	if (sig)
+		mm_bad("child: a write to a shared page raised %s", strsignal(sig));
+	if (write(up, "d", 1) != 1)
+		_exit(1);
+	/* From here on only private pages: the parent writes the shared ones. */
+	gen |= 0x40000000u;
+	for (round = 0; round < 8; round++) {
+		struct mmap_w *m = &maps[below(&s, MM_MAPS)];
+		size_t lo;
+
+		if (!m->p || m->shared)
+			continue;
+		lo = below(&s, m->n);
+		sig = mm_write(m, lo, m->n < lo + 8 ? m->n : lo + 8, &gen);
+		if (sig)
+			mm_signal("child", "a write (copy-on-write)", sig, m);
+	}
+	for (k = 0; k < MM_MAPS; k++) {
+		struct mmap_w *m = &maps[k];
+
+		if (!m->p || m->shared)
+			continue;
+		sig = mm_verify(m, 0, m->n, &bad_page);
+		if (sig)
+			mm_signal("child", "checking its private pages", sig, m);
+		if (bad_page >= 0) {
+			mm_bad("child: private page %ld lost its write, or shows the parent's",
+			       bad_page);
+			bad_page = -1;
+		}
+		if (below(&s, 2))
+			munmap(m->p, m->n * ps);
+	}
+	_exit(0);
+}
+
+/*
+ * One worker: random operations on up to MM_MAPS mappings of both kinds,
+ * within @budget pages, until @until.  At most one child at a time.
+ */
+static void __noreturn mm_worker(int fd, uint64_t seed, long long budget, time_t until, int wid)
+{
+	struct mmap_w maps[MM_MAPS] = { 0 };
+	uint64_t s = seed;
+	uint32_t gen = 0;
+	unsigned int next_id = (unsigned int)wid << 12;
+	long long held = 0;
+	pid_t child = 0;
+	int up = -1, k, sig, st;
+	long bad_page;
+
+	while (time(NULL) < until) {
+		unsigned int r = below(&s, 100);
+		struct mmap_w *m = &maps[below(&s, MM_MAPS)];
+
+		MM_ADD(ops, 1);
+		if (child && waitpid(child, &st, WNOHANG) == child) {
+			if (!WIFEXITED(st) || WEXITSTATUS(st))
+				mm_bad("worker %d: a child %s %d", wid,
+				       WIFEXITED(st) ? "exited with" : "was killed by signal",
+				       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+			child = 0;
+		}
+		if (!m->p) {
+			size_t n = 1 + below(&s, 256);
+			int shared = below(&s, 2);
+			void *p;
+
+			if (held + (long long)n > budget)
+				continue;
+			p = mmap(NULL, n * ps, PROT_READ | PROT_WRITE,
+				 shared ? MAP_SHARED : MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED) {
+				mm_bad("worker %d: mmap of %zu pages: %s", wid, n, strerror(errno));
+				continue;
+			}
+			m->p = p;
+			m->n = n;
+			m->shared = shared;
+			m->dontfork = 0;
+			m->id = ++next_id;
+			m->ver = calloc(n, sizeof(*m->ver));
+			held += n;
+		} else if (r < 35) {
+			size_t lo = below(&s, m->n), len = 1 + below(&s, 64);
+
+			sig = mm_write(m, lo, m->n < lo + len ? m->n : lo + len, &gen);
+			if (sig)
+				mm_signal("worker", "a write", sig, m);
+		} else if (r < 60) {
+			bad_page = -1;
+			sig = mm_verify(m, 0, m->n, &bad_page);
+			if (sig)
+				mm_signal("worker", "a check", sig, m);
+			if (bad_page >= 0)
+				mm_bad("worker %d: page %ld of a %s mapping is not what was written last",
+				       wid, bad_page, m->shared ? "MAP_SHARED" : "MAP_PRIVATE");
+		} else if (r < 66) {
+			held -= m->n;
+			mm_unmap(m);
+			MM_ADD(munmaps, 1);
+		} else if (r < 70) {
+			size_t keep = m->n / 2;
+
+			if (!keep)
+				continue;
+			if (munmap(m->p + keep * ps, (m->n - keep) * ps))
+				mm_bad("worker %d: munmap of a tail: %s", wid, strerror(errno));
+			held -= m->n - keep;
+			m->n = keep;
+			MM_ADD(munmaps, 1);
+		} else if (r < 76) {
+			int wrong = 0;
+
+			if (mprotect(m->p, m->n * ps, PROT_READ)) {
+				mm_bad("worker %d: mprotect(PROT_READ): %s", wid, strerror(errno));
+				continue;
+			}
+			sig = mm_page(m, 0, m->ver[0] + 1, 1, &wrong);
+			if (sig != SIGSEGV)
+				mm_bad("worker %d: a write to a read-only %s mapping %s", wid,
+				       m->shared ? "MAP_SHARED" : "MAP_PRIVATE",
+				       sig ? strsignal(sig) : "went through");
+			bad_page = -1;
+			sig = mm_verify(m, 0, m->n, &bad_page);
+			if (sig)
+				mm_signal("worker", "reading a read-only mapping", sig, m);
+			if (bad_page >= 0)
+				mm_bad("worker %d: page %ld changed under mprotect", wid, bad_page);
+			if (mprotect(m->p, m->n * ps, PROT_READ | PROT_WRITE))
+				mm_bad("worker %d: mprotect back: %s", wid, strerror(errno));
+			MM_ADD(mprotects, 1);
+		} else if (r < 79) {
+			if (madvise(m->p, m->n * ps, MADV_DONTFORK))
+				mm_bad("worker %d: MADV_DONTFORK: %s", wid, strerror(errno));
+			else
+				m->dontfork = 1;
+			MM_ADD(dontforks, 1);
+		} else if (r < 90) {
+			uint64_t cseed = rnd(&s);
+			int pfd[2];
+			char c;
+
+			if (child)
+				continue;
+			if (pipe(pfd)) {
+				mm_bad("worker %d: pipe: %s", wid, strerror(errno));
+				continue;
+			}
+			child = fork();
+			if (child < 0) {
+				mm_bad("worker %d: fork: %s", wid, strerror(errno));
+				child = 0;
+				continue;
+			}
+			if (!child) {
+				close(pfd[0]);
+				mm_child(maps, cseed, pfd[1], gen);
+			}
+			close(pfd[1]);
+			up = pfd[0];
+			/* Until the child's shared writes are done, keep off the pages. */
+			if (read(up, &c, 1) != 1)
+				mm_bad("worker %d: the child died before its shared writes", wid);
+			else
+				mm_shared_writes(maps, cseed, 0);
+			close(up);
+			MM_ADD(forks, 1);
+		} else {
+			size_t i = below(&s, m->n);
+
+			bad_page = -1;
+			sig = mm_verify(m, i, i + 1, &bad_page);
+			if (sig)
+				mm_signal("worker", "a check", sig, m);
+			if (bad_page >= 0)
+				mm_bad("worker %d: page %ld is not what was written last", wid, bad_page);
+		}
+	}
+	if (child && waitpid(child, &st, 0) == child && (!WIFEXITED(st) || WEXITSTATUS(st)))
+		mm_bad("worker %d: a child ended with status %#x", wid, st);
+	/* A last check of everything; half the workers exit without munmap. */
+	for (k = 0; k < MM_MAPS; k++) {
+		if (!maps[k].p)
+			continue;
+		bad_page = -1;
+		sig = mm_verify(&maps[k], 0, maps[k].n, &bad_page);
+		if (sig)
+			mm_signal("worker", "the last check", sig, &maps[k]);
+		if (bad_page >= 0)
+			mm_bad("worker %d: page %ld changed by the end", wid, bad_page);
+		if (wid & 1)
+			mm_unmap(&maps[k]);
+	}
+	_exit(0);
+}
+
+/* What must hold between phases: nothing mapped, every page and slot back. */
+struct mm_rest {
+	long long out, resident, mappings, nr_mm, memfree, swap_used;
+};
+
+static void mm_rest(struct mm_rest *r)
+{
+	struct smm_faults f;
+
+	memset(r, 0xff, sizeof(*r));
+	if (!smm_read_faults(&f)) {
+		r->out = f.pages_mapped - f.pages_returned;
+		r->resident = f.pages_resident;
+		r->mappings = f.mappings;
+		r->nr_mm = f.nr_mm;
+	}
+	smm_control("drain");
+	r->memfree = smm_meminfo("MemFree");
+	/* The swaps file: meminfo's SwapFree is checked by fault_test. */
+	if (smm_read_swaps(NULL, &r->swap_used) < 0)
+		r->swap_used = -1;
+}
+
+static int mm_main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct mm_rest r0, r1;
+	struct smm_vm v0, v1;
+	long long cap, budget, checks = 0, check_fail = 0, check_busy = 0, phase_fail = 0;
+	char first_check[160] = "", first_phase[320] = "";
+	int secs = 40, phase, w, fd, err, st, workers_bad = 0;
+	time_t t0, until;
+
+	if (argc > 2)
+		secs = atoi(argv[2]);
+	if (argc > 3)
+		seed = strtoull(argv[3], NULL, 0);
+	smm_check_init("stress mm: ");
+	ps = sysconf(_SC_PAGESIZE);
+	mmsh = mmap(NULL, sizeof(*mmsh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mmsh == MAP_FAILED)
+		return 100;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	fd = smm_open();
+	if (fd < 0) {
+		smm_check(0, "open /dev/shadow_mm", "%s", strerror(errno));
+		return smm_check_done("stress mm");
+	}
+	mm_swap = smm_swap_pages();
+	cap = smm_meminfo("MemTotal") / (ps / 1024) + mm_swap;
+	/*
+	 * Each worker holds at most @budget pages, its child as many copies
+	 * again: half of zones plus swap in all.  With swap that is more than
+	 * the zones hold, so kswapd and direct reclaim have work.
+	 */
+	budget = cap / (4 * MM_WORKERS);
+	smm_note("seed %llu, %d s, %d phases of %d workers, %lld pages each at most; zones and swap %lld pages (swap %d)",
+		 (unsigned long long)seed, secs, MM_PHASES, MM_WORKERS, budget, cap, mm_swap);
+	mm_rest(&r0);
+	if (smm_read_vmstat(&v0))
+		smm_note("cannot read vmstat");
+	t0 = time(NULL);
+	for (phase = 0; phase < MM_PHASES; phase++) {
+		pid_t pids[MM_WORKERS];
+
+		until = t0 + (time_t)secs * (phase + 1) / MM_PHASES;
+		for (w = 0; w < MM_WORKERS; w++) {
+			fflush(stdout);
+			pids[w] = fork();
+			if (pids[w] < 0) {
+				mm_bad("fork of a worker: %s", strerror(errno));
+				continue;
+			}
+			if (!pids[w])
+				mm_worker(fd, seed + phase * 1000003ULL + w * 7919ULL, budget, until,
+					  phase * MM_WORKERS + w);
+		}
+		/*
+		 * The checker and reclaim while they run.  EBUSY: a process held
+		 * its mmap_lock for writing for a second, which under KASAN in
+		 * TCG a run of munmaps can; counted, not a failure.
+		 */
+		while (time(NULL) < until) {
+			err = smm_check_tables();
+			checks++;
+			if (err == EBUSY) {
+				check_busy++;
+				err = 0;
+			}
+			if (err && !check_fail++)
+				snprintf(first_check, sizeof(first_check),
+					 "phase %d, while the workers ran: %s", phase, smm_errname(err));
+			if (mm_swap)
+				smm_control("reclaim pages=256");
+			usleep(300000);
+		}
+		for (w = 0; w < MM_WORKERS; w++) {
+			if (pids[w] <= 0)
+				continue;
+			if (waitpid(pids[w], &st, 0) != pids[w] || !WIFEXITED(st) || WEXITSTATUS(st))
+				workers_bad++;
+		}
+		err = smm_check_tables();
+		checks++;
+		if (err && !check_fail++)
+			snprintf(first_check, sizeof(first_check), "after phase %d: %s", phase,
+				 smm_errname(err));
+		mm_rest(&r1);
+		if (memcmp(&r0, &r1, sizeof(r0)) && !phase_fail++)
+			snprintf(first_phase, sizeof(first_phase),
+				 "after phase %d: pages taken and not returned %lld -> %lld, resident %lld -> %lld, mappings %lld -> %lld, mm lines %lld -> %lld, MemFree %lld -> %lld kB, swap used %lld -> %lld kB",
+				 phase, r0.out, r1.out, r0.resident, r1.resident, r0.mappings,
+				 r1.mappings, r0.nr_mm, r1.nr_mm, r0.memfree, r1.memfree, r0.swap_used,
+				 r1.swap_used);
+	}
+	close(fd);
+	if (smm_read_vmstat(&v1))
+		smm_note("cannot read vmstat");
+	smm_note("%lld runs of check, %lld of them EBUSY", checks, check_busy);
+	smm_note("%lld operations in %ld s: %lld page writes, %lld page checks, %lld forks, %lld munmaps, %lld mprotects, %lld MADV_DONTFORK, %lld SIGBUS",
+		 mmsh->ops, (long)(time(NULL) - t0), mmsh->writes, mmsh->verifies, mmsh->forks,
+		 mmsh->munmaps, mmsh->mprotects, mmsh->dontforks, mmsh->sigbus);
+	smm_note("vmstat: cow_fault +%lld, pswpout +%lld, pswpin +%lld, pgmajfault +%lld, pgsteal_kswapd +%lld, pgsteal_direct +%lld, allocstall +%lld",
+		 v1.cow_fault - v0.cow_fault, v1.pswpout - v0.pswpout, v1.pswpin - v0.pswpin,
+		 v1.pgmajfault - v0.pgmajfault, v1.pgsteal_kswapd - v0.pgsteal_kswapd,
+		 v1.pgsteal_direct - v0.pgsteal_direct, v1.allocstall - v0.allocstall);
+	smm_check(!mmsh->bad && !workers_bad && mmsh->forks > 0,
+		  "workers and children: data intact, children reach exactly what they inherit, no stray signal",
+		  "%lld bad results, the first: %s; %d workers did not exit 0; %lld forks",
+		  mmsh->bad, mmsh->why, workers_bad, mmsh->forks);
+	smm_check(!check_fail && checks - check_busy > MM_PHASES,
+		  "check passes while the workers run and after every phase",
+		  "%lld of %lld failed, the first %s; %lld EBUSY", check_fail, checks, first_check,
+		  check_busy);
+	smm_check(!phase_fail, "after every phase every page and swap slot is back, no process table left",
+		  "%lld phases left something behind, the first %s", phase_fail, first_phase);
+	smm_check(v1.cow_fault > v0.cow_fault, "the workers' children copied pages on write (cow_fault)",
+		  "cow_fault %lld -> %lld", v0.cow_fault, v1.cow_fault);
+	if (mm_swap)
+		smm_check(v1.pswpout > v0.pswpout && v1.pswpin > v0.pswpin,
+			  "under memory pressure pages went to swap and came back",
+			  "pswpout +%lld, pswpin +%lld", v1.pswpout - v0.pswpout,
+			  v1.pswpin - v0.pswpin);
+	else
+		smm_skip("under memory pressure pages went to swap and came back",
+			 "no swap (load shadow_mm with swap_mb=N)");
+	return smm_check_done("stress mm");
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
@@ -426,6 +1006,8 @@ int main(int argc, char **argv)
 	char buf[256];
 	time_t t0;
 
+	if (argc > 1 && !strcmp(argv[1], "mm"))
+		return mm_main(argc, argv);
 	smm_check_init("stress: ");
 	ps = sysconf(_SC_PAGESIZE);
 	if (argc > 1)
@@ -473,7 +1055,8 @@ int main(int argc, char **argv)
 	smm_check(!cst.bad && cst.checks > 0,
 		  "control: only ENOMEM, and check and pgtable_check pass during the run",
 		  "%lld bad results, the first: %s", cst.bad, cst.why);
-	smm_check(!dst.bad, "device: data intact, children reach nothing, only ENOMEM or SIGBUS",
+	smm_check(!dst.bad,
+		  "device: data intact, children reach exactly what they inherit, only ENOMEM or SIGBUS",
 		  "%lld bad results, the first: %s", dst.bad, dst.why);
 
 	err = smm_write(CTL, "cache_destroy name=stress");

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# The debug guest: load the module, which runs every KUnit suite, unload,
-# and look for leaks.
+# The debug guest: load the module, which runs every KUnit suite, run the
+# user-space tests, unload, and look for leaks; then the same with swap.
 echo clear > /sys/kernel/debug/kmemleak 2>/dev/null
 dmesg -c > /dev/null
 before=$(memfree_kb)
@@ -33,6 +33,11 @@ rmmod shadow_mm && pass "rmmod on the debug kernel"
 # KASAN's quarantine holds on to freed objects, so allow 16 MiB here; the
 # default arena is 64 MiB, and the stock-kernel smoke test is exact to 4.
 mem_back "host memory back (debug kernel)" "$before" 16384
+# Fork, copy-on-write and swap, under KASAN and lockdep: a second load with
+# a 16 MiB arena and 48 MiB of swap, fault_test's fork and swap tests and
+# 40 s of the multi-process mm stress.  A leaked arena (16 MiB) or swap
+# area (48 MiB) is more than the 12 MiB allowed.
+swap_phase "debug kernel" 40 12288
 if [ -e /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak

@@ -4,9 +4,61 @@
 
 SMM_ARGS=$(cat /smm/args)
 D=/sys/kernel/debug/shadow_mm
+# The load for the fork, copy-on-write and swap tests: a small arena, so
+# that overcommitting it takes little time under TCG, and three times as
+# much swap.
+SMM_SWAP_ARGS="arena_mb=16 swap_mb=48"
 
 pass() { echo "SMM-CHECK pass $1"; }
 fail() { echo "SMM-CHECK fail $1: $2"; }
+
+# swap_phase WHERE [STRESS_SECONDS]: load shadow_mm with $SMM_SWAP_ARGS,
+# run fault_test's fork and swap tests (and the mm stress for
+# STRESS_SECONDS, if given), the checker, unload, and look for the host
+# memory: arena and swap area both come back.  KUnit suites linked into
+# the module run again at this load unless the kernel lets us filter them
+# out at run time (6.12's kunit.filter_glob is writable, 6.1's is not).
+swap_phase() {
+	where=$1
+	if [ -w /sys/module/kunit/parameters/filter_glob ]; then
+		echo "shadow_mm_no_suite_again" > /sys/module/kunit/parameters/filter_glob
+	fi
+	settle
+	b=$(memfree_kb)
+	if ! insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS; then
+		fail "insmod $SMM_SWAP_ARGS ($where)" "insmod failed"
+		return
+	fi
+	pass "insmod $SMM_SWAP_ARGS ($where)"
+	# 48 MiB of slots, the first the header page as in a real swap area.
+	size=$(awk 'NR > 1 { n++; s += $3 } END { print (n == 1 ? s : -n) }' $D/default/swaps)
+	if [ "$size" = 49148 ] || [ "$size" = 49152 ]; then
+		pass "swap_mb=48: one area of 48 MiB in swaps ($where)"
+	else
+		fail "swap_mb=48: one area of 48 MiB in swaps ($where)" "$(cat $D/default/swaps)"
+	fi
+	if grep -qE "^SwapTotal: +$size kB\$" $D/default/meminfo; then
+		pass "swap_mb=48: meminfo's SwapTotal is the area's size ($where)"
+	else
+		fail "swap_mb=48: meminfo's SwapTotal is the area's size ($where)" \
+			"$(grep Swap $D/default/meminfo || echo 'no Swap lines in meminfo')"
+	fi
+	run_tool fault_test --swap
+	if [ -n "${2:-}" ]; then
+		run_tool stress mm "$2"
+	fi
+	if echo check > $D/default/control; then
+		pass "check after the swap phase ($where)"
+	else
+		fail "check after the swap phase ($where)" "check failed: $(dmesg | tail -n 3)"
+	fi
+	grep -q '^pages_resident  *0$' $D/default/faults && grep -q '^mappings  *0$' $D/default/faults &&
+	   ! grep -qE '^(mapping|mm) ' $D/default/faults &&
+		pass "nothing mapped after the swap phase ($where)" ||
+		fail "nothing mapped after the swap phase ($where)" "$(cat $D/default/faults)"
+	rmmod shadow_mm && pass "rmmod after the swap phase ($where)"
+	mem_back "host memory back after the swap phase: arena and swap area ($where)" "$b" ${3:-4096}
+}
 
 # Free memory in kB: MemFree plus the pages on the per-CPU lists, which
 # MemFree does not count and where freed pages land first.

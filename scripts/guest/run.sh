@@ -46,3 +46,25 @@ dmesg | grep 'shadow_mm: unloaded'
 # The first load of a boot costs the host some memory of its own (percpu
 # chunks, workers), hence the slack; make test measures after a warm-up.
 mem_back "host memory back after rmmod" "$before" 8192
+
+# Copy-on-write and swap: a small arena with swap behind it.
+settle
+before=$(memfree_kb)
+echo "==== insmod shadow_mm.ko $SMM_SWAP_ARGS: copy-on-write and swap"
+if insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS; then
+	for f in meminfo swaps vmstat; do
+		echo "==== shadow_mm/default/$f"
+		cat "$D/default/$f"
+	done
+	echo "==== /smm/shadow_mm_demo cow 64: fork with copy-on-write"
+	/smm/shadow_mm_demo cow 64 || fail "shadow_mm_demo cow 64" "exit status $?"
+	echo "==== /smm/shadow_mm_demo swap: overcommit through swap"
+	/smm/shadow_mm_demo swap || fail "shadow_mm_demo swap" "exit status $?"
+	echo "==== shadow_mm/default/faults"
+	cat "$D/default/faults"
+	echo check > "$D/default/control" || fail "check after the demos" "check failed"
+	rmmod shadow_mm
+	mem_back "host memory back after rmmod (arena and swap)" "$before"
+else
+	fail "insmod $SMM_SWAP_ARGS" "insmod failed"
+fi

@@ -313,6 +313,9 @@ grep -q '^highmem_direct  *0$' "$I/buddystat" &&
 	fail "no HighMem page was zeroed through the direct map" "$(grep highmem_direct "$I/buddystat")"
 rmmod shadow_mm && pass "rmmod"
 mem_back "host memory back after rmmod" "$before"
+# Fork, copy-on-write and swap: a second load with a small arena and swap,
+# fault_test's fork and swap tests and 20 s of the multi-process mm stress.
+swap_phase "stock kernel" 20
 
 # The slab layer, for each strategy: a workload, slabtop reading our
 # slabinfo in place of /proc/slabinfo, and misuse refused.
