@@ -322,6 +322,7 @@ struct smm_fmap {
 };
 
 static struct smm_fault_dev smm_fdev;
+static struct lock_class_key smm_user_pt_key;
 
 static inline void stat_add(struct smm_fault_dev *dev, enum smm_fault_stat item, long n)
 {
@@ -399,6 +400,12 @@ static struct smm_umm *umm_get(struct smm_fault_dev *dev, struct mm_struct *mm,
 		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, umm, 1, sizeof(*umm));
 		return NULL;
 	}
+	/*
+	 * A process's tables are locked around a copy or a swap-in, which
+	 * take kmap_atomic; kmap takes the kernel tables' lock under its
+	 * own.  Different tables: a lockdep class of their own says so.
+	 */
+	lockdep_set_class(&umm->pt.lock, &smm_user_pt_key);
 	umm->mm = mm;
 	umm->host = task;
 	if (task) {
@@ -1264,24 +1271,24 @@ static bool lock_host_vma(struct smm_fmap *fm, struct smm_umm *umm, unsigned lon
 	*vma = NULL;
 	if (!umm->host)
 		return true;
-	if (!mmget_not_zero(umm->mm))
+	/*
+	 * No mm_users reference: the last mmput() would then be ours, and the
+	 * exit's pages would come back late.  mm_count (the umm's mmgrab())
+	 * keeps the lock, and the lock keeps exit_mmap() from the VMAs.
+	 */
+	if (!mmap_read_trylock(umm->mm))
 		return false;
-	if (mmap_read_trylock(umm->mm)) {
-		*vma = vma_lookup(umm->mm, addr);
-		if (*vma && (*vma)->vm_private_data == fm && (*vma)->vm_ops == &smm_vm_ops)
-			return true;
-		mmap_read_unlock(umm->mm);
-	}
-	mmput_async(umm->mm);
+	*vma = vma_lookup(umm->mm, addr);
+	if (*vma && (*vma)->vm_private_data == fm && (*vma)->vm_ops == &smm_vm_ops)
+		return true;
+	mmap_read_unlock(umm->mm);
 	return false;
 }
 
 static void unlock_host_vma(struct smm_umm *umm)
 {
-	if (!umm->host)
-		return;
-	mmap_read_unlock(umm->mm);
-	mmput_async(umm->mm);
+	if (umm->host)
+		mmap_read_unlock(umm->mm);
 }
 
 /* zap_vma_ptes() of one page, if there is a host side. */
@@ -1560,13 +1567,15 @@ static const struct file_operations smm_dev_fops = {
 
 /*
  * One process: every page of its VMAs of the device, host against shadow.
- * Counts each present shadow entry in @maps (pfn -> count).
+ * The _mapcounts are counted apart (count_maps()): a VMA that munmap() has
+ * taken out of the tree, and whose close() has not run yet, still has its
+ * shadow entries.
  */
-static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarray *maps)
+static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm)
 {
 	struct smm_arena *a = &dev->inst->arena;
-	VMA_ITERATOR(vmi, umm->mm, 0);
 	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, umm->mm, 0);
 	unsigned long addr, pfn, hpfn;
 	struct smm_pte_ref ref;
 	int bad = 0;
@@ -1587,12 +1596,6 @@ static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarr
 				smm_pgtable_pte_unlock(&umm->pt, &ref);
 			}
 			if (pte & SMM_PTE_PRESENT) {
-				void *e;
-
-				pfn = smm_pte_pfn(pte);
-				e = xa_load(maps, pfn);
-				xa_store(maps, pfn, xa_mk_value(e ? xa_to_value(e) + 1 : 1),
-					 GFP_KERNEL);
 				if (!fm->shared && (pte & SMM_PTE_RW) &&
 				    (spte_page(fm, pte)->refcount != 1 ||
 				     upage_slot(spte_page(fm, pte)))) {
@@ -1620,6 +1623,35 @@ static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm, struct xarr
 		}
 	}
 	return bad;
+}
+
+/*
+ * Every present shadow entry of @fm's range, in every process that maps it,
+ * into @maps (pfn -> count).
+ */
+static void count_maps(struct smm_fmap *fm, struct xarray *maps)
+{
+	struct smm_pte_ref ref;
+	struct smm_flink *l;
+	unsigned long va;
+
+	list_for_each_entry(l, &fm->links, node) {
+		for (va = fm->start; va < fm->end; va += PAGE_SIZE) {
+			u64 pte;
+			void *e;
+
+			if (smm_pgtable_pte_lookup(&l->umm->pt, va, &ref))
+				continue;
+			pte = *ref.pte;
+			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+			/* Another object may be mapped there now, in this process. */
+			if (!(pte & SMM_PTE_PRESENT) || spte_page(fm, pte)->mapping != fm)
+				continue;
+			e = xa_load(maps, smm_pte_pfn(pte));
+			xa_store(maps, smm_pte_pfn(pte),
+				 xa_mk_value(e ? xa_to_value(e) + 1 : 1), GFP_KERNEL);
+		}
+	}
 }
 
 /**
@@ -1671,8 +1703,10 @@ int smm_fault_check(struct smm_instance *inst)
 		msleep(20);
 	}
 	list_for_each_entry(umm, &dev->mms, node)
-		bad += check_umm(dev, umm, &maps);
+		bad += check_umm(dev, umm);
 	/* _mapcount: every user page of every object. */
+	list_for_each_entry(fm, &dev->maps, node)
+		count_maps(fm, &maps);
 	list_for_each_entry(fm, &dev->maps, node) {
 		unsigned long n = 0;
 

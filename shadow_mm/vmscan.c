@@ -61,6 +61,8 @@
 
 /* SWAP_CLUSTER_MAX: pages reclaim takes off a list at a time. */
 #define SMM_SWAP_CLUSTER_MAX	32
+/* DEF_PRIORITY: the first scan looks at 1/4096 of the lists. */
+#define SMM_DEF_PRIORITY	12
 
 static inline struct list_head *page_list(struct smm_vmscan *vs, struct smm_page *page,
 					  enum smm_lru_list lru)
@@ -256,38 +258,59 @@ static bool can_reclaim(struct smm_vmscan *vs)
 }
 
 /*
- * Reclaim up to @nr pages from the zones of @gfp's zonelist (all of them
- * for a user page, lowmem for a page table), top zone first.
+ * shrink_node() at falling priorities, as do_try_to_free_pages() and
+ * balance_pgdat() run it: at priority p each zone of @list has its LRU
+ * size >> p pages scanned, in batches of SWAP_CLUSTER_MAX, from
+ * DEF_PRIORITY (12) down to 0, until @nr pages are freed.  Down to 0 the
+ * scans add up to about twice the lists, so every page gets the two looks
+ * that a page referenced once needs before it can go.  Stops when the
+ * swap area is full.  Under reclaim_lock.
  */
+static unsigned long reclaim_zones(struct smm_vmscan *vs, const enum smm_zone_type *list,
+				   int n, unsigned long nr, bool kswapd)
+{
+	unsigned long freed = 0;
+	bool nospc = false;
+	int prio, i;
+
+	lockdep_assert_held(&vs->reclaim_lock);
+	for (prio = SMM_DEF_PRIORITY; prio >= 0 && freed < nr && !nospc; prio--) {
+		for (i = 0; i < n && freed < nr && !nospc; i++) {
+			int z = list[i];
+			unsigned long size = READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
+					     READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON]);
+			unsigned long scan = size >> prio;
+
+			while (scan && freed < nr && !nospc && can_reclaim(vs) &&
+			       !fatal_signal_pending(current)) {
+				unsigned long batch = min_t(unsigned long, scan,
+							    SMM_SWAP_CLUSTER_MAX);
+
+				freed += shrink_zone(vs, z, min(batch, nr - freed), kswapd,
+						     &nospc);
+				scan -= batch;
+				cond_resched();
+			}
+		}
+	}
+	return freed;
+}
+
+/* Reclaim up to @nr pages from the zones of @gfp's zonelist (all of them for a user page). */
 static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, unsigned int gfp,
 				bool kswapd)
 {
 	enum smm_zone_type list[SMM_NR_ZONES];
-	unsigned long freed = 0, got;
-	int i, n, rounds = 0;
-	bool nospc = false;
+	unsigned long freed = 0;
+	int n;
 
 	n = smm_gfp_zonelist(gfp, list);
 	if (n <= 0)
 		return 0;
 	mutex_lock(&vs->reclaim_lock);
-	do {
-		/* Under the lock: the rmap may have gone since the last batch. */
-		if (!can_reclaim(vs))
-			break;
-		got = 0;
-		for (i = 0; i < n && freed + got < nr && !nospc; i++)
-			got += shrink_zone(vs, list[i],
-					   min_t(unsigned long, nr - freed - got,
-						 SMM_SWAP_CLUSTER_MAX), kswapd, &nospc);
-		freed += got;
-		cond_resched();
-		/*
-		 * Referenced pages need a second look: a few rounds without
-		 * progress; none once the swap area is full.
-		 */
-	} while (freed < nr && !nospc && (got || ++rounds < 4) &&
-		 !fatal_signal_pending(current));
+	/* Under the lock: the rmap may have gone since the last reclaim. */
+	if (can_reclaim(vs))
+		freed = reclaim_zones(vs, list, n, nr, kswapd);
 	mutex_unlock(&vs->reclaim_lock);
 	return freed;
 }
@@ -371,29 +394,34 @@ void smm_wakeup_kswapd(struct smm_vmscan *vs)
 	wake_up_interruptible(&vs->kswapd_wait);
 }
 
-/* balance_pgdat(): reclaim until every zone with user pages is above high. */
+/*
+ * balance_pgdat(): reclaim until every zone with user pages is above its
+ * high watermark, each zone at falling priorities as direct reclaim does.
+ */
 static void balance_pgdat(struct smm_vmscan *vs)
 {
 	int z;
 
 	for (z = SMM_NR_ZONES - 1; z >= 0; z--) {
 		struct smm_zone *zone = &vs->buddy->zones[z];
+		const enum smm_zone_type list[] = { z };
+		unsigned long free, high;
 
-		while (!kthread_should_stop() && READ_ONCE(vs->swappiness) &&
-		       READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
-		       READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON]) &&
-		       !smm_zone_watermark_ok(zone, 0, zone->wmark[SMM_WMARK_HIGH], 0)) {
-			unsigned long got = 0;
-			bool nospc = false;
-
-			mutex_lock(&vs->reclaim_lock);
-			if (can_reclaim(vs))
-				got = shrink_zone(vs, z, SMM_SWAP_CLUSTER_MAX, true, &nospc);
-			mutex_unlock(&vs->reclaim_lock);
-			if (!got)
-				break;
-			cond_resched();
-		}
+		if (kthread_should_stop() || !READ_ONCE(vs->swappiness) ||
+		    !(READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
+		      READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON])))
+			continue;
+		if (smm_zone_watermark_ok(zone, 0, zone->wmark[SMM_WMARK_HIGH], 0))
+			continue;
+		free = smm_zone_free_pages(zone);
+		high = zone->wmark[SMM_WMARK_HIGH];
+		mutex_lock(&vs->reclaim_lock);
+		if (can_reclaim(vs))
+			reclaim_zones(vs, list, 1, max(high - min(free, high),
+						      (unsigned long)SMM_SWAP_CLUSTER_MAX), true);
+		mutex_unlock(&vs->reclaim_lock);
+		/* Freed pages sit on this CPU's lists, out of the watermark's sight. */
+		smm_drain_pages(vs->buddy);
 	}
 }
 
