@@ -17,10 +17,15 @@
  *
  * Reclaim is deterministic on a private instance (kswapd sleeps unless it
  * is woken), so the cases assert exact numbers, worked out by hand from
- * vmscan.c: do_reclaim() goes over the zonelist in passes of at most
- * SWAP_CLUSTER_MAX pages, and gives up after four passes without
- * progress.  Each case frees its pages and swap slots when it ends, so
- * that the instance's teardown finds empty lists.
+ * vmscan.c: reclaim_zones() goes from priority 12 down to 0, and at
+ * priority p scans (inactive + active) >> p pages of each zone, the size
+ * taken when the zone's turn comes, in batches of SWAP_CLUSTER_MAX, each
+ * batch capped at the pages still wanted (shrink_zone(min(batch,
+ * nr - freed)), which deactivates as many first when inactive < active).
+ * It stops when enough are freed, the swap area is full, or priority 0 is
+ * done.  Every page the fake owns is in HighMem, so one zone scans.  Each
+ * case frees its pages and swap slots when it ends, so that the
+ * instance's teardown finds empty lists.
  */
 
 #include <kunit/test.h>
@@ -295,22 +300,27 @@ static void expect_page_state(struct kunit *test, const struct fake_page *fp, bo
 }
 
 /*
- * Case 1, LRU movement.  Three subject pages S1..S3, referenced at their
+ * Case 1, LRU movement.  Three subject pages S0..S2, referenced at their
  * first two looks, and unreferenced fodder that lets each reclaim end
  * exactly where the case wants it:
  *
  * - new pages are inactive;
- * - reclaim(3) with S1..S3 at the tail: the first pass sees S1..S3, each
- *   referenced once: they get PG_referenced and rotate; the second pass
- *   frees the three fodder pages behind them;
- * - reclaim(3) again, three new fodder pages: the S pages are referenced a
- *   second time and go active (pgactivate 3); the next pass frees the
- *   fodder, with inactive (3) == active (3), so nothing is deactivated;
- * - one fodder page, inactive 1 < active 3: shrink_active_list() moves
- *   the batch's worth, nr 1: S1 (the tail of the active list) with
- *   PG_referenced clear; S2 and S3 stay active;
- * - reclaim(3), inactive 1 < active 2: the batch of 3 deactivates what is
- *   left (S2, S3), and the three unreferenced S pages go to swap.
+ * - reclaim(3), six pages, S0..S2 at the tail: priority 2 scans 1 (S0),
+ *   priority 1 scans 3 (S1, S2, and frees one fodder page), priority 0
+ *   scans the last two fodder pages: S0..S2, referenced once, get
+ *   PG_referenced and rotate; 6 scanned, 3 stolen;
+ * - reclaim(3) again, three new fodder pages: priority 2 scans 1, S0,
+ *   referenced a second time: active; priority 1 scans 3: S1 and S2 go
+ *   active (pgactivate 3) and one fodder page is freed; at priority 0
+ *   inactive 2 < active 3, so shrink_active_list() moves the batch's
+ *   worth, the 2 pages still wanted: S0 and S1 (the tail of the active
+ *   list) with PG_referenced clear, S2 stays active (pgdeactivate 2);
+ *   the last two fodder pages go.  Inactive 2 (S1, S0), active 1 (S2);
+ * - reclaim(1), inactive 2 >= active 1: no deactivation; S0, past its
+ *   script, is unreferenced at its third look and goes to swap;
+ * - reclaim(2), priority 1 scans 1: S1 goes (inactive 1 == active 1, no
+ *   deactivation); at priority 0 inactive 0 < active 1: the last active
+ *   page, S2, is deactivated and goes too.  The lists are empty.
  */
 static void vmscan_test_lru_movement(struct kunit *test)
 {
@@ -346,54 +356,59 @@ static void vmscan_test_lru_movement(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		fake_add(test, fr);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 3), 3L);
-	for (i = 0; i < 3; i++) {
-		expect_page_state(test, s[i], true, false);
+	/* Activated, then (S0, S1) deactivated at priority 0 with inactive 2 < active 3. */
+	expect_page_state(test, s[0], false, false);
+	expect_page_state(test, s[1], false, false);
+	expect_page_state(test, s[2], true, false);
+	for (i = 0; i < 3; i++)
 		KUNIT_EXPECT_EQ(test, s[i]->calls, 2U);
-	}
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 0UL);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 3UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 2UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 1UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGACTIVATE), 3UL);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 0UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 2UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 12UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 6UL);
 
-	/* inactive 1 < active 3: deactivation first, of the batch's worth. */
-	fake_add(test, fr);
+	/* inactive 2 >= active 1: no deactivation; S0, unreferenced now, goes. */
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 1), 1L);
-	expect_page_state(test, s[0], false, false);
-	expect_page_state(test, s[1], true, false);
+	KUNIT_EXPECT_NULL(test, s[0]->page);
+	KUNIT_EXPECT_EQ(test, s[0]->calls, 3U);
+	expect_page_state(test, s[1], false, false);
 	expect_page_state(test, s[2], true, false);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 1UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 2UL);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 1UL);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 2UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 1UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 13UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 7UL);
 
-	/* inactive 1 < active 2: the rest of the active list goes too, then to swap. */
-	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 3), 3L);
+	/* S1 goes; then inactive 0 < active 1: S2 is deactivated, then to swap. */
+	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 2), 2L);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 3UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGACTIVATE), 3UL);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 16UL);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 10UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 15UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 9UL);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 0UL);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 0UL);
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_NULL(test, s[i]->page);
 		KUNIT_EXPECT_EQ(test, s[i]->calls, 3U);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapouts), 10);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapouts), 9);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->errors), 0);
 }
 
 /*
  * Case 2, accounting.  40 unreferenced pages: reclaim(20) frees exactly 20
- * in one pass: scanned == stolen == 20, 20 pages to swap, 20 more free
- * pages in the buddy allocator, 20 fewer on the LRU.  Then the other 20:
- * 5 busy, 5 referenced once, 10 cold; reclaim(32) frees the 10 cold pages
- * and, at the second look, the 5 referenced ones, and spends the rest of
- * its scans on the busy pages: 32 in the first pass, then four passes of
- * 17 without progress: 100 scanned, of which 80 busy, 5 referenced and 15
- * swapped out.
+ * (priorities 5 to 1 scan 1, 2, 4, 8 and the 5 still wanted):
+ * scanned == stolen == 20, 20 pages to swap, 20 more free pages in the
+ * buddy allocator, 20 fewer on the LRU.  Then the other 20: 5 busy, 5
+ * referenced once, 10 cold; reclaim(32) scans 1, 2, 5 and 10 at
+ * priorities 4 to 1 (the 5 busy pages, the 5 referenced ones, which get
+ * PG_referenced, and 8 cold pages freed), then at priority 0 the 12 left:
+ * the last 2 cold pages, the busy ones again, and the referenced ones at
+ * their second, unreferenced look, which go too.  It runs out of
+ * priorities with 15 of 32: 30 scanned, of which 10 busy, 5 referenced
+ * and 15 swapped out.
  */
 static void vmscan_test_accounting(struct kunit *test)
 {
@@ -432,9 +447,9 @@ static void vmscan_test_accounting(struct kunit *test)
 	for (i = 25; i < 30; i++)
 		fake_script(fp[i], 1, 0, 0);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 32), 15L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 20UL + 100);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 20UL + 30);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 20UL + 15);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 80);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 10);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->ref_hits), 5);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapouts), 20 + 15);
 	/* Every page scanned was busy, kept for a reference, or stolen. */
@@ -455,11 +470,13 @@ static void vmscan_test_accounting(struct kunit *test)
 }
 
 /*
- * Case 3, busy pages and a full swap.  8 busy pages: reclaim(4) scans 4
- * per pass for four passes, frees nothing, and every page stays on the
- * inactive list.  Then the swap is filled: the first swapout fails with
- * -ENOSPC and ends the reclaim: one scan.  With one slot free again,
- * reclaim(8) frees one page, and the next swapout ends it: 2 scans.
+ * Case 3, busy pages and a full swap.  8 busy pages: reclaim(4) scans 1,
+ * 2 and 4 at priorities 3 to 1, and at priority 0 a batch of 4 (the 8 of
+ * the scan, capped at the 4 pages wanted): 11 scans, nothing freed, and
+ * every page stays on the inactive list.  Then the swap is filled: the
+ * first swapout, at priority 3, fails with -ENOSPC and ends the reclaim:
+ * one scan.  With one slot free again, reclaim(8) frees one page at
+ * priority 3, and the next swapout, at priority 2, ends it: 2 scans.
  */
 static void vmscan_test_busy_and_full(struct kunit *test)
 {
@@ -474,9 +491,9 @@ static void vmscan_test_busy_and_full(struct kunit *test)
 		fp[i] = fake_add(test, fr);
 	WRITE_ONCE(fr->all_busy, true);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 4), 0L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 16UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 0UL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 16);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 11);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->ref_calls), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapout_calls), 0);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 8UL);
@@ -492,14 +509,14 @@ static void vmscan_test_busy_and_full(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, (unsigned long)fr->nr_reserved, total);
 
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 8), 0L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 16UL + 1);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapout_calls), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->enospc), 1);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 8UL);
 
 	KUNIT_EXPECT_EQ(test, smm_swap_free(&inst->swap, fr->reserved[--fr->nr_reserved]), 0);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 8), 1L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 16UL + 1 + 2);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL + 1 + 2);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 1UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapouts), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->enospc), 1 + 1);
