@@ -1574,14 +1574,15 @@ static const struct file_operations smm_dev_fops = {
 static int check_umm(struct smm_fault_dev *dev, struct smm_umm *umm)
 {
 	struct smm_arena *a = &dev->inst->arena;
-	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, umm->mm, 0);
 	unsigned long addr, pfn, hpfn;
+	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
 	struct smm_pte_ref ref;
 	int bad = 0;
 	bool w;
 	u64 pte;
 
+	vma_iter_init(&vmi, umm->mm, 0);
 	for_each_vma(vmi, vma) {
 		struct smm_fmap *fm = vma->vm_private_data;
 

@@ -170,16 +170,18 @@ static void shrink_active_list(struct smm_vmscan *vs, int zone, unsigned long nr
 
 /*
  * shrink_inactive_list(): look at up to @nr pages at the tail of the
- * inactive list of @zone.  Returns the pages freed; *@scanned counts the
- * pages looked at; *@nospc is set if the swap area is full.
+ * inactive list of @zone, and stop once @want are freed.  Returns the
+ * pages freed; *@scanned counts the pages looked at; *@nospc is set if
+ * the swap area is full.
  */
 static unsigned long shrink_inactive_list(struct smm_vmscan *vs, int zone, unsigned long nr,
-					  unsigned long *scanned, bool *nospc)
+					  unsigned long want, unsigned long *scanned,
+					  bool *nospc)
 {
 	const struct smm_rmap_ops *ops = vs->rmap;
 	unsigned long freed = 0, activated = 0, i;
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && freed < want; i++) {
 		struct smm_page *page;
 		void *cookie;
 		int ref, ret;
@@ -234,20 +236,24 @@ static unsigned long shrink_inactive_list(struct smm_vmscan *vs, int zone, unsig
 
 /*
  * shrink_lruvec() for one zone: deactivate when the inactive list is
- * short, then reclaim from it.  Returns the pages freed.
+ * short, then scan @nr pages of it, freeing up to @want.  Returns the
+ * pages freed; *@scanned counts the inactive pages looked at (0: the list
+ * is empty).
  */
 static unsigned long shrink_zone(struct smm_vmscan *vs, int zone, unsigned long nr,
-				 bool kswapd, bool *nospc)
+				 unsigned long want, bool kswapd, bool *nospc,
+				 unsigned long *scanned)
 {
-	unsigned long scanned = 0, freed, inactive, active;
+	unsigned long freed, inactive, active;
 
 	inactive = READ_ONCE(vs->nr[zone][SMM_LRU_INACTIVE_ANON]);
 	active = READ_ONCE(vs->nr[zone][SMM_LRU_ACTIVE_ANON]);
 	/* inactive_is_low(), inactive_ratio 1 below 1 GiB: scan @nr of the active list */
 	if (inactive < active)
 		shrink_active_list(vs, zone, nr);
-	freed = shrink_inactive_list(vs, zone, nr, &scanned, nospc);
-	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSCAN_KSWAPD : SMM_PGSCAN_DIRECT, scanned);
+	*scanned = 0;
+	freed = shrink_inactive_list(vs, zone, nr, want, scanned, nospc);
+	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSCAN_KSWAPD : SMM_PGSCAN_DIRECT, *scanned);
 	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSTEAL_KSWAPD : SMM_PGSTEAL_DIRECT, freed);
 	return freed;
 }
@@ -285,10 +291,14 @@ static unsigned long reclaim_zones(struct smm_vmscan *vs, const enum smm_zone_ty
 			       !fatal_signal_pending(current)) {
 				unsigned long batch = min_t(unsigned long, scan,
 							    SMM_SWAP_CLUSTER_MAX);
+				unsigned long scanned;
 
-				freed += shrink_zone(vs, z, min(batch, nr - freed), kswapd,
-						     &nospc);
-				scan -= batch;
+				/* The budget goes by what was looked at, not asked for. */
+				freed += shrink_zone(vs, z, batch, nr - freed, kswapd, &nospc,
+						     &scanned);
+				if (!scanned)
+					break;
+				scan -= min(scan, scanned);
 				cond_resched();
 			}
 		}
@@ -405,20 +415,20 @@ static void balance_pgdat(struct smm_vmscan *vs)
 	for (z = SMM_NR_ZONES - 1; z >= 0; z--) {
 		struct smm_zone *zone = &vs->buddy->zones[z];
 		const enum smm_zone_type list[] = { z };
-		unsigned long free, high;
+		unsigned long free, high, lru, want;
 
-		if (kthread_should_stop() || !READ_ONCE(vs->swappiness) ||
-		    !(READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
-		      READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON])))
+		lru = READ_ONCE(vs->nr[z][SMM_LRU_INACTIVE_ANON]) +
+		      READ_ONCE(vs->nr[z][SMM_LRU_ACTIVE_ANON]);
+		if (kthread_should_stop() || !READ_ONCE(vs->swappiness) || !lru)
 			continue;
 		if (smm_zone_watermark_ok(zone, 0, zone->wmark[SMM_WMARK_HIGH], 0))
 			continue;
 		free = smm_zone_free_pages(zone);
 		high = zone->wmark[SMM_WMARK_HIGH];
+		want = max_t(unsigned long, high - min(free, high), SMM_SWAP_CLUSTER_MAX);
 		mutex_lock(&vs->reclaim_lock);
 		if (can_reclaim(vs))
-			reclaim_zones(vs, list, 1, max(high - min(free, high),
-						      (unsigned long)SMM_SWAP_CLUSTER_MAX), true);
+			reclaim_zones(vs, list, 1, want, true);
 		mutex_unlock(&vs->reclaim_lock);
 		/* Freed pages sit on this CPU's lists, out of the watermark's sight. */
 		smm_drain_pages(vs->buddy);
