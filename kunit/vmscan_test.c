@@ -19,10 +19,12 @@
  * is woken), so the cases assert exact numbers, worked out by hand from
  * vmscan.c: reclaim_zones() goes from priority 12 down to 0, and at
  * priority p scans (inactive + active) >> p pages of each zone, the size
- * taken when the zone's turn comes, in batches of SWAP_CLUSTER_MAX, each
- * batch capped at the pages still wanted (shrink_zone(min(batch,
- * nr - freed)), which deactivates as many first when inactive < active).
- * It stops when enough are freed, the swap area is full, or priority 0 is
+ * taken when the zone's turn comes, in batches of SWAP_CLUSTER_MAX
+ * (shrink_zone(batch, nr - freed)): each batch first deactivates a batch's
+ * worth of the active list when inactive < active, then looks at up to a
+ * batch of the inactive list and stops early once the pages still wanted
+ * are freed.  The priority's budget goes down by the pages looked at.  It
+ * stops when enough are freed, the swap area is full, or priority 0 is
  * done.  Every page the fake owns is in HighMem, so one zone scans.  Each
  * case frees its pages and swap slots when it ends, so that the
  * instance's teardown finds empty lists.
@@ -306,21 +308,22 @@ static void expect_page_state(struct kunit *test, const struct fake_page *fp, bo
  *
  * - new pages are inactive;
  * - reclaim(3), six pages, S0..S2 at the tail: priority 2 scans 1 (S0),
- *   priority 1 scans 3 (S1, S2, and frees one fodder page), priority 0
- *   scans the last two fodder pages: S0..S2, referenced once, get
- *   PG_referenced and rotate; 6 scanned, 3 stolen;
+ *   priority 1 scans 3 (S1, S2, and frees one fodder page), priority 0's
+ *   batch of 5 stops after the last two fodder pages, the 2 still wanted:
+ *   S0..S2, referenced once, get PG_referenced and rotate; 6 scanned,
+ *   3 stolen;
  * - reclaim(3) again, three new fodder pages: priority 2 scans 1, S0,
  *   referenced a second time: active; priority 1 scans 3: S1 and S2 go
  *   active (pgactivate 3) and one fodder page is freed; at priority 0
- *   inactive 2 < active 3, so shrink_active_list() moves the batch's
- *   worth, the 2 pages still wanted: S0 and S1 (the tail of the active
- *   list) with PG_referenced clear, S2 stays active (pgdeactivate 2);
- *   the last two fodder pages go.  Inactive 2 (S1, S0), active 1 (S2);
- * - reclaim(1), inactive 2 >= active 1: no deactivation; S0, past its
+ *   (batch 5) inactive 2 < active 3, so shrink_active_list() moves the
+ *   batch's worth, which is the whole active list: S0, S1, S2 go back to
+ *   the inactive list with PG_referenced clear (pgdeactivate 3), and the
+ *   scan stops after the last two fodder pages, the 2 still wanted.
+ *   Inactive 3 (S2, S1, S0), active 0: 12 scanned, 6 stolen;
+ * - reclaim(1), inactive 3 >= active 0: no deactivation; S0, past its
  *   script, is unreferenced at its third look and goes to swap;
- * - reclaim(2), priority 1 scans 1: S1 goes (inactive 1 == active 1, no
- *   deactivation); at priority 0 inactive 0 < active 1: the last active
- *   page, S2, is deactivated and goes too.  The lists are empty.
+ * - reclaim(2), priority 1 scans 1: S1 goes; priority 0 scans 1: S2 goes
+ *   too.  No more deactivation; the lists are empty.
  */
 static void vmscan_test_lru_movement(struct kunit *test)
 {
@@ -356,32 +359,33 @@ static void vmscan_test_lru_movement(struct kunit *test)
 	for (i = 0; i < 3; i++)
 		fake_add(test, fr);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 3), 3L);
-	/* Activated, then (S0, S1) deactivated at priority 0 with inactive 2 < active 3. */
-	expect_page_state(test, s[0], false, false);
-	expect_page_state(test, s[1], false, false);
-	expect_page_state(test, s[2], true, false);
-	for (i = 0; i < 3; i++)
+	/* Activated, then all three deactivated at priority 0 with inactive 2 < active 3. */
+	for (i = 0; i < 3; i++) {
+		expect_page_state(test, s[i], false, false);
 		KUNIT_EXPECT_EQ(test, s[i]->calls, 2U);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 2UL);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 1UL);
+	}
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 3UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 0UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGACTIVATE), 3UL);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 2UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 3UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 12UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 6UL);
 
-	/* inactive 2 >= active 1: no deactivation; S0, unreferenced now, goes. */
+	/* inactive 3 >= active 0: no deactivation; S0, unreferenced now, goes. */
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 1), 1L);
 	KUNIT_EXPECT_NULL(test, s[0]->page);
 	KUNIT_EXPECT_EQ(test, s[0]->calls, 3U);
-	expect_page_state(test, s[1], false, false);
-	expect_page_state(test, s[2], true, false);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 2UL);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 1UL);
-	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 1UL);
+	for (i = 1; i < 3; i++) {
+		expect_page_state(test, s[i], false, false);
+		KUNIT_EXPECT_EQ(test, s[i]->calls, 2U);
+	}
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 3UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 2UL);
+	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_ACTIVE_ANON), 0UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 13UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 7UL);
 
-	/* S1 goes; then inactive 0 < active 1: S2 is deactivated, then to swap. */
+	/* S1, then S2, unreferenced at their third look, go to swap. */
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 2), 2L);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGDEACTIVATE), 3UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGACTIVATE), 3UL);
@@ -399,7 +403,8 @@ static void vmscan_test_lru_movement(struct kunit *test)
 
 /*
  * Case 2, accounting.  40 unreferenced pages: reclaim(20) frees exactly 20
- * (priorities 5 to 1 scan 1, 2, 4, 8 and the 5 still wanted):
+ * (priorities 5 to 1 scan 1, 2, 4, 8, and at priority 1 a batch of 12
+ * that stops once the 5 still wanted are freed):
  * scanned == stolen == 20, 20 pages to swap, 20 more free pages in the
  * buddy allocator, 20 fewer on the LRU.  Then the other 20: 5 busy, 5
  * referenced once, 10 cold; reclaim(32) scans 1, 2, 5 and 10 at
@@ -471,9 +476,10 @@ static void vmscan_test_accounting(struct kunit *test)
 
 /*
  * Case 3, busy pages and a full swap.  8 busy pages: reclaim(4) scans 1,
- * 2 and 4 at priorities 3 to 1, and at priority 0 a batch of 4 (the 8 of
- * the scan, capped at the 4 pages wanted): 11 scans, nothing freed, and
- * every page stays on the inactive list.  Then the swap is filled: the
+ * 2 and 4 at priorities 3 to 1, and at priority 0 a batch of all 8 (the
+ * batch is not capped at the 4 pages wanted; it would stop only once 4
+ * were freed): 15 scans, nothing freed, and every page stays on the
+ * inactive list.  Then the swap is filled: the
  * first swapout, at priority 3, fails with -ENOSPC and ends the reclaim:
  * one scan.  With one slot free again, reclaim(8) frees one page at
  * priority 3, and the next swapout, at priority 2, ends it: 2 scans.
@@ -491,9 +497,9 @@ static void vmscan_test_busy_and_full(struct kunit *test)
 		fp[i] = fake_add(test, fr);
 	WRITE_ONCE(fr->all_busy, true);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 4), 0L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 15UL);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 0UL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 11);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fr->busy), 15);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->ref_calls), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapout_calls), 0);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 8UL);
@@ -509,14 +515,14 @@ static void vmscan_test_busy_and_full(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, (unsigned long)fr->nr_reserved, total);
 
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 8), 0L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL + 1);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 15UL + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapout_calls), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->enospc), 1);
 	KUNIT_EXPECT_EQ(test, lru(fr, SMM_LRU_INACTIVE_ANON), 8UL);
 
 	KUNIT_EXPECT_EQ(test, smm_swap_free(&inst->swap, fr->reserved[--fr->nr_reserved]), 0);
 	KUNIT_EXPECT_EQ(test, smm_reclaim_pages(vs, 8), 1L);
-	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 11UL + 1 + 2);
+	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSCAN_DIRECT), 15UL + 1 + 2);
 	KUNIT_EXPECT_EQ(test, ev(fr, SMM_PGSTEAL_DIRECT), 1UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->swapouts), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fr->enospc), 1 + 1);
