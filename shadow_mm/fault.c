@@ -577,6 +577,7 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 	unsigned int want = clamp_t(unsigned long, (end - addr) >> PAGE_SHIFT, 1,
 				    SMM_FAULT_BATCH);
 	unsigned int n = 0, stalls = 0;
+	bool drained = false;
 	int ret = -ENOMEM;
 
 	while (n < want) {
@@ -588,8 +589,20 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 			continue;
 		}
 		ret = PTR_ERR(page);
-		/* One page is enough to go on; reclaim only for the first. */
-		if (n || ret != -ENOMEM || stalls++ >= 8 ||
+		/* One page is enough to go on; the slow path only for the first. */
+		if (n || ret != -ENOMEM)
+			break;
+		/*
+		 * The free pages may be on other CPUs' lists, which the
+		 * watermarks do not count: drain them and try again before
+		 * reclaim, as __alloc_pages_direct_reclaim() does.
+		 */
+		if (!drained) {
+			smm_drain_pages(&inst->buddy);
+			drained = true;
+			continue;
+		}
+		if (stalls++ >= 8 ||
 		    !smm_try_to_free_pages(&inst->vmscan, want, SMM_GFP_HIGHUSER))
 			break;
 	}
@@ -612,14 +625,22 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
  */
 static struct smm_page *alloc_raw(struct smm_instance *inst)
 {
+	bool drained = false;
 	struct smm_page *page;
 	int stalls = 0;
 
 	for (;;) {
 		page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
 				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
-		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM || stalls++ >= 8 ||
-		    !smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_HIGHUSER))
+		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM)
+			break;
+		/* Other CPUs' lists first, as zero_ahead() does. */
+		if (!drained) {
+			smm_drain_pages(&inst->buddy);
+			drained = true;
+			continue;
+		}
+		if (stalls++ >= 8 || !smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_HIGHUSER))
 			break;
 	}
 	if (smm_zones_low(&inst->vmscan))

@@ -412,6 +412,12 @@ static void balance_pgdat(struct smm_vmscan *vs)
 {
 	int z;
 
+	/*
+	 * Free pages on the per-CPU lists are out of the watermarks' sight:
+	 * a zone that only looks low needs a drain, not reclaim.
+	 */
+	smm_drain_pages(vs->buddy);
+
 	for (z = SMM_NR_ZONES - 1; z >= 0; z--) {
 		struct smm_zone *zone = &vs->buddy->zones[z];
 		const enum smm_zone_type list[] = { z };
