@@ -1688,11 +1688,22 @@ static int need_swap(const char *name, long long pages)
  */
 static void swap_used(long long *meminfo_kb, long long *swaps_kb)
 {
-	long long total = smm_meminfo("SwapTotal"), sfree = smm_meminfo("SwapFree");
+	int tries;
 
-	if (smm_read_swaps(NULL, swaps_kb) < 0)
-		*swaps_kb = -1;
-	*meminfo_kb = total >= 0 && sfree >= 0 ? total - sfree : *swaps_kb;
+	/*
+	 * kswapd may move a page between the two reads: read both again
+	 * until they agree, for a second at most.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		long long total = smm_meminfo("SwapTotal"), sfree = smm_meminfo("SwapFree");
+
+		if (smm_read_swaps(NULL, swaps_kb) < 0)
+			*swaps_kb = -1;
+		*meminfo_kb = total >= 0 && sfree >= 0 ? total - sfree : *swaps_kb;
+		if (*meminfo_kb == *swaps_kb)
+			return;
+		usleep(10000);
+	}
 }
 
 /*
