@@ -35,7 +35,8 @@
  * The next touch faults, and the fault sets the bit again.  A hot page
  * costs a minor fault per scan; a cold one nothing.
  *
- * kswapd: one kthread per instance.  A fault that leaves a zone below its
+ * kswapd: one kthread per instance with swap (without swap it could do
+ * nothing, so there is none).  A fault that leaves a zone below its
  * low watermark wakes it; it reclaims until every zone with user pages is
  * above its high watermark, or nothing more can be reclaimed
  * (balance_pgdat()).  With swappiness 0 kswapd does not swap; direct
@@ -475,7 +476,7 @@ void smm_vmscan_set_rmap(struct smm_vmscan *vs, const struct smm_rmap_ops *ops, 
 }
 
 /**
- * smm_vmscan_init() - empty lists and a sleeping kswapd
+ * smm_vmscan_init() - empty lists, and a sleeping kswapd if there is swap
  * @vs: the instance's reclaim
  * @b: its buddy allocator
  * @swap: its swap area
@@ -503,6 +504,13 @@ int smm_vmscan_init(struct smm_vmscan *vs, struct smm_buddy *b, struct smm_swap 
 	for (z = 0; z < SMM_NR_ZONES; z++)
 		for (l = 0; l < SMM_NR_LRU_LISTS; l++)
 			INIT_LIST_HEAD(&vs->lists[z][l]);
+	/*
+	 * No swap, nothing kswapd could do with an anon page: no thread.  An
+	 * idle one is not free: every instance the bench makes would start
+	 * and stop one, and its wakeups land in the measurements.
+	 */
+	if (!smm_swap_total_pages(swap))
+		return 0;
 	vs->kswapd = kthread_run(kswapd, vs, "kswapd-smm-%s", name);
 	if (IS_ERR(vs->kswapd)) {
 		int ret = PTR_ERR(vs->kswapd);
