@@ -565,6 +565,16 @@ static void swap_entry_put(struct smm_fmap *fm, unsigned long slot)
 /* ---- zeroing ahead ---- */
 
 /*
+ * fail_page_alloc is armed: a failure may be injected, and the kernel's
+ * should_fail_alloc_page() fails the whole allocation before its slow
+ * path, so no drain or reclaim makes up for it here either.
+ */
+static bool injecting(struct smm_instance *inst)
+{
+	return smm_fail_armed(&inst->buddy.fpa.fail);
+}
+
+/*
  * Take pages for the next faults and zero them together, without the
  * object's lock (reclaim may need it): as many as the VMA has pages from
  * @addr on, up to SMM_FAULT_BATCH, each with direct reclaim if the zones
@@ -590,7 +600,7 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 		}
 		ret = PTR_ERR(page);
 		/* One page is enough to go on; the slow path only for the first. */
-		if (n || ret != -ENOMEM)
+		if (n || ret != -ENOMEM || injecting(inst))
 			break;
 		/*
 		 * The free pages may be on other CPUs' lists, which the
@@ -632,7 +642,7 @@ static struct smm_page *alloc_raw(struct smm_instance *inst)
 	for (;;) {
 		page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
 				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
-		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM)
+		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM || injecting(inst))
 			break;
 		/* Other CPUs' lists first, as zero_ahead() does. */
 		if (!drained) {
