@@ -313,7 +313,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
 	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
-			    p->slab_debug ? inst->slab_debug : NULL);
+			    p->slab_debug ? inst->slab_debug : NULL, &inst->timeline);
 	if (ret)
 		goto err_pgtable;
 	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),

@@ -1189,6 +1189,7 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
  * @strategy: which allocator
  * @debug: slab_debug= for its caches (see smm_slab_parse_debug()), or
  *	NULL; kept, not copied, for the allocator's lifetime
+ * @tl: the bring-up timeline the bootstrap steps are recorded in, or NULL
  *
  * kmem_cache_init(): the strategy, then the size classes (not under SLOB,
  * which serves kmalloc from its own lists).
@@ -1197,7 +1198,8 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
  * Context: process context; sleeps.
  */
 int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
-		  enum smm_slab_strategy strategy, const char *debug)
+		  enum smm_slab_strategy strategy, const char *debug,
+		  struct smm_timeline *tl)
 {
 	static const struct smm_slab_ops *const ops[SMM_SLAB_NR] = {
 		[SMM_SLAB_SLAB] = &smm_slab_ops_slab,

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "buddy.h"
+#include "timeline.h"
 
 /**
  * enum smm_slab_strategy - the three slab allocators
@@ -259,7 +260,8 @@ extern const struct smm_slab_ops smm_slab_ops_slub;
 extern const struct smm_slab_ops smm_slab_ops_slob;
 
 int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
-		  enum smm_slab_strategy strategy, const char *debug);
+		  enum smm_slab_strategy strategy, const char *debug,
+		  struct smm_timeline *tl);
 int smm_slab_parse_debug(const char *spec, const char *cache, unsigned int *flags);
 int smm_slab_parse_flags(const char *field, const char *letters, unsigned int *flags);
 void smm_slab_destroy(struct smm_slab *sa);

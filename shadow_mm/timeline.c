@@ -8,16 +8,24 @@
  *
  * Every stage of an instance's bring-up records when it started, how long it
  * took and one line on what it produced.  Read in order, the records replay
- * the boot sequence of setup_arch() and start_kernel(): the firmware hands
- * over memory (our arena), setup_memory_map() prints the e820 map, early_res
- * reservations are made, sparse_init() places the mem_map,
- * setup_bootmem_allocator() sets up bootmem, zone_sizes_init() sizes the
- * zones, mem_init()'s free_all_bootmem() hands the free pages to the buddy
- * allocator, the shadow kernel page tables get their top level,
- * kmem_cache_init() brings up the slab allocator, and vmalloc_init() the
- * vmalloc space.  The
- * timeline is shown in debugfs ``bringup``
- * and summarised in dmesg when an instance comes up.
+ * the boot sequence of i386_start_kernel(), setup_arch() and start_kernel()
+ * in 2.6.29: the firmware hands over memory (our arena), setup_memory_map()
+ * prints the e820 map, the early_res table starts, the kernel image sits
+ * where the loader put it (static allocation, "TEXT DATA BSS", and the
+ * temporary page table, "INIT_PG_TABLE"), sparse_init() places the mem_map,
+ * init_memory_mapping() maps low memory with tables reserved as "PGTABLE",
+ * setup_bootmem_allocator() sets up bootmem and early_res_to_bootmem()
+ * carries the reservations into it, paging_init() makes the pkmap and
+ * kmap_local tables from bootmem, zone_sizes_init() sizes the zones,
+ * mem_init() hands the free low pages to the buddy allocator
+ * (free_all_bootmem()) and the HighMem pages one by one
+ * (set_highmem_pages_init()) and prints its banner, kmem_cache_init()
+ * bootstraps the slab allocator, and vmalloc_init() the vmalloc space.
+ *
+ * A stage may record steps: the kernel functions it is made of, each with
+ * its own time and result, shown indented under the stage.  The timeline
+ * is shown in debugfs ``bringup`` and summarised in dmesg when an instance
+ * comes up.
  */
 
 #include <linux/kernel.h>
@@ -30,14 +38,16 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_ARENA]	= "arena",
 	[SMM_STAGE_E820]	= "e820",
 	[SMM_STAGE_EARLY]	= "early",
+	[SMM_STAGE_STATIC]	= "static",
 	[SMM_STAGE_MEMMAP]	= "memmap",
+	[SMM_STAGE_PGTABLE]	= "pgtable",
 	[SMM_STAGE_BOOTMEM]	= "bootmem",
+	[SMM_STAGE_EARLYRES]	= "earlyres",
+	[SMM_STAGE_KMAP]	= "kmap",
 	[SMM_STAGE_ZONES]	= "zones",
 	[SMM_STAGE_HANDOFF]	= "handoff",
-	[SMM_STAGE_PGTABLE]	= "pgtable",
 	[SMM_STAGE_SLAB]	= "slab",
 	[SMM_STAGE_VMALLOC]	= "vmalloc",
-	[SMM_STAGE_KMAP]	= "kmap",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
@@ -47,14 +57,16 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_ARENA]	= "(firmware)",
 	[SMM_STAGE_E820]	= "setup_memory_map",
 	[SMM_STAGE_EARLY]	= "early_res",
+	[SMM_STAGE_STATIC]	= "i386_start_kernel",
 	[SMM_STAGE_MEMMAP]	= "sparse_init",
+	[SMM_STAGE_PGTABLE]	= "init_memory_mapping",
 	[SMM_STAGE_BOOTMEM]	= "setup_bootmem_allocator",
+	[SMM_STAGE_EARLYRES]	= "early_res_to_bootmem",
+	[SMM_STAGE_KMAP]	= "paging_init",
 	[SMM_STAGE_ZONES]	= "zone_sizes_init",
-	[SMM_STAGE_HANDOFF]	= "free_all_bootmem",
-	[SMM_STAGE_PGTABLE]	= "paging_init",
+	[SMM_STAGE_HANDOFF]	= "mem_init",
 	[SMM_STAGE_SLAB]	= "kmem_cache_init",
 	[SMM_STAGE_VMALLOC]	= "vmalloc_init",
-	[SMM_STAGE_KMAP]	= "permanent_kmaps_init",
 };
 
 static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);
@@ -107,6 +119,7 @@ void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage)
 		return;
 	tl->cur = stage;
 	tl->cur_start = ktime_get();
+	tl->step_start = tl->cur_start;
 	tl->recs[stage].start_ns = ktime_to_ns(ktime_sub(tl->cur_start, tl->origin));
 }
 
@@ -131,6 +144,53 @@ void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...)
 	va_end(args);
 	rec->done = true;
 	tl->cur = SMM_STAGE_NR;
+}
+
+/**
+ * smm_timeline_step_begin() - a step of the current stage starts
+ * @tl: the timeline
+ *
+ * Context: the thread building the instance; does not sleep.
+ */
+void smm_timeline_step_begin(struct smm_timeline *tl)
+{
+	tl->step_start = ktime_get();
+}
+
+/**
+ * smm_timeline_step_end() - the step begun last has completed
+ * @tl: the timeline, or NULL (nothing is recorded)
+ * @name: the kernel function the step replays
+ * @fmt: printf format of the one-line result
+ *
+ * A step with no smm_timeline_step_begin() since the last step (or since
+ * its stage began) is timed from that point.  Steps beyond
+ * %SMM_TIMELINE_MAX_STEPS are counted in &smm_timeline.dropped_steps.
+ *
+ * Context: the thread building the instance; does not sleep.
+ */
+void smm_timeline_step_end(struct smm_timeline *tl, const char *name, const char *fmt, ...)
+{
+	struct smm_step_rec *rec;
+	ktime_t now = ktime_get();
+	va_list args;
+
+	if (!tl || WARN_ON_ONCE(tl->cur >= SMM_STAGE_NR))
+		return;
+	if (tl->nr_steps == SMM_TIMELINE_MAX_STEPS) {
+		tl->dropped_steps++;
+		tl->step_start = now;
+		return;
+	}
+	rec = &tl->steps[tl->nr_steps++];
+	rec->stage = tl->cur;
+	rec->start_ns = ktime_to_ns(ktime_sub(tl->step_start, tl->origin));
+	rec->duration_ns = ktime_to_ns(ktime_sub(now, tl->step_start));
+	strscpy(rec->name, name, sizeof(rec->name));
+	va_start(args, fmt);
+	vscnprintf(rec->result, sizeof(rec->result), fmt, args);
+	va_end(args);
+	tl->step_start = now;
 }
 
 /**
@@ -159,6 +219,7 @@ u64 smm_timeline_total_ns(const struct smm_timeline *tl)
  */
 void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
 {
+	unsigned int j;
 	int i;
 
 	seq_printf(m, "%-8s %-24s %12s %12s  %s\n",
@@ -171,7 +232,16 @@ void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
 		seq_printf(m, "%-8s %-24s %12llu %12llu  %s\n",
 			   stage_names[i], stage_kernel_names[i],
 			   rec->start_ns, rec->duration_ns, rec->result);
+		for (j = 0; j < tl->nr_steps; j++) {
+			const struct smm_step_rec *st = &tl->steps[j];
+
+			if (st->stage == i)
+				seq_printf(m, "%-8s   %-22s %12llu %12llu  %s\n", "", st->name,
+					   st->start_ns, st->duration_ns, st->result);
+		}
 	}
+	if (tl->dropped_steps)
+		seq_printf(m, "%u steps not recorded (table full)\n", tl->dropped_steps);
 	seq_printf(m, "total %llu ns\n", smm_timeline_total_ns(tl));
 }
 
@@ -184,15 +254,24 @@ void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
  */
 void smm_timeline_log(const struct smm_timeline *tl, const char *instance)
 {
+	unsigned int j;
 	int i;
 
 	for (i = 0; i < SMM_STAGE_NR; i++) {
 		const struct smm_stage_rec *rec = &tl->recs[i];
 
-		if (rec->done)
-			pr_info("shadow_mm: %s: %-7s %-23s %9llu ns  %s\n",
-				instance, stage_names[i], stage_kernel_names[i],
-				rec->duration_ns, rec->result);
+		if (!rec->done)
+			continue;
+		pr_info("shadow_mm: %s: %-8s %-23s %9llu ns  %s\n",
+			instance, stage_names[i], stage_kernel_names[i],
+			rec->duration_ns, rec->result);
+		for (j = 0; j < tl->nr_steps; j++) {
+			const struct smm_step_rec *st = &tl->steps[j];
+
+			if (st->stage == i)
+				pr_info("shadow_mm: %s: %-8s   %-21s %9llu ns  %s\n",
+					instance, "", st->name, st->duration_ns, st->result);
+		}
 	}
 	pr_info("shadow_mm: %s: bring-up took %llu ns\n", instance,
 		smm_timeline_total_ns(tl));
