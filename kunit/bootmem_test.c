@@ -90,7 +90,7 @@ static int handoff(struct kunit *test, struct bm_stack *st)
 					     st->low_pfn), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, buddy_destroy_action,
 							&st->buddy), 0);
-	n = smm_free_all_bootmem(&st->bm, &st->buddy);
+	n = smm_free_all_bootmem(&st->bm, &st->buddy, NULL);
 	smm_buddy_setup_watermarks(&st->buddy);
 	return n;
 }
@@ -856,7 +856,7 @@ static void bootmem_test_closed_after_handoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smm_alloc_bootmem_low(bm, 8, 8), SMM_BOOTMEM_FAIL);
 	KUNIT_EXPECT_EQ(test, smm_free_bootmem(bm, SMM_PFN_PHYS(f), PAGE_SIZE), -EPERM);
 	KUNIT_EXPECT_EQ(test, smm_reserve_bootmem(bm, SMM_PFN_PHYS(f), PAGE_SIZE), -EPERM);
-	KUNIT_EXPECT_EQ(test, smm_free_all_bootmem(bm, &st->buddy), -EPERM);
+	KUNIT_EXPECT_EQ(test, smm_free_all_bootmem(bm, &st->buddy, NULL), -EPERM);
 	KUNIT_EXPECT_EQ(test, smm_bootmem_free_pages(bm), 0UL);
 
 	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(&st->buddy), free);

@@ -30,9 +30,11 @@
  * it is refused with -EINVAL and reported, and the bitmap is left as it was.
  *
  * smm_free_all_bootmem() is mem_init()'s free_all_bootmem(): every run of
- * clear bits goes to the buddy allocator of its zone, then the usable
- * highmem pages that no early reservation holds, then the bitmap's own
- * pages, and bootmem is closed: a later call fails with a message.  As in
+ * clear bits goes to the buddy allocator of its zone, then the bitmap's own
+ * pages, and bootmem is closed: a later call fails with a message.  Then
+ * set_highmem_pages_init() frees the usable highmem pages that no early
+ * reservation holds one page at a time, as add_one_highpage_init() did
+ * (HighMem never was in bootmem).  For low memory, as in
  * memblock_free_all(), nothing is done page by page that can be done by
  * range: the bitmap is read a word at a time (find_next_bit()), holes are
  * skipped a section at a time, each range is cut into the largest aligned
@@ -60,19 +62,23 @@ static bool is_closed(const struct smm_bootmem *bm, const char *fn)
 }
 
 /**
- * smm_bootmem_init() - set up bootmem over low memory
+ * smm_bootmem_setup() - setup_bootmem_allocator(): the bitmap over low memory
  * @bm: the allocator
  * @a: the arena, with its mem_map
- * @e: the early allocator; its reservations carry over
+ * @e: the early allocator; the bitmap is placed with it
  * @low_pfn: bootmem covers [0, @low_pfn)
  * @dma_pfn: first PFN above ZONE_DMA, the default goal
+ *
+ * The bitmap is reserved in early_res as "BOOTMEM" (the kernel's label was
+ * "BOOTMAP"); every whole page of usable RAM starts free.  The early
+ * reservations are not in it yet: smm_early_res_to_bootmem() does that.
  *
  * Return: 0, -EINVAL if @low_pfn is 0, or -ENOMEM if the bitmap does not fit.
  * Context: process context.
  */
-int smm_bootmem_init(struct smm_bootmem *bm, struct smm_arena *a,
-		     struct smm_early *e, unsigned long low_pfn,
-		     unsigned long dma_pfn)
+int smm_bootmem_setup(struct smm_bootmem *bm, struct smm_arena *a,
+		      struct smm_early *e, unsigned long low_pfn,
+		      unsigned long dma_pfn)
 {
 	const struct smm_e820_table *t = e->e820;
 	unsigned int i;
@@ -116,15 +122,59 @@ int smm_bootmem_init(struct smm_bootmem *bm, struct smm_arena *a,
 		if (en->type == SMM_E820_RAM && s < end)
 			bitmap_clear(bm->map, s, end - s);
 	}
-	/* ...except what the early allocator handed out (early_res_to_bootmem()). */
+	return 0;
+}
+
+/**
+ * smm_early_res_to_bootmem() - carry every early reservation into bootmem
+ * @bm: the allocator, set up
+ *
+ * early_res_to_bootmem(): each early_res record, whatever its label, is
+ * reserved in the bitmap (the part below low_pfn) and kept, with its
+ * label, in &smm_bootmem.res, which ``bootmem`` lists.
+ *
+ * Context: process context, during bring-up.
+ */
+void smm_early_res_to_bootmem(struct smm_bootmem *bm)
+{
+	const struct smm_early *e = bm->early;
+	unsigned int i;
+
 	for (i = 0; i < e->nr; i++) {
 		unsigned long s = SMM_PFN_DOWN(e->res[i].start);
-		unsigned long end = min(SMM_PFN_UP(e->res[i].end), low_pfn);
+		unsigned long end = min(SMM_PFN_UP(e->res[i].end), bm->low_pfn);
 
 		if (s < end)
 			bitmap_set(bm->map, s, end - s);
+		bm->res[i].start = e->res[i].start;
+		bm->res[i].end = e->res[i].end;
+		strscpy(bm->res[i].name, e->res[i].name, sizeof(bm->res[i].name));
 	}
-	return 0;
+	bm->nr_res = e->nr;
+}
+
+/**
+ * smm_bootmem_init() - set up bootmem with the early reservations in it
+ * @bm: the allocator
+ * @a: the arena, with its mem_map
+ * @e: the early allocator; its reservations carry over
+ * @low_pfn: bootmem covers [0, @low_pfn)
+ * @dma_pfn: first PFN above ZONE_DMA, the default goal
+ *
+ * smm_bootmem_setup() and smm_early_res_to_bootmem() in one.
+ *
+ * Return: 0, -EINVAL if @low_pfn is 0, or -ENOMEM if the bitmap does not fit.
+ * Context: process context.
+ */
+int smm_bootmem_init(struct smm_bootmem *bm, struct smm_arena *a,
+		     struct smm_early *e, unsigned long low_pfn,
+		     unsigned long dma_pfn)
+{
+	int ret = smm_bootmem_setup(bm, a, e, low_pfn, dma_pfn);
+
+	if (!ret)
+		smm_early_res_to_bootmem(bm);
+	return ret;
 }
 
 /* align_idx(): round a PFN up to the step */
@@ -300,6 +350,22 @@ u64 smm_alloc_bootmem_low(struct smm_bootmem *bm, u64 size, u64 align)
 	return __smm_alloc_bootmem(bm, size, align, 0, SMM_PFN_PHYS(bm->dma_pfn));
 }
 
+/**
+ * smm_alloc_bootmem_low_pages() - page-aligned boot memory, lowest first
+ * @bm: the allocator
+ * @size: bytes
+ *
+ * alloc_bootmem_low_pages() on x86-32: page alignment, goal 0, and any low
+ * memory (ARCH_LOW_ADDRESS_LIMIT is 4 GiB there).  one_page_table_init()
+ * takes the pkmap and fixmap tables from it.
+ *
+ * Return: the shadow address, or %SMM_BOOTMEM_FAIL.
+ */
+u64 smm_alloc_bootmem_low_pages(struct smm_bootmem *bm, u64 size)
+{
+	return __smm_alloc_bootmem(bm, size, SMM_PAGE_SIZE, 0, 0);
+}
+
 /* The PFN range [*s, *e) that [addr, addr + size) covers, clipped, or false. */
 static bool pfn_range(const struct smm_bootmem *bm, const char *fn, u64 addr,
 		      u64 size, bool whole, unsigned long *s, unsigned long *e)
@@ -411,14 +477,32 @@ static unsigned long free_range(struct smm_buddy *b, unsigned long s, unsigned l
 }
 
 /*
- * Hand over the pages of [@s, @e) that have memory behind them.  The
- * present pages of a section are one range, so this walks sections, not
- * pages, and joins the ranges of neighbouring sections into one, so that
- * blocks larger than a section stay whole.
+ * add_one_highpage_init() for each page of [@s, @e): clear PG_reserved,
+ * count 1, __free_page().  The kernel's __free_page() went through the
+ * per-CPU list; ours goes straight to the free lists, so that the
+ * bring-up leaves no page on a per-CPU list.
+ */
+static unsigned long free_each(struct smm_buddy *b, unsigned long s, unsigned long e)
+{
+	unsigned long n = 0;
+
+	for (; s < e; s++)
+		n += smm_buddy_free_pages_core(b, s, 0);
+	return n;
+}
+
+/*
+ * Hand over the pages of [@s, @e) that have memory behind them, in the
+ * largest blocks (@by_page false) or page by page.  The present pages of
+ * a section are one range, so this walks sections, not pages, and joins
+ * the ranges of neighbouring sections into one, so that blocks larger
+ * than a section stay whole.
  */
 static unsigned long free_present(struct smm_bootmem *bm, struct smm_buddy *b,
-				  unsigned long s, unsigned long e)
+				  unsigned long s, unsigned long e, bool by_page)
 {
+	unsigned long (*give)(struct smm_buddy *b, unsigned long s, unsigned long e) =
+		by_page ? free_each : free_range;
 	const struct smm_arena *a = bm->arena;
 	unsigned long n = 0, rs = 0, re = 0;
 
@@ -431,14 +515,14 @@ static unsigned long free_present(struct smm_bootmem *bm, struct smm_buddy *b,
 
 		if (lo < hi) {
 			if (lo != re) {
-				n += free_range(b, rs, re);
+				n += give(b, rs, re);
 				rs = lo;
 			}
 			re = hi;
 		}
 		s = base + SMM_PAGES_PER_SECTION;
 	}
-	return n + free_range(b, rs, re);
+	return n + give(b, rs, re);
 }
 
 /* Whole pages of usable RAM in [@s, @e), counted from the e820 map. */
@@ -473,16 +557,17 @@ static unsigned long free_low(struct smm_bootmem *bm, struct smm_buddy *b,
 
 	for_each_clear_bitrange(rs, re, bm->map, bm->low_pfn) {
 		*ram += ram_in(bm->early->e820, rs, re);
-		n += free_present(bm, b, rs, re);
+		n += free_present(bm, b, rs, re, false);
 	}
 	return n;
 }
 
 /*
- * add_highpages_with_active_regions(): the usable RAM at and above
- * low_pfn, less what early_res holds (both sorted), the way
- * __get_free_all_memory_range() subtracted early_res from the active
- * ranges.  No descriptor is read to decide.
+ * set_highmem_pages_init(): add_highpages_with_active_regions() over the
+ * usable RAM at and above low_pfn, less what early_res holds (both
+ * sorted), the way __get_free_all_memory_range() subtracted early_res
+ * from the active ranges, page by page (add_one_highpage_init()).  No
+ * descriptor is read to decide.
  */
 static unsigned long free_high(struct smm_bootmem *bm, struct smm_buddy *b)
 {
@@ -509,61 +594,80 @@ static unsigned long free_high(struct smm_bootmem *bm, struct smm_buddy *b)
 			}
 			if (r < e->nr)
 				gap_end = min(gap_end, SMM_PFN_DOWN(e->res[r].start));
-			n += free_present(bm, b, s, gap_end);
+			n += free_present(bm, b, s, gap_end, true);
 			s = gap_end;
 		}
 	}
 	return n;
 }
 
+/* Usable RAM pages with memory behind them in [@s, @e). */
+static unsigned long usable_present(const struct smm_bootmem *bm, unsigned long s,
+				    unsigned long e)
+{
+	const struct smm_e820_table *t = bm->early->e820;
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_entries; i++) {
+		const struct smm_e820_entry *en = &t->entries[i];
+		unsigned long lo = max(s, SMM_PFN_UP(en->addr));
+		unsigned long hi = min(e, SMM_PFN_DOWN(en->addr + en->size));
+
+		if (en->type == SMM_E820_RAM && lo < hi)
+			n += smm_memmap_present(bm->arena, lo, hi);
+	}
+	return n;
+}
+
 /**
- * smm_free_all_bootmem() - hand every free page to the buddy allocator
+ * smm_free_all_bootmem() - mem_init(): every free page to the buddy allocator
  * @bm: the allocator
  * @b: the buddy allocator, its zones set up and empty
+ * @tl: the timeline its two steps are recorded in, or NULL
  *
- * free_all_bootmem(): the clear bits of low memory, then the usable
- * highmem pages that no early reservation holds, then the bitmap's own
- * pages.  Each range goes over in the largest aligned blocks it holds, as
- * memblock_free_all() does, and the descriptors of a block are walked only
- * by smm_buddy_free_pages_core(), once.  Bootmem is closed afterwards.
+ * free_all_bootmem(): the clear bits of low memory, then the bitmap's own
+ * pages, and bootmem is closed.  Each range goes over in the largest
+ * aligned blocks it holds, as memblock_free_all() does, and the
+ * descriptors of a block are walked only by smm_buddy_free_pages_core(),
+ * once.  Then set_highmem_pages_init(): the usable HighMem pages that no
+ * early reservation holds, which never were in bootmem, one page at a time
+ * (add_one_highpage_init()).
  *
  * Return: the number of pages handed over, or -EPERM if already closed.
  * Context: process context, during bring-up.
  */
-int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b)
+int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b,
+			 struct smm_timeline *tl)
 {
 	const struct smm_e820_table *t = bm->early->e820;
-	unsigned long n, s, e, high, ram = 0, usable = 0;
-	unsigned int i;
+	unsigned long n, s, e, high, ram = 0;
 
 	if (is_closed(bm, "free_all_bootmem"))
 		return -EPERM;
+	smm_timeline_step_begin(tl);
 	s = SMM_PFN_DOWN(bm->map_addr);
 	e = SMM_PFN_UP(bm->map_addr + bm->map_bytes);
 	/* The bitmap goes last, once nothing reads it... */
 	n = free_low(bm, b, &ram);
-	/* ...after the highmem pages, which never were in bootmem (all RAM)... */
-	high = free_high(bm, b);
-	n += high;
-	ram += high;
-
-	/* ...and finally the bitmap's own pages, as free_all_bootmem_core() does. */
+	/* ...as free_all_bootmem_core() does; and bootmem is closed. */
 	bm->closed = true;
-	n += free_present(bm, b, s, e);
+	n += free_present(bm, b, s, e, false);
 	ram += ram_in(t, s, e);
 	smm_free_early(bm->early, bm->map_addr, bm->map_addr + bm->map_bytes);
-	bm->handed_over = n;
+	bm->kept_reserved_low = usable_present(bm, 0, bm->low_pfn) - ram;
+	smm_timeline_step_end(tl, "free_all_bootmem", "%lu low pages to the buddy, %lu kept reserved",
+			      n, bm->kept_reserved_low);
 
-	/* What stays reserved: the usable RAM with memory behind it, less what went. */
-	for (i = 0; i < t->nr_entries; i++) {
-		const struct smm_e820_entry *en = &t->entries[i];
-
-		if (en->type == SMM_E820_RAM)
-			usable += smm_memmap_present(bm->arena, SMM_PFN_UP(en->addr),
-						     SMM_PFN_DOWN(en->addr + en->size));
-	}
-	bm->kept_reserved = usable - ram;
-	return n;
+	/* set_highmem_pages_init(): HighMem never was in bootmem (all RAM). */
+	high = free_high(bm, b);
+	bm->high_pages = high;
+	bm->handed_over = n + high;
+	bm->kept_reserved = bm->kept_reserved_low +
+			    usable_present(bm, bm->low_pfn, bm->arena->end_pfn) - high;
+	smm_timeline_step_end(tl, "set_highmem_pages_init",
+			      "%lu HighMem pages, one by one (add_one_highpage_init)", high);
+	return bm->handed_over;
 }
 
 /**
@@ -577,6 +681,7 @@ int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b)
 void smm_bootmem_show(struct seq_file *m, const struct smm_bootmem *bm)
 {
 	unsigned long rs, re, used = 0;
+	unsigned int i;
 
 	seq_printf(m, "state:         %s\n",
 		   bm->closed ? "closed (free_all_bootmem done)" : "open");
@@ -585,9 +690,24 @@ void smm_bootmem_show(struct seq_file *m, const struct smm_bootmem *bm)
 		   bm->map_addr + bm->map_bytes - 1, bm->map_bytes);
 	seq_printf(m, "allocations:   %lu\n", bm->nr_allocs);
 	seq_printf(m, "bad_frees:     %lu\n", bm->nr_bad_free);
+	/* early_res_to_bootmem()'s lines: the record, then what bootmem took */
+	seq_printf(m, "early_res_to_bootmem: %u records\n", bm->nr_res);
+	for (i = 0; i < bm->nr_res; i++) {
+		const struct smm_bootmem_res *r = &bm->res[i];
+		u64 lo = SMM_PFN_PHYS(SMM_PFN_DOWN(r->start));
+		u64 hi = min(SMM_PFN_PHYS(SMM_PFN_UP(r->end)), SMM_PFN_PHYS(bm->low_pfn));
+
+		if (lo < hi)
+			seq_printf(m, "  #%u [%010llx - %010llx] %16s ==> [%010llx - %010llx]\n",
+				   i, r->start, r->end, r->name, lo, hi);
+		else
+			seq_printf(m, "  #%u [%010llx - %010llx] %16s (above bootmem)\n",
+				   i, r->start, r->end, r->name);
+	}
 	if (bm->closed) {
 		seq_printf(m, "handed_over:   %lu pages\n", bm->handed_over);
 		seq_printf(m, "kept_reserved: %lu pages\n", bm->kept_reserved);
+		seq_printf(m, "highmem_pages: %lu (set_highmem_pages_init)\n", bm->high_pages);
 		return;
 	}
 	for_each_set_bitrange(rs, re, bm->map, bm->low_pfn) {

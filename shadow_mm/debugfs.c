@@ -57,8 +57,11 @@
  *	One file per cache: layout, colouring, on- or off-slab management,
  *	per-CPU state, list lengths and misuse reports.
  * ``pagetables``
- *	Table pages per level of the shadow kernel page tables, and the walk
- *	of one address, chosen by writing it to the file.
+ *	Table pages per level of the shadow kernel page tables; the kernel
+ *	image, the temporary page table (INIT_PG_TABLE), the direct map with
+ *	its 2 MiB and 4 KiB entries and its PGTABLE pages, and the tables
+ *	paging_init() took from bootmem; then the walk of one address, chosen
+ *	by writing it to the file.
  * ``vmallocinfo``
  *	/proc/vmallocinfo's format over the shadow vmalloc space.
  * ``kmap``
@@ -66,7 +69,9 @@
  *	pkmap slots in use with their counts, and the kmap counters (kmaps,
  *	wraps, waits when the window was full).
  * ``pgtable_check``
- *	Reading it runs the checker: do the shadow tables and the host
+ *	Reading it runs the checker: do the image's map and the direct map
+ *	map every page to itself, with tables only from swapper_pg_dir,
+ *	INIT_PG_TABLE and PGTABLE; and do the shadow tables and the host
  *	mappings of every vmalloc area agree?
  * ``fail_page_alloc/``, ``failslab/``
  *	Fault injection, the kernel's knobs (see "DOC: fault injection" in
@@ -307,6 +312,7 @@ static int pagetables_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s tables: %lu\n", smm_pt_level_name(i),
 			   READ_ONCE(inst->kpt.tables[i]));
 	seq_printf(m, "total:      %lu pages\n", smm_pgtable_pages(&inst->kpt));
+	smm_setup_show(m, &inst->setup, &inst->kpt);
 	smm_pgtable_walk(&inst->kpt, READ_ONCE(inst->walk_va), &w);
 	if (w.levels)
 		smm_pgtable_show_walk(m, &w);
@@ -369,8 +375,11 @@ DEFINE_SHOW_ATTRIBUTE(vmallocinfo);
 static int pgtable_check_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
+	long early = smm_setup_check(&inst->setup, &inst->kpt, m);
 	int bad = smm_vmalloc_check(&inst->vm, m);
 
+	seq_printf(m, "%s: direct map and image map of %lu pages, %ld disagreements\n",
+		   early ? "FAIL" : "ok", inst->setup.low_pfn, early);
 	seq_printf(m, "%s: %lu areas, %lu pages, %d disagreements\n", bad ? "FAIL" : "ok",
 		   READ_ONCE(inst->vm.nr_areas), READ_ONCE(inst->vm.nr_pages), bad);
 	return 0;
@@ -478,6 +487,7 @@ static int bringup_show(struct seq_file *m, void *v)
 	struct smm_instance *inst = m->private;
 
 	smm_timeline_show(m, &inst->timeline);
+	seq_puts(m, inst->setup.banner);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bringup);

@@ -127,18 +127,18 @@ static inline bool page_high(const struct smm_page *page)
 
 static inline unsigned long pfn_of(struct smm_highmem *hm, const struct smm_page *page)
 {
-	return smm_page_to_pfn(hm->buddy->arena, page);
+	return smm_page_to_pfn(hm->arena, page);
 }
 
 static inline bool broken(struct smm_highmem *hm)
 {
-	return READ_ONCE(*hm->buddy->broken);
+	return READ_ONCE(*hm->broken);
 }
 
 /* The real mapping: vm_map_ram() of the page's host page. */
 static void *host_map(struct smm_highmem *hm, unsigned long pfn)
 {
-	struct page *host = smm_arena_pfn_to_host(hm->buddy->arena, pfn);
+	struct page *host = smm_arena_pfn_to_host(hm->arena, pfn);
 	void *addr = host ? vm_map_ram(&host, 1, NUMA_NO_NODE) : NULL;
 
 	if (addr)
@@ -162,7 +162,7 @@ static int shadow_map(struct smm_highmem *hm, u64 va, unsigned long pfn)
 {
 	u64 *pte = window_pte(hm, va);
 
-	if (SMM_WARN_ON(hm->buddy->broken, READ_ONCE(*pte) & SMM_PTE_PRESENT))
+	if (SMM_WARN_ON(hm->broken, READ_ONCE(*pte) & SMM_PTE_PRESENT))
 		return -EBUSY;
 	WRITE_ONCE(*pte, smm_mk_pte(pfn, KMAP_PTE));
 	return 0;
@@ -173,7 +173,7 @@ static void shadow_unmap(struct smm_highmem *hm, u64 va, unsigned long pfn)
 {
 	u64 old = xchg(window_pte(hm, va), 0);
 
-	SMM_WARN_ON(hm->buddy->broken, !(old & SMM_PTE_PRESENT) || smm_pte_pfn(old) != pfn);
+	SMM_WARN_ON(hm->broken, !(old & SMM_PTE_PRESENT) || smm_pte_pfn(old) != pfn);
 }
 
 /* The pkmap slot of a page, or -1: page_address() for HighMem. */
@@ -311,14 +311,14 @@ void *smm_kmap(struct smm_highmem *hm, struct smm_page *page)
 	might_sleep();
 	if (!page_high(page)) {
 		stat_inc(hm, SMM_KMAP_LOWMEM);
-		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
+		return smm_arena_pfn_to_virt(hm->arena, pfn_of(hm, page));
 	}
 	/*
 	 * kmap() may sleep for a slot, which kmap_atomic's caller must not:
 	 * another task on this CPU could hold the slot we wait for and
 	 * wait for this CPU's kmap_local slots, which we hold.
 	 */
-	if (SMM_WARN_ON(hm->buddy->broken, owns_local_slots(hm)))
+	if (SMM_WARN_ON(hm->broken, owns_local_slots(hm)))
 		return NULL;
 	stat_inc(hm, SMM_KMAP_KMAPS);
 	mutex_lock(&hm->lock);
@@ -387,7 +387,7 @@ void *smm_page_address(struct smm_highmem *hm, struct smm_page *page)
 	int nr;
 
 	if (!page_high(page))
-		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
+		return smm_arena_pfn_to_virt(hm->arena, pfn_of(hm, page));
 	mutex_lock(&hm->lock);
 	nr = slot_of(hm, pfn_of(hm, page));
 	if (nr >= 0)
@@ -431,10 +431,10 @@ static void *kmap_local_push(struct smm_highmem *hm, struct smm_kmap_local *l,
 	unsigned int idx = l->depth, i;
 	void *addr;
 
-	if (SMM_WARN_ON(hm->buddy->broken, nr > SMM_KM_MAX_IDX - idx))
+	if (SMM_WARN_ON(hm->broken, nr > SMM_KM_MAX_IDX - idx))
 		return NULL;
 	for (i = 0; i < nr; i++) {
-		host[i] = smm_arena_pfn_to_host(hm->buddy->arena, pfn_of(hm, pages[i]));
+		host[i] = smm_arena_pfn_to_host(hm->arena, pfn_of(hm, pages[i]));
 		if (!host[i])
 			return NULL;
 	}
@@ -499,7 +499,7 @@ void *smm_kmap_atomic(struct smm_highmem *hm, struct smm_page *page)
 	might_sleep();
 	if (!page_high(page)) {
 		stat_inc(hm, SMM_KMAP_LOWMEM);
-		return smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, page));
+		return smm_arena_pfn_to_virt(hm->arena, pfn_of(hm, page));
 	}
 	return kmap_atomic_high(hm, &page, 1);
 }
@@ -561,8 +561,8 @@ int smm_kunmap_atomic(struct smm_highmem *hm, void *addr)
 	unsigned long pfn;
 	unsigned int cpu, idx, first;
 
-	if (smm_arena_virt_to_pfn(hm->buddy->arena, addr, &pfn) &&
-	    !page_high(smm_pfn_to_page(hm->buddy->arena, pfn)))
+	if (smm_arena_virt_to_pfn(hm->arena, addr, &pfn) &&
+	    !page_high(smm_pfn_to_page(hm->arena, pfn)))
 		return 0;	/* a low page: nothing was mapped */
 	cpu = raw_smp_processor_id();
 	l = per_cpu_ptr(hm->local, cpu);
@@ -642,7 +642,7 @@ int smm_clear_highpages(struct smm_highmem *hm, struct smm_page **pages, unsigne
 
 	for (i = 0; i < nr && !ret; i++) {
 		if (!page_high(pages[i])) {
-			clear_page(smm_arena_pfn_to_virt(hm->buddy->arena, pfn_of(hm, pages[i])));
+			clear_page(smm_arena_pfn_to_virt(hm->arena, pfn_of(hm, pages[i])));
 			continue;
 		}
 		batch[n++] = pages[i];
@@ -694,7 +694,7 @@ static void unpin(struct smm_highmem *hm, unsigned int n)
 /* The host memory of the layer; the tables were unpinned. */
 static void free_state(struct smm_highmem *hm)
 {
-	struct smm_arena *a = hm->buddy->arena;
+	struct smm_arena *a = hm->arena;
 
 	smm_host_kvfree(a, SMM_HOST_KMAP, hm->ptes, nr_pinned(nr_cpu_ids), sizeof(*hm->ptes));
 	smm_host_free_percpu(a, SMM_HOST_KMAP, hm->local, sizeof(struct smm_kmap_local));
@@ -705,28 +705,37 @@ static void free_state(struct smm_highmem *hm)
 }
 
 /**
- * smm_highmem_init() - permanent_kmaps_init(): set up the kmap windows
+ * smm_highmem_init() - paging_init()'s permanent_kmaps_init() and kmap_init()
  * @hm: the kmap layer
- * @pt: the kernel page tables
- * @b: the buddy allocator; its HighMem pages are zeroed through us from now
+ * @pt: the kernel page tables; their table pages come from whatever source
+ *	they have now (bootmem, during the bring-up)
+ * @a: the arena
+ * @broken: the instance's broken flag
+ *
+ * The pkmap window's PTE table and the kmap_local (fixmap) slots' tables
+ * are made and pinned, as page_table_range_init() made them with
+ * alloc_bootmem_low_pages().  The buddy allocator does not exist yet;
+ * smm_highmem_attach() joins it once it does.
  *
  * Return: 0, or -ENOMEM.
  * Context: process context.
  */
-int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_buddy *b)
+int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_arena *a,
+		     bool *broken)
 {
 	unsigned int i, n = nr_pinned(nr_cpu_ids);
 	int cpu, ret;
 
 	memset(hm, 0, sizeof(*hm));
 	hm->pt = pt;
-	hm->buddy = b;
+	hm->arena = a;
+	hm->broken = broken;
 	mutex_init(&hm->lock);
 	init_waitqueue_head(&hm->wait);
 	hash_init(hm->hash);
-	hm->stats = smm_host_alloc_percpu(b->arena, SMM_HOST_KMAP, sizeof(struct smm_kmap_stats),
+	hm->stats = smm_host_alloc_percpu(a, SMM_HOST_KMAP, sizeof(struct smm_kmap_stats),
 					  __alignof__(struct smm_kmap_stats));
-	hm->local = smm_host_alloc_percpu(b->arena, SMM_HOST_KMAP, sizeof(struct smm_kmap_local),
+	hm->local = smm_host_alloc_percpu(a, SMM_HOST_KMAP, sizeof(struct smm_kmap_local),
 					  __alignof__(struct smm_kmap_local));
 	if (!hm->stats || !hm->local) {
 		ret = -ENOMEM;
@@ -734,7 +743,7 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 	}
 	for_each_possible_cpu(cpu)
 		mutex_init(&per_cpu_ptr(hm->local, cpu)->lock);
-	hm->ptes = smm_host_kvcalloc(b->arena, SMM_HOST_KMAP, n, sizeof(*hm->ptes));
+	hm->ptes = smm_host_kvcalloc(a, SMM_HOST_KMAP, n, sizeof(*hm->ptes));
 	if (!hm->ptes) {
 		ret = -ENOMEM;
 		goto err;
@@ -746,21 +755,33 @@ int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_
 			goto err;
 		}
 		hm->ptes[i] = smm_pgtable_pte_table(pt, pinned_va(i));
-		if (SMM_WARN_ON(b->broken, !hm->ptes[i])) {
+		if (SMM_WARN_ON(broken, !hm->ptes[i])) {
 			unpin(hm, i + 1);
 			ret = -EIO;
 			goto err;
 		}
 	}
 	hm->nr_local_cpus = nr_cpu_ids;
-	b->clear_ctx = hm;
-	/* Pairs with smp_load_acquire() in prep_new_page(): @clear_ctx first. */
-	smp_store_release(&b->clear_highpage, buddy_clear_highpage);
 	return 0;
 
 err:
 	free_state(hm);
 	return ret;
+}
+
+/**
+ * smm_highmem_attach() - the buddy allocator's HighMem pages are kmapped by us
+ * @hm: the kmap layer, set up
+ * @b: the buddy allocator; its HighMem pages are zeroed through @hm from now
+ *
+ * Context: process context, during bring-up, once the zones exist.
+ */
+void smm_highmem_attach(struct smm_highmem *hm, struct smm_buddy *b)
+{
+	hm->buddy = b;
+	b->clear_ctx = hm;
+	/* Pairs with smp_load_acquire() in prep_new_page(): @clear_ctx first. */
+	smp_store_release(&b->clear_highpage, buddy_clear_highpage);
 }
 
 /**
@@ -777,7 +798,8 @@ void smm_highmem_destroy(struct smm_highmem *hm)
 
 	if (!hm->stats)
 		return;
-	WRITE_ONCE(hm->buddy->clear_highpage, NULL);
+	if (hm->buddy)
+		WRITE_ONCE(hm->buddy->clear_highpage, NULL);
 	mutex_lock(&hm->lock);
 	for (i = 0; i < SMM_LAST_PKMAP; i++) {
 		if (!hm->count[i])
@@ -806,7 +828,7 @@ static int check_slot(struct smm_highmem *hm, struct seq_file *m, u64 va,
 	if (page) {
 		want = smm_mk_pte(pfn_of(hm, page), KMAP_PTE);
 		host = addr ? vmalloc_to_page(addr) : NULL;
-		if (!host || !smm_arena_host_to_pfn(hm->buddy->arena, host, &hpfn))
+		if (!host || !smm_arena_host_to_pfn(hm->arena, host, &hpfn))
 			hpfn = ~0UL;
 		if (pte == want && hpfn == pfn_of(hm, page))
 			return 0;

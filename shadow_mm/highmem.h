@@ -105,7 +105,10 @@ struct smm_kmap_stats {
 /**
  * struct smm_highmem - kmap for the shadow HighMem zone
  * @pt: the kernel page tables the window lives in
- * @buddy: the allocator whose HighMem pages are mapped
+ * @arena: the memory
+ * @broken: the instance's broken flag
+ * @buddy: the allocator whose HighMem pages are mapped, from
+ *	smm_highmem_attach() on (NULL before)
  * @lock: kmap_lock: protects @count, @slot, @hash, @last_pkmap_nr,
  *	@nr_idle and @unmap_gen; a mutex because vm_map_ram() may sleep
  * @wait: pkmap_map_wait: kmaps waiting for a slot
@@ -126,6 +129,8 @@ struct smm_kmap_stats {
  */
 struct smm_highmem {
 	struct smm_pgtable *pt;
+	struct smm_arena *arena;
+	bool *broken;
 	struct smm_buddy *buddy;
 	struct mutex lock;	/* see above */
 	wait_queue_head_t wait;
@@ -141,7 +146,9 @@ struct smm_highmem {
 	u64 **ptes;
 };
 
-int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_buddy *b);
+int smm_highmem_init(struct smm_highmem *hm, struct smm_pgtable *pt, struct smm_arena *a,
+		     bool *broken);
+void smm_highmem_attach(struct smm_highmem *hm, struct smm_buddy *b);
 void smm_highmem_destroy(struct smm_highmem *hm);
 void *smm_kmap(struct smm_highmem *hm, struct smm_page *page);
 int smm_kunmap(struct smm_highmem *hm, struct smm_page *page);

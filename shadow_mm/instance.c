@@ -172,15 +172,29 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
 	return 0;
 }
 
+/* The end of usable RAM, max_pfn (the kernel's num_physpages on i386). */
+static unsigned long max_ram_pfn(const struct smm_e820_table *t)
+{
+	unsigned long max = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_entries; i++)
+		if (t->entries[i].type == SMM_E820_RAM)
+			max = max(max, SMM_PFN_DOWN(t->entries[i].addr + t->entries[i].size));
+	return max;
+}
+
 /**
  * smm_instance_create() - build a shadow stack and run its bring-up
  * @p: the parameters; @p->e820_reserve is parsed, not kept
  *
- * Runs the stages in boot order: arena, e820, early allocator, mem_map,
- * bootmem, zones, the handoff of the free pages to the buddy allocator,
- * the page tables, slab, vmalloc and kmap.  Each stage records itself in
- * the timeline.  Then the swap area, as swapon() after boot, and kswapd:
- * no stage.  The event counters (&smm_instance.vmstat) come first, before
+ * Runs the stages in 2.6.29's boot order (see "DOC: bring-up timeline"):
+ * arena, e820, early allocator, the kernel image and its temporary page
+ * table, mem_map, the direct map, bootmem and early_res_to_bootmem(),
+ * paging_init()'s kmap tables, zones, mem_init() (the handoff of the free
+ * pages to the buddy allocator, then the HighMem pages one by one), slab
+ * and vmalloc.  Each stage records itself in the timeline.  Then the
+ * swap area, as swapon() after boot, and kswapd: no stage.  The event counters (&smm_instance.vmstat) come first, before
  * any stage, and go last in smm_instance_destroy().
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
@@ -254,6 +268,18 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_early_init(&inst->early, &inst->e820);
 	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
 
+	/* Static allocation: the kernel image, where the loader put it. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_STATIC);
+	ret = smm_setup_kernel_image(&inst->setup, a, &inst->early, high_start);
+	if (ret)
+		goto err_e820;
+	smm_timeline_end(&inst->timeline,
+			 "TEXT DATA BSS at %#llx, %llu KiB; INIT_PG_TABLE %llu pages map [0, %#llx)",
+			 inst->setup.img.text,
+			 (inst->setup.img.bss_stop - inst->setup.img.text) >> 10,
+			 (inst->setup.img.pg0_end - inst->setup.img.pg0_start) >> PAGE_SHIFT,
+			 inst->setup.img.mapped);
+
 	/*
 	 * sparse_init() + memmap_init(): the page descriptors, placed above
 	 * ZONE_DMA, each stamped with its zone (enum smm_zone_type).
@@ -269,15 +295,42 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			 inst->memmap.nr_pages, inst->memmap.bytes, inst->early.nr,
 			 inst->memmap.owner_pages[SMM_OWNER_FREE]);
 
+	/* init_memory_mapping(): the direct map, its tables from find_e820_area(). */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_PGTABLE);
+	ret = smm_init_memory_mapping(&inst->setup, &inst->early, &inst->kpt, &inst->broken);
+	if (ret)
+		goto err_pgtable;
+	smm_timeline_end(&inst->timeline,
+			 "[0, %#llx) at %#llx: %lu x 2M, %lu x 4k; PGTABLE %llu pages at %#llx",
+			 SMM_PFN_PHYS(high_start), SMM_PAGE_OFFSET, inst->setup.direct.large,
+			 inst->setup.direct.small,
+			 (inst->setup.table_end - inst->setup.table_start) >> PAGE_SHIFT,
+			 inst->setup.table_start);
+
 	/* setup_bootmem_allocator(): the bitmap over low memory. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_BOOTMEM);
-	ret = smm_bootmem_init(&inst->bootmem, a, &inst->early, high_start, dma_end);
+	ret = smm_bootmem_setup(&inst->bootmem, a, &inst->early, high_start, dma_end);
 	if (ret)
-		goto err_e820;
+		goto err_pgtable;
+	smm_timeline_end(&inst->timeline, "bitmap of %lu bytes for pfn [0x0-%#lx] at %#llx",
+			 inst->bootmem.map_bytes, high_start - 1, inst->bootmem.map_addr);
+
+	/* early_res_to_bootmem(): every early record, with its label. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLYRES);
+	smm_early_res_to_bootmem(&inst->bootmem);
+	smm_timeline_end(&inst->timeline, "%u records carried over, %lu pages free",
+			 inst->bootmem.nr_res, smm_bootmem_free_pages(&inst->bootmem));
+
+	/* paging_init(): the pkmap and kmap_local tables, from bootmem. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_KMAP);
+	ret = smm_paging_init(&inst->setup, &inst->kpt, &inst->bootmem, &inst->hm,
+			      &inst->broken);
+	if (ret)
+		goto err_pgtable;
 	smm_timeline_end(&inst->timeline,
-			 "bitmap of %lu bytes for pfn [0x0-%#lx], %lu pages free",
-			 inst->bootmem.map_bytes, high_start - 1,
-			 smm_bootmem_free_pages(&inst->bootmem));
+			 "pkmap %#llx, %u slots; kmap_local %#llx; %lu tables from bootmem",
+			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE,
+			 inst->setup.bootmem_tables);
 
 	/* zone_sizes_init() / free_area_init(): empty zones. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_ZONES);
@@ -285,7 +338,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT,
 			     dma_end, high_start);
 	if (ret)
-		goto err_e820;
+		goto err_highmem;
 	smm_timeline_end(&inst->timeline,
 			 "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
 			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
@@ -293,29 +346,38 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			 inst->buddy.zones[SMM_ZONE_HIGHMEM].present_pages,
 			 inst->buddy.max_order);
 
-	/* mem_init(): free_all_bootmem(), then the watermarks. */
+	/*
+	 * mem_init(): free_all_bootmem() and set_highmem_pages_init(), the
+	 * watermarks, and from now on page tables and HighMem zeroing work
+	 * through the buddy allocator; then the banner.
+	 */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_HANDOFF);
-	ret = smm_free_all_bootmem(&inst->bootmem, &inst->buddy);
+	ret = smm_free_all_bootmem(&inst->bootmem, &inst->buddy, &inst->timeline);
 	if (ret < 0)
 		goto err_handoff;
 	smm_buddy_setup_watermarks(&inst->buddy);
+	smm_pgtable_attach(&inst->kpt, &inst->buddy);
+	smm_highmem_attach(&inst->hm, &inst->buddy);
+	smm_mem_init_banner(&inst->setup, &inst->bootmem, smm_buddy_free_pages(&inst->buddy),
+			    max_ram_pfn(&inst->e820), &(const struct smm_layout){
+				.fixmap_start = SMM_KMAP_LOCAL_BASE,
+				.fixmap_end = SMM_KMAP_LOCAL_ADDR(nr_cpu_ids, 0),
+				.pkmap_start = SMM_PKMAP_BASE,
+				.pkmap_end = SMM_PKMAP_ADDR(SMM_LAST_PKMAP),
+				.vmalloc_start = SMM_VMALLOC_START,
+				.vmalloc_end = SMM_VMALLOC_START + SMM_VMALLOC_SIZE,
+			    });
 	smm_timeline_end(&inst->timeline,
-			 "%lu pages to the buddy, %lu kept reserved; bootmem closed",
-			 inst->bootmem.handed_over, inst->bootmem.kept_reserved);
-
-	/* The kernel page tables: a PGD, filled by vmalloc and kmap later. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_PGTABLE);
-	ret = smm_pgtable_init(&inst->kpt, &inst->buddy);
-	if (ret)
-		goto err_handoff;
-	smm_timeline_end(&inst->timeline, "PGD at pfn %#lx", inst->kpt.pgd_pfn);
+			 "%lu pages to the buddy (%lu HighMem), %lu kept reserved; bootmem closed",
+			 inst->bootmem.handed_over, inst->bootmem.high_pages,
+			 inst->bootmem.kept_reserved);
 
 	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
 	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
 			    p->slab_debug ? inst->slab_debug : NULL, &inst->timeline);
 	if (ret)
-		goto err_pgtable;
+		goto err_handoff;
 	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
 			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
 			 "13 kmalloc caches, 8 to 8192 bytes");
@@ -327,14 +389,6 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		goto err_slab;
 	smm_timeline_end(&inst->timeline, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
 
-	/* permanent_kmaps_init(): the pkmap window and kmap_local slots. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_KMAP);
-	ret = smm_highmem_init(&inst->hm, &inst->kpt, &inst->buddy);
-	if (ret)
-		goto err_vmalloc;
-	smm_timeline_end(&inst->timeline, "pkmap %#llx, %u slots; kmap_local %#llx, %u per CPU",
-			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE, SMM_KM_MAX_IDX);
-
 	/*
 	 * swapon(): after boot in the kernel, from user space, and kswapd
 	 * starts at module_init time: not stages of the timeline.  The swap
@@ -345,7 +399,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		if (ret == -ENOMEM)
 			smm_bad_input("swap_mb", "the host cannot spare the map of %u MiB",
 				      p->swap_mb);
-		goto err_highmem;
+		goto err_vmalloc;
 	}
 	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
 			      &inst->broken, inst->name);
@@ -355,16 +409,20 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 
 err_swap:
 	smm_swap_destroy(&inst->swap);
-err_highmem:
-	smm_highmem_destroy(&inst->hm);
 err_vmalloc:
 	smm_vmalloc_destroy(&inst->vm);
 err_slab:
 	smm_slab_destroy(&inst->slab);
+err_handoff:
+	/* The buddy allocator exists: the tables made from it go back to it. */
+	smm_highmem_destroy(&inst->hm);
+	smm_pgtable_destroy(&inst->kpt);
+	smm_buddy_destroy(&inst->buddy);
+	goto err_e820;
+err_highmem:
+	smm_highmem_destroy(&inst->hm);
 err_pgtable:
 	smm_pgtable_destroy(&inst->kpt);
-err_handoff:
-	smm_buddy_destroy(&inst->buddy);
 err_e820:
 	smm_arena_destroy(a);
 err_arena:

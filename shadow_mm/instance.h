@@ -15,6 +15,7 @@
 #include "early.h"
 #include "memmap.h"
 #include "pgtable.h"
+#include "setup.h"
 #include "slab.h"
 #include "swap.h"
 #include "timeline.h"
@@ -69,6 +70,7 @@ struct smm_params {
  * @e820: the synthetic BIOS map
  * @early: the early allocator
  * @memmap: the page descriptors
+ * @setup: the kernel image, the early page tables and mem_init()'s banner
  * @bootmem: the boot-time bitmap allocator, closed after the handoff
  * @buddy: the zones and their buddy allocators
  * @kpt: the shadow kernel page tables (init_mm's, in the kernel)
@@ -97,6 +99,7 @@ struct smm_instance {
 	struct smm_e820_table e820;
 	struct smm_early early;
 	struct smm_memmap memmap;
+	struct smm_setup setup;
 	struct smm_bootmem bootmem;
 	struct smm_buddy buddy;
 	struct smm_pgtable kpt;

@@ -285,6 +285,7 @@ static int instances_exec(char *buf)
 	}
 	list_add_tail(&inst->node, &smm_instances);
 	smm_timeline_log(&inst->timeline, inst->name);
+	smm_setup_log(&inst->setup, inst->name);
 	return 0;
 }
 
@@ -385,6 +386,7 @@ static int __init shadow_mm_init(void)
 		return ret;
 	}
 	smm_timeline_log(&smm_default->timeline, smm_default->name);
+	smm_setup_log(&smm_default->setup, smm_default->name);
 
 	smm_debugfs_root = debugfs_create_dir("shadow_mm", NULL);
 	ret = smm_debugfs_add(smm_default, smm_debugfs_root);

@@ -56,33 +56,71 @@ const char *smm_pt_level_name(enum smm_pt_level level)
 
 static inline u64 *table_of(struct smm_pgtable *pt, unsigned long pfn)
 {
-	return smm_arena_pfn_to_virt(pt->buddy->arena, pfn);
+	return smm_arena_pfn_to_virt(pt->arena, pfn);
 }
 
 /* The present entries of the table at @pfn live in its descriptor. */
 static inline u16 *entries_of(struct smm_pgtable *pt, unsigned long pfn)
 {
-	return &smm_pfn_to_page(pt->buddy->arena, pfn)->refcount;
+	return &smm_pfn_to_page(pt->arena, pfn)->refcount;
 }
 
-/* A zeroed table page, owned by the page tables; 0 if none is left. */
+/* A boot table: reserved memory, never given back (see @boot_tables). */
+static inline bool is_boot_table(struct smm_pgtable *pt, unsigned long pfn)
+{
+	return smm_page_test(smm_pfn_to_page(pt->arena, pfn), SMM_PG_RESERVED);
+}
+
+/* Make the descriptor of a boot table say so. */
+static void adopt(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_level level,
+		  u16 entries)
+{
+	struct smm_page *page = smm_pfn_to_page(pt->arena, pfn);
+
+	WRITE_ONCE(page->owner, SMM_OWNER_PGTABLE);
+	smm_page_set(page, SMM_PG_RESERVED);
+	page->refcount = entries;
+	pt->tables[level]++;
+	pt->boot_tables++;
+}
+
+/*
+ * A zeroed table page, owned by the page tables; 0 if none is left.
+ * During bring-up it comes from the boot source (alloc_low_page(),
+ * alloc_bootmem_low_pages()), afterwards from the buddy allocator.
+ */
 static unsigned long table_alloc(struct smm_pgtable *pt, enum smm_pt_level level)
 {
-	struct smm_page *page = smm_alloc_pages(pt->buddy, SMM_GFP_KERNEL | __SMM_GFP_ZERO |
-						__SMM_GFP_SITE(SMM_SITE_PGTABLE), 0);
+	struct smm_page *page;
+	unsigned long pfn;
 
+	if (pt->boot_alloc) {
+		pfn = pt->boot_alloc(pt->boot_ctx);
+		if (!pfn || SMM_WARN_ON(pt->broken, !smm_arena_pfn_valid(pt->arena, pfn)))
+			return 0;
+		clear_page(table_of(pt, pfn));
+		adopt(pt, pfn, level, 0);
+		return pfn;
+	}
+	if (!pt->buddy)
+		return 0;
+	page = smm_alloc_pages(pt->buddy, SMM_GFP_KERNEL | __SMM_GFP_ZERO |
+			       __SMM_GFP_SITE(SMM_SITE_PGTABLE), 0);
 	if (IS_ERR(page))
 		return 0;
 	WRITE_ONCE(page->owner, SMM_OWNER_PGTABLE);
 	page->refcount = 0;
 	pt->tables[level]++;
-	return smm_page_to_pfn(pt->buddy->arena, page);
+	return smm_page_to_pfn(pt->arena, page);
 }
 
 static void table_free(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_level level)
 {
-	struct smm_page *page = smm_pfn_to_page(pt->buddy->arena, pfn);
+	struct smm_page *page = smm_pfn_to_page(pt->arena, pfn);
 
+	/* Boot tables are reserved memory; they go with the arena. */
+	if (is_boot_table(pt, pfn))
+		return;
 	WRITE_ONCE(page->owner, SMM_OWNER_ALLOC);
 	page->refcount = 1;
 	pt->tables[level]--;
@@ -116,10 +154,102 @@ static bool canonical_range(u64 start, u64 end)
 int smm_pgtable_init(struct smm_pgtable *pt, struct smm_buddy *b)
 {
 	memset(pt, 0, sizeof(*pt));
+	pt->arena = b->arena;
+	pt->broken = b->broken;
 	pt->buddy = b;
 	mutex_init(&pt->lock);
 	pt->pgd_pfn = table_alloc(pt, SMM_PT_PGD);
 	return pt->pgd_pfn ? 0 : -ENOMEM;
+}
+
+/* Count the tables under @pfn of @level, and the present entries of each. */
+static int adopt_tree(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_level level)
+{
+	u64 *table = table_of(pt, pfn);
+	unsigned int i, n = 0;
+	int ret;
+
+	for (i = 0; i < SMM_PT_ENTRIES; i++) {
+		if (!(table[i] & SMM_PTE_PRESENT))
+			continue;
+		n++;
+		if (level == SMM_PT_PTE || (level == SMM_PT_PMD && (table[i] & SMM_PTE_PSE)))
+			continue;
+		if (!smm_arena_pfn_valid(pt->arena, smm_pte_pfn(table[i])))
+			return -EINVAL;
+		ret = adopt_tree(pt, smm_pte_pfn(table[i]), level + 1);
+		if (ret)
+			return ret;
+	}
+	adopt(pt, pfn, level, n);
+	return 0;
+}
+
+/**
+ * smm_pgtable_init_boot() - the kernel's set, from its static top level
+ * @pt: the set
+ * @a: the arena, its mem_map initialised
+ * @broken: the instance's broken flag
+ * @pgd_pfn: the top-level table, in the kernel image (swapper_pg_dir),
+ *	and whatever tables it already leads to (the temporary page table
+ *	head_32.S built before any allocator existed)
+ *
+ * The tables found are adopted: their descriptors, which did not exist
+ * when the tables were written, now say page table, reserved, and how many
+ * entries each table has.  New tables come from nowhere until
+ * smm_pgtable_set_boot_alloc() or smm_pgtable_attach() names a source.
+ *
+ * Return: 0, or -EINVAL if an entry points outside the arena.
+ * Context: process context, during bring-up.
+ */
+int smm_pgtable_init_boot(struct smm_pgtable *pt, struct smm_arena *a, bool *broken,
+			  unsigned long pgd_pfn)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->arena = a;
+	pt->broken = broken;
+	mutex_init(&pt->lock);
+	if (!smm_arena_pfn_valid(a, pgd_pfn))
+		return -EINVAL;
+	pt->pgd_pfn = pgd_pfn;
+	return adopt_tree(pt, pgd_pfn, SMM_PT_PGD);
+}
+
+/**
+ * smm_pgtable_set_boot_alloc() - where the next table pages come from
+ * @pt: the set
+ * @fn: the boot source, or NULL for none
+ * @ctx: passed to @fn
+ *
+ * init_memory_mapping() uses alloc_low_page(), paging_init()
+ * alloc_bootmem_low_pages(): one_page_table_init() chose by
+ * after_init_bootmem.
+ *
+ * Context: during bring-up.
+ */
+void smm_pgtable_set_boot_alloc(struct smm_pgtable *pt, unsigned long (*fn)(void *ctx),
+				void *ctx)
+{
+	mutex_lock(&pt->lock);
+	pt->boot_alloc = fn;
+	pt->boot_ctx = ctx;
+	mutex_unlock(&pt->lock);
+}
+
+/**
+ * smm_pgtable_attach() - take table pages from the buddy allocator from now on
+ * @pt: the set
+ * @b: the buddy allocator, with its pages
+ *
+ * Context: during bring-up, after mem_init().
+ */
+void smm_pgtable_attach(struct smm_pgtable *pt, struct smm_buddy *b)
+{
+	mutex_lock(&pt->lock);
+	pt->boot_alloc = NULL;
+	pt->boot_ctx = NULL;
+	pt->buddy = b;
+	mutex_unlock(&pt->lock);
 }
 
 /* Free the table at @pfn of @level and everything below it. */
@@ -130,7 +260,8 @@ static void free_tree(struct smm_pgtable *pt, unsigned long pfn, enum smm_pt_lev
 
 	if (level < SMM_PT_PTE) {
 		for (i = 0; i < SMM_PT_ENTRIES; i++)
-			if (table[i] & SMM_PTE_PRESENT)
+			if ((table[i] & SMM_PTE_PRESENT) &&
+			    !(level == SMM_PT_PMD && (table[i] & SMM_PTE_PSE)))
 				free_tree(pt, smm_pte_pfn(table[i]), level + 1);
 	}
 	table_free(pt, pfn, level);
@@ -167,6 +298,9 @@ static unsigned long __populate(struct smm_pgtable *pt, u64 va)
 	for (level = SMM_PT_PGD; level < SMM_PT_PTE; level++) {
 		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
 
+		/* A large page has no table below it to fill. */
+		if (*e & SMM_PTE_PSE)
+			return 0;
 		if (!(*e & SMM_PTE_PRESENT)) {
 			unsigned long next = table_alloc(pt, level + 1);
 
@@ -234,7 +368,7 @@ int smm_pgtable_set_pte(struct smm_pgtable *pt, const struct smm_pte_ref *ref,
 			unsigned long pfn, u64 flags)
 {
 	lockdep_assert_held(&pt->lock);
-	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->buddy->arena, pfn))
+	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->arena, pfn))
 		return -EINVAL;
 	if (*ref->pte & SMM_PTE_PRESENT)
 		return -EBUSY;
@@ -335,7 +469,7 @@ int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags
 	struct smm_pte_ref ref;
 	int ret;
 
-	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->buddy->arena, pfn))
+	if ((flags & ~SMM_PTE_FLAGS_MASK) || !smm_arena_pfn_valid(pt->arena, pfn))
 		return -EINVAL;
 	ret = smm_pgtable_pte_lock(pt, va, &ref);
 	if (ret)
@@ -364,7 +498,7 @@ int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags
 int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **pages,
 			  unsigned int nr, u64 flags)
 {
-	struct smm_arena *a = pt->buddy->arena;
+	struct smm_arena *a = pt->arena;
 	u64 end = va + ((u64)nr << PAGE_SHIFT);
 	unsigned long table = 0;
 	unsigned int i;
@@ -402,6 +536,181 @@ int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **page
 	if (ret && i)
 		smm_pgtable_unmap_range(pt, va, va + ((u64)i << PAGE_SHIFT), NULL, NULL);
 	return ret;
+}
+
+/* The PMD table covering @va, made on the way down as __populate() does; 0 if none. */
+static unsigned long __populate_pmd(struct smm_pgtable *pt, u64 va)
+{
+	unsigned long table = pt->pgd_pfn;
+	enum smm_pt_level level;
+
+	lockdep_assert_held(&pt->lock);
+	for (level = SMM_PT_PGD; level < SMM_PT_PMD; level++) {
+		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
+
+		if (!(*e & SMM_PTE_PRESENT)) {
+			unsigned long next = table_alloc(pt, level + 1);
+
+			if (!next)
+				return 0;
+			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
+			(*entries_of(pt, table))++;
+		}
+		table = smm_pte_pfn(*e);
+	}
+	return table;
+}
+
+/**
+ * smm_pgtable_map_linear() - kernel_physical_mapping_init() for one range
+ * @pt: the set
+ * @va: where the first page goes, page-aligned (2 MiB-aligned if @large)
+ * @pfn: the first shadow PFN; holes may be mapped too, as the kernel's
+ *	direct map covers them
+ * @nr: pages (a multiple of 512 if @large)
+ * @large: map with 2 MiB PMD entries (PSE) instead of PTE tables
+ * @flags: SMM_PTE_* bits of the leaves (%SMM_PTE_GLOBAL allowed)
+ * @done: what was written, added to
+ *
+ * An entry already present is overwritten, as set_pte()/set_pmd() in
+ * kernel_physical_mapping_init() do: the temporary table's entries get
+ * their final flags, and a PTE table that a large page replaces is left
+ * as it is, reserved and unused (&smm_pgtable.orphans).
+ *
+ * Return: 0; -EINVAL for a misaligned or non-canonical range or bad
+ * flags; -ENOMEM if a table cannot be had (what was mapped stays).
+ * Context: process context, during bring-up.
+ */
+int smm_pgtable_map_linear(struct smm_pgtable *pt, u64 va, unsigned long pfn,
+			   unsigned long nr, bool large, u64 flags, struct smm_pt_linear *done)
+{
+	const unsigned long step = large ? SMM_PT_ENTRIES : 1;
+	u64 end = va + ((u64)nr << PAGE_SHIFT);
+	unsigned long table = 0, i;
+	int ret = 0;
+
+	if (!nr || !canonical_range(va, end) ||
+	    (flags & ~(SMM_PTE_FLAGS_MASK | SMM_PTE_GLOBAL)) ||
+	    (large && ((va | ((u64)pfn << PAGE_SHIFT) | end) & (BIT_ULL(SMM_PT_SHIFT_PMD) - 1))))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	for (i = 0; i < nr; i += step) {
+		u64 addr = va + ((u64)i << PAGE_SHIFT);
+		enum smm_pt_level level = large ? SMM_PT_PMD : SMM_PT_PTE;
+		unsigned int idx = smm_pt_index(addr, level);
+		u64 *e;
+
+		if (!table || !idx) {
+			table = large ? __populate_pmd(pt, addr) : __populate(pt, addr);
+			if (!table) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		e = &table_of(pt, table)[idx];
+		if (!(*e & SMM_PTE_PRESENT))
+			(*entries_of(pt, table))++;
+		else if (large && !(*e & SMM_PTE_PSE))
+			pt->orphans++;	/* the table below stays, reserved */
+		*e = smm_mk_pte(pfn + i, flags | (large ? SMM_PTE_PSE : 0));
+		if (large)
+			done->large++;
+		else
+			done->small++;
+	}
+	mutex_unlock(&pt->lock);
+	return ret;
+}
+
+/**
+ * smm_pgtable_check_linear() - does a linear map map what it should?
+ * @pt: the set
+ * @va: the address of PFN 0's page
+ * @nr: PFNs that must be mapped, [0, @nr)
+ * @table_ok: says whether a table page is one the map may use, or NULL
+ * @ctx: passed to @table_ok
+ * @m: where to report each disagreement, or NULL
+ *
+ * Every page of [@va, @va + @nr pages) must resolve, through a PTE or a
+ * 2 MiB entry, to its own PFN; the page after the last must not be
+ * mapped unless a large page covering the last maps it; and every table
+ * on the way must pass @table_ok.  One walk per PTE table or large page.
+ *
+ * Return: the number of disagreements, or -EINVAL for a bad range.
+ * Context: process context; sleeps.
+ */
+long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
+			      bool (*table_ok)(void *ctx, unsigned long pfn), void *ctx,
+			      struct seq_file *m)
+{
+	unsigned long pfn = 0, span, k, last_table[SMM_PT_LEVELS] = { 0 };
+	struct smm_pt_walk w;
+	long bad = 0;
+	u64 leaf;
+	int l;
+
+	if (!nr || !canonical_range(va, va + ((u64)nr << PAGE_SHIFT)))
+		return -EINVAL;
+	mutex_lock(&pt->lock);
+	while (pfn < nr) {
+		u64 addr = va + ((u64)pfn << PAGE_SHIFT);
+
+		leaf = __walk(pt, addr, &w);
+		for (l = 0; l < w.levels && table_ok; l++) {
+			if (w.table_pfn[l] == last_table[l])
+				continue;
+			last_table[l] = w.table_pfn[l];
+			if (!table_ok(ctx, w.table_pfn[l])) {
+				bad++;
+				if (m)
+					seq_printf(m, "direct map: %s table pfn %#lx is not a boot table\n",
+						   level_names[l], w.table_pfn[l]);
+			}
+		}
+		if (!leaf) {
+			bad++;
+			if (m)
+				seq_printf(m, "direct map: %#llx (pfn %#lx) is not mapped\n", addr, pfn);
+			span = 1;
+		} else if (w.levels == SMM_PT_PMD + 1) {
+			/* A large page maps [its pfn, +512). */
+			unsigned long first = pfn & ~(SMM_PT_ENTRIES - 1UL);
+
+			if (smm_pte_pfn(leaf) != first) {
+				bad++;
+				if (m)
+					seq_printf(m, "direct map: 2 MiB at %#llx maps pfn %#lx, not %#lx\n",
+						   addr, smm_pte_pfn(leaf), first);
+			}
+			span = first + SMM_PT_ENTRIES - pfn;
+		} else {
+			/* The rest of this PTE table, read without a walk each. */
+			u64 *t = table_of(pt, w.table_pfn[SMM_PT_PTE]);
+			unsigned int idx = smm_pt_index(addr, SMM_PT_PTE);
+
+			span = min_t(unsigned long, SMM_PT_ENTRIES - idx, nr - pfn);
+			for (k = 0; k < span; k++) {
+				u64 e = t[idx + k];
+
+				if ((e & SMM_PTE_PRESENT) && smm_pte_pfn(e) == pfn + k)
+					continue;
+				bad++;
+				if (m)
+					seq_printf(m, "direct map: %#llx maps %#llx, not pfn %#lx\n",
+						   addr + ((u64)k << PAGE_SHIFT), e, pfn + k);
+			}
+		}
+		pfn += span;
+	}
+	/* Nothing past the end, unless the last large page covers it. */
+	if (pfn == nr && __walk(pt, va + ((u64)nr << PAGE_SHIFT), &w)) {
+		bad++;
+		if (m)
+			seq_printf(m, "direct map: %#llx past the end is mapped\n",
+				   va + ((u64)nr << PAGE_SHIFT));
+	}
+	mutex_unlock(&pt->lock);
+	return bad;
 }
 
 /**
@@ -448,6 +757,9 @@ static u64 __walk(struct smm_pgtable *pt, u64 va, struct smm_pt_walk *w)
 		w->levels = level + 1;
 		if (!(e & SMM_PTE_PRESENT))
 			return 0;
+		/* A 2 MiB leaf: the walk ends a level early. */
+		if (level == SMM_PT_PMD && (e & SMM_PTE_PSE))
+			return e;
 		table = smm_pte_pfn(e);
 	}
 	return w->entry[SMM_PT_PTE];
@@ -531,7 +843,9 @@ static void __put_table(struct smm_pgtable *pt, const struct smm_pt_walk *w)
 	int level;
 
 	for (level = SMM_PT_PTE; level > SMM_PT_PGD; level--) {
-		if (--(*entries_of(pt, w->table_pfn[level])))
+		/* A boot table stays, empty or not, as in the kernel. */
+		if (--(*entries_of(pt, w->table_pfn[level])) ||
+		    is_boot_table(pt, w->table_pfn[level]))
 			return;
 		table_free(pt, w->table_pfn[level], level);
 		table_of(pt, w->table_pfn[level - 1])[smm_pt_index(w->va, level - 1)] = 0;
@@ -590,7 +904,7 @@ int smm_pgtable_unpin(struct smm_pgtable *pt, u64 va)
 	mutex_lock(&pt->lock);
 	__walk(pt, va, &w);
 	if (w.levels == SMM_PT_LEVELS &&
-	    !SMM_WARN_ON(pt->buddy->broken, !*entries_of(pt, w.table_pfn[SMM_PT_PTE]))) {
+	    !SMM_WARN_ON(pt->broken, !*entries_of(pt, w.table_pfn[SMM_PT_PTE]))) {
 		__put_table(pt, &w);
 		ret = 0;
 	}
@@ -730,10 +1044,12 @@ void smm_pgtable_show_walk(struct seq_file *m, const struct smm_pt_walk *w)
 		seq_printf(m, "  %s[%3u] in table pfn %#lx: %#018llx", level_names[i],
 			   smm_pt_index(w->va, i), w->table_pfn[i], e);
 		if (e & SMM_PTE_PRESENT)
-			seq_printf(m, " -> pfn %#lx%s%s%s%s%s\n", smm_pte_pfn(e),
+			seq_printf(m, " -> pfn %#lx%s%s%s%s%s%s%s\n", smm_pte_pfn(e),
 				   e & SMM_PTE_RW ? " RW" : " RO", e & SMM_PTE_NX ? " NX" : "",
 				   e & SMM_PTE_USER ? " USER" : "",
-				   e & SMM_PTE_ACCESSED ? " A" : "", e & SMM_PTE_DIRTY ? " D" : "");
+				   e & SMM_PTE_ACCESSED ? " A" : "", e & SMM_PTE_DIRTY ? " D" : "",
+				   i == SMM_PT_PMD && (e & SMM_PTE_PSE) ? " PSE (2 MiB)" : "",
+				   e & SMM_PTE_GLOBAL ? " G" : "");
 		else
 			seq_puts(m, " not present\n");
 	}

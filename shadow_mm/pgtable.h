@@ -29,6 +29,9 @@ static_assert(SMM_PT_ENTRIES * sizeof(u64) == PAGE_SIZE);
 #define SMM_PTE_USER		BIT_ULL(2)
 #define SMM_PTE_ACCESSED	BIT_ULL(5)
 #define SMM_PTE_DIRTY		BIT_ULL(6)
+/* A PMD entry that maps 2 MiB itself (a large page); only the direct map has them. */
+#define SMM_PTE_PSE		BIT_ULL(7)
+#define SMM_PTE_GLOBAL		BIT_ULL(8)
 #define SMM_PTE_NX		BIT_ULL(63)
 #define SMM_PTE_PFN_MASK	GENMASK_ULL(51, 12)
 #define SMM_PTE_FLAGS_MASK	(SMM_PTE_PRESENT | SMM_PTE_RW | SMM_PTE_USER | \
@@ -54,20 +57,48 @@ enum smm_pt_level {
 
 /**
  * struct smm_pgtable - one set of shadow page tables
- * @buddy: where table pages come from (never highmem: tables are read
- *	through the host's direct map)
- * @lock: protects every table of this set and @tables
+ * @arena: the memory the tables and the pages they map live in
+ * @broken: the instance's broken flag
+ * @buddy: where table pages come from once the buddy allocator runs, or
+ *	NULL before (never highmem: tables are read through the host's
+ *	direct map)
+ * @boot_alloc: where table pages come from before that, or NULL:
+ *	alloc_low_page() or alloc_bootmem_low_pages(), a zeroed low page
+ *	that stays reserved for good; returns its PFN, or 0 if none is left
+ * @boot_ctx: passed to @boot_alloc
+ * @lock: protects every table of this set, @tables and @boot_tables
  * @pgd_pfn: shadow PFN of the top-level table
  * @tables: table pages per level, the PGD included
+ * @boot_tables: of those, the ones made before the buddy allocator (the
+ *	PGD in the kernel image, the temporary table, "PGTABLE", bootmem's):
+ *	marked PG_reserved and never freed, as the kernel never frees them
+ * @orphans: boot tables a large page replaced (kernel_physical_mapping_init()
+ *	leaves them reserved, unused)
  *
  * The tables are real x86-64 tables in arena pages, walked in software.
  * An entry holds a shadow PFN.
  */
 struct smm_pgtable {
+	struct smm_arena *arena;
+	bool *broken;
 	struct smm_buddy *buddy;
+	unsigned long (*boot_alloc)(void *ctx);
+	void *boot_ctx;
 	struct mutex lock;	/* protects the tables and @tables */
 	unsigned long pgd_pfn;
 	unsigned long tables[SMM_PT_LEVELS];
+	unsigned long boot_tables;
+	unsigned long orphans;
+};
+
+/**
+ * struct smm_pt_linear - what smm_pgtable_map_linear() did
+ * @large: 2 MiB entries written
+ * @small: 4 KiB entries written
+ */
+struct smm_pt_linear {
+	unsigned long large;
+	unsigned long small;
 };
 
 /**
@@ -96,6 +127,16 @@ struct smm_pte_ref {
 };
 
 int smm_pgtable_init(struct smm_pgtable *pt, struct smm_buddy *b);
+int smm_pgtable_init_boot(struct smm_pgtable *pt, struct smm_arena *a, bool *broken,
+			  unsigned long pgd_pfn);
+void smm_pgtable_set_boot_alloc(struct smm_pgtable *pt, unsigned long (*fn)(void *ctx),
+				void *ctx);
+void smm_pgtable_attach(struct smm_pgtable *pt, struct smm_buddy *b);
+int smm_pgtable_map_linear(struct smm_pgtable *pt, u64 va, unsigned long pfn,
+			   unsigned long nr, bool large, u64 flags, struct smm_pt_linear *done);
+long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
+			      bool (*table_ok)(void *ctx, unsigned long pfn), void *ctx,
+			      struct seq_file *m);
 void smm_pgtable_destroy(struct smm_pgtable *pt);
 int smm_pgtable_set(struct smm_pgtable *pt, u64 va, unsigned long pfn, u64 flags);
 int smm_pgtable_get(struct smm_pgtable *pt, u64 va, u64 *pte);

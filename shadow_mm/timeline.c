@@ -148,13 +148,14 @@ void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...)
 
 /**
  * smm_timeline_step_begin() - a step of the current stage starts
- * @tl: the timeline
+ * @tl: the timeline, or NULL (nothing is recorded)
  *
  * Context: the thread building the instance; does not sleep.
  */
 void smm_timeline_step_begin(struct smm_timeline *tl)
 {
-	tl->step_start = ktime_get();
+	if (tl)
+		tl->step_start = ktime_get();
 }
 
 /**
