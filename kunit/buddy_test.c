@@ -111,7 +111,8 @@ static unsigned long in_use_pages(const struct smm_buddy *b)
 	for (pfn = 0; pfn < b->arena->end_pfn; pfn++) {
 		const struct smm_page *pg = smm_pfn_to_page(b->arena, pfn);
 
-		n += pg && pg->owner >= SMM_OWNER_ALLOC;
+		/* Boot page tables are PG_reserved: never the buddy's. */
+		n += pg && pg->owner >= SMM_OWNER_ALLOC && !smm_page_test(pg, SMM_PG_RESERVED);
 	}
 	return n;
 }

@@ -8,11 +8,22 @@
  *
  * A module cannot write the page tables the host's CPU walks for kernel
  * addresses.  So the shadow tables are kept as data: real x86-64 tables,
- * PGD, PUD, PMD and PTE, 512 eight-byte entries each, every table one page
- * taken from the shadow buddy allocator.  An entry carries a shadow PFN and
- * the present, RW, user, accessed, dirty and NX bits at their x86 places.
- * The tables are read and written through the host's direct map of the
- * arena, which is why table pages never come from shadow highmem.
+ * PGD, PUD, PMD and PTE, 512 eight-byte entries each, every table one
+ * page.  An entry carries a shadow PFN and the present, RW, user,
+ * accessed, dirty, PSE, global and NX bits at their x86 places; a PMD
+ * entry with PSE maps 2 MiB itself, as the direct map's do.  The tables
+ * are read and written through the host's direct map of the arena, which
+ * is why table pages never come from shadow highmem.
+ *
+ * Table pages come from the buddy allocator, except during the bring-up:
+ * the kernel's set starts from swapper_pg_dir in the image and the
+ * temporary table after it (smm_pgtable_init_boot() adopts them once
+ * their descriptors exist), then takes pages from alloc_low_page() in
+ * init_memory_mapping() and from bootmem in paging_init()
+ * (smm_pgtable_set_boot_alloc()), and from the buddy allocator once
+ * mem_init() has run (smm_pgtable_attach()).  Those boot tables are
+ * PG_reserved and never freed, even when empty, as the kernel never frees
+ * its early page tables.
  *
  * smm_pgtable_set() allocates the missing tables on the way down, as
  * pte_alloc_kernel() does; smm_pgtable_clear() frees each table that becomes

@@ -94,8 +94,24 @@ if show_files "$D" > /tmp/files.txt; then
 fi
 grep -q 'usable' "$D/default/e820" && pass "e820 lists usable memory" ||
 	fail "e820 lists usable memory" "no usable entry"
-grep -q 'MEMMAP' "$D/default/early_res" && pass "early_res has the MEMMAP reservation" ||
-	fail "early_res has the MEMMAP reservation" "missing"
+for label in 'TEXT DATA BSS' INIT_PG_TABLE PGTABLE MEMMAP; do
+	grep -q " $label " "$D/default/early_res" && pass "early_res has the $label reservation" ||
+		fail "early_res has the $label reservation" "missing"
+done
+# The seed's order, with the seed's names (the kernel column of bringup).
+want="setup_memory_map init_memory_mapping setup_bootmem_allocator early_res_to_bootmem paging_init zone_sizes_init mem_init kmem_cache_init vmalloc_init"
+got=$(awk -v w="$want" 'BEGIN { n = split(w, a, " ") } $2 == a[i + 1] { i++ } END { print i == n ? "yes" : "no" }' "$D/default/bringup")
+[ "$got" = yes ] && pass "bringup runs in the seed's order" ||
+	fail "bringup runs in the seed's order" "$(awk '{ print $2 }' "$D/default/bringup" | tr '\n' ' ')"
+if grep -Eq '^Memory: [0-9]+k/[0-9]+k available \([0-9]+k kernel code, [0-9]+k reserved, [0-9]+k data, [0-9]+k init, [0-9]+k highmem\)$' "$D/default/bringup" &&
+   [ "$(grep -cE '^ +(fixmap|pkmap|vmalloc|lowmem|\.init|\.data|\.text) +: 0x' "$D/default/bringup")" = 7 ]; then
+	pass "bringup ends with the mem_init banner and the memory layout"
+else
+	fail "bringup ends with the mem_init banner and the memory layout" "$(tail -n 9 "$D/default/bringup")"
+fi
+grep -q '^ok: direct map and image map of [0-9]* pages, 0 disagreements$' "$D/default/pgtable_check" &&
+	pass "pgtable_check: the direct map and the image map agree" ||
+	fail "pgtable_check: the direct map and the image map agree" "$(head -n 5 "$D/default/pgtable_check")"
 ov=$(awk '/^memmap_overhead:/ { sub("%", "", $2); print $2 }' "$D/default/arena")
 if awk -v o="$ov" 'BEGIN { exit !(o > 0 && o <= 1.0) }'; then
 	pass "mem_map overhead ${ov}% <= 1%"
