@@ -656,8 +656,9 @@ int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b,
 	ram += ram_in(t, s, e);
 	smm_free_early(bm->early, bm->map_addr, bm->map_addr + bm->map_bytes);
 	bm->kept_reserved_low = usable_present(bm, 0, bm->low_pfn) - ram;
-	smm_timeline_step_end(tl, "free_all_bootmem", "%lu low pages to the buddy, %lu kept reserved",
-			      n, bm->kept_reserved_low);
+	smm_timeline_step_end(tl, "free_all_bootmem",
+			      "%lu low pages to the buddy, %lu kept reserved", n,
+			      bm->kept_reserved_low);
 
 	/* set_highmem_pages_init(): HighMem never was in bootmem (all RAM). */
 	high = free_high(bm, b);

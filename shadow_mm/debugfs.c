@@ -70,7 +70,7 @@
  *	wraps, waits when the window was full).
  * ``pgtable_check``
  *	Reading it runs the checker: do the image's map and the direct map
- *	map every page to itself, with tables only from swapper_pg_dir,
+ *	give every page its own address, with tables only from swapper_pg_dir,
  *	INIT_PG_TABLE and PGTABLE; and do the shadow tables and the host
  *	mappings of every vmalloc area agree?
  * ``fail_page_alloc/``, ``failslab/``

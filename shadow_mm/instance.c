@@ -194,8 +194,9 @@ static unsigned long max_ram_pfn(const struct smm_e820_table *t)
  * paging_init()'s kmap tables, zones, mem_init() (the handoff of the free
  * pages to the buddy allocator, then the HighMem pages one by one), slab
  * and vmalloc.  Each stage records itself in the timeline.  Then the
- * swap area, as swapon() after boot, and kswapd: no stage.  The event counters (&smm_instance.vmstat) come first, before
- * any stage, and go last in smm_instance_destroy().
+ * swap area, as swapon() after boot, and kswapd: no stage.  The event
+ * counters (&smm_instance.vmstat) come first, before any stage, and go
+ * last in smm_instance_destroy().
  *
  * Return: the instance, or an ERR_PTR(): -EINVAL, -ERANGE or -E2BIG for
  * bad parameters, -ENOMEM when the host cannot spare the memory.  On

@@ -634,7 +634,7 @@ int smm_pgtable_map_linear(struct smm_pgtable *pt, u64 va, unsigned long pfn,
 }
 
 /**
- * smm_pgtable_check_linear() - does a linear map map what it should?
+ * smm_pgtable_check_linear() - does a linear mapping map what it should?
  * @pt: the set
  * @va: the address of PFN 0's page
  * @nr: PFNs that must be mapped, [0, @nr)
@@ -674,14 +674,15 @@ long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
 			if (!table_ok(ctx, w.table_pfn[l])) {
 				bad++;
 				if (m)
-					seq_printf(m, "direct map: %s table pfn %#lx is not a boot table\n",
+					seq_printf(m, "linear map: %s table pfn %#lx is not a boot table\n",
 						   level_names[l], w.table_pfn[l]);
 			}
 		}
 		if (!leaf) {
 			bad++;
 			if (m)
-				seq_printf(m, "direct map: %#llx (pfn %#lx) is not mapped\n", addr, pfn);
+				seq_printf(m, "linear map: %#llx (pfn %#lx) is not mapped\n",
+					   addr, pfn);
 			span = 1;
 		} else if (w.levels == SMM_PT_PMD + 1) {
 			/* A large page maps [its pfn, +512). */
@@ -690,7 +691,7 @@ long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
 			if (smm_pte_pfn(leaf) != first) {
 				bad++;
 				if (m)
-					seq_printf(m, "direct map: 2 MiB at %#llx maps pfn %#lx, not %#lx\n",
+					seq_printf(m, "linear map: 2 MiB at %#llx maps pfn %#lx, not %#lx\n",
 						   addr, smm_pte_pfn(leaf), first);
 			}
 			span = first + SMM_PT_ENTRIES - pfn;
@@ -707,7 +708,7 @@ long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
 					continue;
 				bad++;
 				if (m)
-					seq_printf(m, "direct map: %#llx maps %#llx, not pfn %#lx\n",
+					seq_printf(m, "linear map: %#llx maps %#llx, not pfn %#lx\n",
 						   addr + ((u64)k << PAGE_SHIFT), e, pfn + k);
 			}
 		}
@@ -717,7 +718,7 @@ long smm_pgtable_check_linear(struct smm_pgtable *pt, u64 va, unsigned long nr,
 	if (pfn == nr && __walk(pt, va + ((u64)nr << PAGE_SHIFT), &w)) {
 		bad++;
 		if (m)
-			seq_printf(m, "direct map: %#llx past the end is mapped\n",
+			seq_printf(m, "linear map: %#llx past the end is mapped\n",
 				   va + ((u64)nr << PAGE_SHIFT));
 	}
 	mutex_unlock(&pt->lock);

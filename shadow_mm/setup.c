@@ -433,7 +433,8 @@ void smm_setup_show(struct seq_file *m, const struct smm_setup *su,
 	seq_printf(m, "direct map:        [0, %#llx) at %#llx: %lu x 2 MiB, %lu x 4 KiB\n",
 		   SMM_PFN_PHYS(su->low_pfn), SMM_PAGE_OFFSET, su->direct.large, su->direct.small);
 	seq_printf(m, "PGTABLE:           [mem %#018llx-%#018llx] %llu of %llu pages used (find_early_table_space)\n",
-		   su->table_start, su->table_end - 1, (su->table_end - su->table_start) >> PAGE_SHIFT,
+		   su->table_start, su->table_end - 1,
+		   (su->table_end - su->table_start) >> PAGE_SHIFT,
 		   (su->table_top - su->table_start) >> PAGE_SHIFT);
 	seq_printf(m, "paging_init:       %lu tables from bootmem (pkmap, kmap_local)\n",
 		   su->bootmem_tables);
