@@ -484,11 +484,7 @@ static unsigned long free_range(struct smm_buddy *b, unsigned long s, unsigned l
  */
 static unsigned long free_each(struct smm_buddy *b, unsigned long s, unsigned long e)
 {
-	unsigned long n = 0;
-
-	for (; s < e; s++)
-		n += smm_buddy_free_pages_core(b, s, 0);
-	return n;
+	return s < e ? smm_buddy_free_pages_each(b, s, e - s) : 0;
 }
 
 /*

@@ -1204,3 +1204,53 @@ unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 	spin_unlock(&z->lock);
 	return nr;
 }
+
+/**
+ * smm_buddy_free_pages_each() - hand pages over at boot, one at a time
+ * @b: the allocator
+ * @pfn: the first PFN
+ * @nr: how many pages, every one with a descriptor
+ *
+ * set_highmem_pages_init()'s add_one_highpage_init() for each page of
+ * [@pfn, @pfn + @nr): clear PG_reserved, make the buddy the owner, and free
+ * the page alone, as order 0, so that it merges with whatever of its
+ * buddies is free already (__free_one_page()).  The zone lock is taken once
+ * per run of pages in one zone and one section, not once per page: the
+ * kernel's __free_page() batched through the per-CPU list instead.
+ *
+ * Return: the number of pages handed over; a run without descriptors is
+ * refused with a warning that marks the instance broken.
+ * Context: process context, during bring-up.
+ */
+unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
+					unsigned long nr)
+{
+	unsigned long end = pfn + nr, done = 0, n, i;
+	struct smm_page *page;
+	struct smm_zone *z;
+
+	while (pfn < end) {
+		n = section_part(pfn, end - pfn);
+		page = section_pages(b, pfn, n);
+		if (SMM_WARN_ON(b->broken, !page))
+			return done;
+		z = smm_page_zone(b, page);
+		/* Stop the run where the zone changes. */
+		for (i = 1; i < n; i++)
+			if (smm_page_zonenum(&page[i]) != smm_page_zonenum(page))
+				break;
+		n = i;
+		for (i = 0; i < n; i++) {
+			smm_page_clear(&page[i], SMM_PG_RESERVED);
+			page[i].owner = SMM_OWNER_BUDDY;
+		}
+		spin_lock(&z->lock);
+		z->managed_pages += n;
+		for (i = 0; i < n; i++)
+			__free_one_page(b, z, pfn + i, 0);
+		spin_unlock(&z->lock);
+		pfn += n;
+		done += n;
+	}
+	return done;
+}

@@ -389,6 +389,8 @@ void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
 
 /* bring-up: bulk free for free_all_bootmem() */
+unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
+					unsigned long nr);
 unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 					unsigned int order);
 
