@@ -1212,11 +1212,18 @@ unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
  * @nr: how many pages, every one with a descriptor
  *
  * set_highmem_pages_init()'s add_one_highpage_init() for each page of
- * [@pfn, @pfn + @nr): clear PG_reserved, make the buddy the owner, and free
- * the page alone, as order 0, so that it merges with whatever of its
- * buddies is free already (__free_one_page()).  The zone lock is taken once
- * per run of pages in one zone and one section, not once per page: the
- * kernel's __free_page() batched through the per-CPU list instead.
+ * [@pfn, @pfn + @nr), in order: clear PG_reserved, make the buddy the
+ * owner, and free the page alone, as order 0, merging it with its buddy
+ * (pfn ^ (1 << order)) whenever that is free, as __free_one_page() does.
+ *
+ * Pages come in ascending order, so the block a page merges into is always
+ * the one the pages before it built: those growing blocks are kept on a
+ * small stack, one per order at most, and go on the free list (through
+ * __free_one_page(), to merge with what was free already) only once they
+ * can grow no more.  The kernel's __free_page() held pages back the same
+ * way, on the per-CPU list.  The free lists end as they would after a
+ * __free_one_page() per page, and the merges counted are the same ones.
+ * The zone lock is taken once per run of pages in one zone and section.
  *
  * Return: the number of pages handed over; a run without descriptors is
  * refused with a warning that marks the instance broken.
@@ -1225,7 +1232,9 @@ unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 					unsigned long nr)
 {
-	unsigned long end = pfn + nr, done = 0, n, i;
+	unsigned long end = pfn + nr, done = 0, merges = 0, n, i;
+	unsigned long stack_pfn[SMM_MAX_ORDER_LIMIT + 1];
+	unsigned int stack_order[SMM_MAX_ORDER_LIMIT + 1], top;
 	struct smm_page *page;
 	struct smm_zone *z;
 
@@ -1233,24 +1242,55 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 		n = section_part(pfn, end - pfn);
 		page = section_pages(b, pfn, n);
 		if (SMM_WARN_ON(b->broken, !page))
-			return done;
+			break;
 		z = smm_page_zone(b, page);
 		/* Stop the run where the zone changes. */
 		for (i = 1; i < n; i++)
 			if (smm_page_zonenum(&page[i]) != smm_page_zonenum(page))
 				break;
 		n = i;
-		for (i = 0; i < n; i++) {
-			smm_page_clear(&page[i], SMM_PG_RESERVED);
-			page[i].owner = SMM_OWNER_BUDDY;
-		}
+		top = 0;
 		spin_lock(&z->lock);
 		z->managed_pages += n;
-		for (i = 0; i < n; i++)
-			__free_one_page(b, z, pfn + i, 0);
+		for (i = 0; i < n; i++) {
+			unsigned long p = pfn + i;
+			unsigned int order = 0;
+
+			/* add_one_highpage_init(): ClearPageReserved(), count 1 */
+			smm_page_clear(&page[i], SMM_PG_RESERVED);
+			page[i].owner = SMM_OWNER_BUDDY;
+			/* __free_page(): merge with the buddy just freed, if it is one. */
+			while (top && stack_order[top - 1] == order &&
+			       stack_pfn[top - 1] == (p ^ (1UL << order)) &&
+			       order < b->max_order - 1) {
+				p = stack_pfn[--top];
+				order++;
+				merges++;
+			}
+			/*
+			 * A block that cannot grow any more goes to the free
+			 * lists: one of a lower order left of this one, or
+			 * this one at the largest order.  (Flushing early is
+			 * never wrong, __free_one_page() merges it anyway.)
+			 */
+			while (top && (stack_order[top - 1] < order ||
+				       top == ARRAY_SIZE(stack_pfn))) {
+				top--;
+				__free_one_page(b, z, stack_pfn[top], stack_order[top]);
+			}
+			if (order == b->max_order - 1) {
+				__free_one_page(b, z, p, order);
+				continue;
+			}
+			stack_pfn[top] = p;
+			stack_order[top++] = order;
+		}
+		while (top--)
+			__free_one_page(b, z, stack_pfn[top], stack_order[top]);
 		spin_unlock(&z->lock);
 		pfn += n;
 		done += n;
 	}
+	stat_add(b, SMM_BUDDY_MERGE, merges);
 	return done;
 }

@@ -16,9 +16,10 @@
  * a 1 GiB machine (4 MiB, 2 MiB, 512 KiB, 1 MiB), scaled down with the
  * arena (never below a few pages), at 1 MiB.  If that memory is not usable
  * RAM (a hole, or ``e820_reserve=``), the image goes to the first usable
- * place above, as a relocatable kernel's loader would put it.  .bss is
- * zeroed, as the kernel's startup code clears it, and its first page is
- * swapper_pg_dir, the kernel's top-level page table.  Right after
+ * place above, as a relocatable kernel's loader would put it.  The image
+ * is a layout, not contents: of it only swapper_pg_dir, the kernel's
+ * top-level page table and the first page of .bss, is read, and it is
+ * zeroed as clear_bss() would.  Right after
  * __bss_stop, head_32.S builds the temporary page table with plain stores,
  * no allocator: our PUD, PMD and PTE tables there map [0, max_pfn_mapped)
  * with 4 KiB pages.  i386_start_kernel() then reserves the image as "TEXT
@@ -180,9 +181,12 @@ int smm_setup_kernel_image(struct smm_setup *su, struct smm_arena *a, struct smm
 		ret = smm_reserve_early(e, img->pg0_start, img->pg0_end, "INIT_PG_TABLE");
 	if (ret)
 		return ret;
-	/* clear_bss(), then head_32.S's tables */
-	for (addr = img->bss_start; addr < img->bss_stop; addr += PAGE_SIZE)
-		clear_page(va_of(su, addr));
+	/*
+	 * clear_bss(), for the one page of the image anything reads:
+	 * swapper_pg_dir.  The rest models the layout, not the contents.
+	 * Then head_32.S's tables.
+	 */
+	clear_page(va_of(su, img->pgd));
 	build_pg0(su);
 	return 0;
 }
