@@ -19,10 +19,15 @@
  *	The early allocator's labelled reservations.
  * ``bringup``
  *	The timeline: each stage, the kernel function it replays, its start
- *	and duration in ns, and what it produced.
+ *	and duration in ns, and what it produced, with its steps indented
+ *	under it; then mem_init()'s banner, ``Memory: ...k/...k available
+ *	(...)``, and the virtual kernel memory layout.
  * ``bootmem``
- *	The bootmem bitmap as free ranges with totals; after the handoff, the
- *	pages handed over and kept, and the word that bootmem is closed.
+ *	The bootmem bitmap as free ranges with totals, and the early
+ *	reservations early_res_to_bootmem() carried over, one line each in
+ *	the kernel's ``#n [start - end] LABEL ==> [start - end]`` form; after
+ *	the handoff, the pages handed over and kept, the HighMem pages freed
+ *	one by one, and the word that bootmem is closed.
  * ``buddyinfo``, ``zoneinfo``
  *	/proc/buddyinfo's format exactly; the /proc/zoneinfo fields that apply
  *	(free, watermarks, spanned/present/managed, per-CPU lists), in its
