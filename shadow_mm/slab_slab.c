@@ -794,7 +794,7 @@ static void init_array(struct smm_array_cache *ac, unsigned int limit, unsigned 
 
 /* alloc_arraycache(): one CPU's array, from the shadow kmalloc(). */
 static struct smm_array_cache *alloc_arraycache(struct smm_slab *sa, unsigned int limit,
-						 unsigned int batch)
+						unsigned int batch)
 {
 	struct smm_array_cache *ac = smm_kmalloc(sa, ac_size(limit), 0);
 
