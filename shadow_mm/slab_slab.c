@@ -959,7 +959,8 @@ static int slab_init(struct smm_slab *sa, struct smm_timeline *tl)
 	int i, ac_index = smm_kmalloc_index(sizeof(struct smm_arraycache_init));
 	struct smm_kmem_cache *cc = &sa->cache_cache, *ac_cache, *s;
 	unsigned int n = 0, carried = 0;
-	char name[SMM_TIMELINE_STEP_LEN];
+	/* "kmalloc-32 (PARTIAL_AC)" fits SMM_TIMELINE_STEP_LEN; the rest is cut. */
+	char name[SMM_CACHE_NAME_LEN + sizeof(" (PARTIAL_AC)")];
 	int ret;
 
 	/* 1) cache_cache, static, on initarray_cache */
