@@ -1832,10 +1832,301 @@ static void slab_test_concurrent(struct kunit *test)
 		   ktime_ms_delta(ktime_get(), t0));
 }
 
+/* ---------------------------------------------------------------------- */
+/* kmem_cache_init(): SLAB's bootstrap                                    */
+/* ---------------------------------------------------------------------- */
+
+static void boot_destroy_action(void *data)
+{
+	smm_slab_destroy(data);
+}
+
+/*
+ * A second allocator of @strategy over @inst's buddy allocator, brought up
+ * inside the SLAB stage of @tl (which may be NULL), and torn down when the
+ * case ends, before the instance.
+ */
+static struct smm_slab *boot_allocator(struct kunit *test, struct smm_instance *inst,
+				       enum smm_slab_strategy strategy, struct smm_timeline *tl)
+{
+	struct smm_slab *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	if (tl)
+		smm_timeline_begin(tl, SMM_STAGE_SLAB);
+	ret = smm_slab_init(sa, &inst->buddy, &inst->broken, strategy, NULL, tl);
+	if (tl)
+		smm_timeline_end(tl, "kunit");
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, boot_destroy_action, sa), 0);
+	return sa;
+}
+
+/* The INDEX_AC class: the one an arraycache_init is kmalloc'd from. */
+static int index_ac(void)
+{
+	return smm_kmalloc_index(sizeof(struct smm_arraycache_init));
+}
+
+/* enable_cpucache()'s limit for objects of @size bytes. */
+static unsigned int tuned_limit(unsigned int size)
+{
+	if (size > PAGE_SIZE)
+		return 8;
+	if (size > 1024)
+		return 24;
+	if (size > 256)
+		return 54;
+	return 120;
+}
+
+/*
+ * The bootstrap records its steps, in the kernel's order and in the stage
+ * it belongs to; SLUB and SLOB one step each.
+ */
+static void slab_test_boot_steps(struct kunit *test)
+{
+	const enum smm_slab_strategy *st = test->param_value;
+	struct smm_instance *inst = new_instance(test, *st);
+	struct smm_timeline *tl = kunit_kzalloc(test, sizeof(*tl), GFP_KERNEL);
+	/* NULL: the INDEX_AC cache's step, "kmalloc-<size> (PARTIAL_AC)" */
+	static const char *const slab_steps[] = {
+		"cache_cache", NULL, "kmalloc caches", "replace initarray", "enable_cpucache",
+	};
+	static const char *const slub_steps[] = { "create_kmalloc_cache" };
+	static const char *const slob_steps[] = { "kmem_cache_init" };
+	char ac_step[SMM_TIMELINE_STEP_LEN];
+	const char *const *want;
+	unsigned int i, n;
+	struct smm_slab *sa;
+
+	KUNIT_ASSERT_NOT_NULL(test, tl);
+	snprintf(ac_step, sizeof(ac_step), "kmalloc-%u (PARTIAL_AC)",
+		 smm_kmalloc_size(index_ac()));
+	switch (*st) {
+	case SMM_SLAB_SLAB:
+		want = slab_steps;
+		n = ARRAY_SIZE(slab_steps);
+		break;
+	case SMM_SLAB_SLUB:
+		want = slub_steps;
+		n = ARRAY_SIZE(slub_steps);
+		break;
+	default:
+		want = slob_steps;
+		n = ARRAY_SIZE(slob_steps);
+		break;
+	}
+	smm_timeline_init(tl);
+	sa = boot_allocator(test, inst, *st, tl);
+	KUNIT_EXPECT_EQ(test, tl->nr_steps, n);
+	KUNIT_EXPECT_EQ(test, tl->dropped_steps, 0U);
+	for (i = 0; i < min(n, tl->nr_steps); i++) {
+		KUNIT_EXPECT_STREQ(test, tl->steps[i].name, want[i] ? want[i] : ac_step);
+		KUNIT_EXPECT_EQ(test, tl->steps[i].stage, SMM_STAGE_SLAB);
+		KUNIT_EXPECT_NE(test, tl->steps[i].result[0], '\0');
+		if (i)
+			KUNIT_EXPECT_GE(test, tl->steps[i].start_ns, tl->steps[i - 1].start_ns);
+	}
+	KUNIT_EXPECT_TRUE(test, tl->recs[SMM_STAGE_SLAB].done);
+	if (*st == SMM_SLAB_SLAB)
+		KUNIT_EXPECT_EQ(test, sa->cpucache_up, SMM_CPUCACHE_FULL);
+	/* Without a timeline the bootstrap is the same. */
+	sa = boot_allocator(test, inst, *st, NULL);
+	KUNIT_EXPECT_EQ(test, !!sa->kmalloc_caches[0], *st != SMM_SLAB_SLOB);
+}
+
+/*
+ * cache_cache is the first cache, "kmem_cache", with the static descriptor,
+ * and holds one record per other cache: one more for a new cache, one
+ * less once it is destroyed.
+ */
+static void slab_test_boot_cache_cache(struct kunit *test)
+{
+	struct smm_instance *inst = new_instance(test, SMM_SLAB_SLAB);
+	struct smm_slab *sa = boot_allocator(test, inst, SMM_SLAB_SLAB, NULL);
+	struct smm_kmem_cache *cc = &sa->cache_cache, *s;
+	unsigned long others = 0, bad_rec = 0;
+	unsigned long off;
+
+	KUNIT_EXPECT_PTR_EQ(test, find_cache(sa, "kmem_cache"), cc);
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&sa->caches, struct smm_kmem_cache, node), cc);
+	KUNIT_EXPECT_EQ(test, cc->object_size, (unsigned int)(sizeof(void *) * (nr_cpu_ids + 1) +
+							     4 * sizeof(unsigned int)));
+	KUNIT_EXPECT_EQ(test, cc->refcount, 0U);
+	mutex_lock(&sa->lock);
+	list_for_each_entry(s, &sa->caches, node) {
+		void *rec = smm_slab_cache_record(s);
+
+		if (s == cc)
+			continue;
+		others++;
+		/* Each record is a live object of cache_cache, in shadow memory. */
+		bad_rec += !rec || decode(sa, rec, &off) != cc;
+	}
+	mutex_unlock(&sa->lock);
+	KUNIT_EXPECT_EQ(test, others, (unsigned long)SMM_KMALLOC_CLASSES);
+	KUNIT_EXPECT_EQ(test, bad_rec, 0UL);
+	KUNIT_EXPECT_EQ(test, live_objs(cc), others);
+	/* cache_cache's own record cannot be one of its objects. */
+	KUNIT_EXPECT_NULL(test, smm_slab_virt_to_head(sa, smm_slab_cache_record(cc)));
+
+	s = new_cache(test, sa, "boot-new", 100, 0, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, decode(sa, smm_slab_cache_record(s), &off), cc);
+	KUNIT_EXPECT_EQ(test, live_objs(cc), others + 1);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_destroy(s), 0);
+	KUNIT_EXPECT_EQ(test, live_objs(cc), others);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_destroy(cc), -EINVAL);
+	KUNIT_EXPECT_EQ(test, all_reports(sa), 0UL);
+}
+
+/*
+ * Check every CPU's array of @s: kmalloc'd (no static array), in a slab
+ * page of the kmalloc class its size asks for, at the tuned limit, one per
+ * CPU.  Returns the number of arrays that fail.
+ */
+static unsigned int check_arrays(struct kunit *test, struct smm_kmem_cache *s)
+{
+	struct smm_slab *sa = s->sa;
+	unsigned int limit = tuned_limit(s->size), bad = 0;
+	struct smm_array_cache *prev = NULL;
+	size_t bytes = sizeof(struct smm_array_cache) + limit * sizeof(void *);
+	struct smm_kmem_cache *want = sa->kmalloc_caches[smm_kmalloc_index(bytes)];
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct smm_array_cache *ac = smm_slab_cpu_cache(s, cpu);
+		struct smm_page *head = ac ? smm_slab_virt_to_head(sa, ac) : NULL;
+		unsigned long off;
+
+		if (!ac || ac == &sa->initarray_cache.cache || ac == &sa->initarray_generic.cache ||
+		    ac == &sa->no_array.cache || ac == prev || !head ||
+		    READ_ONCE(head->owner) != SMM_OWNER_SLAB || head->mapping != want ||
+		    decode(sa, ac, &off) != want || ac->limit != limit ||
+		    ac->batchcount != (limit + 1) / 2 || ac->avail > ac->limit) {
+			kunit_info(test, "%s cpu %d: array %p limit %u batch %u, in %s",
+				   s->name, cpu, ac, ac ? ac->limit : 0, ac ? ac->batchcount : 0,
+				   head && head->mapping ?
+				   ((struct smm_kmem_cache *)head->mapping)->name : "no cache");
+			bad++;
+		}
+		prev = ac;
+	}
+	return bad;
+}
+
+/*
+ * After the bootstrap no cache is left on a static array: every array of
+ * every cache is kmalloc'd, at its tuned limit.  A cache created later gets
+ * such arrays directly, and the arrays work: objects go round them.
+ */
+static void slab_test_boot_arrays(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 8, 64, 700, 2048, 6000 };
+	struct smm_instance *inst = new_instance(test, SMM_SLAB_SLAB);
+	struct smm_slab *sa = boot_allocator(test, inst, SMM_SLAB_SLAB, NULL);
+	struct smm_slabinfo info;
+	struct smm_kmem_cache *s;
+	unsigned int i, bad = 0, nr = 0;
+
+	pin_cpu(test);
+	mutex_lock(&sa->lock);
+	list_for_each_entry(s, &sa->caches, node) {
+		bad += check_arrays(test, s);
+		nr++;
+	}
+	mutex_unlock(&sa->lock);
+	KUNIT_EXPECT_EQ(test, nr, SMM_KMALLOC_CLASSES + 1U);
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	/* The static arrays are empty: their objects were carried over. */
+	KUNIT_EXPECT_EQ(test, sa->initarray_cache.cache.avail, 0U);
+	KUNIT_EXPECT_EQ(test, sa->initarray_generic.cache.avail, 0U);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		char name[SMM_CACHE_NAME_LEN];
+		void *p, *q;
+
+		snprintf(name, sizeof(name), "boot-%u", sizes[i]);
+		s = new_cache(test, sa, name, sizes[i], 0, NULL);
+		KUNIT_EXPECT_EQ(test, check_arrays(test, s), 0U);
+		cache_info(s, false, &info);
+		KUNIT_EXPECT_EQ(test, info.limit, tuned_limit(s->size));
+		KUNIT_EXPECT_EQ(test, info.batchcount, (tuned_limit(s->size) + 1) / 2);
+		/* A refill moves a batch into this CPU's array; a free pushes onto it. */
+		p = smm_kmem_cache_alloc(s, 0);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, smm_slab_cpu_cache(s, raw_smp_processor_id())->avail,
+				min(info.batchcount, s->num) - 1);
+		KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, p), 0);
+		q = smm_kmem_cache_alloc(s, 0);
+		KUNIT_EXPECT_PTR_EQ(test, q, p);
+		KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, q), 0);
+	}
+	KUNIT_EXPECT_EQ(test, all_reports(sa), 0UL);
+}
+
+/*
+ * Teardown gives back every page and every byte of host memory the
+ * allocator took, with caches, live objects and cached objects left in it;
+ * and so does a cache destroyed on its own.
+ */
+static void slab_test_boot_destroy(struct kunit *test)
+{
+	struct smm_instance *inst = new_instance(test, SMM_SLAB_SLAB);
+	struct smm_arena *a = inst->slab.arena;
+	struct smm_slab *sa = kunit_kzalloc(test, sizeof(*sa), GFP_KERNEL);
+	unsigned long free0, host0, free1, host1;
+	struct smm_kmem_cache *s;
+	unsigned int i;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, sa);
+	free0 = buddy_free(&inst->buddy);
+	host0 = atomic_long_read(&a->host.bytes[SMM_HOST_SLAB]);
+	KUNIT_ASSERT_EQ(test, smm_slab_init(sa, &inst->buddy, &inst->broken, SMM_SLAB_SLAB,
+					    NULL, NULL), 0);
+	/* Torn down below; the action only if the case stops before (a no-op after). */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, boot_destroy_action, sa), 0);
+	KUNIT_EXPECT_LT(test, buddy_free(&inst->buddy), free0);
+	KUNIT_EXPECT_EQ(test, buddy_free(&inst->buddy) + slab_pages(sa), free0);
+
+	/* A cache on its own: created, used, destroyed, nothing left behind. */
+	free1 = buddy_free(&inst->buddy) + slab_pages(sa);
+	host1 = atomic_long_read(&a->host.bytes[SMM_HOST_SLAB]);
+	s = new_cache(test, sa, "boot-gone", 300, 0, NULL);
+	for (i = 0; i < 200; i++) {
+		p = smm_kmalloc(sa, 40 + i, 0);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, smm_kfree(sa, p), 0);
+	}
+	p = smm_kmem_cache_alloc(s, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_free(s, p), 0);
+	KUNIT_EXPECT_EQ(test, smm_kmem_cache_destroy(s), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&a->host.bytes[SMM_HOST_SLAB]), host1);
+	KUNIT_EXPECT_EQ(test, buddy_free(&inst->buddy) + slab_pages(sa), free1);
+
+	/* Teardown with a user cache, live objects and a kmalloc left over. */
+	s = new_cache(test, sa, "boot-left", 2048, 0, NULL);
+	for (i = 0; i < 20; i++)
+		KUNIT_ASSERT_NOT_NULL(test, smm_kmem_cache_alloc(s, 0));
+	KUNIT_ASSERT_NOT_NULL(test, smm_kmalloc(sa, 100, 0));
+	KUNIT_EXPECT_EQ(test, all_reports(sa), 0UL);
+	smm_slab_destroy(sa);
+	KUNIT_EXPECT_EQ(test, buddy_free(&inst->buddy), free0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&a->host.bytes[SMM_HOST_SLAB]), host0);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
 static struct kunit_case slab_test_cases[] = {
 	KUNIT_CASE_PARAM(slab_test_ctor, matrix_gen_params),
 	KUNIT_CASE_PARAM(slab_test_colour, colour_gen_params),
 	KUNIT_CASE_PARAM(slab_test_shrink, matrix_gen_params),
+	KUNIT_CASE_PARAM(slab_test_boot_steps, strategy_gen_params),
+	KUNIT_CASE(slab_test_boot_cache_cache),
+	KUNIT_CASE(slab_test_boot_arrays),
+	KUNIT_CASE(slab_test_boot_destroy),
 	KUNIT_CASE_PARAM(slab_test_kmalloc_classes, strategy_gen_params),
 	KUNIT_CASE_PARAM(slab_test_kmalloc_large, strategy_gen_params),
 	KUNIT_CASE_PARAM(slab_test_ksize, matrix_gen_params),

@@ -76,6 +76,11 @@ static_assert(ARRAY_SIZE(report_names) == SMM_REPORT_NR);
 
 static const struct file_operations cache_fops;
 
+static void cache_setup(struct smm_slab *sa, struct smm_kmem_cache *s, const char *name,
+			unsigned int size, unsigned int align, unsigned int flags,
+			void (*ctor)(void *));
+static int cache_link(struct smm_kmem_cache *s);
+
 static const unsigned int kmalloc_sizes[SMM_KMALLOC_CLASSES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
@@ -685,7 +690,6 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 					     unsigned int flags, void (*ctor)(void *))
 {
 	struct smm_kmem_cache *s;
-	unsigned int inner;
 	int ret;
 
 	if (!name || !*name || strlen(name) >= SMM_CACHE_NAME_LEN || strpbrk(name, " \t\n")) {
@@ -719,6 +723,65 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	s = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*s));
 	if (!s)
 		return ERR_PTR(-ENOMEM);
+	cache_setup(sa, s, name, size, align, flags, ctor);
+	ret = sa->ops->create(s);
+	if (ret) {
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
+		return ERR_PTR(ret);
+	}
+	ret = cache_link(s);
+	if (ret) {
+		sa->ops->release(s);
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
+		return ERR_PTR(ret);
+	}
+	return s;
+}
+
+/**
+ * smm_kmem_cache_boot() - set up a cache with a static descriptor
+ * @sa: the allocator
+ * @s: the descriptor, zeroed, which the caller owns (SLAB's cache_cache)
+ * @name: its name
+ * @size: object size
+ * @flags: SMM_SLAB_* flags; slab_debug= adds its own as for any cache
+ *
+ * create_boot_cache(): as smm_kmem_cache_create(), but nothing is
+ * allocated for the descriptor, and no user may destroy the cache: it goes
+ * at teardown, and its descriptor is not freed.
+ *
+ * Return: 0, or -errno from the strategy.
+ * Context: process context, while the allocator is brought up; sleeps.
+ */
+int smm_kmem_cache_boot(struct smm_slab *sa, struct smm_kmem_cache *s, const char *name,
+			unsigned int size, unsigned int flags)
+{
+	int ret;
+
+	if (sa->debug) {
+		unsigned int extra;
+
+		if (!smm_slab_parse_debug(sa->debug, name, &extra))
+			flags |= extra;
+	}
+	cache_setup(sa, s, name, size, 0, flags, NULL);
+	s->refcount = 0;
+	ret = sa->ops->create(s);
+	if (ret)
+		return ret;
+	ret = cache_link(s);
+	if (ret)
+		sa->ops->release(s);
+	return ret;
+}
+
+/* Everything of a new cache's descriptor but the strategy's part. */
+static void cache_setup(struct smm_slab *sa, struct smm_kmem_cache *s, const char *name,
+			unsigned int size, unsigned int align, unsigned int flags,
+			void (*ctor)(void *))
+{
+	unsigned int inner;
+
 	strscpy(s->name, name, sizeof(s->name));
 	s->sa = sa;
 	s->object_size = size;
@@ -754,26 +817,24 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 	}
 	s->size = ALIGN(inner, s->align);
 	s->reciprocal_size = reciprocal_value(s->size);
+}
 
-	ret = sa->ops->create(s);
-	if (ret) {
-		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
-		return ERR_PTR(ret);
-	}
+/* Put a new cache on the list, unless its name is taken: -EEXIST. */
+static int cache_link(struct smm_kmem_cache *s)
+{
+	struct smm_slab *sa = s->sa;
 
 	mutex_lock(&sa->lock);
-	if (smm_kmem_cache_find(sa, name)) {
+	if (smm_kmem_cache_find(sa, s->name)) {
 		mutex_unlock(&sa->lock);
-		sa->ops->release(s);
-		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
-		smm_bad_input("cache.name", "'%s' exists", name);
-		return ERR_PTR(-EEXIST);
+		smm_bad_input("cache.name", "'%s' exists", s->name);
+		return -EEXIST;
 	}
 	list_add_tail_rcu(&s->node, &sa->caches);
 	if (sa->debugfs_dir)
 		s->debugfs = debugfs_create_file(s->name, 0400, sa->debugfs_dir, s, &cache_fops);
 	mutex_unlock(&sa->lock);
-	return s;
+	return 0;
 }
 
 /**
@@ -823,7 +884,9 @@ static void cache_free_unlinked(struct smm_kmem_cache *s)
 	if (sa->strategy == SMM_SLAB_SLOB)
 		synchronize_rcu();
 	sa->ops->release(s);
-	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
+	/* cache_cache's descriptor is part of the allocator. */
+	if (s != &sa->cache_cache)
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, s, 1, sizeof(*s));
 }
 
 /**
@@ -843,7 +906,8 @@ int smm_kmem_cache_destroy(struct smm_kmem_cache *s)
 	unsigned long live;
 
 	if (!s->refcount) {
-		smm_bad_input("cache", "%s is a kmalloc cache; it is not destroyed", s->name);
+		smm_bad_input("cache", "%s is a kmalloc or boot cache; it is not destroyed",
+			      s->name);
 		return -EINVAL;
 	}
 	mutex_lock(&sa->lock);
@@ -1191,8 +1255,10 @@ size_t smm_ksize(struct smm_slab *sa, const void *obj)
  *	NULL; kept, not copied, for the allocator's lifetime
  * @tl: the bring-up timeline the bootstrap steps are recorded in, or NULL
  *
- * kmem_cache_init(): the strategy, then the size classes (not under SLOB,
- * which serves kmalloc from its own lists).
+ * kmem_cache_init(), which each strategy does its own way: SLAB
+ * bootstraps cache_cache and the size classes from static arrays (see
+ * slab_slab.c), SLUB creates the size classes, SLOB serves kmalloc from
+ * its own lists.  Each records its steps in @tl.
  *
  * Return: 0, -EINVAL for an unknown strategy or a bad @debug, or -ENOMEM.
  * Context: process context; sleeps.
@@ -1206,7 +1272,7 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 		[SMM_SLAB_SLUB] = &smm_slab_ops_slub,
 		[SMM_SLAB_SLOB] = &smm_slab_ops_slob,
 	};
-	int i, ret;
+	int ret;
 
 	memset(sa, 0, sizeof(*sa));
 	if (strategy >= SMM_SLAB_NR)
@@ -1225,29 +1291,35 @@ int smm_slab_init(struct smm_slab *sa, struct smm_buddy *b, bool *broken,
 			return ret;
 		sa->debug = debug;
 	}
-	ret = sa->ops->init(sa);
+	ret = sa->ops->init(sa, tl);
 	if (ret)
-		return ret;
-	if (strategy == SMM_SLAB_SLOB)
-		return 0;
-	for (i = 0; i < SMM_KMALLOC_CLASSES; i++) {
-		char name[SMM_CACHE_NAME_LEN];
-		struct smm_kmem_cache *s;
-
-		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
-		s = smm_kmem_cache_create(sa, name, kmalloc_sizes[i], 0, 0, NULL);
-		if (IS_ERR(s)) {
-			ret = PTR_ERR(s);
-			goto err_caches;
-		}
-		s->refcount = 0;
-		sa->kmalloc_caches[i] = s;
-	}
-	return 0;
-
-err_caches:
-	smm_slab_destroy(sa);
+		smm_slab_destroy(sa);
 	return ret;
+}
+
+/**
+ * smm_slab_create_kmalloc() - create one size class (create_kmalloc_cache())
+ * @sa: the allocator, being brought up
+ * @index: the class
+ *
+ * Return: 0, or -errno of smm_kmem_cache_create().
+ * Context: process context; sleeps.
+ */
+int smm_slab_create_kmalloc(struct smm_slab *sa, int index)
+{
+	char name[SMM_CACHE_NAME_LEN];
+	struct smm_kmem_cache *s;
+
+	if (SMM_WARN_ON(sa->broken, index < 0 || index >= SMM_KMALLOC_CLASSES ||
+			sa->kmalloc_caches[index]))
+		return -EINVAL;
+	snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[index]);
+	s = smm_kmem_cache_create(sa, name, kmalloc_sizes[index], 0, 0, NULL);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	s->refcount = 0;
+	sa->kmalloc_caches[index] = s;
+	return 0;
 }
 
 /**
@@ -1265,6 +1337,8 @@ void smm_slab_destroy(struct smm_slab *sa)
 
 	if (!sa->ops)
 		return;
+	if (sa->ops->shutdown)
+		sa->ops->shutdown(sa);
 	mutex_lock(&sa->lock);
 	list_for_each_entry_safe_reverse(s, tmp, &sa->caches, node) {
 		unsigned long live = live_objects(s);

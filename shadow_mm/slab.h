@@ -198,11 +198,15 @@ struct smm_slabinfo {
  * @obj_cache: the cache whose object starts at @obj, @off bytes into the
  *	slab of head @page; NULL if no object of a cache starts there
  * @pages: pages held outside the caches (SLOB's shared pages)
+ * @shutdown: called before the caches are released at teardown, or NULL;
+ *	SLAB gives back every cache's per-CPU arrays first, since they live
+ *	in the kmalloc caches that are released along with the rest
  */
 struct smm_slab_ops {
 	const char *name;
-	int (*init)(struct smm_slab *sa);
+	int (*init)(struct smm_slab *sa, struct smm_timeline *tl);
 	void (*destroy)(struct smm_slab *sa);
+	void (*shutdown)(struct smm_slab *sa);
 	int (*create)(struct smm_kmem_cache *s);
 	void (*release)(struct smm_kmem_cache *s);
 	unsigned long (*shrink)(struct smm_kmem_cache *s);
@@ -216,6 +220,59 @@ struct smm_slab_ops {
 	struct smm_kmem_cache *(*obj_cache)(struct smm_slab *sa, struct smm_page *page,
 					    const void *obj, unsigned long off);
 	unsigned long (*pages)(struct smm_slab *sa);
+};
+
+/**
+ * struct smm_array_cache - one CPU's stack of free objects (SLAB's array_cache)
+ * @avail: objects on the stack
+ * @limit: the stack's capacity; 0 for &smm_slab.no_array
+ * @batchcount: objects moved at a time
+ * @touched: used since the last reap
+ * @entry: the objects, the hottest last
+ *
+ * Touched only by its own CPU with preemption disabled, or by the thread
+ * that bootstraps or tears down the allocator when no one else can.
+ */
+struct smm_array_cache {
+	unsigned int avail;
+	unsigned int limit;
+	unsigned int batchcount;
+	unsigned int touched;
+	void *entry[];
+};
+
+/* The capacity of the bootstrap arrays (mm/slab.c's BOOT_CPUCACHE_ENTRIES). */
+#define SMM_BOOT_CPUCACHE_ENTRIES	1
+
+/**
+ * struct smm_arraycache_init - an array_cache with room for the boot entries
+ * @cache: the array
+ * @entries: its %SMM_BOOT_CPUCACHE_ENTRIES slots
+ *
+ * mm/slab.c's struct arraycache_init: the static initarray_cache and
+ * initarray_generic, and the size of each kmalloc'd array until
+ * enable_cpucache(); that size picks the INDEX_AC kmalloc class.
+ */
+struct smm_arraycache_init {
+	struct smm_array_cache cache;
+	void *entries[SMM_BOOT_CPUCACHE_ENTRIES];
+};
+
+/**
+ * enum smm_cpucache_up - how far SLAB's bootstrap has come (g_cpucache_up)
+ * @SMM_CPUCACHE_NONE: only cache_cache, on initarray_cache; the next cache
+ *	created (the INDEX_AC kmalloc cache) gets initarray_generic
+ * @SMM_CPUCACHE_PARTIAL_AC: kmalloc() of an arraycache_init works, so new
+ *	caches get kmalloc'd arrays of %SMM_BOOT_CPUCACHE_ENTRIES
+ * @SMM_CPUCACHE_EARLY: the static arrays are replaced by kmalloc'd ones
+ * @SMM_CPUCACHE_FULL: enable_cpucache() has run for every cache; a new
+ *	cache gets arrays at its tuned limit directly
+ */
+enum smm_cpucache_up {
+	SMM_CPUCACHE_NONE,
+	SMM_CPUCACHE_PARTIAL_AC,
+	SMM_CPUCACHE_EARLY,
+	SMM_CPUCACHE_FULL,
 };
 
 /**
@@ -234,6 +291,15 @@ struct smm_slab_ops {
  * @debugfs_dir: where each cache gets its detail file, or NULL
  * @failslab: fault injection of object allocations (``failslab``)
  * @priv: the strategy's own state
+ * @cache_cache: SLAB's cache of caches, "kmem_cache": every other cache's
+ *	descriptor record is one of its objects.  Its own descriptor is
+ *	this static one, as mm/slab.c's; unused under SLUB and SLOB
+ * @initarray_cache: cache_cache's per-CPU array until kmalloc works
+ * @initarray_generic: the INDEX_AC kmalloc cache's, likewise
+ * @no_array: the array of a cache whose arrays are gone (teardown): its
+ *	limit of 0 sends every free straight to the slabs
+ * @cpucache_up: how far SLAB's bootstrap has come; written only while
+ *	the allocator is brought up or torn down
  *
  * Lock order: &smm_slab.lock, then a cache's list lock, then the buddy
  * allocator's locks.
@@ -253,6 +319,11 @@ struct smm_slab {
 	struct dentry *debugfs_dir;
 	struct smm_fail failslab;
 	void *priv;
+	struct smm_kmem_cache cache_cache;
+	struct smm_arraycache_init initarray_cache;
+	struct smm_arraycache_init initarray_generic;
+	struct smm_arraycache_init no_array;
+	enum smm_cpucache_up cpucache_up;
 };
 
 extern const struct smm_slab_ops smm_slab_ops_slab;
@@ -291,6 +362,24 @@ void smm_slab_debugfs_init(struct smm_slab *sa, struct dentry *dir);
 void smm_slab_debugfs_exit(struct smm_slab *sa);
 
 /* For the strategies: the common helpers in slab.c. */
+int smm_kmem_cache_boot(struct smm_slab *sa, struct smm_kmem_cache *s, const char *name,
+			unsigned int size, unsigned int flags);
+int smm_slab_create_kmalloc(struct smm_slab *sa, int index);
+
+/**
+ * smm_slab_step_begin() - a bootstrap step starts, if there is a timeline
+ * @tl: the bring-up timeline, or NULL (a test's allocator)
+ */
+static inline void smm_slab_step_begin(struct smm_timeline *tl)
+{
+	if (tl)
+		smm_timeline_step_begin(tl);
+}
+
+/* SLAB's bootstrap, for the tests: what cpu_cache_get() reads. */
+struct smm_array_cache *smm_slab_cpu_cache(struct smm_kmem_cache *s, int cpu);
+void *smm_slab_cache_record(struct smm_kmem_cache *s);
+
 struct smm_page *smm_slab_alloc_pages(struct smm_slab *sa, struct smm_kmem_cache *s,
 				      unsigned int gfp, unsigned int order);
 void smm_slab_free_pages(struct smm_slab *sa, struct smm_page *head);

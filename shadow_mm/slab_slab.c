@@ -34,6 +34,68 @@
  * Lock order: smm_slab.lock, then slab_cache.list_lock (the three lists,
  * the descriptors and free_objects).  An array_cache is touched only by its
  * own CPU, with preemption disabled; drain_cpu_caches() runs on each CPU.
+ * The bootstrap and the teardown touch every CPU's array from one thread:
+ * then no one else can reach the allocator.
+ */
+
+/**
+ * DOC: SLAB bootstrap
+ *
+ * A cache's descriptor is itself a slab object, of the cache of caches,
+ * cache_cache ("kmem_cache"), and its per-CPU arrays are kmalloc() memory.
+ * Neither exists before the first caches do, so kmem_cache_init() starts
+ * from static memory, as 2.6.29's mm/slab.c does, and each step is a step
+ * of the bring-up timeline:
+ *
+ * 1. ``cache_cache``: its descriptor is static (&smm_slab.cache_cache),
+ *    and every CPU's array is the static initarray_cache of
+ *    %SMM_BOOT_CPUCACHE_ENTRIES entry.  Its objects are descriptor
+ *    records, struct slab_rec, sized for nr_cpu_ids array pointers.
+ * 2. ``kmalloc-32 (PARTIAL_AC)``: the size class of an arraycache_init
+ *    (INDEX_AC) is created next.  Its record is the first object of
+ *    cache_cache; its arrays are the static initarray_generic.  From now
+ *    on kmalloc() of an arraycache_init works: g_cpucache_up is
+ *    PARTIAL_AC.
+ * 3. ``kmalloc caches``: the other size classes, each with a record from
+ *    cache_cache and arrays kmalloc'd at %SMM_BOOT_CPUCACHE_ENTRIES
+ *    (alloc_arraycache()).
+ * 4. ``replace initarray``: cache_cache's and INDEX_AC's static arrays are
+ *    replaced by kmalloc'd copies, the objects in them carried over, with
+ *    preemption off (the kernel's memcpy under local_irq_disable()).
+ *    g_cpucache_up is EARLY.
+ * 5. ``enable_cpucache``: every cache's arrays are made again at their
+ *    tuned limit (120 objects for small objects down to 8 for 8 KiB); the
+ *    old ones are drained to the slabs and kfree'd.  g_cpucache_up is
+ *    FULL, and a cache created from now on gets tuned arrays directly.
+ *
+ * What lives where: in shadow memory, each cache's record (its tunables
+ * and the array pointers cpu_cache_get() reads on every allocation and
+ * free, &slab_rec.array), every per-CPU array after step 4, and the slabs.
+ * In host memory: struct smm_kmem_cache, the working descriptor for
+ * everything else (cache_cache's is part of struct smm_slab), and struct
+ * slab_cache, the lists (kmem_list3) and layout.  cache_cache's own record
+ * is host memory too: its size is known only at run time (nr_cpu_ids),
+ * where the kernel's static cache_cache has NR_CPUS slots.
+ *
+ * Where this differs from 2.6.29: the lists are host memory, so the
+ * INDEX_L3 cache and step 5 of the kernel (the static initkmem_list3
+ * replaced by kmalloc'd ones) have nothing to do and are skipped.  The
+ * kernel's boot runs on the boot CPU alone and the others get their arrays
+ * when they come up; here every CPU is up, so during the bootstrap every
+ * CPU's slot of cache_cache and of INDEX_AC points at the one static
+ * array, which is safe because only the thread running the bootstrap uses
+ * the allocator then; step 4 gives each CPU its own copy, the entries
+ * going to one of them.  2.6.29 tuned the arrays at the end of
+ * kmem_cache_init() and went from PARTIAL to FULL; kernels from 2.6.31 do
+ * that in kmem_cache_init_late() with EARLY between, which is the state we
+ * record between steps 4 and 5.
+ *
+ * Teardown, which the kernel never does, runs this backwards: first every
+ * cache's arrays are drained and kfree'd (their slots then point at
+ * &smm_slab.no_array, whose limit of 0 sends a free straight to the
+ * slabs), since a cache's arrays may live in a kmalloc cache released
+ * before it; then the caches go newest first, each giving its record back
+ * to cache_cache, which goes last.
  */
 
 #include <linux/cache.h>
@@ -79,25 +141,35 @@ struct slab_desc {
 	u32 bufctl[];
 };
 
+static_assert(sizeof(struct smm_arraycache_init) ==
+	      sizeof(struct smm_array_cache) + SMM_BOOT_CPUCACHE_ENTRIES * sizeof(void *));
+
 /**
- * struct array_cache - one CPU's stack of free objects
- * @avail: objects on the stack
- * @limit: the stack's capacity
- * @batchcount: objects moved at a time
- * @touched: used since the last reap
- * @entry: the objects, the hottest last
+ * struct slab_rec - a cache's descriptor record, an object of cache_cache
+ * @batchcount: objects an array moves at a time (the tunables, as at the
+ *	top of the kernel's struct kmem_cache)
+ * @limit: an array's capacity
+ * @buffer_size: the object stride
+ * @num: objects per slab
+ * @host: the working descriptor, in host memory
+ * @array: each CPU's array_cache, nr_cpu_ids of them: cpu_cache_get()
+ *
+ * The part of the kernel's struct kmem_cache that lives in shadow memory.
+ * Invariant: once the cache is created, every possible CPU's slot points
+ * at a valid array (&smm_slab.no_array once the arrays are gone).
  */
-struct array_cache {
-	unsigned int avail;
-	unsigned int limit;
+struct slab_rec {
 	unsigned int batchcount;
-	unsigned int touched;
-	void *entry[];
+	unsigned int limit;
+	unsigned int buffer_size;
+	unsigned int num;
+	struct smm_kmem_cache *host;
+	struct smm_array_cache *array[];
 };
 
 /**
  * struct slab_cache - a cache's SLAB state (kmem_list3 and more)
- * @cpu: the per-CPU array caches
+ * @rec: the descriptor record, in cache_cache (host memory for cache_cache)
  * @list_lock: protects the lists, @free_objects, @colour_next, @nr_slabs
  *	and every descriptor
  * @slabs_full: slabs with no free object
@@ -109,11 +181,9 @@ struct array_cache {
  * @nr_slabs: slabs of the cache
  * @off_slab: descriptors live off the slab
  * @mgmt_size: bytes of one descriptor, bufctl array included
- * @limit: array_cache capacity
- * @batchcount: array_cache batch
  */
 struct slab_cache {
-	struct array_cache __percpu *cpu;
+	struct slab_rec *rec;
 	spinlock_t list_lock;	/* see above */
 	struct list_head slabs_full;
 	struct list_head slabs_partial;
@@ -124,8 +194,6 @@ struct slab_cache {
 	unsigned long nr_slabs;
 	bool off_slab;
 	unsigned int mgmt_size;
-	unsigned int limit;
-	unsigned int batchcount;
 };
 
 static inline struct slab_cache *lc_of(struct smm_kmem_cache *s)
@@ -133,13 +201,17 @@ static inline struct slab_cache *lc_of(struct smm_kmem_cache *s)
 	return s->priv;
 }
 
-static int slab_init(struct smm_slab *sa)
-{
-	return 0;
-}
+static int setup_cpu_cache(struct smm_kmem_cache *s);
+static void drop_arrays(struct smm_kmem_cache *s);
 
 static void slab_destroy(struct smm_slab *sa)
 {
+}
+
+/* Bytes of a descriptor record: the header and nr_cpu_ids array pointers. */
+static unsigned int rec_size(void)
+{
+	return offsetof(struct slab_rec, array) + nr_cpu_ids * sizeof(struct smm_array_cache *);
 }
 
 static unsigned int mgmt_size(unsigned int num, unsigned int align)
@@ -193,17 +265,24 @@ static size_t count_slabs(const struct list_head *head)
 }
 
 /* Bytes of one CPU's array_cache: the header and @limit pointers. */
-static size_t ac_size(const struct slab_cache *lc)
+static size_t ac_size(unsigned int limit)
 {
-	return sizeof(struct array_cache) + lc->limit * sizeof(void *);
+	return sizeof(struct smm_array_cache) + limit * sizeof(void *);
 }
 
+/*
+ * kmem_cache_create()'s SLAB part: the layout, the lists, the record from
+ * cache_cache (kmem_cache_zalloc(&cache_cache)), then setup_cpu_cache().
+ */
 static int slab_create(struct smm_kmem_cache *s)
 {
-	bool off_slab = s->size >= (PAGE_SIZE >> 3);
+	struct smm_slab *sa = s->sa;
+	/* slab_early_init: off-slab descriptors need kmalloc, not there yet. */
+	bool off_slab = s->size >= (PAGE_SIZE >> 3) && sa->cpucache_up != SMM_CPUCACHE_NONE;
 	unsigned int order, num = 0, left = 0;
 	struct slab_cache *lc;
-	int cpu;
+	struct slab_rec *rec;
+	int ret;
 
 	/* calculate_slab_order() */
 	for (order = 0; order <= SLAB_SEARCH_MAX_ORDER; order++) {
@@ -225,7 +304,7 @@ static int slab_create(struct smm_kmem_cache *s)
 		left -= mgmt_size(num, s->align);
 	}
 
-	lc = smm_host_kvcalloc(s->sa->arena, SMM_HOST_SLAB, 1, sizeof(*lc));
+	lc = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*lc));
 	if (!lc)
 		return -ENOMEM;
 	s->order = order;
@@ -238,21 +317,35 @@ static int slab_create(struct smm_kmem_cache *s)
 	INIT_LIST_HEAD(&lc->slabs_full);
 	INIT_LIST_HEAD(&lc->slabs_partial);
 	INIT_LIST_HEAD(&lc->slabs_free);
-	tunables(s->size, &lc->limit, &lc->batchcount);
-	lc->free_limit = (1 + num_online_cpus()) * lc->batchcount + num;
-	lc->cpu = smm_host_alloc_percpu(s->sa->arena, SMM_HOST_SLAB, ac_size(lc), sizeof(void *));
-	if (!lc->cpu) {
-		smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
-		return -ENOMEM;
+	/* cache_cache's own record cannot come from itself: host memory. */
+	if (s == &sa->cache_cache)
+		rec = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, rec_size());
+	else
+		rec = smm_kmem_cache_alloc(&sa->cache_cache, __SMM_GFP_ZERO);
+	if (!rec) {
+		ret = -ENOMEM;
+		goto err_lc;
 	}
-	for_each_possible_cpu(cpu) {
-		struct array_cache *ac = per_cpu_ptr(lc->cpu, cpu);
-
-		ac->limit = lc->limit;
-		ac->batchcount = lc->batchcount;
-	}
+	rec->buffer_size = s->size;
+	rec->num = num;
+	rec->host = s;
+	lc->rec = rec;
 	s->priv = lc;
+	ret = setup_cpu_cache(s);
+	if (ret)
+		goto err_rec;
 	return 0;
+
+err_rec:
+	drop_arrays(s);
+	if (s == &sa->cache_cache)
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, rec, 1, rec_size());
+	else
+		smm_kmem_cache_free(&sa->cache_cache, rec);
+	s->priv = NULL;
+err_lc:
+	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
+	return ret;
 }
 
 static inline unsigned int obj_index(struct smm_kmem_cache *s, struct slab_desc *d, void *obj)
@@ -331,12 +424,15 @@ static void slab_destroy_one(struct smm_kmem_cache *s, struct slab_desc *d)
 }
 
 /* cache_alloc_refill(): fill the array from the lists, growing if need be. */
-static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned int gfp)
+static void *refill(struct smm_kmem_cache *s, struct smm_array_cache *ac, unsigned int gfp)
 {
 	struct slab_cache *lc = lc_of(s);
 	struct slab_desc *d;
 	u32 idx;
 
+	/* &smm_slab.no_array: the arrays are gone, only teardown runs. */
+	if (SMM_WARN_ON(s->sa->broken, !ac->limit))
+		return NULL;
 	for (;;) {
 		unsigned int batch = ac->batchcount;
 
@@ -398,16 +494,19 @@ static void *refill(struct smm_kmem_cache *s, struct array_cache *ac, unsigned i
  */
 void *smm_slab_slab_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
-	struct array_cache *ac = get_cpu_ptr(lc_of(s)->cpu);
+	struct slab_rec *rec = lc_of(s)->rec;
+	struct smm_array_cache *ac;
 	void *obj;
 
+	/* cpu_cache_get(), from the record in shadow memory */
+	ac = rec->array[get_cpu()];
 	if (likely(ac->avail)) {
 		ac->touched = 1;
 		obj = ac->entry[--ac->avail];
 	} else {
 		obj = refill(s, ac, gfp);
 	}
-	put_cpu_ptr(lc_of(s)->cpu);
+	put_cpu();
 	return obj;
 }
 
@@ -495,7 +594,7 @@ static unsigned long first_slot(struct smm_kmem_cache *s, struct slab_desc *d)
 int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 {
 	struct slab_cache *lc = lc_of(s);
-	struct array_cache *ac;
+	struct smm_array_cache *ac;
 	unsigned long off;
 	struct smm_page *head = smm_slab_obj_head(s->sa, obj, &off);
 	LIST_HEAD(doomed);
@@ -509,9 +608,9 @@ int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "not the start of an object");
 		return -EINVAL;
 	}
-	ac = get_cpu_ptr(lc->cpu);
+	ac = lc->rec->array[get_cpu()];
 	if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj)) {
-		put_cpu_ptr(lc->cpu);
+		put_cpu();
 		smm_slab_report(s, SMM_REPORT_DOUBLE_FREE, obj, "freed twice in a row");
 		return -EINVAL;
 	}
@@ -520,13 +619,21 @@ int smm_slab_slab_free(struct smm_kmem_cache *s, void *obj)
 		unsigned int batch = min(ac->batchcount, ac->avail);
 
 		spin_lock(&lc->list_lock);
+		if (unlikely(!ac->limit)) {
+			/* No array (teardown): free_block() of this one object. */
+			__free_block(s, &obj, 1, &doomed);
+			spin_unlock(&lc->list_lock);
+			put_cpu();
+			destroy_list(s, &doomed);
+			return 0;
+		}
 		__free_block(s, ac->entry, batch, &doomed);
 		spin_unlock(&lc->list_lock);
 		ac->avail -= batch;
 		memmove(ac->entry, &ac->entry[batch], ac->avail * sizeof(void *));
 	}
 	ac->entry[ac->avail++] = obj;
-	put_cpu_ptr(lc->cpu);
+	put_cpu();
 	destroy_list(s, &doomed);
 	return 0;
 }
@@ -536,14 +643,14 @@ static int drain_cpu(void *data)
 {
 	struct smm_kmem_cache *s = data;
 	struct slab_cache *lc = lc_of(s);
-	struct array_cache *ac = get_cpu_ptr(lc->cpu);
+	struct smm_array_cache *ac = lc->rec->array[get_cpu()];
 	LIST_HEAD(doomed);
 
 	spin_lock(&lc->list_lock);
 	__free_block(s, ac->entry, ac->avail, &doomed);
 	spin_unlock(&lc->list_lock);
 	ac->avail = 0;
-	put_cpu_ptr(lc->cpu);
+	put_cpu();
 	destroy_list(s, &doomed);
 	return 0;
 }
@@ -577,19 +684,24 @@ static unsigned long slab_shrink(struct smm_kmem_cache *s)
 	return pages;
 }
 
+/*
+ * The cache goes: its arrays (already gone at teardown), its slabs, live
+ * objects or not, its record back to cache_cache (kmem_cache_free()).
+ */
 static void slab_release(struct smm_kmem_cache *s)
 {
 	struct slab_cache *lc = lc_of(s);
-	int cpu;
+	struct smm_slab *sa = s->sa;
 
-	/* Teardown: nothing runs on the cache any more. */
-	for_each_possible_cpu(cpu)
-		per_cpu_ptr(lc->cpu, cpu)->avail = 0;
+	drop_arrays(s);
 	destroy_list(s, &lc->slabs_free);
 	destroy_list(s, &lc->slabs_partial);
 	destroy_list(s, &lc->slabs_full);
-	smm_host_free_percpu(s->sa->arena, SMM_HOST_SLAB, lc->cpu, ac_size(lc));
-	smm_host_kvfree(s->sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
+	if (s == &sa->cache_cache)
+		smm_host_kvfree(sa->arena, SMM_HOST_SLAB, lc->rec, 1, rec_size());
+	else
+		SMM_WARN_ON(sa->broken, smm_kmem_cache_free(&sa->cache_cache, lc->rec));
+	smm_host_kvfree(sa->arena, SMM_HOST_SLAB, lc, 1, sizeof(*lc));
 	s->priv = NULL;
 }
 
@@ -606,8 +718,8 @@ static void slab_info(struct smm_kmem_cache *s, struct smm_slabinfo *info)
 	info->active_objs = info->num_objs - lc->free_objects;
 	spin_unlock(&lc->list_lock);
 	info->active_slabs = info->num_slabs - nr_free;
-	info->limit = lc->limit;
-	info->batchcount = lc->batchcount;
+	info->limit = lc->rec->limit;
+	info->batchcount = lc->rec->batchcount;
 	info->shared = 0;
 	info->pages = info->num_slabs << s->order;
 }
@@ -627,8 +739,10 @@ static void slab_show(struct seq_file *m, struct smm_kmem_cache *s)
 	seq_printf(m, "slabs_free:    %zu\n", count_slabs(&lc->slabs_free));
 	seq_printf(m, "free_objects:  %lu (limit %lu)\n", lc->free_objects, lc->free_limit);
 	spin_unlock(&lc->list_lock);
+	seq_printf(m, "record:        %s\n", s == &s->sa->cache_cache ?
+		   "static descriptor, record in host memory" : "an object of kmem_cache");
 	for_each_online_cpu(cpu) {
-		struct array_cache *ac = per_cpu_ptr(lc->cpu, cpu);
+		struct smm_array_cache *ac = lc->rec->array[cpu];
 
 		seq_printf(m, "cpu %d:         array_cache avail %u limit %u batchcount %u\n",
 			   cpu, READ_ONCE(ac->avail), ac->limit, ac->batchcount);
@@ -660,10 +774,316 @@ static unsigned long slab_pages(struct smm_slab *sa)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* kmem_cache_init(): the bootstrap                                       */
+/* ---------------------------------------------------------------------- */
+
+static bool static_array(struct smm_slab *sa, const struct smm_array_cache *ac)
+{
+	return ac == &sa->initarray_cache.cache || ac == &sa->initarray_generic.cache ||
+	       ac == &sa->no_array.cache;
+}
+
+static void init_array(struct smm_array_cache *ac, unsigned int limit, unsigned int batch)
+{
+	ac->avail = 0;
+	ac->limit = limit;
+	ac->batchcount = batch;
+	ac->touched = 0;
+}
+
+/* alloc_arraycache(): one CPU's array, from the shadow kmalloc(). */
+static struct smm_array_cache *alloc_arraycache(struct smm_slab *sa, unsigned int limit,
+						unsigned int batch)
+{
+	struct smm_array_cache *ac = smm_kmalloc(sa, ac_size(limit), 0);
+
+	if (ac)
+		init_array(ac, limit, batch);
+	return ac;
+}
+
+/* The cache's tunables: what slabinfo shows and free_block() keeps. */
+static void set_tunables(struct smm_kmem_cache *s, unsigned int limit, unsigned int batch)
+{
+	struct slab_cache *lc = lc_of(s);
+
+	lc->rec->limit = limit;
+	lc->rec->batchcount = batch;
+	spin_lock(&lc->list_lock);
+	lc->free_limit = (1 + num_online_cpus()) * batch + s->num;
+	spin_unlock(&lc->list_lock);
+}
+
+/*
+ * An array no slot points at any more: its objects go back to the slabs
+ * (free_block()), and the array is kfree'd unless it is static.  The
+ * kfree() may land in this very cache; in a slot that is still to be
+ * retired, or straight in the slabs if its slot is &smm_slab.no_array.
+ */
+static void retire_array(struct smm_kmem_cache *s, struct smm_array_cache *ac)
+{
+	struct slab_cache *lc = lc_of(s);
+	struct smm_slab *sa = s->sa;
+	LIST_HEAD(doomed);
+
+	if (ac->avail) {
+		spin_lock(&lc->list_lock);
+		__free_block(s, ac->entry, ac->avail, &doomed);
+		spin_unlock(&lc->list_lock);
+		ac->avail = 0;
+		destroy_list(s, &doomed);
+	}
+	if (!static_array(sa, ac))
+		SMM_WARN_ON(sa->broken, smm_kfree(sa, ac));
+}
+
+/*
+ * Every slot of @s to &smm_slab.no_array, the arrays drained and freed.
+ * Only when no one else uses the cache: its destruction, or teardown.
+ */
+static void drop_arrays(struct smm_kmem_cache *s)
+{
+	struct slab_rec *rec = lc_of(s)->rec;
+	struct smm_array_cache *none = &s->sa->no_array.cache;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct smm_array_cache *ac = rec->array[cpu];
+
+		rec->array[cpu] = none;
+		if (ac && ac != none)
+			retire_array(s, ac);
+	}
+}
+
+/*
+ * enable_cpucache(): each CPU's array made again at the tuned limit, the
+ * old one drained and freed.  The kernel swaps them with an IPI
+ * (do_tune_cpucache()); this runs at bring-up, with no other user, or on
+ * a cache being created, whose slots are empty.  On -ENOMEM each CPU still
+ * has a working array, old or new.
+ */
+static int enable_cpucache(struct smm_kmem_cache *s)
+{
+	struct slab_rec *rec = lc_of(s)->rec;
+	unsigned int limit, batch;
+	int cpu;
+
+	tunables(s->size, &limit, &batch);
+	for_each_possible_cpu(cpu) {
+		struct smm_array_cache *ac = alloc_arraycache(s->sa, limit, batch), *old;
+
+		if (!ac)
+			return -ENOMEM;
+		old = rec->array[cpu];
+		rec->array[cpu] = ac;
+		if (old)
+			retire_array(s, old);
+	}
+	set_tunables(s, limit, batch);
+	return 0;
+}
+
+/*
+ * setup_cpu_cache(): a new cache's arrays, by how far the bootstrap has
+ * come.  cache_cache and then the INDEX_AC cache get a static array, which
+ * every CPU's slot shares until "replace initarray" (only the bootstrap
+ * thread uses them); then each CPU gets a kmalloc'd array of
+ * %SMM_BOOT_CPUCACHE_ENTRIES; once FULL, arrays at the tuned limit.
+ */
+static int setup_cpu_cache(struct smm_kmem_cache *s)
+{
+	struct slab_rec *rec = lc_of(s)->rec;
+	struct smm_slab *sa = s->sa;
+	struct smm_array_cache *shared = NULL;
+	int cpu;
+
+	if (sa->cpucache_up == SMM_CPUCACHE_FULL)
+		return enable_cpucache(s);
+	if (s == &sa->cache_cache) {
+		shared = &sa->initarray_cache.cache;
+	} else if (sa->cpucache_up == SMM_CPUCACHE_NONE) {
+		shared = &sa->initarray_generic.cache;
+		sa->cpucache_up = SMM_CPUCACHE_PARTIAL_AC;
+	}
+	if (shared)
+		init_array(shared, SMM_BOOT_CPUCACHE_ENTRIES, 1);
+	for_each_possible_cpu(cpu) {
+		struct smm_array_cache *ac = shared;
+
+		if (!ac)
+			ac = alloc_arraycache(sa, SMM_BOOT_CPUCACHE_ENTRIES, 1);
+		if (!ac)
+			return -ENOMEM;
+		rec->array[cpu] = ac;
+	}
+	set_tunables(s, SMM_BOOT_CPUCACHE_ENTRIES, 1);
+	return 0;
+}
+
+/*
+ * "Replace the bootstrap head arrays": every slot of @s that points at the
+ * static @boot gets a kmalloc'd copy.  The kmalloc() comes first, since it
+ * may use @boot itself (INDEX_AC); then, with preemption off, the copy
+ * takes @boot's entries, which leaves @boot empty for the next slot.
+ * Return: 0 or -ENOMEM, with the objects carried over added to @carried.
+ */
+static int replace_initarray(struct smm_kmem_cache *s, struct smm_array_cache *boot,
+			     unsigned int *carried)
+{
+	struct slab_rec *rec = lc_of(s)->rec;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct smm_array_cache *ac;
+
+		if (rec->array[cpu] != boot)
+			continue;
+		ac = alloc_arraycache(s->sa, SMM_BOOT_CPUCACHE_ENTRIES, 1);
+		if (!ac)
+			return -ENOMEM;
+		preempt_disable();
+		memcpy(ac, boot, sizeof(struct smm_arraycache_init));
+		*carried += boot->avail;
+		boot->avail = 0;
+		rec->array[cpu] = ac;
+		preempt_enable();
+	}
+	return 0;
+}
+
+/* kmem_cache_init(): see "SLAB bootstrap" above. */
+static int slab_init(struct smm_slab *sa, struct smm_timeline *tl)
+{
+	int i, ac_index = smm_kmalloc_index(sizeof(struct smm_arraycache_init));
+	struct smm_kmem_cache *cc = &sa->cache_cache, *ac_cache, *s;
+	unsigned int n = 0, carried = 0;
+	/* "kmalloc-32 (PARTIAL_AC)" fits SMM_TIMELINE_STEP_LEN; the rest is cut. */
+	char name[SMM_CACHE_NAME_LEN + sizeof(" (PARTIAL_AC)")];
+	int ret;
+
+	/* 1) cache_cache, static, on initarray_cache */
+	smm_slab_step_begin(tl);
+	sa->cpucache_up = SMM_CPUCACHE_NONE;
+	init_array(&sa->no_array.cache, 0, 0);
+	ret = smm_kmem_cache_boot(sa, cc, "kmem_cache", rec_size(), SMM_SLAB_HWCACHE_ALIGN);
+	if (ret)
+		return ret;
+	smm_timeline_step_end(tl, "cache_cache",
+			      "kmem_cache: %u-byte records (array[%u]), %u per slab of %lu KiB; initarray_cache",
+			      cc->size, nr_cpu_ids, cc->num, (PAGE_SIZE << cc->order) >> 10);
+
+	/* 2) the cache of arraycache_init, on initarray_generic */
+	smm_slab_step_begin(tl);
+	ret = smm_slab_create_kmalloc(sa, ac_index);
+	if (ret)
+		return ret;
+	ac_cache = sa->kmalloc_caches[ac_index];
+	if (SMM_WARN_ON(sa->broken, sa->cpucache_up != SMM_CPUCACHE_PARTIAL_AC))
+		return -EINVAL;
+	snprintf(name, sizeof(name), "%s (PARTIAL_AC)", ac_cache->name);
+	smm_timeline_step_end(tl, name,
+			      "INDEX_AC, for the %zu-byte arraycache_init; initarray_generic; no INDEX_L3: lists in host memory",
+			      sizeof(struct smm_arraycache_init));
+
+	/* 3) the other size classes, on kmalloc'd boot arrays */
+	smm_slab_step_begin(tl);
+	for (i = 0; i < SMM_KMALLOC_CLASSES; i++) {
+		if (i == ac_index)
+			continue;
+		ret = smm_slab_create_kmalloc(sa, i);
+		if (ret)
+			return ret;
+		n++;
+	}
+	smm_timeline_step_end(tl, "kmalloc caches",
+			      "%u more, %u..%u bytes; arrays kmalloc'd (alloc_arraycache), %d entry each",
+			      n, smm_kmalloc_size(0), smm_kmalloc_size(SMM_KMALLOC_CLASSES - 1),
+			      SMM_BOOT_CPUCACHE_ENTRIES);
+
+	/* 4) replace the bootstrap head arrays */
+	smm_slab_step_begin(tl);
+	ret = replace_initarray(cc, &sa->initarray_cache.cache, &carried);
+	if (!ret)
+		ret = replace_initarray(ac_cache, &sa->initarray_generic.cache, &carried);
+	if (ret)
+		return ret;
+	sa->cpucache_up = SMM_CPUCACHE_EARLY;
+	smm_timeline_step_end(tl, "replace initarray",
+			      "kmem_cache and %s onto kmalloc'd arrays, %u objects carried over; EARLY",
+			      ac_cache->name, carried);
+
+	/* 5) every cache's arrays at their tuned limit */
+	smm_slab_step_begin(tl);
+	n = 0;
+	mutex_lock(&sa->lock);
+	list_for_each_entry(s, &sa->caches, node) {
+		ret = enable_cpucache(s);
+		if (ret)
+			break;
+		n++;
+	}
+	mutex_unlock(&sa->lock);
+	if (ret)
+		return ret;
+	sa->cpucache_up = SMM_CPUCACHE_FULL;
+	smm_timeline_step_end(tl, "enable_cpucache",
+			      "%u caches' arrays at their tuned limit (kmem_cache %u, kmalloc-8192 %u); FULL",
+			      n, lc_of(cc)->rec->limit,
+			      lc_of(sa->kmalloc_caches[SMM_KMALLOC_CLASSES - 1])->rec->limit);
+	return 0;
+}
+
+/* Before the caches go (teardown): every cache's arrays drained and kfree'd. */
+static void slab_shutdown(struct smm_slab *sa)
+{
+	struct smm_kmem_cache *s;
+
+	mutex_lock(&sa->lock);
+	list_for_each_entry(s, &sa->caches, node)
+		if (s->priv)
+			drop_arrays(s);
+	sa->cpucache_up = SMM_CPUCACHE_NONE;
+	mutex_unlock(&sa->lock);
+}
+
+/**
+ * smm_slab_cpu_cache() - a CPU's array of a SLAB cache (cpu_cache_get())
+ * @s: the cache
+ * @cpu: the CPU
+ *
+ * Return: the array its record points at, or NULL if @s is no SLAB cache
+ * or @cpu is out of range.
+ * Context: the array may change only while the allocator is brought up
+ * or torn down.
+ */
+struct smm_array_cache *smm_slab_cpu_cache(struct smm_kmem_cache *s, int cpu)
+{
+	if (s->sa->strategy != SMM_SLAB_SLAB || !s->priv || cpu < 0 || cpu >= nr_cpu_ids)
+		return NULL;
+	return lc_of(s)->rec->array[cpu];
+}
+
+/**
+ * smm_slab_cache_record() - the descriptor record of a SLAB cache
+ * @s: the cache
+ *
+ * Return: the record, an object of cache_cache (host memory for
+ * cache_cache itself), or NULL if @s is no SLAB cache.
+ */
+void *smm_slab_cache_record(struct smm_kmem_cache *s)
+{
+	if (s->sa->strategy != SMM_SLAB_SLAB || !s->priv)
+		return NULL;
+	return lc_of(s)->rec;
+}
+
 const struct smm_slab_ops smm_slab_ops_slab = {
 	.name		= "slab",
 	.init		= slab_init,
 	.destroy	= slab_destroy,
+	.shutdown	= slab_shutdown,
 	.create		= slab_create,
 	.release	= slab_release,
 	.shrink		= slab_shrink,

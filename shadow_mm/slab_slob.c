@@ -312,10 +312,16 @@ static int slob_free_checked(struct smm_slab *sa, struct smm_page *sp, unsigned 
 	return 0;
 }
 
-static int slob_init(struct smm_slab *sa)
+/*
+ * kmem_cache_init(): SLOB has no cache of caches and no kmalloc caches to
+ * bootstrap; kmalloc() works as soon as its three free lists exist.
+ */
+static int slob_init(struct smm_slab *sa, struct smm_timeline *tl)
 {
-	struct slob_state *st = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*st));
+	struct slob_state *st;
 
+	smm_slab_step_begin(tl);
+	st = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	spin_lock_init(&st->lock);
@@ -323,6 +329,9 @@ static int slob_init(struct smm_slab *sa)
 	INIT_LIST_HEAD(&st->free_slob_medium);
 	INIT_LIST_HEAD(&st->free_slob_large);
 	sa->priv = st;
+	smm_timeline_step_end(tl, "kmem_cache_init",
+			      "no caches to bootstrap: kmalloc from free_slob_small/medium/large, pages above %lu bytes",
+			      PAGE_SIZE - SLOB_HDR);
 	return 0;
 }
 

@@ -160,8 +160,26 @@ static inline void set_slab_freelist(struct smm_page *slab, void *fl)
 	slab->private = (unsigned long)fl;
 }
 
-static int slub_init(struct smm_slab *sa)
+/*
+ * kmem_cache_init(): the size classes, each by create_kmalloc_cache().
+ * SLUB's descriptors and its kmem_cache_node stay in host memory here, so
+ * its bootstrap of kmem_cache and kmem_cache_node out of static copies has
+ * nothing to replay.
+ */
+static int slub_init(struct smm_slab *sa, struct smm_timeline *tl)
 {
+	int i, ret;
+
+	smm_slab_step_begin(tl);
+	for (i = 0; i < SMM_KMALLOC_CLASSES; i++) {
+		ret = smm_slab_create_kmalloc(sa, i);
+		if (ret)
+			return ret;
+	}
+	smm_timeline_step_end(tl, "create_kmalloc_cache",
+			      "%d kmalloc caches, %u..%u bytes; descriptors in host memory",
+			      SMM_KMALLOC_CLASSES, smm_kmalloc_size(0),
+			      smm_kmalloc_size(SMM_KMALLOC_CLASSES - 1));
 	return 0;
 }
 
