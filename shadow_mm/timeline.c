@@ -237,7 +237,7 @@ void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
 			const struct smm_step_rec *st = &tl->steps[j];
 
 			if (st->stage == i)
-				seq_printf(m, "%-8s   %-22s %12llu %12llu  %s\n", "", st->name,
+				seq_printf(m, "%-8s  %-23s %12llu %12llu  %s\n", "", st->name,
 					   st->start_ns, st->duration_ns, st->result);
 		}
 	}
@@ -270,7 +270,7 @@ void smm_timeline_log(const struct smm_timeline *tl, const char *instance)
 			const struct smm_step_rec *st = &tl->steps[j];
 
 			if (st->stage == i)
-				pr_info("shadow_mm: %s: %-8s   %-21s %9llu ns  %s\n",
+				pr_info("shadow_mm: %s: %-8s  %-22s %9llu ns  %s\n",
 					instance, "", st->name, st->duration_ns, st->result);
 		}
 	}
