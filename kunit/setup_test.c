@@ -700,6 +700,7 @@ static void setup_test_highmem_init(struct kunit *test)
 	const struct smm_timeline *tl = &inst->timeline;
 	unsigned long pfn, buddy = 0, held = 0, bad = 0, max_ram = 0, ram_high = 0;
 	unsigned long f[7];
+	int n;
 	const char *line, *nl;
 	char want[96];
 	unsigned int i, r;
@@ -747,9 +748,10 @@ static void setup_test_highmem_init(struct kunit *test)
 			max_ram = max(max_ram, SMM_PFN_DOWN(inst->e820.entries[i].addr +
 							    inst->e820.entries[i].size));
 	KUNIT_ASSERT_EQ(test, strncmp(inst->setup.banner, "Memory: ", 8), 0);
-	KUNIT_ASSERT_EQ(test, sscanf(inst->setup.banner,
-				     "Memory: %luk/%luk available (%luk kernel code, %luk reserved, %luk data, %luk init, %luk highmem)",
-				     &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]), 7);
+	n = sscanf(inst->setup.banner,
+		   "Memory: %luk/%luk available (%luk kernel code, %luk reserved, %luk data, %luk init, %luk highmem)",
+		   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]);
+	KUNIT_ASSERT_EQ(test, n, 7);
 	KUNIT_EXPECT_EQ(test, f[0], bm->handed_over * 4);
 	KUNIT_EXPECT_EQ(test, f[1], max_ram * 4);
 	KUNIT_EXPECT_EQ(test, f[2], (unsigned long)(img->etext - img->text) >> 10);
