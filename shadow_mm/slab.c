@@ -720,6 +720,19 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_slab *sa, const char *na
 			flags |= extra;
 	}
 
+	/*
+	 * A name in use is refused before anything is allocated, as
+	 * kmem_cache_create() walked cache_chain first: a refused create
+	 * leaves no trace in cache_cache or the kmalloc caches.  cache_link()
+	 * checks again, under the lock, for a create racing this one.
+	 */
+	mutex_lock(&sa->lock);
+	s = smm_kmem_cache_find(sa, name);
+	mutex_unlock(&sa->lock);
+	if (s) {
+		smm_bad_input("cache.name", "'%s' exists", name);
+		return ERR_PTR(-EEXIST);
+	}
 	s = smm_host_kvcalloc(sa->arena, SMM_HOST_SLAB, 1, sizeof(*s));
 	if (!s)
 		return ERR_PTR(-ENOMEM);
@@ -980,8 +993,11 @@ static void *cache_alloc(struct smm_kmem_cache *s, unsigned int gfp, unsigned lo
 
 	if (unlikely(READ_ONCE(*sa->broken)))
 		return NULL;
-	/* should_failslab(), in slab_pre_alloc_hook() */
-	if (unlikely(smm_fail_armed(&sa->failslab)) &&
+	/*
+	 * should_failslab(), in slab_pre_alloc_hook(); never for the
+	 * bootstrap cache, as __should_failslab() exempts kmem_cache.
+	 */
+	if (unlikely(smm_fail_armed(&sa->failslab)) && s != &sa->cache_cache &&
 	    smm_should_fail(&sa->failslab, s->object_size))
 		return NULL;
 	obj = strategy_alloc(s, gfp);
