@@ -319,13 +319,13 @@ static const struct {
 	const char *reaches;	/* site names, space-separated */
 	unsigned int needs;
 } work[] = {
-	{ "alloc order=1 count=8 tag=p", "free tag=p", "pages" },
-	{ "cache_create name=c size=192", "cache_destroy name=c", "" },
+	{ "alloc order=1 count=8 tag=p", "free tag=p", "pages", 0 },
+	{ "cache_create name=c size=192", "cache_destroy name=c", "", 0 },
 	{ "cache_alloc name=c count=64 tag=o", "free tag=o", "slab failslab", 2 },
-	{ "kmalloc size=100 count=200 tag=k", "free tag=k", "slab failslab" },
-	{ "kmalloc size=20000 count=2 tag=l", "free tag=l", "slab" },
-	{ "vmalloc size=40000 count=2 tag=v", "free tag=v", "vmalloc pgtable" },
-	{ "vmalloc size=300000 tag=w", "free tag=w", "vmalloc pgtable" },
+	{ "kmalloc size=100 count=200 tag=k", "free tag=k", "slab failslab", 0 },
+	{ "kmalloc size=20000 count=2 tag=l", "free tag=l", "slab", 0 },
+	{ "vmalloc size=40000 count=2 tag=v", "free tag=v", "vmalloc pgtable", 0 },
+	{ "vmalloc size=300000 tag=w", "free tag=w", "vmalloc pgtable", 0 },
 };
 
 #define NWORK	(sizeof(work) / sizeof(*work))
