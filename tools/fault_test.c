@@ -1311,7 +1311,7 @@ static void test_two_processes(void)
 	int up[2], down[2][2], st[2], i, ready = 0, done = 0, lines[2];
 	struct smm_faults b, m, a, e;
 	long long res[2];
-	char why[256];
+	char why[400];
 	pid_t pid[2];
 
 	signal(SIGPIPE, SIG_IGN);
@@ -1347,15 +1347,25 @@ static void test_two_processes(void)
 	get(&a);
 	res[0] = smm_pid_resident(&a, pid[0], &lines[0]);
 	res[1] = smm_pid_resident(&a, pid[1], &lines[1]);
+	/*
+	 * With swap, kswapd may send some of the pages out before they are
+	 * counted: every page was given (pages_mapped), and no more than that
+	 * is resident.  Without swap, every one is.
+	 */
 	snprintf(why, sizeof(why),
-		 "%d ready, %d done; untouched: faults +%lld, mappings +%lld (want 0, 2); touched: faults +%lld, pages_resident +%lld (want 512 each), resident %lld and %lld in %d and %d lines (want 256 in 1 each)",
+		 "%d ready, %d done; untouched: faults +%lld, mappings +%lld (want 0, 2); touched: faults +%lld, pages_mapped +%lld, pages_resident +%lld (want 512 each%s), resident %lld and %lld in %d and %d lines (want 256 in 1 each)",
 		 ready, done, m.faults - b.faults, m.mappings - b.mappings, a.faults - b.faults,
-		 a.pages_resident - b.pages_resident, res[0], res[1], lines[0], lines[1]);
+		 a.pages_mapped - b.pages_mapped, a.pages_resident - b.pages_resident,
+		 swap_pages ? ", resident at most" : "", res[0], res[1], lines[0], lines[1]);
 	smm_check(ready == 2 && done == 2 && m.faults == b.faults && m.mappings == b.mappings + 2 &&
-		  a.faults == b.faults + 2 * (long long)n &&
-		  a.pages_resident == b.pages_resident + 2 * (long long)n &&
-		  res[0] == (long long)n && lines[0] == 1 &&
-		  res[1] == (long long)n && lines[1] == 1,
+		  a.faults >= b.faults + 2 * (long long)n &&
+		  (swap_pages || a.faults == b.faults + 2 * (long long)n) &&
+		  a.pages_mapped >= b.pages_mapped + 2 * (long long)n &&
+		  (swap_pages || a.pages_mapped == b.pages_mapped + 2 * (long long)n) &&
+		  (swap_pages ? a.pages_resident <= b.pages_resident + 2 * (long long)n :
+				a.pages_resident == b.pages_resident + 2 * (long long)n) &&
+		  (swap_pages ? res[0] <= (long long)n : res[0] == (long long)n) && lines[0] == 1 &&
+		  (swap_pages ? res[1] <= (long long)n : res[1] == (long long)n) && lines[1] == 1,
 		  "two processes at once: each faults in its own 256 pages", "%s", why);
 	for (i = 0; i < 2; i++) {
 		if (done != 2)
