@@ -1232,9 +1232,12 @@ unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 					unsigned long nr)
 {
+	const unsigned int top_order = b->max_order - 1;
 	unsigned long end = pfn + nr, done = 0, merges = 0, n, i;
-	unsigned long stack_pfn[SMM_MAX_ORDER_LIMIT + 1];
-	unsigned int stack_order[SMM_MAX_ORDER_LIMIT + 1], top;
+	/* The blocks below the top one, lowest first; the top one in tp/to. */
+	unsigned long stack_pfn[SMM_MAX_ORDER_LIMIT + 1], tp = 0;
+	unsigned int stack_order[SMM_MAX_ORDER_LIMIT + 1], depth, to = 0;
+	bool have;
 	struct smm_page *page;
 	struct smm_zone *z;
 
@@ -1249,7 +1252,8 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 			if (smm_page_zonenum(&page[i]) != smm_page_zonenum(page))
 				break;
 		n = i;
-		top = 0;
+		depth = 0;
+		have = false;
 		spin_lock(&z->lock);
 		z->managed_pages += n;
 		for (i = 0; i < n; i++) {
@@ -1260,12 +1264,17 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 			smm_page_clear(&page[i], SMM_PG_RESERVED);
 			page[i].owner = SMM_OWNER_BUDDY;
 			/* __free_page(): merge with the buddy just freed, if it is one. */
-			while (top && stack_order[top - 1] == order &&
-			       stack_pfn[top - 1] == (p ^ (1UL << order)) &&
-			       order < b->max_order - 1) {
-				p = stack_pfn[--top];
+			while (have && to == order && tp == (p ^ (1UL << order)) &&
+			       order < top_order) {
+				p = tp;
 				order++;
 				merges++;
+				have = depth;
+				if (depth) {
+					depth--;
+					tp = stack_pfn[depth];
+					to = stack_order[depth];
+				}
 			}
 			/*
 			 * A block that cannot grow any more goes to the free
@@ -1273,20 +1282,35 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 			 * this one at the largest order.  (Flushing early is
 			 * never wrong, __free_one_page() merges it anyway.)
 			 */
-			while (top && (stack_order[top - 1] < order ||
-				       top == ARRAY_SIZE(stack_pfn))) {
-				top--;
-				__free_one_page(b, z, stack_pfn[top], stack_order[top]);
+			while (have && to < order) {
+				__free_one_page(b, z, tp, to);
+				have = depth;
+				if (depth) {
+					depth--;
+					tp = stack_pfn[depth];
+					to = stack_order[depth];
+				}
 			}
-			if (order == b->max_order - 1) {
+			if (order == top_order) {
 				__free_one_page(b, z, p, order);
 				continue;
 			}
-			stack_pfn[top] = p;
-			stack_order[top++] = order;
+			if (have) {
+				if (depth == ARRAY_SIZE(stack_pfn)) {
+					__free_one_page(b, z, tp, to);
+				} else {
+					stack_pfn[depth] = tp;
+					stack_order[depth++] = to;
+				}
+			}
+			tp = p;
+			to = order;
+			have = true;
 		}
-		while (top--)
-			__free_one_page(b, z, stack_pfn[top], stack_order[top]);
+		if (have)
+			__free_one_page(b, z, tp, to);
+		while (depth--)
+			__free_one_page(b, z, stack_pfn[depth], stack_order[depth]);
 		spin_unlock(&z->lock);
 		pfn += n;
 		done += n;
