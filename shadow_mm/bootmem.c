@@ -521,9 +521,12 @@ static unsigned long free_present(struct smm_bootmem *bm, struct smm_buddy *b,
 	return n + give(b, rs, re);
 }
 
-/* Whole pages of usable RAM in [@s, @e), counted from the e820 map. */
-static unsigned long ram_in(const struct smm_e820_table *t, unsigned long s,
-			    unsigned long e)
+/*
+ * Whole pages of usable RAM in [@s, @e), counted from the e820 map; with
+ * @a, only those with memory behind them.
+ */
+static unsigned long ram_pages(const struct smm_e820_table *t, const struct smm_arena *a,
+			       unsigned long s, unsigned long e)
 {
 	unsigned long n = 0;
 	unsigned int i;
@@ -534,9 +537,14 @@ static unsigned long ram_in(const struct smm_e820_table *t, unsigned long s,
 		unsigned long hi = min(e, SMM_PFN_DOWN(en->addr + en->size));
 
 		if (en->type == SMM_E820_RAM && lo < hi)
-			n += hi - lo;
+			n += a ? smm_memmap_present(a, lo, hi) : hi - lo;
 	}
 	return n;
+}
+
+static unsigned long ram_in(const struct smm_e820_table *t, unsigned long s, unsigned long e)
+{
+	return ram_pages(t, NULL, s, e);
 }
 
 /*
@@ -601,19 +609,7 @@ static unsigned long free_high(struct smm_bootmem *bm, struct smm_buddy *b)
 static unsigned long usable_present(const struct smm_bootmem *bm, unsigned long s,
 				    unsigned long e)
 {
-	const struct smm_e820_table *t = bm->early->e820;
-	unsigned long n = 0;
-	unsigned int i;
-
-	for (i = 0; i < t->nr_entries; i++) {
-		const struct smm_e820_entry *en = &t->entries[i];
-		unsigned long lo = max(s, SMM_PFN_UP(en->addr));
-		unsigned long hi = min(e, SMM_PFN_DOWN(en->addr + en->size));
-
-		if (en->type == SMM_E820_RAM && lo < hi)
-			n += smm_memmap_present(bm->arena, lo, hi);
-	}
-	return n;
+	return ram_pages(bm->early->e820, bm->arena, s, e);
 }
 
 /**

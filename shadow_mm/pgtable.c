@@ -295,18 +295,19 @@ void smm_pgtable_destroy(struct smm_pgtable *pt)
 }
 
 /*
- * The PTE table covering @va, allocating the missing tables on the way
- * down as pte_alloc_kernel() does; 0 if a table cannot be had (tables
- * allocated on the way stay, empty, until a mapping below them is made and
- * cleared, or the set is destroyed).
+ * The table of level @last (the PTE table, or the PMD table for a large
+ * page) covering @va, allocating the missing tables on the way down as
+ * pte_alloc_kernel() does; 0 if a table cannot be had or a large page
+ * covers @va (tables allocated on the way stay, empty, until a mapping
+ * below them is made and cleared, or the set is destroyed).
  */
-static unsigned long __populate(struct smm_pgtable *pt, u64 va)
+static unsigned long __populate_to(struct smm_pgtable *pt, u64 va, enum smm_pt_level last)
 {
 	unsigned long table = pt->pgd_pfn;
 	enum smm_pt_level level;
 
 	lockdep_assert_held(&pt->lock);
-	for (level = SMM_PT_PGD; level < SMM_PT_PTE; level++) {
+	for (level = SMM_PT_PGD; level < last; level++) {
 		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
 
 		/* A large page has no table below it to fill. */
@@ -323,6 +324,12 @@ static unsigned long __populate(struct smm_pgtable *pt, u64 va)
 		table = smm_pte_pfn(*e);
 	}
 	return table;
+}
+
+/* The PTE table covering @va; see __populate_to(). */
+static unsigned long __populate(struct smm_pgtable *pt, u64 va)
+{
+	return __populate_to(pt, va, SMM_PT_PTE);
 }
 
 /**
@@ -549,29 +556,6 @@ int smm_pgtable_map_pages(struct smm_pgtable *pt, u64 va, struct smm_page **page
 	return ret;
 }
 
-/* The PMD table covering @va, made on the way down as __populate() does; 0 if none. */
-static unsigned long __populate_pmd(struct smm_pgtable *pt, u64 va)
-{
-	unsigned long table = pt->pgd_pfn;
-	enum smm_pt_level level;
-
-	lockdep_assert_held(&pt->lock);
-	for (level = SMM_PT_PGD; level < SMM_PT_PMD; level++) {
-		u64 *e = &table_of(pt, table)[smm_pt_index(va, level)];
-
-		if (!(*e & SMM_PTE_PRESENT)) {
-			unsigned long next = table_alloc(pt, level + 1);
-
-			if (!next)
-				return 0;
-			*e = ((u64)next << PAGE_SHIFT) | SMM_PTE_TABLE;
-			(*entries_of(pt, table))++;
-		}
-		table = smm_pte_pfn(*e);
-	}
-	return table;
-}
-
 /**
  * smm_pgtable_map_linear() - kernel_physical_mapping_init() for one range
  * @pt: the set
@@ -612,7 +596,7 @@ int smm_pgtable_map_linear(struct smm_pgtable *pt, u64 va, unsigned long pfn,
 		u64 *e;
 
 		if (!table || !idx) {
-			table = large ? __populate_pmd(pt, addr) : __populate(pt, addr);
+			table = __populate_to(pt, addr, level);
 			if (!table) {
 				ret = -ENOMEM;
 				break;
