@@ -7,6 +7,9 @@
 #                   unpacked into the cache, and its headers, installed
 #   ksrc:SERIES   - linux-source-SERIES and the kernel build dependencies
 #   check         - sparse (checkpatch and kernel-doc come with ksrc)
+#   trace         - trace-cmd, copied into the guests with its libraries
+#   pictures      - python3-matplotlib, which draws .build/pictures/
+#   dkms          - Debian's dkms, for the install check
 #
 # Prints nothing on stdout except, for "stock:SERIES", the stock kernel's
 # version.
@@ -50,6 +53,15 @@ for what in "$@"; do
 		;;
 	check)
 		apt_install sparse
+		;;
+	trace)
+		apt_install trace-cmd
+		;;
+	pictures)
+		apt_install python3-matplotlib
+		;;
+	dkms)
+		apt_install dkms
 		;;
 	*)
 		die "deps.sh: unknown set '$what'"

@@ -15,7 +15,9 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,smm,usr/bin,usr/sbin}
 cp /bin/busybox "$root/bin/busybox"
 cp "$SMM_TOP/scripts/guest/init" "$root/init"
-cp "$SMM_TOP/scripts/guest/lib.sh" "$root/smm/lib.sh"
+# Every guest script, so that a job can source the plug-ins of another
+# (smoke.sh runs each smoke_*.sh, run.sh each run_*.sh).
+cp "$SMM_TOP"/scripts/guest/*.sh "$root/smm/"
 cp "$SMM_TOP/scripts/guest/$job.sh" "$root/smm/job.sh"
 printf '%s\n' "${SMM_ARGS:-}" > "$root/smm/args"
 printf '%s\n' "${SMM_BENCH:-}" > "$root/smm/bench"

@@ -11,7 +11,7 @@ set -euo pipefail
 job=${1:-run}
 series=${SMM_KERNEL:-$SMM_SERIES_DEFAULT}
 check_series "$series"
-"$SMM_TOP/scripts/deps.sh" host >&2
+"$SMM_TOP/scripts/deps.sh" host trace pictures >&2
 ver=$("$SMM_TOP/scripts/deps.sh" "stock:$series")
 ko=$("$SMM_TOP/scripts/build.sh" "stock-$series" "/lib/modules/$ver/build")
 # The user-space programs (tools/): the demo for run, the fault bench for bench.
@@ -35,7 +35,7 @@ if [ "$job" = bench ]; then
 fi
 out="$SMM_TOP/.build/vm"
 mkdir -p "$out"
-"$SMM_TOP/scripts/initramfs.sh" "$out/$job-$series.cpio.gz" "$job" "$ko" \
+SMM_BINS=trace-cmd "$SMM_TOP/scripts/initramfs.sh" "$out/$job-$series.cpio.gz" "$job" "$ko" \
 	$(for b in $bins; do echo "$SMM_TOP/.build/tools/$b"; done)
 log "booting Debian $ver under QEMU (TCG, ${SMM_GUEST_MB:-1024} MiB) for '$job'${SMM_ARGS:+ with $SMM_ARGS}"
 rc=0

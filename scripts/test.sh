@@ -42,7 +42,7 @@ out="$SMM_TOP/.build/vm"
 mkdir -p "$out"
 series_list=${SMM_SERIES:-$SMM_SERIES_ALL}
 for s in $series_list; do check_series "$s"; done
-"$SMM_TOP/scripts/deps.sh" host >&2 || { ko "installing dependencies"; finish; }
+"$SMM_TOP/scripts/deps.sh" host trace >&2 || { ko "installing dependencies"; finish; }
 # The user-space tests (tools/), static binaries for every guest's /smm/.
 tools="$SMM_TOP/.build/tools"
 if make -s -C "$SMM_TOP" tools >&2; then
@@ -141,7 +141,7 @@ smoke() {
 		return
 	fi
 	log=$out/smoke-$series.log
-	SMM_BINS=slabtop "$SMM_TOP/scripts/initramfs.sh" "$out/smoke-$series.cpio.gz" smoke "$sko" \
+	SMM_BINS="slabtop free vmstat trace-cmd" "$SMM_TOP/scripts/initramfs.sh" "$out/smoke-$series.cpio.gz" smoke "$sko" \
 		$guest_tools
 	log "booting Debian $ver for the smoke test"
 	"$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/smoke-$series.cpio.gz" \

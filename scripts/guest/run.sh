@@ -41,6 +41,11 @@ for f in faults kmap buddystat; do
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
+# The plug-ins (scripts/guest/run_*.sh), with the default instance still
+# up after the workload.
+for f in /smm/run_*.sh; do
+	[ -f "$f" ] && . "$f"
+done
 rmmod shadow_mm
 dmesg | grep 'shadow_mm: unloaded'
 # The first load of a boot costs the host some memory of its own (percpu

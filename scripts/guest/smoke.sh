@@ -468,4 +468,9 @@ if insmod /smm/shadow_mm.ko arena_mb=16 arena_chunk_order=8 e820_reserve=64K@2M,
 else
 	fail "insmod with e820_reserve" "insmod failed"
 fi
+# The plug-ins (scripts/guest/smoke_*.sh): each loads the module with what
+# it needs, checks, unloads and looks for the host memory itself.
+for f in /smm/smoke_*.sh; do
+	[ -f "$f" ] && . "$f"
+done
 dump_dmesg
