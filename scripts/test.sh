@@ -6,7 +6,9 @@
 #    suite, parsed with the kernel's own kunit.py, then the user-space fault
 #    tests, the fault-injection run and the stresses under KASAN and lockdep;
 #  - on Debian's stock kernel of the series: the smoke test, the fault tests
-#    and the fault-injection run.
+#    and the fault-injection run;
+#  - on the host: dkms add, build and install against the stock headers of
+#    every series, then dkms remove (scripts/dkms.sh).
 # Each guest loads the module a second time with a small arena and swap
 # (arena_mb=16 swap_mb=48: SMM_SWAP_ARGS in guest/lib.sh) for the fork,
 # copy-on-write and swap tests.  Any kernel
@@ -153,8 +155,20 @@ smoke() {
 	log "$series stock kernel part took $(( $(date +%s) - start ))s"
 }
 
+# dkms SERIES...: README's dkms commands against the stock headers of each
+# series (installed by deps.sh stock:SERIES), then removed again.
+dkms_check() {
+	local vers=() s v
+	for s in "$@"; do
+		v=$("$SMM_TOP/scripts/deps.sh" "stock:$s") && vers+=("$v")
+	done
+	"$SMM_TOP/scripts/dkms.sh" "${vers[@]}" > "$out/dkms.log" 2>&1
+	count_checks "host" "$out/dkms.log"
+}
+
 for series in $series_list; do
 	kunit "$series"
 	smoke "$series"
 done
+dkms_check $series_list
 finish

@@ -440,3 +440,5 @@ module_exit(shadow_mm_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("shadow_mm: replay Linux's boot-time memory bring-up on real memory");
 MODULE_AUTHOR("shadow_mm developers");
+/* The dkms package version (dkms.conf); scripts/dkms.sh checks they agree. */
+MODULE_VERSION("0.13");
