@@ -42,6 +42,9 @@ expect_refused "max_order=15" max_order max_order=15
 expect_refused "zone_dma_mb above highmem" zone_dma_mb zone_dma_mb=9999
 expect_refused "zone_normal_mb past the end" zone_normal_mb zone_normal_mb=9999
 expect_refused "slab=slub2" slab slab=slub2
+expect_refused "swap_mb=abc" swap_mb swap_mb=abc
+expect_refused "swap_mb=-1" swap_mb swap_mb=-1
+expect_refused "swap_mb=65537 (past the largest area)" swap_mb swap_mb=65537
 expect_refused "arena_mb=4096 in order-0 chunks (too many chunks, refused before taking any)" \
 	arena_chunk_order arena_mb=4096 arena_chunk_order=0
 expect_refused "zone_normal_mb past the arena" zone_normal_mb arena_mb=16 zone_normal_mb=17
@@ -309,6 +312,22 @@ dmesg | tail -n +$((mark + 1)) | grep -q "min_free_kbytes: 262144 puts zone" &&
 [ "$(zone_marks)" = "$marks1" ] && [ "$(cat "$I/sysctl")" = "$sysctl1" ] &&
 	pass "refused sysctl writes changed nothing" ||
 	fail "refused sysctl writes changed nothing" "$(cat "$I/sysctl"; zone_marks)"
+# reclaim pages=N: garbage is refused before anything is scanned.
+vm0=$(cat "$I/vmstat")
+expect_errno "reclaim: pages=abc is -EINVAL" $C "reclaim pages=abc" "Invalid argument"
+expect_errno "reclaim: no pages= is -EINVAL" $C "reclaim" "Invalid argument"
+expect_errno "reclaim: pages=0 is -ERANGE" $C "reclaim pages=0" "out of range"
+expect_errno "reclaim: pages=4294967296 is -ERANGE" $C "reclaim pages=4294967296" "out of range"
+expect_errno "reclaim: pages=1 order=3 is -EINVAL" $C "reclaim pages=1 order=3" "Invalid argument"
+[ "$(cat "$I/vmstat")" = "$vm0" ] && pass "refused reclaim writes scanned nothing (vmstat unchanged)" ||
+	fail "refused reclaim writes scanned nothing" "$(echo "$vm0" > /tmp/vm0; cat "$I/vmstat" | diff /tmp/vm0 -)"
+# create's swap_mb= key: garbage is refused and no instance appears.
+expect_errno "create: swap_mb=abc is -EINVAL" $D/control "create name=swapbad arena_mb=8 swap_mb=abc" \
+	"Invalid argument"
+expect_errno "create: swap_mb=65537 is -ERANGE" $D/control "create name=swapbad arena_mb=8 swap_mb=65537" \
+	"out of range"
+[ ! -e "$D/swapbad" ] && pass "refused creates left no instance" ||
+	fail "refused creates left no instance" "$D/swapbad exists"
 swp0=$(echo "$sysctl0" | awk '$1 == "vm.swappiness" { print $3 }')
 echo "sysctl min_free_kbytes=$mfk watermark_scale_factor=10 swappiness=$swp0" > $C &&
    [ "$(zone_marks)" = "$marks0" ] && [ "$(cat "$I/sysctl")" = "$sysctl0" ] &&
