@@ -662,10 +662,11 @@ static bool zones_balanced(struct smm_vmscan *vs)
 }
 
 /*
- * Case 6, kswapd: a zone below its low watermark and a wakeup; within 5 s
+ * Case 6, kswapd: a zone below its low watermark and a wakeup; within 30 s
  * every zone with user pages is above its high watermark (or the LRU is
  * empty), and what kswapd did is counted as kswapd's, not as direct
- * reclaim.
+ * reclaim.  kswapd balances in well under a second; the margin is for a
+ * TCG guest on a loaded host (5 s once failed with a load of 3.6).
  */
 static void vmscan_test_kswapd(struct kunit *test)
 {
@@ -678,7 +679,7 @@ static void vmscan_test_kswapd(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, on_lru, (unsigned long)fr->nr);
 
 	smm_wakeup_kswapd(vs);
-	deadline = jiffies + 5 * HZ;
+	deadline = jiffies + 30 * HZ;
 	while (!zones_balanced(vs) && lru(fr, SMM_LRU_INACTIVE_ANON) +
 	       lru(fr, SMM_LRU_ACTIVE_ANON) && time_before(jiffies, deadline))
 		msleep(20);
