@@ -18,8 +18,10 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-# The suites that must have run; a missing one counts as a failure.
-SUITES="shadow_mm_arena shadow_mm_e820 shadow_mm_early shadow_mm_memmap shadow_mm_bootmem shadow_mm_buddy shadow_mm_slab shadow_mm_pgtable shadow_mm_vmalloc shadow_mm_highmem shadow_mm_inject shadow_mm_parse shadow_mm_swap shadow_mm_vmstat shadow_mm_vmscan shadow_mm_fault"
+# The suites that must have run: every suite that kunit/*.c defines (its
+# ".name = " line), so that a new suite cannot be forgotten here; a missing
+# one counts as a failure.
+SUITES=$(sed -n 's/^\t\.name = "\(shadow_mm_[a-z0-9_]*\)",$/\1/p' "$SMM_TOP"/kunit/*.c | sort -u)
 # Kernel messages that fail a run.  kmemleak's own start-up line is not one.
 WARN_RE='WARNING:|BUG:|KASAN:|UBSAN:|Oops|general protection|Kernel panic|INFO: possible|possible circular locking|inconsistent lock state|kmemleak: .*(leak|unreferenced)|unreferenced object|Call Trace:'
 
