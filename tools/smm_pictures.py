@@ -203,8 +203,10 @@ def parse_bringup(path):
         if line.startswith("stage ") and "start_ns" in line:
             header = True
             continue
-        if re.match(r"^total \d+ ns$", line) or re.match(r"^\d+ steps not recorded", line):
+        if re.match(r"^\d+ steps not recorded", line):
             continue
+        if re.match(r"^total \d+ ns$", line):
+            break       # what follows (the mem_init() banner) is not timed
         if not header:
             raise InputError(path, n, "expected the header 'stage kernel start_ns "
                              f"duration_ns result', got {line!r}")
@@ -535,13 +537,17 @@ def picture_buddyinfo(data, outdir, written):
                                     ha="center", va="bottom", fontsize=7)
             ax.set_xticks(x)
             ax.set_xticklabels([str(o) for o in x], fontsize=8)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            if not pages:
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", alpha=0.3)
             ax.set_axisbelow(True)
             if pages:
+                ax.set_yscale("log")
+                ax.set_ylim(0.7, None)
                 ax.set_xlabel("order (block of 2^order pages)", fontsize=9)
                 if zi == 0:
-                    ax.set_ylabel("free pages in blocks of that order", fontsize=9)
+                    ax.set_ylabel("free pages in blocks of that order\n(log scale)",
+                                  fontsize=9)
             else:
                 free = "; ".join(f"{w} {sum(n << o for o, n in enumerate(bi.get(zone, [])))}"
                                  for w, bi in infos.items())
@@ -551,8 +557,8 @@ def picture_buddyinfo(data, outdir, written):
                 ax.margins(y=0.12)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=9)
-    fig.suptitle("shadow_mm buddyinfo: free blocks per zone and order", fontsize=12,
-                 x=0.02, ha="left")
+    fig.suptitle("shadow_mm buddyinfo: free blocks per zone and order, before and after the "
+                 "workload", fontsize=12, x=0.02, ha="left", weight="bold")
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     out = os.path.join(outdir, "buddyinfo.png")
     fig.savefig(out)
@@ -566,6 +572,10 @@ def fmt_ns(ns):
     if ns >= 1e3:
         return f"{ns / 1e3:.3g} us"
     return f"{ns} ns"
+
+
+def shorten(text, n=72):
+    return text if len(text) <= n else text[:n - 3] + "..."
 
 
 def stage_colour(i, step):
@@ -609,24 +619,24 @@ def picture_bringup(data, outdir, written):
         cut = min(s[2] for s in rest)
         axl.set_xlim(t0 / 1e6, first_end / 1e6)
         span = (end - cut) / 1e6
-        axr.set_xlim(cut / 1e6 - span * 0.01, end / 1e6 + span * 0.7)
+        axr.set_xlim(cut / 1e6 - span * 0.01, end / 1e6 + span * 0.8)
     else:
         axr = fig.add_axes([label_w / fw, bottom, (fw - label_w - 0.2) / fw, top - bottom])
         axes = (axr,)
         cut = t0
-        axr.set_xlim(t0 / 1e6, (end + (end - t0) * 0.7) / 1e6)
+        axr.set_xlim(t0 / 1e6, (end + (end - t0) * 0.8) / 1e6)
     for y, (label, start, dur, ci, step, result) in enumerate(rows):
         colour = stage_colour(ci, step)
         for ax in axes:
             ax.barh(y, max(dur, 1) / 1e6, left=start / 1e6, height=0.5 if step else 0.8,
                     color=colour, edgecolor="#333333", lw=0.4)
-        text = fmt_ns(dur) + (f"   {result[:56]}" if result else "")
+        text = fmt_ns(dur) + (f"   {shorten(result)}" if result else "")
         if broken and start + dur <= cut:
             # Ends in the left panel: the time inside the bar.
             axes[0].text(min(start + dur, first_end) / 1e6, y, fmt_ns(dur) + "  ",
                          va="center", ha="right", fontsize=8, color="white", weight="bold")
             if not step and result:
-                axes[1].text(cut / 1e6, y, f"  ({result[:64]})", va="center", ha="left",
+                axes[1].text(cut / 1e6, y, f"  ({shorten(result)})", va="center", ha="left",
                              fontsize=7.5, color="#222222")
         else:
             axes[-1].text((start + dur) / 1e6, y, "  " + text, va="center", ha="left",
@@ -728,7 +738,7 @@ def picture_slab(data, outdir, written):
         etitle = "space efficiency\n(bytes asked / slab bytes added)"
         ttitle = f"time per operation\n(bench: {row})" if row else ""
     ncols = 3 if times else 2
-    fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 0.6, 4.8), dpi=DPI)
+    fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 0.6, 5.2), dpi=DPI)
     cols = [STRATEGY_COLOURS.get(s, "#888888") for s in sts]
     x = np.arange(len(sts))
 
@@ -746,12 +756,14 @@ def picture_slab(data, outdir, written):
     ax.set_title(etitle, fontsize=10)
     ax = axes[1]
     bars = ax.bar(x, pages, color=cols, edgecolor="#333333")
-    label(ax, bars, lambda v: f"{int(v)}")
+    for b, v in zip(bars, pages):
+        ax.text(b.get_x() + b.get_width() / 2, v, f"{int(v)}", ha="center", va="top",
+                fontsize=9, color="white", weight="bold")
     if base is not None:
         ax.bar(x, base, bottom=pages, color=cols, alpha=0.3, edgecolor="#333333", hatch="//")
         for i, bv in enumerate(base):
-            ax.text(i, pages[i] + bv, f"+{bv} at rest", ha="center", va="bottom", fontsize=7.5,
-                    color="#444444")
+            ax.text(i, pages[i] + bv, f"+{bv} at rest" if bv else "none at rest",
+                    ha="center", va="bottom", fontsize=8, color="#444444")
     ax.set_ylabel("pages (4 KiB)")
     ax.set_title(ptitle, fontsize=10)
     ax.margins(y=0.15)
@@ -761,9 +773,10 @@ def picture_slab(data, outdir, written):
               lambda v: f"{int(v)}")
         hosts = [times[s][1] for s in sts]
         if any(hosts):
-            ax.scatter(x, hosts, marker="_", s=900, color="black", zorder=3,
-                       label="host kernel, same run")
-            ax.legend(fontsize=8, loc="upper left")
+            ax.hlines(hosts, x - 0.4, x + 0.4, color="black", lw=2, zorder=3)
+            for i, h in enumerate(hosts):
+                ax.text(i, h, f"host {int(h)}", ha="center", va="bottom", fontsize=8)
+            ttitle += "\n(black line: the host kernel's SLUB, same run)"
         ax.set_ylabel("ns per operation")
         ax.set_title(ttitle, fontsize=10)
         ax.margins(y=0.15)
@@ -772,8 +785,8 @@ def picture_slab(data, outdir, written):
         ax.set_xticklabels([s.upper() for s in sts])
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
-    fig.suptitle(title, fontsize=11, x=0.02, ha="left")
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    fig.suptitle(title, fontsize=11, x=0.02, ha="left", weight="bold")
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     out = os.path.join(outdir, "slab.png")
     fig.savefig(out)
     plt.close(fig)
