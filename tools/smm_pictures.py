@@ -108,7 +108,8 @@ class PfnMap:
                 raise InputError(path, n, f"want 6 fields (pfn zone e820 owner order "
                                  f"detail), got {len(f)}: {line!r}")
             pfn_s, zone, e820, owner, order_s, detail = f
-            if not pfn_s.startswith("0x"):
+            # "0x%lx"; a bare "0" too, which is what printf's "%#lx" gives for 0.
+            if not pfn_s.startswith("0x") and pfn_s != "0":
                 raise InputError(path, n, f"pfn {pfn_s!r} is not 0x-prefixed hex")
             try:
                 pfn = int(pfn_s, 16)
