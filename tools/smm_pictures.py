@@ -720,6 +720,7 @@ def picture_slab(data, outdir, written):
         ptitle = "slab pages at the peak"
         etitle = "space efficiency at the peak\n(live bytes asked / slab bytes)"
         ttitle = "time per operation (replay)"
+        host = "the host's own time for the stream"
     except Missing:
         try:
             res, req, times, row = slab_from_instances(data)
@@ -738,6 +739,7 @@ def picture_slab(data, outdir, written):
         ptitle = "slab pages the workload added\n(above: the instance's own at rest)"
         etitle = "space efficiency\n(bytes asked / slab bytes added)"
         ttitle = f"time per operation\n(bench: {row})" if row else ""
+        host = "the host kernel's SLUB, same run"
     ncols = 3 if times else 2
     fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 0.6, 5.2), dpi=DPI)
     cols = [STRATEGY_COLOURS.get(s, "#888888") for s in sts]
@@ -777,7 +779,7 @@ def picture_slab(data, outdir, written):
             ax.hlines(hosts, x - 0.4, x + 0.4, color="black", lw=2, zorder=3)
             for i, h in enumerate(hosts):
                 ax.text(i, h, f"host {int(h)}", ha="center", va="bottom", fontsize=8)
-            ttitle += "\n(black line: the host kernel's SLUB, same run)"
+            ttitle += f"\n(black line: {host})"
         ax.set_ylabel("ns per operation")
         ax.set_title(ttitle, fontsize=10)
         ax.margins(y=0.15)
