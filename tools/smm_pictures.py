@@ -399,8 +399,10 @@ def draw_arena(pm, when, out, npages, max_order, shown, instance):
 
     # The layout in inches: title, map, x label, then legend and colour bar.
     left, map_w, right = 1.55, 11.0, 1.75
-    map_h = map_w * rows / cols
-    top, xlab, legend_h = 0.55, 0.55, 1.75
+    # Cells half again as tall as wide: the rows stay readable in a map
+    # four times as wide as it is tall.
+    map_h = map_w * rows / cols * 1.5
+    top, xlab, legend_h = 0.55, 0.55, 1.45
     fw, fh = left + map_w + right, top + map_h + xlab + legend_h
     fig = plt.figure(figsize=(fw, fh), dpi=DPI)
     ax = fig.add_axes([left / fw, (legend_h + xlab) / fh, map_w / fw, map_h / fh])
