@@ -334,7 +334,8 @@ def workload_bytes(path):
 
 
 def parse_bench_slab(path):
-    """{strategy: {row name: (shadow ns/op, host ns/op)}} from the bench's slab rows."""
+    """{strategy: {row name: (shadow ns/op, host ns/op, ratio, spread)}} from the
+    bench's slab rows."""
     out, cur = {}, None
     for line in open_input(path):
         m = re.match(r"^# slab strategy (\w+);", line)
@@ -346,9 +347,10 @@ def parse_bench_slab(path):
             continue
         if cur is None:
             continue
-        m = re.match(r"^(.*?\S)\s+(\d+)\s+(\d+)\s+[\d.]+\s", line)
+        m = re.match(r"^(.*?\S)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\S+)$", line)
         if m:
-            cur[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+            cur[m.group(1)] = (int(m.group(2)), int(m.group(3)), float(m.group(4)),
+                               m.group(5))
     return out
 
 
@@ -716,7 +718,8 @@ def picture_slab(data, outdir, written):
         eff = [rep[s]["peak_efficiency"] * 100 for s in sts]
         pages = [rep[s]["peak_pages"] for s in sts]
         base = None
-        times = {s: (rep[s]["ns_per_op"], rep[s]["host_ns_per_op"]) for s in sts}
+        times = {s: (rep[s]["ns_per_op"], rep[s]["host_ns_per_op"], rep[s]["ratio"], None)
+                 for s in sts}
         ops = int(max(rep[s]["ops"] for s in sts))
         title = f"slab strategies on the replayed allocation stream ({ops} operations)"
         ptitle = "slab pages at the peak"
@@ -774,13 +777,17 @@ def picture_slab(data, outdir, written):
     ax.margins(y=0.15)
     if times:
         ax = axes[2]
-        label(ax, ax.bar(x, [times[s][0] for s in sts], color=cols, edgecolor="#333333"),
-              lambda v: f"{int(v)}")
+        bars = ax.bar(x, [times[s][0] for s in sts], color=cols, edgecolor="#333333")
+        for b, st in zip(bars, sts):
+            ratio = times[st][2]
+            ax.text(b.get_x() + b.get_width() / 2, b.get_height(),
+                    f"{int(times[st][0])}" + (f"\n{ratio:.2f}x host" if ratio else ""),
+                    ha="center", va="bottom", fontsize=8)
         hosts = [times[s][1] for s in sts]
         if any(hosts):
             ax.hlines(hosts, x - 0.4, x + 0.4, color="black", lw=2, zorder=3)
             for i, h in enumerate(hosts):
-                ax.text(i, h, f"host {int(h)}", ha="center", va="bottom", fontsize=8)
+                ax.text(i + 0.4, h, f"host\n{int(h)}", ha="right", va="bottom", fontsize=7.5)
             ttitle += f"\n(black line: {host})"
         ax.set_ylabel("ns per operation")
         ax.set_title(ttitle, fontsize=10)

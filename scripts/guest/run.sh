@@ -63,7 +63,7 @@ slab_compare() {
 	done
 	# The time per operation of each strategy: the module's slab bench rows,
 	# short rounds (a few seconds under TCG).
-	if echo "arena_mb=16 loops=5 iters=2000" > "$D/bench" 2>/dev/null &&
+	if echo "arena_mb=16 loops=5 iters=20000" > "$D/bench" 2>/dev/null &&
 	   cat "$D/bench" > /tmp/bench.txt; then
 		dump_file bench /tmp/bench.txt
 	fi
