@@ -369,10 +369,10 @@ def buddy_colours(max_order):
 
 
 def choose_cols(npages):
-    cols = 256
-    while math.ceil(npages / cols) > 160 and cols < 4096:
-        cols *= 2
-    return cols
+    """Pages a row: a power of two that makes the map about 2.5 times as wide
+    as it is tall with cells 1.5 times as tall as wide (256 for 64 MiB)."""
+    cols = 2 ** round(math.log2(math.sqrt(npages * 2.5 * 1.5)))
+    return min(4096, max(64, cols))
 
 
 def boundary_path(pfn, cols):
@@ -406,7 +406,9 @@ def draw_arena(pm, when, out, npages, max_order, shown, instance):
     map_h = map_w * rows / cols * 1.5
     top, xlab, legend_h = 0.55, 0.55, 1.45
     fw, fh = left + map_w + right, top + map_h + xlab + legend_h
-    fig = plt.figure(figsize=(fw, fh), dpi=DPI)
+    # At least a pixel and a half a page across, for arenas of many rows.
+    dpi = min(400, max(DPI, math.ceil(1.5 * cols / map_w)))
+    fig = plt.figure(figsize=(fw, fh), dpi=dpi)
     ax = fig.add_axes([left / fw, (legend_h + xlab) / fh, map_w / fw, map_h / fh])
     ax.imshow(img, cmap=cmap, norm=norm, interpolation="nearest", aspect="auto")
     # Row labels: the PFN and MiB at which each labelled row starts.
