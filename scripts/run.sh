@@ -41,9 +41,45 @@ log "booting Debian $ver under QEMU (TCG, ${SMM_GUEST_MB:-1024} MiB) for '$job'$
 rc=0
 "$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/$job-$series.cpio.gz" \
 	"$out/$job-$series.log" "$timeout" ${SMM_CMDLINE:-} > /dev/null || rc=$?
-# Show the job's own output, not the kernel's boot chatter.
+# Show the job's own output, not the kernel's boot chatter nor the files
+# dumped for the pictures.
 sed -n '/SMM-GUEST-START/,/^SMM-GUEST-DONE/p' "$out/$job-$series.log" |
-	sed -e '/^SMM-DMESG-BEGIN/,/^SMM-DMESG-END/d' -e '/^SMM-BENCH-/d'
+	sed -e '/^SMM-DMESG-BEGIN/,/^SMM-DMESG-END/d' -e '/^SMM-BENCH-/d' \
+	    -e '/^SMM-FILE-BEGIN/,/^SMM-FILE-END/d' -e '/^SMM-FILE-MISSING/d'
 grep -q '^SMM-GUEST-DONE' "$out/$job-$series.log" ||
 	die "the guest did not finish (rc $rc); see $out/$job-$series.log"
 ! grep -q '^SMM-CHECK fail' "$out/$job-$series.log" || die "a check failed"
+[ "$job" = run ] || exit 0
+
+# The pictures: unpack the files the guest dumped (gzip and base64 between
+# SMM-FILE-BEGIN NAME and SMM-FILE-END NAME) into .build/pictures/data/ and
+# draw them with Debian's python3 and matplotlib (not a python3 of PATH,
+# which may lack matplotlib).
+pics="$SMM_TOP/.build/pictures"
+rm -rf "$pics"
+mkdir -p "$pics/data"
+awk -v dir="$pics/data" '
+/^SMM-FILE-BEGIN / {
+	name = ($2 ~ /^[A-Za-z0-9][A-Za-z0-9._-]*$/) ? $2 : ""
+	if (name != "") { f = dir "/" name ".b64"; printf "" > f }
+	next
+}
+/^SMM-FILE-END / { if (name != "") close(f); name = ""; next }
+name != "" && /^[A-Za-z0-9+\/=]+$/ { print > f }
+' "$out/$job-$series.log"
+bad=
+for b in "$pics"/data/*.b64; do
+	[ -e "$b" ] || continue
+	if ! base64 -d < "$b" 2>/dev/null | gunzip > "${b%.b64}" 2>/dev/null; then
+		bad="$bad $(basename "${b%.b64}")"
+		rm -f "${b%.b64}"
+	fi
+	rm -f "$b"
+done
+[ -z "$bad" ] || log "dumped files damaged in the log, left out:$bad"
+{ grep '^SMM-FILE-MISSING' "$out/$job-$series.log" || true; } | while read -r _ name path; do
+	log "the guest could not read $path: no $name"
+done
+echo "==== pictures (tools/smm_pictures.py $pics/data)"
+/usr/bin/python3 "$SMM_TOP/tools/smm_pictures.py" -o "$pics" "$pics/data" ||
+	die "some pictures could not be drawn (above)"

@@ -78,6 +78,10 @@
  *	give every page its own address, with tables only from swapper_pg_dir,
  *	INIT_PG_TABLE and PGTABLE; and do the shadow tables and the host
  *	mappings of every vmalloc area agree?
+ * ``pfnmap``, ``kpageflags``, ``kpagecount``
+ *	What each PFN is: one text record per PFN, and the binary
+ *	/proc/kpageflags and /proc/kpagecount formats (see "DOC: pfninfo" in
+ *	pfninfo.c).
  * ``fail_page_alloc/``, ``failslab/``
  *	Fault injection, the kernel's knobs (see "DOC: fault injection" in
  *	inject.c).
@@ -98,6 +102,7 @@
 #include "control.h"
 #include "debugfs.h"
 #include "parse.h"
+#include "pfninfo.h"
 
 static int arena_show(struct seq_file *m, void *v)
 {
@@ -538,6 +543,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
 	debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
 	debugfs_create_file("kmap", 0400, d, inst, &kmap_fops);
+	smm_pfninfo_debugfs(inst, d);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 	inject_debugfs(inst, d);
 	return 0;

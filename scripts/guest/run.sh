@@ -1,5 +1,74 @@
 # SPDX-License-Identifier: GPL-2.0
 # make run: load with the defaults (or ARGS), show everything, unload.
+# The files that tools/smm_pictures.py draws go into the log between
+# markers (dump_file); the host unpacks them into .build/pictures/data/.
+
+# dump_file NAME FILE: FILE, gzipped and in base64, between
+# "SMM-FILE-BEGIN NAME" and "SMM-FILE-END NAME" (a 64 MiB arena's pfnmap is
+# 16384 lines; packed, a few kB of log).  A file that cannot be read is
+# announced as missing, and its picture is left out.
+dump_file() {
+	if [ ! -r "$2" ] || ! gzip -c < "$2" > /tmp/dump.gz 2>/dev/null; then
+		echo "SMM-FILE-MISSING $1 $2"
+		return
+	fi
+	echo "SMM-FILE-BEGIN $1"
+	base64 < /tmp/dump.gz
+	echo "SMM-FILE-END $1"
+	rm -f /tmp/dump.gz
+}
+
+# dump_state WHEN: the arena map, buddyinfo and slabinfo of the default
+# instance, named NAME.WHEN.
+dump_state() {
+	for f in pfnmap buddyinfo slabinfo; do
+		dump_file "$f.$1" "$D/default/$f"
+	done
+}
+
+# The slab comparison: the same control commands on one fresh instance of
+# each strategy; smm_pictures.py reads their meminfo before and after.
+SLAB_WORKLOAD="cache_create name=dentry size=192 ctor=1 reclaim=1
+cache_alloc name=dentry count=400 tag=d
+cache_create name=inode size=600 reclaim=1
+cache_alloc name=inode count=150 tag=i
+cache_create name=vm_area size=136
+cache_alloc name=vm_area count=300 tag=vma
+kmalloc size=100 count=300 tag=k100
+kmalloc size=24 count=600 tag=k24
+kmalloc size=300 count=200 tag=k300
+kmalloc size=700 count=100 tag=k700
+kmalloc size=3000 count=20 tag=k3000
+kmalloc size=20000 count=2 tag=big
+free tag=k100"
+
+slab_compare() {
+	printf '%s\n' "$SLAB_WORKLOAD" > /tmp/workload.slab
+	dump_file workload.slab /tmp/workload.slab
+	for st in slab slub slob; do
+		if ! echo "create name=sl_$st arena_mb=16 slab=$st" > "$D/control"; then
+			echo "==== could not create an instance with slab=$st"
+			continue
+		fi
+		dump_file "meminfo.$st.before" "$D/sl_$st/meminfo"
+		printf '%s\n' "$SLAB_WORKLOAD" | while read -r cmd; do
+			echo "$cmd" > "$D/sl_$st/control" || echo "==== sl_$st refused '$cmd'"
+		done
+		dump_file "meminfo.$st.after" "$D/sl_$st/meminfo"
+		dump_file "slabinfo.$st" "$D/sl_$st/slabinfo"
+		echo "==== shadow_mm/sl_$st/slabinfo after the slab workload (slab=$st)"
+		grep -E '^(dentry|inode|vm_area|kmalloc-(32|128|512|1024|4096)) ' "$D/sl_$st/slabinfo"
+		grep -E '^Slab:' "$D/sl_$st/meminfo"
+		echo "destroy name=sl_$st" > "$D/control"
+	done
+	# The time per operation of each strategy: the module's slab bench rows,
+	# short rounds (a few seconds under TCG).
+	if echo "arena_mb=16 loops=5 iters=20000" > "$D/bench" 2>/dev/null &&
+	   cat "$D/bench" > /tmp/bench.txt; then
+		dump_file bench /tmp/bench.txt
+	fi
+}
+
 settle
 before=$(memfree_kb)
 echo "==== host MemFree before insmod: $before kB"
@@ -16,6 +85,8 @@ for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
+dump_file bringup "$D/default/bringup"
+dump_state before
 echo "==== a small workload through shadow_mm/default/control"
 for cmd in "alloc order=0 count=300 tag=small" "alloc order=3 count=40 tag=mid" \
 	   "alloc order=0 count=64 zone=HIGHMEM tag=high" "free tag=small"; do
@@ -35,6 +106,7 @@ for f in control buddyinfo extfrag meminfo buddystat slabinfo slab/dentry slab/k
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
+dump_state after
 echo "==== /smm/shadow_mm_demo 256: demand paging through /dev/shadow_mm"
 /smm/shadow_mm_demo 256 || fail "shadow_mm_demo 256" "exit status $?"
 for f in faults kmap buddystat; do
@@ -51,6 +123,16 @@ dmesg | grep 'shadow_mm: unloaded'
 # The first load of a boot costs the host some memory of its own (percpu
 # chunks, workers), hence the slack; make test measures after a warm-up.
 mem_back "host memory back after rmmod" "$before" 8192
+
+# The slab strategies side by side, on a load of their own, so that the
+# check above is not disturbed by the instances and the bench.
+if insmod /smm/shadow_mm.ko arena_mb=16; then
+	echo "==== the same slab workload on SLAB, SLUB and SLOB (instances sl_slab, sl_slub, sl_slob)"
+	slab_compare
+	rmmod shadow_mm
+else
+	echo "==== insmod arena_mb=16 failed: no slab comparison"
+fi
 
 # Copy-on-write and swap: a small arena with swap behind it.
 settle
