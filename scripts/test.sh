@@ -137,16 +137,19 @@ kunit() {
 
 # smoke SERIES: Debian's stock kernel of SERIES.
 smoke() {
-	local series=$1 start ver sko rc log
+	local series=$1 start ver sko rc log pt
 	start=$(date +%s)
 	if ! ver=$("$SMM_TOP/scripts/deps.sh" "stock:$series") ||
 	   ! sko=$("$SMM_TOP/scripts/build.sh" "stock-$series" "/lib/modules/$ver/build"); then
 		ko "$series: building shadow_mm.ko for the stock kernel"
 		return
 	fi
+	# The kernel's own page-types, for smoke_pfn.sh (it lands in /smm/).
+	pt=$("$SMM_TOP/scripts/page-types.sh" "$series") ||
+		ko "$series: building page-types from the kernel tree"
 	log=$out/smoke-$series.log
 	SMM_BINS="slabtop free vmstat trace-cmd" "$SMM_TOP/scripts/initramfs.sh" "$out/smoke-$series.cpio.gz" smoke "$sko" \
-		$guest_tools
+		$guest_tools $pt
 	log "booting Debian $ver for the smoke test"
 	"$SMM_TOP/scripts/qemu.sh" "$SMM_CACHE/stock/$ver/vmlinuz" "$out/smoke-$series.cpio.gz" \
 		"$log" "${SMM_SMOKE_TIMEOUT:-900}" > /dev/null
