@@ -68,11 +68,14 @@ static void replay_test_formats_612(struct kunit *test)
 	unsigned int i;
 
 	KUNIT_ASSERT_EQ(test, feed(t, "# tracer: nop\n#\n"), 0);
+	KUNIT_ASSERT_EQ(test, feed(t, "# entries-in-buffer/entries-written: 6/10   #P:2\n"), 0);
 	for (i = 0; i < ARRAY_SIZE(lines_612); i++)
 		KUNIT_ASSERT_EQ_MSG(test, feed(t, lines_612[i]), 0, "line %u", i);
 	KUNIT_EXPECT_EQ(test, smm_replay_end(t), 0);
-	KUNIT_EXPECT_EQ(test, t->count[SMM_RC_LINES], 8UL);
-	KUNIT_EXPECT_EQ(test, t->count[SMM_RC_COMMENTS], 2UL);
+	KUNIT_EXPECT_EQ(test, t->count[SMM_RC_LINES], 9UL);
+	KUNIT_EXPECT_EQ(test, t->count[SMM_RC_COMMENTS], 3UL);
+	/* the header's written minus in-buffer: overwritten before the read */
+	KUNIT_EXPECT_EQ(test, t->count[SMM_RC_LOST], 4UL);
 	for (i = 0; i < SMM_REPLAY_KIND_NR; i++)
 		KUNIT_EXPECT_EQ_MSG(test, t->events[i], 1UL, "%s", smm_replay_kind_name(i));
 	KUNIT_ASSERT_EQ(test, t->nr_ops, 6UL);

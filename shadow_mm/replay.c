@@ -59,9 +59,10 @@
  *
  * Host time.  The same operations, in the same order, run on the host's
  * own kmalloc()/kfree(), on host kmem_caches created for the replay (one
- * per object size) and on alloc_pages()/__free_pages(), just before each
- * shadow pass, through the same slot arrays.  Each pass is timed as a
- * whole with ktime_get_ns(); the shadow slab pass also reads the
+ * per object size) and on alloc_pages()/__free_pages(), through the same
+ * slot arrays, once just before and once just after each shadow pass; the
+ * host's time is the mean of the two.  Each pass is timed as a whole with
+ * ktime_get_ns(); the shadow slab pass also reads the
  * instance's free page count after each allocation, for the peak, and
  * the page pass stops the clock while it samples the fragmentation.
  *
@@ -721,6 +722,13 @@ static int parse_line(struct smm_replay_trace *t, char *line)
 		line[n - 1] = '\0';
 	s = skip_spaces(line);
 	if (!*s || *s == '#') {
+		unsigned long in_buf, written;
+
+		/* the trace file's "# entries-in-buffer/entries-written: 5/9   #P:2" */
+		p = strstr(s, "entries-in-buffer/entries-written:");
+		if (p && sscanf(p, "entries-in-buffer/entries-written: %lu/%lu", &in_buf,
+				&written) == 2 && written > in_buf)
+			t->count[SMM_RC_LOST] += written - in_buf;
 		t->count[SMM_RC_COMMENTS]++;
 		return 0;
 	}
@@ -1409,11 +1417,52 @@ static struct smm_instance *scratch(struct replay_run *run, int i, const char *n
 	return inst;
 }
 
+/*
+ * The host passes bracket the shadow one, one just before and one just
+ * after, and the host's time is their mean: a slow stretch of the
+ * emulated machine then weighs on both sides alike.
+ */
+static int replay_slab_bracketed(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t,
+				 struct smm_replay_result *r)
+{
+	struct smm_replay_result after = {};
+	int ret = smm_replay_host_slab(t, r);
+
+	if (!ret)
+		ret = smm_replay_slab(ctx, t, r);
+	if (!ret)
+		ret = smm_replay_host_slab(t, &after);
+	r->host_ops += after.host_ops;
+	r->host_ns += after.host_ns;
+	r->host_failed += after.host_failed;
+	return ret;
+}
+
+static int replay_pages_bracketed(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t,
+				  unsigned long sample, struct smm_replay_buddy *br)
+{
+	struct smm_replay_buddy *after = kzalloc(sizeof(*after), GFP_KERNEL);
+	int ret;
+
+	if (!after)
+		return -ENOMEM;
+	ret = smm_replay_host_pages(t, br);
+	if (!ret)
+		ret = smm_replay_pages(ctx, t, sample, br);
+	if (!ret)
+		ret = smm_replay_host_pages(t, after);
+	br->host_ops += after->host_ops;
+	br->host_ns += after->host_ns;
+	br->host_failed += after->host_failed;
+	kfree(after);
+	return ret;
+}
+
 /* Replay @t into fresh instances; a failure stops the run, keeping what ran. */
 static void do_run(struct replay_run *run, const struct smm_replay_trace *t)
 {
 	char name[SMM_NAME_LEN];
-	int s, i, ret;
+	int s, i;
 
 	memcpy(run->trace_count, t->count, sizeof(run->trace_count));
 	memcpy(run->trace_events, t->events, sizeof(run->trace_events));
@@ -1427,18 +1476,12 @@ static void do_run(struct replay_run *run, const struct smm_replay_trace *t)
 		if (!scratch(run, s, name, run->arena_mb, s, t))
 			break;
 		run->res[s].strategy = s;
-		ret = smm_replay_host_slab(t, &run->res[s]);
-		if (!ret)
-			ret = smm_replay_slab(run->ctx[s], t, &run->res[s]);
-		run->err = ret;
+		run->err = replay_slab_bracketed(run->ctx[s], t, &run->res[s]);
 	}
 	if (!run->err && t->nr_ops > t->nr_slab_ops &&
-	    scratch(run, RUN_BUDDY, "replay-buddy", run->buddy_mb, SMM_SLAB_SLUB, t)) {
-		ret = smm_replay_host_pages(t, &run->buddy);
-		if (!ret)
-			ret = smm_replay_pages(run->ctx[RUN_BUDDY], t, run->sample, &run->buddy);
-		run->err = ret;
-	}
+	    scratch(run, RUN_BUDDY, "replay-buddy", run->buddy_mb, SMM_SLAB_SLUB, t))
+		run->err = replay_pages_bracketed(run->ctx[RUN_BUDDY], t, run->sample,
+						  &run->buddy);
 	/* Only now may others look at the instances, and write to their control. */
 	for (i = 0; i < RUN_INSTANCES; i++)
 		if (run->inst[i] && smm_debugfs_add(run->inst[i], replay_dir))

@@ -98,7 +98,9 @@ struct smm_replay_map {
  * @SMM_RC_LINES: lines parsed
  * @SMM_RC_COMMENTS: '#' comment lines and blank lines
  * @SMM_RC_OTHER: lines of other events, and stack-trace (``=>``) lines
- * @SMM_RC_LOST: events the ring buffer lost (``[LOST N EVENTS]`` lines)
+ * @SMM_RC_LOST: events the ring buffer lost: trace_pipe's ``[LOST N
+ *	EVENTS]`` lines, and entries-written minus entries-in-buffer of the
+ *	trace file's header
  * @SMM_RC_UNKNOWN_FREES: kfree()/kmem_cache_free() of a pointer the trace
  *	never allocated: counted and skipped
  * @SMM_RC_UNKNOWN_PAGE_FREES: mm_page_free of a pfn the trace never
