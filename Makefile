@@ -10,7 +10,7 @@ ARGS ?=
 # Extra guest kernel command line, e.g. CMDLINE=movablecore=256M for arena_source=contig.
 CMDLINE ?=
 
-.PHONY: all modules tools run test bench check clean help
+.PHONY: all modules tools run test bench replay check clean help
 
 # The user-space programs (tools/*.c), static so that they run in the
 # busybox guests as they are; the VM scripts copy them into /smm/.
@@ -45,6 +45,9 @@ test:
 bench:
 	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="init_on_alloc=0 $(CMDLINE)" SMM_BENCH="$(BENCH)" scripts/run.sh bench
 
+replay:
+	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" SMM_REPLAY="$(REPLAY)" scripts/replay.sh
+
 check:
 	scripts/check.sh
 
@@ -71,6 +74,10 @@ help:
 	@echo '                rounds with its spread, in an 8 GiB guest;'
 	@echo '                BENCH="arena_mb=256 loops=9" sets their parameters'
 	@echo '                (Documentation/bench.rst)'
+	@echo '  replay        record the stock kernel'"'"'s kmem events in a workload (KERNEL= as'
+	@echo '                for run), replay them into SLAB, SLUB, SLOB and the buddy,'
+	@echo '                print the table; REPLAY="slab=slub arena_mb=64" sets the run'
+	@echo '                (Documentation/replay.rst)'
 	@echo '  check         checkpatch --strict, kernel-doc, W=1 and sparse against'
 	@echo '                the 6.12 and 6.1 debug kernel trees'
 	@echo '  clean         remove build products'

@@ -41,7 +41,7 @@
  * Reading the file lists the instances.  Numbers read as everywhere else
  * (decimal or 0x hex).  A refused command changes nothing and logs a
  * message naming the field: -EEXIST for a name in use, or one of the
- * module's own files (``control``, ``bench``); -ERANGE for a number out of
+ * module's own files (``control``, ``bench``, ``replay``); -ERANGE for a number out of
  * range; -EINVAL for anything else malformed, an unknown key, or a key
  * other than name= for destroy.
  *
@@ -66,6 +66,7 @@
 #include "fault.h"
 #include "instance.h"
 #include "parse.h"
+#include "replay.h"
 
 /*
  * The numeric parameters read numbers as every shadow_mm file does
@@ -227,7 +228,7 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
  */
 static bool name_reserved(const char *name)
 {
-	return !strcmp(name, "control") || !strcmp(name, "bench");
+	return !strcmp(name, "control") || !strcmp(name, "bench") || !strcmp(name, "replay");
 }
 
 /* create and destroy, under smm_instances_lock */
@@ -400,6 +401,7 @@ static int __init shadow_mm_init(void)
 		goto err_fault;
 	}
 	smm_bench_debugfs_init(smm_debugfs_root);
+	smm_replay_debugfs_init(smm_debugfs_root);
 	smm_control_file = debugfs_create_file("control", 0600, smm_debugfs_root, NULL,
 					       &instances_fops);
 	return 0;
@@ -419,6 +421,7 @@ static void __exit shadow_mm_exit(void)
 
 	/* No create or destroy from here on; the ones in flight are done. */
 	debugfs_remove(smm_control_file);
+	smm_replay_exit();
 	smm_fault_unregister();
 	mutex_lock(&smm_instances_lock);
 	list_for_each_entry_safe(inst, tmp, &smm_instances, node) {
