@@ -387,6 +387,8 @@ void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
+void smm_frag_indices(const unsigned long *nr, unsigned int max_order, unsigned int order,
+		      int *unusable, int *extfrag);
 
 /* bring-up: bulk free for free_all_bootmem() */
 unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,

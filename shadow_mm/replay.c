@@ -1054,32 +1054,6 @@ int smm_replay_slab(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t
 	return READ_ONCE(ctx->inst->broken) ? -EIO : 0;
 }
 
-/* fill_contig_page_info() and the two indices of mm/vmstat.c, in thousandths */
-static void frag_index(const unsigned long *nr, unsigned int max_order, unsigned int order,
-		       s16 *unusable, s16 *extfrag)
-{
-	unsigned long free_pages = 0, total = 0, suitable = 0;
-	unsigned int o;
-
-	for (o = 0; o < max_order; o++) {
-		total += nr[o];
-		free_pages += nr[o] << o;
-		if (o >= order)
-			suitable += nr[o] << (o - order);
-	}
-	/* unusable_free_index() */
-	*unusable = free_pages ? div64_u64((u64)(free_pages - (suitable << order)) * 1000,
-					   free_pages) : 1000;
-	/* __fragmentation_index() */
-	if (!total)
-		*extfrag = 0;
-	else if (suitable)
-		*extfrag = -1000;
-	else
-		*extfrag = 1000 - div64_u64(1000 + div64_u64((u64)free_pages * 1000, 1UL << order),
-					    total);
-}
-
 /* The Normal zone's indices for orders 3 and 9, after operation @op. */
 static void frag_sample(struct smm_buddy *b, unsigned long op, struct smm_replay_buddy *br)
 {
@@ -1087,6 +1061,7 @@ static void frag_sample(struct smm_buddy *b, unsigned long op, struct smm_replay
 	unsigned long nr[SMM_MAX_ORDER_LIMIT];
 	struct smm_replay_sample *s;
 	unsigned int o;
+	int ui, ef;
 
 	if (br->nr_samples == SMM_REPLAY_MAX_SAMPLES)
 		return;
@@ -1096,8 +1071,12 @@ static void frag_sample(struct smm_buddy *b, unsigned long op, struct smm_replay
 		nr[o] = z->free_area[o].nr_free;
 	spin_unlock(&z->lock);
 	s->op = op;
-	frag_index(nr, b->max_order, 3, &s->ui3, &s->ef3);
-	frag_index(nr, b->max_order, 9, &s->ui9, &s->ef9);
+	smm_frag_indices(nr, b->max_order, 3, &ui, &ef);
+	s->ui3 = ui;
+	s->ef3 = ef;
+	smm_frag_indices(nr, b->max_order, 9, &ui, &ef);
+	s->ui9 = ui;
+	s->ef9 = ef;
 }
 
 /**

@@ -740,6 +740,28 @@ static int fragmentation_index(unsigned int order, const struct contig_info *inf
 			      info->free_blocks_total);
 }
 
+/**
+ * smm_frag_indices() - the unusable free space and fragmentation indices
+ * @nr: free blocks per order of one zone, a snapshot of nr_free
+ * @max_order: number of orders in @nr
+ * @order: the order asked about
+ * @unusable: unusable_free_index() for @order, in thousandths
+ * @extfrag: __fragmentation_index() for @order, in thousandths (-1000: a
+ *	block of @order is free)
+ *
+ * The formulas of mm/vmstat.c, for callers that sample them over time
+ * (the trace replay) rather than print the extfrag tables.
+ */
+void smm_frag_indices(const unsigned long *nr, unsigned int max_order, unsigned int order,
+		      int *unusable, int *extfrag)
+{
+	struct contig_info info;
+
+	fill_contig(nr, max_order, order, &info);
+	*unusable = unusable_index(order, &info);
+	*extfrag = fragmentation_index(order, &info);
+}
+
 /*
  * One table: a line per populated zone, @index for every order, printed
  * with @wide as mm/vmstat.c prints it (extfrag_index uses "%2d.%03d").
