@@ -13,7 +13,7 @@ set -euo pipefail
 
 series=${SMM_KERNEL:-$SMM_SERIES_DEFAULT}
 check_series "$series"
-"$SMM_TOP/scripts/deps.sh" host >&2
+"$SMM_TOP/scripts/deps.sh" host pictures >&2
 ver=$("$SMM_TOP/scripts/deps.sh" "stock:$series")
 ko=$("$SMM_TOP/scripts/build.sh" "stock-$series" "/lib/modules/$ver/build")
 out="$SMM_TOP/.build/replay"
@@ -41,3 +41,11 @@ echo "Trace replay on Debian $ver (full report: $out/report-$series.txt)"
 grep '^#' "$out/report-$series.txt" | sed -n '2,5p'
 awk '/^strategy /{h=1} h && /^$/{exit} h' "$out/report-$series.txt" | column -t
 ! grep -q '^SMM-CHECK fail' "$log" || die "a check failed; see $log"
+# The slab strategies compared, as a picture (tools/smm_pictures.py reads
+# the report as "replay" in its data directory and draws only slab.png).
+pics="$SMM_TOP/.build/pictures/replay-$series"
+mkdir -p "$pics/data"
+cp "$out/report-$series.txt" "$pics/data/replay"
+/usr/bin/python3 "$SMM_TOP/tools/smm_pictures.py" "$pics/data" -o "$pics" 2>&1 |
+	grep -v -e '^smm_pictures: no ' -e 'skipped' || true
+[ -f "$pics/slab.png" ] && echo "picture: $pics/slab.png"
