@@ -389,7 +389,7 @@ TRACE_EVENT(smm_bringup_stage_end,
 			   smm_assign_str(function, smm_stage_kernel_name(stage));
 			   __entry->duration_ns = tl->recs[stage].duration_ns;
 			   smm_assign_str(result, tl->recs[stage].result);),
-	    TP_printk("instance=%s stage_id=%u stage=%s function=%s duration_ns=%llu result=\"%s\"",
+	    TP_printk("instance=%s stage_id=%u stage=%s function=%s duration_ns=%llu result=%s",
 		      __get_str(instance), __entry->stage_id, __get_str(stage),
 		      __get_str(function), __entry->duration_ns, __get_str(result))
 );
