@@ -60,6 +60,7 @@
 #include <linux/string.h>
 
 #include "buddy.h"
+#include "trace.h"
 
 #define stat_inc(b, item)	this_cpu_inc((b)->stats->n[item])
 #define stat_add(b, item, v)	this_cpu_add((b)->stats->n[item], v)
@@ -559,10 +560,12 @@ try_this_zone:
 			if (i)
 				stat_inc(b, SMM_BUDDY_FALLBACK);
 			stat_inc(b, SMM_BUDDY_ALLOC);
+			trace_smm_mm_page_alloc(b, page, order, gfp);
 			return page;
 		}
 	}
 	stat_inc(b, SMM_BUDDY_FAIL);
+	trace_smm_mm_page_alloc(b, NULL, order, gfp);
 	return ERR_PTR(-ENOMEM);
 }
 
@@ -683,8 +686,10 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 			stat_add(b, SMM_BUDDY_FALLBACK, got);
 		break;
 	}
-	for (i = 0; i < got; i++)
+	for (i = 0; i < got; i++) {
 		prep_new_page(b, pages[i], 0, gfp);
+		trace_smm_mm_page_alloc(b, pages[i], 0, gfp);
+	}
 	while (got < nr) {
 		struct smm_page *page = smm_alloc_pages(b, gfp, 0);
 
@@ -755,6 +760,7 @@ int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int orde
 
 	if (free_claim(b, page, order))
 		return -EINVAL;
+	trace_smm_mm_page_free(b, page, order);
 	z = smm_page_zone(b, page);
 	stat_inc(b, SMM_BUDDY_FREE);
 	if (likely(smm_pcp_allowed_order(b, order))) {
@@ -780,8 +786,10 @@ static struct smm_page *claim_next(struct smm_buddy *b, struct smm_page **pages,
 	while (*i < nr) {
 		struct smm_page *page = pages[(*i)++];
 
-		if (!free_claim(b, page, 0))
+		if (!free_claim(b, page, 0)) {
+			trace_smm_mm_page_free_batched(b, page);
 			return page;
+		}
 	}
 	return NULL;
 }

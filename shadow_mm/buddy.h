@@ -308,6 +308,9 @@ struct smm_fail_page_alloc {
  *	returns 0, or an error if it could not map the page
  * @clear_ctx: the argument of @clear_highpage
  * @fpa: fault injection (``fail_page_alloc``)
+ * @name: the instance's name, for the tracepoints (every event carries it);
+ *	set by the instance after smm_buddy_init(), NULL for a bare allocator
+ *	of the tests (the events then say "(null)")
  *
  * Lock order: @wmark_lock, then &smm_pcp.lock, then &smm_zone.lock.  No
  * spinlock is held across two zones.  The allocator reads the watermarks
@@ -329,6 +332,7 @@ struct smm_buddy {
 	int (*clear_highpage)(void *ctx, struct smm_page *page);
 	void *clear_ctx;
 	struct smm_fail_page_alloc fpa;
+	const char *name;
 };
 
 /* pcp_allowed_order(): may a block of @order (< max_order) use the per-CPU lists? */

@@ -149,6 +149,24 @@ static inline int smm_compat_alloc_contig_range(unsigned long start, unsigned lo
 }
 #endif
 
+/*
+ * smm_assign_str(): __assign_str() of a tracepoint's TP_fast_assign().
+ *
+ * - 6.10, commit 2c92ca849fcc ("tracing/treewide: Remove second parameter
+ *   of __assign_str()") dropped the source: __string() already names it,
+ *   and the copy now takes it from there.
+ * - Before it, __assign_str(dst, src), the same source as __string()'s.
+ *
+ * __assign_str() is defined afresh in each pass over a trace header, so
+ * there is nothing to test with #ifdef: the version is the test.  Used in
+ * shadow_mm/trace.h only.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define smm_assign_str(dst, src)	__assign_str(dst)
+#else
+#define smm_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #if IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS)
 #include <linux/dcache.h>
 #include <linux/fault-inject.h>

@@ -121,6 +121,7 @@
 
 #include "common.h"
 #include "fault.h"
+#include "trace.h"
 
 /**
  * enum smm_fault_stat - counters of the device
@@ -740,7 +741,9 @@ static bool can_reuse(struct smm_fmap *fm, struct smm_page *page)
 
 /*
  * What to do at @addr, with fm->lock and the shadow entry's lock held.
- * Returns the PFN to map, and whether the host PTE may be writable; or
+ * Raises *@kind, for the tracepoint, from minor to cow or major (never
+ * back: a swap-in that must come back for a page to copy into stays
+ * major).  Returns the PFN to map, and whether the host PTE may be writable; or
  * -EAGAIN (a zeroed page is needed: refill the stock and come back),
  * -ENOBUFS (a page to copy into is needed: fill @fm->raw and come back),
  * or another error for SIGBUS.  *@replace says whether the page behind @addr changed
@@ -748,7 +751,8 @@ static bool can_reuse(struct smm_fmap *fm, struct smm_page *page)
  */
 static int resolve(struct smm_fmap *fm, struct smm_umm *umm, unsigned long vm_flags,
 		   unsigned long addr, struct smm_pte_ref *ref, bool write,
-		   unsigned long *pfn, bool *writable, bool *replace, const char **why)
+		   unsigned long *pfn, bool *writable, bool *replace, const char **why,
+		   enum smm_fault_kind *kind)
 {
 	struct smm_instance *inst = fmap_inst(fm);
 	struct smm_page *page, *new;
@@ -785,6 +789,8 @@ again:
 				*replace = true;
 				stat_add(fm->dev, SMM_FAULT_COW_COPY, 1);
 				smm_count_vm_event(&inst->vmstat, SMM_COW_FAULT);
+				if (*kind == SMM_FAULT_KIND_MINOR)
+					*kind = SMM_FAULT_KIND_COW;
 			}
 		} else if (!swapped_in) {
 			stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
@@ -825,6 +831,7 @@ again:
 			stat_add(fm->dev, SMM_FAULT_SWAPIN, 1);
 			smm_count_vm_event(&inst->vmstat, SMM_PGMAJFAULT);
 			smm_count_vm_event(&inst->vmstat, SMM_PSWPIN);
+			*kind = SMM_FAULT_KIND_MAJOR;
 		}
 		page->refcount++;
 		left = smm_swap_free(&inst->swap, slot);
@@ -871,6 +878,7 @@ again:
 			stat_add(fm->dev, SMM_FAULT_SWAPIN, 1);
 			smm_count_vm_event(&inst->vmstat, SMM_PGMAJFAULT);
 			smm_count_vm_event(&inst->vmstat, SMM_PSWPIN);
+			*kind = SMM_FAULT_KIND_MAJOR;
 		} else if (e) {
 			page = e;
 			stat_add(fm->dev, SMM_FAULT_REFAULTS, 1);
@@ -911,9 +919,10 @@ again:
  * VMA's end, how far zeroing ahead may look.  Fills what resolve() does;
  * returns 0 or an error, with *@why, for SIGBUS.
  */
-static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long addr,
-			unsigned long end, unsigned long vm_flags, bool write,
-			unsigned long *pfn, bool *writable, bool *replace, const char **why)
+static int shadow_fault_kind(struct smm_fmap *fm, struct smm_flink *l, unsigned long addr,
+			     unsigned long end, unsigned long vm_flags, bool write,
+			     unsigned long *pfn, bool *writable, bool *replace, const char **why,
+			     enum smm_fault_kind *kind)
 {
 	struct smm_instance *inst = fmap_inst(fm);
 	struct smm_page *stock[SMM_FAULT_BATCH];
@@ -941,7 +950,7 @@ static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long 
 			continue;
 		}
 		err = resolve(fm, l->umm, vm_flags, addr, &ref, write, pfn, writable, replace,
-			      why);
+			      why, kind);
 		smm_pgtable_pte_unlock(&l->umm->pt, &ref);
 		if (err == -ENOBUFS && !fm->raw && tries++ < 64) {
 			struct smm_page *page;
@@ -979,6 +988,19 @@ static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long 
 	}
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* shadow_fault_kind() for the KUnit suite, which has no use for the kind. */
+static int shadow_fault(struct smm_fmap *fm, struct smm_flink *l, unsigned long addr,
+			unsigned long end, unsigned long vm_flags, bool write,
+			unsigned long *pfn, bool *writable, bool *replace, const char **why)
+{
+	enum smm_fault_kind kind = SMM_FAULT_KIND_MINOR;
+
+	return shadow_fault_kind(fm, l, addr, end, vm_flags, write, pfn, writable, replace,
+				 why, &kind);
+}
+#endif
+
 /*
  * The fault, for ->fault (no host PTE) and ->pfn_mkwrite (a read-only
  * one, whose PFN is @host_old, or ULONG_MAX for none).
@@ -991,6 +1013,7 @@ static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 	unsigned long addr = vmf->address & PAGE_MASK, pfn;
 	bool write = vmf->flags & FAULT_FLAG_WRITE, writable, replace;
 	const char *why = "no shadow page table for this process";
+	enum smm_fault_kind kind = SMM_FAULT_KIND_MINOR;
 	struct smm_flink *l;
 	vm_fault_t ret;
 	int err = -EIO;
@@ -1005,14 +1028,16 @@ static vm_fault_t handle_fault(struct vm_fault *vmf, unsigned long host_old)
 			l->umm->pid = task_tgid_nr(current);
 			get_task_comm(l->umm->comm, current);
 		}
-		err = shadow_fault(fm, l, addr, vma->vm_end, vma->vm_flags, write, &pfn,
-				   &writable, &replace, &why);
+		err = shadow_fault_kind(fm, l, addr, vma->vm_end, vma->vm_flags, write, &pfn,
+					&writable, &replace, &why, &kind);
 	}
 	if (err) {
 		mutex_unlock(&fm->lock);
 		percpu_up_read(&dev->quiesce);
+		trace_smm_fault(dev->inst->name, addr, -1UL, SMM_FAULT_KIND_SIGBUS, write);
 		return sigbus(dev, addr, why);
 	}
+	trace_smm_fault(dev->inst->name, addr, pfn, kind, write);
 	/* The host PTE, if it maps another page, goes first. */
 	if (replace || (host_old != ULONG_MAX && host_old != host_pfn(fm, pfn))) {
 		zap_vma_ptes(vma, addr, PAGE_SIZE);

@@ -225,6 +225,8 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	mutex_init(&inst->ctl_lock);
 	INIT_LIST_HEAD(&inst->ctl_allocs);
 	smm_timeline_init(&inst->timeline);
+	/* The tracepoints name the instance: each layer that fires one keeps the name. */
+	inst->timeline.name = inst->name;
 	a = &inst->arena;
 	/* First: every layer above the buddy allocator counts events into it. */
 	ret = smm_vmstat_init(&inst->vmstat);
@@ -340,6 +342,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 			     dma_end, high_start);
 	if (ret)
 		goto err_highmem;
+	inst->buddy.name = inst->name;
 	smm_timeline_end(&inst->timeline,
 			 "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
 			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
@@ -402,6 +405,7 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 				      p->swap_mb);
 		goto err_vmalloc;
 	}
+	inst->swap.name = inst->name;
 	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
 			      &inst->broken, inst->name);
 	if (ret)

@@ -55,6 +55,7 @@
 #include <linux/vmalloc.h>
 
 #include "slab.h"
+#include "trace.h"
 
 static const char *const strategy_names[] = {
 	[SMM_SLAB_SLAB] = "slab",
@@ -1021,7 +1022,10 @@ static void *cache_alloc(struct smm_kmem_cache *s, unsigned int gfp, unsigned lo
  */
 void *smm_kmem_cache_alloc(struct smm_kmem_cache *s, unsigned int gfp)
 {
-	return cache_alloc(s, gfp, _RET_IP_);
+	void *ret = cache_alloc(s, gfp, _RET_IP_);
+
+	trace_smm_kmem_cache_alloc(s, _RET_IP_, ret, gfp);
+	return ret;
 }
 
 /*
@@ -1093,6 +1097,7 @@ static int cache_free(struct smm_kmem_cache *s, const void *user, unsigned long 
  */
 int smm_kmem_cache_free(struct smm_kmem_cache *s, void *user)
 {
+	trace_smm_kmem_cache_free(s, _RET_IP_, user);
 	return cache_free(s, user, _RET_IP_);
 }
 
@@ -1147,6 +1152,8 @@ static bool page_test_and_clear(struct smm_page *page, enum smm_pageflags f)
  */
 void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 {
+	struct smm_kmem_cache *s = NULL;
+	void *p;
 	int idx;
 
 	if (!size)
@@ -1155,21 +1162,28 @@ void *smm_kmalloc(struct smm_slab *sa, size_t size, unsigned int gfp)
 		return NULL;
 	if (sa->ops->small_alloc) {
 		/* SLOB: its own lists, or whole pages; it has no size classes. */
-		void *p;
-
-		if (size > sa->ops->small_max)
-			return large_kmalloc(sa, size, gfp);
+		if (size > sa->ops->small_max) {
+			p = large_kmalloc(sa, size, gfp);
+			goto out;
+		}
 		if (unlikely(smm_fail_armed(&sa->failslab)) && smm_should_fail(&sa->failslab, size))
-			return NULL;
-		p = sa->ops->small_alloc(sa, size, gfp);
+			p = NULL;
+		else
+			p = sa->ops->small_alloc(sa, size, gfp);
 		if (p && (gfp & __SMM_GFP_ZERO))
 			memset(p, 0, size);
-		return p;
+		goto out;
 	}
 	idx = smm_kmalloc_index(size);
-	if (idx < 0)
-		return large_kmalloc(sa, size, gfp);
-	return cache_alloc(sa->kmalloc_caches[idx], gfp, _RET_IP_);
+	if (idx < 0) {
+		p = large_kmalloc(sa, size, gfp);
+		goto out;
+	}
+	s = sa->kmalloc_caches[idx];
+	p = cache_alloc(s, gfp, _RET_IP_);
+out:
+	trace_smm_kmalloc(sa, s, _RET_IP_, p, size, gfp);
+	return p;
 }
 
 static int bad_kfree(struct smm_slab *sa, const void *obj, const char *why)
@@ -1201,6 +1215,7 @@ int smm_kfree(struct smm_slab *sa, const void *obj)
 	struct smm_page *head;
 	unsigned long off;
 
+	trace_smm_kfree(sa, _RET_IP_, obj);
 	if (ZERO_OR_NULL_PTR(obj))
 		return 0;
 	head = smm_slab_obj_head(sa, obj, &off);

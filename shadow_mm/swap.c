@@ -63,6 +63,7 @@
 #include "arena.h"
 #include "common.h"
 #include "swap.h"
+#include "trace.h"
 
 /* What ``swaps`` shows as the area's file, before the instance name. */
 #define SWAP_PATH_PREFIX	"/dev/shadow_mm-swap-"
@@ -342,6 +343,7 @@ int smm_swap_writepage(struct smm_swap *s, unsigned long slot, struct smm_page *
 	/* Under the lock: a racing last swap_free() cannot free @host mid-copy. */
 	copy_page(page_address(host), src);
 	s->stats_writes++;
+	trace_smm_swap_out(s, slot, page);
 out:
 	spin_unlock(&s->lock);
 	if (new)
@@ -376,6 +378,7 @@ int smm_swap_readpage(struct smm_swap *s, unsigned long slot, struct smm_page *p
 	} else {
 		copy_page(dst, page_address(s->slots[slot]));
 		s->stats_reads++;
+		trace_smm_swap_in(s, slot, page);
 	}
 	spin_unlock(&s->lock);
 	return ret;

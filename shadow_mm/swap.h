@@ -34,6 +34,8 @@ struct smm_arena;
  * @nr_cached: entries in @cache, under the xarray's lock
  * @stats_writes: pages written to slots (pswpout)
  * @stats_reads: pages read from slots (pswpin)
+ * @name: the instance's name, for the tracepoints; set by the instance
+ *	after smm_swap_init(), NULL for a bare area of the tests
  */
 struct smm_swap {
 	struct smm_arena *arena;
@@ -47,6 +49,7 @@ struct smm_swap {
 	unsigned long nr_cached;
 	unsigned long stats_writes;
 	unsigned long stats_reads;
+	const char *name;
 };
 
 int smm_swap_init(struct smm_swap *s, struct smm_arena *a, unsigned int swap_mb);

@@ -33,6 +33,7 @@
 #include <linux/string.h>
 
 #include "timeline.h"
+#include "trace.h"
 
 static const char *const stage_names[] = {
 	[SMM_STAGE_ARENA]	= "arena",
@@ -121,6 +122,7 @@ void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage)
 	tl->cur_start = ktime_get();
 	tl->step_start = tl->cur_start;
 	tl->recs[stage].start_ns = ktime_to_ns(ktime_sub(tl->cur_start, tl->origin));
+	trace_smm_bringup_stage_begin(tl, stage);
 }
 
 /**
@@ -143,6 +145,7 @@ void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...)
 	vscnprintf(rec->result, sizeof(rec->result), fmt, args);
 	va_end(args);
 	rec->done = true;
+	trace_smm_bringup_stage_end(tl, tl->cur);
 	tl->cur = SMM_STAGE_NR;
 }
 

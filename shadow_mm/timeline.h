@@ -93,6 +93,8 @@ struct smm_step_rec {
  * @dropped_steps: steps that did not fit in @steps
  * @recs: one record per stage
  * @steps: the steps, in the order they ran
+ * @name: the instance's name, for the tracepoints; set by the instance
+ *	after smm_timeline_init(), NULL for a test's own timeline
  *
  * Written only during bring-up, by the thread creating the instance, and
  * read-only afterwards, so it takes no lock.
@@ -106,6 +108,7 @@ struct smm_timeline {
 	unsigned int dropped_steps;
 	struct smm_stage_rec recs[SMM_STAGE_NR];
 	struct smm_step_rec steps[SMM_TIMELINE_MAX_STEPS];
+	const char *name;
 };
 
 void smm_timeline_init(struct smm_timeline *tl);

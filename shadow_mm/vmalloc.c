@@ -49,6 +49,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "trace.h"
 #include "vmalloc.h"
 
 /* Areas up to this many pages build their host page array on the stack. */
@@ -363,6 +364,7 @@ static void *map_area(struct smm_vmalloc *vm, unsigned int nr, struct smm_page *
 		goto err_unmapped;
 	}
 	busy_insert(vm, va);
+	trace_smm_vmalloc(vm, va, (unsigned long)caller);
 	mutex_unlock(&vm->lock);
 	if (host != host_small)
 		kvfree(host);
@@ -465,6 +467,7 @@ int smm_vfree(struct smm_vmalloc *vm, const void *addr)
 		mutex_unlock(&vm->lock);
 		return -ENOMEM;
 	}
+	trace_smm_vfree(vm, va, _RET_IP_);
 	rb_erase(&va->rb_node, &vm->busy_root);
 	list_del(&va->list);
 	vm->nr_areas--;

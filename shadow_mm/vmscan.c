@@ -58,6 +58,7 @@
 #include <linux/sched.h>
 
 #include "common.h"
+#include "trace.h"
 #include "vmscan.h"
 
 /* SWAP_CLUSTER_MAX: pages reclaim takes off a list at a time. */
@@ -254,6 +255,7 @@ static unsigned long shrink_zone(struct smm_vmscan *vs, int zone, unsigned long 
 		shrink_active_list(vs, zone, nr);
 	*scanned = 0;
 	freed = shrink_inactive_list(vs, zone, nr, want, scanned, nospc);
+	trace_smm_mm_vmscan_lru_shrink_inactive(vs, zone, *scanned, freed, kswapd);
 	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSCAN_KSWAPD : SMM_PGSCAN_DIRECT, *scanned);
 	smm_count_vm_events(vs->vmstat, kswapd ? SMM_PGSTEAL_KSWAPD : SMM_PGSTEAL_DIRECT, freed);
 	return freed;
@@ -342,7 +344,9 @@ unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr, uns
 	unsigned long freed;
 
 	smm_count_vm_event(vs->vmstat, SMM_ALLOCSTALL);
+	trace_smm_mm_vmscan_direct_reclaim_begin(vs, 0, gfp);
 	freed = do_reclaim(vs, max_t(unsigned long, nr, SMM_SWAP_CLUSTER_MAX), gfp, false);
+	trace_smm_mm_vmscan_direct_reclaim_end(vs, freed);
 	/*
 	 * The pages freed went to this CPU's lists, which the watermark
 	 * check does not count: drain them, as __alloc_pages_direct_reclaim()
@@ -365,9 +369,14 @@ unsigned long smm_try_to_free_pages(struct smm_vmscan *vs, unsigned long nr, uns
  */
 long smm_reclaim_pages(struct smm_vmscan *vs, unsigned long nr)
 {
+	unsigned long freed;
+
 	if (READ_ONCE(*vs->broken))
 		return -EIO;
-	return do_reclaim(vs, nr, SMM_GFP_HIGHUSER, false);
+	trace_smm_mm_vmscan_direct_reclaim_begin(vs, 0, SMM_GFP_HIGHUSER);
+	freed = do_reclaim(vs, nr, SMM_GFP_HIGHUSER, false);
+	trace_smm_mm_vmscan_direct_reclaim_end(vs, freed);
+	return freed;
 }
 
 /**
@@ -401,6 +410,7 @@ void smm_wakeup_kswapd(struct smm_vmscan *vs)
 {
 	if (!vs->kswapd || !can_reclaim(vs) || !READ_ONCE(vs->swappiness))
 		return;
+	trace_smm_mm_vmscan_wakeup_kswapd(vs, SMM_NR_ZONES - 1, 0);
 	WRITE_ONCE(vs->kswapd_wake, true);
 	wake_up_interruptible(&vs->kswapd_wait);
 }
@@ -448,11 +458,14 @@ static int kswapd(void *arg)
 
 	set_freezable();
 	while (!kthread_should_stop()) {
+		trace_smm_mm_vmscan_kswapd_sleep(vs);
 		wait_event_freezable(vs->kswapd_wait,
 				     READ_ONCE(vs->kswapd_wake) || kthread_should_stop());
 		WRITE_ONCE(vs->kswapd_wake, false);
 		if (kthread_should_stop())
 			break;
+		/* balance_pgdat() goes through every zone, from the highest. */
+		trace_smm_mm_vmscan_kswapd_wake(vs, SMM_NR_ZONES - 1, 0);
 		if (can_reclaim(vs))
 			balance_pgdat(vs);
 	}
