@@ -11,19 +11,20 @@
  *
  * The files give no address for a PFN, so the checks count: after a
  * process touches N pages, exactly N PFNs have KPF_MMAP, each with ANON,
- * SWAPBACKED and LRU, each a kpagecount of 1, and pfnmap has N 'user'
+ * SWAPBACKED, UPTODATE and LRU, each a kpagecount of 1, and pfnmap has N 'user'
  * records, the same PFNs; after fork() each has a kpagecount of 2 (the
  * kernel's mapcount), and after the child writes its private pages
  * (copy-on-write) those split into two pages of count 1; after the exits
  * and munmap() nothing is left.  Throughout, the LRU pages are meminfo's
  * Active(anon) + Inactive(anon) and the ACTIVE ones Active(anon).
  *
- * With --swap (an instance with swap: arena_mb=16 swap_mb=48), a forked
- * private mapping is pushed out with "reclaim pages=N" on the control
- * file, and read back by the parent and then the child: the pages read
- * from swap stay in the swap cache while the child's swap entries need
- * the slot, with SWAPCACHE and SWAPBACKED, owner 'swapcache' in pfnmap,
- * and their mapcounts in kpagecount.
+ * With --swap (an instance with swap: arena_mb=16 swap_mb=48), reclaim's
+ * looks give REFERENCED and then ACTIVE (as many pages as pgactivate
+ * counts); and a forked private mapping is pushed out with "reclaim
+ * pages=N" on the control file, and read back by the parent and then the
+ * child: the pages read from swap stay in the swap cache while the child's
+ * swap entries need the slot, with SWAPCACHE and SWAPBACKED, owner
+ * 'swapcache' in pfnmap, and their mapcounts in kpagecount.
  *
  * Each test runs in a process of its own, so that the process reading the
  * counters at the end never had a mapping.
@@ -50,7 +51,8 @@
 #endif
 /* The bits a page that is no user page must not have. */
 #define USER_BITS	(KPF(KPF_MMAP) | KPF(KPF_ANON) | KPF(KPF_SWAPBACKED) | KPF(KPF_LRU) | \
-			 KPF(KPF_ACTIVE) | KPF(KPF_REFERENCED) | KPF(KPF_SWAPCACHE))
+			 KPF(KPF_ACTIVE) | KPF(KPF_REFERENCED) | KPF(KPF_SWAPCACHE) | \
+			 KPF(KPF_UPTODATE))
 #define KERNEL_BITS	(KPF(KPF_BUDDY) | KPF(KPF_SLAB) | KPF(KPF_PGTABLE) | KPF(KPF_NOPAGE) | \
 			 KPF(KPF_RESERVED) | KPF(KPF_COMPOUND_HEAD) | KPF(KPF_COMPOUND_TAIL))
 
@@ -62,6 +64,7 @@ static size_t ps;
  * @mmap: ...with KPF_MMAP
  * @anon: ...with KPF_ANON
  * @swapbacked: ...with KPF_SWAPBACKED
+ * @uptodate: ...with KPF_UPTODATE
  * @lru: ...with KPF_LRU
  * @active: ...with KPF_ACTIVE
  * @referenced: ...with KPF_REFERENCED
@@ -80,7 +83,7 @@ static size_t ps;
  * @active_kb: meminfo's Active(anon), kB
  */
 struct census {
-	long max, mmap, anon, swapbacked, lru, active, referenced, swapcache;
+	long max, mmap, anon, swapbacked, uptodate, lru, active, referenced, swapcache;
 	long count1, count2, count_more;
 	long long count_sum;
 	long user, cached, records;
@@ -167,6 +170,7 @@ static int census(struct census *c)
 		c->mmap += !!(f & KPF(KPF_MMAP));
 		c->anon += !!(f & KPF(KPF_ANON));
 		c->swapbacked += !!(f & KPF(KPF_SWAPBACKED));
+		c->uptodate += !!(f & KPF(KPF_UPTODATE));
 		c->lru += !!(f & KPF(KPF_LRU));
 		c->active += !!(f & KPF(KPF_ACTIVE));
 		c->referenced += !!(f & KPF(KPF_REFERENCED));
@@ -223,7 +227,8 @@ static int census(struct census *c)
 
 /**
  * struct want - what a phase expects
- * @user: user pages (MMAP, ANON, SWAPBACKED, LRU; pfnmap 'user' or 'swapcache')
+ * @user: user pages (MMAP, ANON, SWAPBACKED, UPTODATE, LRU; pfnmap 'user' or
+ *	'swapcache')
  * @count1: of those, with a kpagecount of 1
  * @count2: ... of 2
  * @swapcache: of those, in the swap cache
@@ -249,17 +254,18 @@ static void expect(const char *phase, const struct want *w)
 			  SMM_DEBUGFS);
 		return;
 	}
-	smm_note("%s: %ld PFNs: MMAP %ld ANON %ld SWAPBACKED %ld LRU %ld ACTIVE %ld REFERENCED %ld SWAPCACHE %ld; kpagecount 1: %ld, 2: %ld, more: %ld, sum %lld; pfnmap user %ld swapcache %ld",
-		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.lru, c.active, c.referenced,
+	smm_note("%s: %ld PFNs: MMAP %ld ANON %ld SWAPBACKED %ld UPTODATE %ld LRU %ld ACTIVE %ld REFERENCED %ld SWAPCACHE %ld; kpagecount 1: %ld, 2: %ld, more: %ld, sum %lld; pfnmap user %ld swapcache %ld",
+		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.active, c.referenced,
 		 c.swapcache, c.count1, c.count2, c.count_more, c.count_sum, c.user, c.cached);
 
 	snprintf(name, sizeof(name),
-		 "%s: %ld pages with MMAP, ANON, SWAPBACKED and LRU, %ld of them SWAPCACHE",
+		 "%s: %ld pages with MMAP, ANON, SWAPBACKED, UPTODATE and LRU, %ld of them SWAPCACHE",
 		 phase, w->user, w->swapcache);
 	ok = c.mmap == w->user && c.anon == w->user && c.swapbacked == w->user &&
-	     c.lru == w->user && c.swapcache == w->swapcache;
-	smm_check(ok, name, "MMAP %ld, ANON %ld, SWAPBACKED %ld, LRU %ld, SWAPCACHE %ld",
-		  c.mmap, c.anon, c.swapbacked, c.lru, c.swapcache);
+	     c.uptodate == w->user && c.lru == w->user && c.swapcache == w->swapcache;
+	smm_check(ok, name,
+		  "MMAP %ld, ANON %ld, SWAPBACKED %ld, UPTODATE %ld, LRU %ld, SWAPCACHE %ld",
+		  c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.swapcache);
 
 	snprintf(name, sizeof(name),
 		 "%s: kpagecount is 1 on %ld pages and 2 on %ld, %lld in all (the mapcounts)",
@@ -569,6 +575,62 @@ static void test_swap(void)
 	expect("swap: everything unmapped", &none);
 }
 
+/*
+ * REFERENCED and ACTIVE, on a mapping of its own (no fork): "reclaim
+ * pages=1" scans the inactive list from its tail, and a page written since
+ * its fault is referenced: folio_check_references()'s first look gives it
+ * REFERENCED and keeps it.  Read again (the look unmapped it from the host,
+ * so the read faults and marks it accessed) and scanned once more, a page
+ * with REFERENCED goes to the active list: ACTIVE, as many pages as
+ * pgactivate - pgdeactivate counted.
+ */
+static void test_lru_bits(void)
+{
+	const struct want none = { 0 };
+	long long act0, deact0, out0, out, act;
+	struct want w = { 0 };
+	struct census c;
+	char *p;
+
+	p = map_dev(NSWAP, MAP_PRIVATE);
+	if (p == MAP_FAILED) {
+		smm_check(0, "mmap of /dev/shadow_mm", "%s", strerror(errno));
+		_exit(1);
+	}
+	touch(p, NSWAP, 1);
+	act0 = smm_vmstat("pgactivate");
+	deact0 = smm_vmstat("pgdeactivate");
+	out0 = pswpout();
+	if (smm_control("reclaim pages=1"))
+		smm_note("'reclaim pages=1' failed: %s", strerror(errno));
+	out = pswpout() - out0;
+	w.user = NSWAP - out;
+	w.count1 = NSWAP - out;
+	expect("lru: 64 pages written, 'reclaim pages=1'", &w);
+	if (census(&c))
+		c.referenced = c.lru = -1;
+	smm_check(c.referenced > 0 && c.referenced <= c.lru && !c.active,
+		  "lru: the pages reclaim looked at once have REFERENCED, none ACTIVE",
+		  "REFERENCED %ld, ACTIVE %ld, LRU %ld", c.referenced, c.active, c.lru);
+
+	touch(p, NSWAP, 0);	/* and back from swap, the pages that went */
+	out0 = pswpout();
+	if (smm_control("reclaim pages=1"))
+		smm_note("'reclaim pages=1' failed: %s", strerror(errno));
+	out = pswpout() - out0;
+	act = (smm_vmstat("pgactivate") - act0) - (smm_vmstat("pgdeactivate") - deact0);
+	w.user = NSWAP - out;
+	w.count1 = NSWAP - out;
+	expect("lru: read again, 'reclaim pages=1' again", &w);
+	if (census(&c))
+		c.active = -1;
+	smm_check(c.active > 0 && c.active == act,
+		  "lru: the pages referenced twice have ACTIVE, as many as pgactivate - pgdeactivate",
+		  "ACTIVE %ld, pgactivate - pgdeactivate %lld", c.active, act);
+	munmap(p, NSWAP * ps);
+	expect("lru: everything unmapped", &none);
+}
+
 /* Run @fn in a process of its own; a signal that kills it fails @name. */
 static void run_test(const char *name, void (*fn)(void))
 {
@@ -621,12 +683,14 @@ int main(int argc, char **argv)
 	}
 	run_test("touch, fork and copy-on-write", test_touch_fork_cow);
 	if (!swap)
-		smm_skip("swap: SWAPCACHE and kpagecount of pages in the swap cache",
+		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "not asked for (--swap)");
 	else if (smm_swap_pages() <= 0)
-		smm_skip("swap: SWAPCACHE and kpagecount of pages in the swap cache",
+		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "no swap (load shadow_mm with swap_mb=N)");
-	else
+	else {
+		run_test("lru", test_lru_bits);
 		run_test("swap", test_swap);
+	}
 	return smm_check_done("kpf_test");
 }
