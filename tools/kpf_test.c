@@ -197,7 +197,7 @@ static int census(struct census *c)
 		if (line[0] == '#')
 			continue;
 		if (sscanf(line, "%lx %*s %*s %31s", &p, owner) != 2 || (long)p >= nf) {
-			odd(c, c->records, "a pfnmap record that does not parse or is past max_pfn");
+			odd(c, c->records, "a pfnmap record that does not parse, or past max_pfn");
 			continue;
 		}
 		c->records++;
@@ -255,8 +255,9 @@ static void expect(const char *phase, const struct want *w)
 		return;
 	}
 	smm_note("%s: %ld PFNs: MMAP %ld ANON %ld SWAPBACKED %ld UPTODATE %ld LRU %ld ACTIVE %ld REFERENCED %ld SWAPCACHE %ld; kpagecount 1: %ld, 2: %ld, more: %ld, sum %lld; pfnmap user %ld swapcache %ld",
-		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.active, c.referenced,
-		 c.swapcache, c.count1, c.count2, c.count_more, c.count_sum, c.user, c.cached);
+		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.active,
+		 c.referenced, c.swapcache, c.count1, c.count2, c.count_more, c.count_sum, c.user,
+		 c.cached);
 
 	snprintf(name, sizeof(name),
 		 "%s: %ld pages with MMAP, ANON, SWAPBACKED, UPTODATE and LRU, %ld of them SWAPCACHE",
@@ -292,7 +293,7 @@ static void expect(const char *phase, const struct want *w)
 		 phase);
 	ok = c.lru_kb == c.lru * (long long)(ps / 1024) &&
 	     c.active_kb == c.active * (long long)(ps / 1024);
-	smm_check(ok, name, "LRU %ld pages, ACTIVE %ld; meminfo %lld kB anon on the LRU, %lld kB active",
+	smm_check(ok, name, "LRU %ld pages, ACTIVE %ld; meminfo %lld kB anon LRU, %lld kB active",
 		  c.lru, c.active, c.lru_kb, c.active_kb);
 }
 
