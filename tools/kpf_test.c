@@ -608,8 +608,10 @@ static void test_lru_bits(void)
 	w.user = NSWAP - out;
 	w.count1 = NSWAP - out;
 	expect("lru: 64 pages written, 'reclaim pages=1'", &w);
-	if (census(&c))
-		c.referenced = c.lru = -1;
+	if (census(&c)) {
+		c.referenced = -1;
+		c.lru = -1;
+	}
 	smm_check(c.referenced > 0 && c.referenced <= c.lru && !c.active,
 		  "lru: the pages reclaim looked at once have REFERENCED, none ACTIVE",
 		  "REFERENCED %ld, ACTIVE %ld, LRU %ld", c.referenced, c.active, c.lru);
@@ -683,13 +685,13 @@ int main(int argc, char **argv)
 		return smm_check_done("kpf_test");
 	}
 	run_test("touch, fork and copy-on-write", test_touch_fork_cow);
-	if (!swap)
+	if (!swap) {
 		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "not asked for (--swap)");
-	else if (smm_swap_pages() <= 0)
+	} else if (smm_swap_pages() <= 0) {
 		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "no swap (load shadow_mm with swap_mb=N)");
-	else {
+	} else {
 		run_test("lru", test_lru_bits);
 		run_test("swap", test_swap);
 	}
