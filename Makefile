@@ -16,7 +16,7 @@ CMDLINE ?=
 # busybox guests as they are; the VM scripts copy them into /smm/.
 TOOLS_CC ?= gcc
 TOOLS_CFLAGS ?= -static -O2 -Wall -Wextra -pthread
-TOOLS := shadow_mm_demo fault_test fault_bench inject_test stress ctl_race
+TOOLS := shadow_mm_demo fault_test fault_bench inject_test stress ctl_race kpf_test
 TOOLS_OUT := .build/tools
 
 all: modules

@@ -10,7 +10,9 @@
  * gives it; a slab page shows KPF_SLAB and its cache's name, a large
  * kmalloc its compound head and tails without KPF_SLAB; holes show
  * KPF_NOPAGE; the binary files' reads refuse what fs/proc/page.c refuses;
- * and the KPF_BUDDY and KPF_SLAB pages are buddyinfo's and slabinfo's.
+ * the KPF_BUDDY and KPF_SLAB pages are buddyinfo's and slabinfo's; and
+ * user pages show MMAP, ANON, SWAPBACKED, UPTODATE, the LRU bits and
+ * SWAPCACHE, with their mapcounts in kpagecount.
  */
 
 #include <kunit/test.h>
@@ -349,6 +351,122 @@ static void pfn_test_kpageflags_vs_buddyinfo_slabinfo(struct kunit *test)
 	kunit_info(test, "%lu buddy pages, %lu slab pages\n", blocks, c->kpf[KPF_SLAB]);
 }
 
+/* The record of one page. */
+static void rec_of_page(struct smm_instance *inst, struct smm_page *page,
+			struct smm_pfninfo *r)
+{
+	smm_pfninfo_fill(inst, smm_page_to_pfn(&inst->arena, page), 1, r, true);
+}
+
+#define KPF_USER	(BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE) | \
+			 BIT_ULL(KPF_LRU))
+
+/*
+ * User pages, as the fault layer leaves their descriptors (its objects
+ * and processes are its own, static in fault.c, so the descriptors are
+ * set here as upage_init(), fork, smm_lru_add() and the swap-in leave
+ * them): a page mapped twice is MMAP, ANON, SWAPBACKED, UPTODATE and LRU
+ * with a kpagecount of 2; a shared object's page nobody maps is not MMAP
+ * and counts 0; ACTIVE and REFERENCED mirror the LRU's bits; a page in
+ * the swap cache has SWAPCACHE and owner swapcache; and none of it is
+ * left once the pages are freed.
+ */
+static void pfn_test_user_pages(struct kunit *test)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = 16,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+		.swap_mb = 1,
+	};
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
+	struct smm_vmscan *vs = &inst->vmscan;
+	struct pfn_census *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct smm_page *pg[4];
+	struct smm_pfninfo r;
+	unsigned long slot;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < ARRAY_SIZE(pg); i++) {
+		pg[i] = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(pg[i]));
+	}
+	/* Before they are user pages: plain allocations, no user bit. */
+	rec_of_page(inst, pg[0], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_ALLOC);
+	KUNIT_EXPECT_EQ(test, r.kpf, 0ULL);
+	KUNIT_EXPECT_EQ(test, r.count, 0ULL);
+
+	/* 0: mapped by two processes (a fork); 1: a shared object's, unmapped; 2, 3: once. */
+	pg[0]->refcount = 2;
+	pg[1]->refcount = 0;
+	pg[2]->refcount = 1;
+	pg[3]->refcount = 1;
+	for (i = 0; i < ARRAY_SIZE(pg); i++)
+		smm_lru_add(vs, pg[i]);
+	slot = smm_swap_alloc(&inst->swap);
+	KUNIT_ASSERT_NE(test, slot, 0UL);
+	KUNIT_ASSERT_EQ(test, smm_swap_cache_add(&inst->swap, slot, pg[3]), 0);
+	/* The flags alone, not the lists: cleared again before smm_lru_del(). */
+	spin_lock(&vs->lru_lock);
+	smm_page_set(pg[2], SMM_PG_ACTIVE);
+	smm_page_set(pg[2], SMM_PG_REFERENCED);
+	spin_unlock(&vs->lru_lock);
+
+	rec_of_page(inst, pg[0], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER | BIT_ULL(KPF_MMAP));
+	KUNIT_EXPECT_EQ(test, r.count, 2ULL);
+	KUNIT_EXPECT_EQ(test, r.order, 0);	/* an allocated order-0 block */
+
+	rec_of_page(inst, pg[1], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER);
+	KUNIT_EXPECT_EQ(test, r.count, 0ULL);
+
+	rec_of_page(inst, pg[2], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER | BIT_ULL(KPF_MMAP) | BIT_ULL(KPF_ACTIVE) |
+			BIT_ULL(KPF_REFERENCED));
+	KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+
+	rec_of_page(inst, pg[3], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_SWAPCACHE);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER | BIT_ULL(KPF_MMAP) | BIT_ULL(KPF_SWAPCACHE));
+	KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+
+	/* The whole span: these four and nothing else. */
+	census(test, inst, c);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_LRU], 4UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_ANON], 4UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_MMAP], 3UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_ACTIVE], 1UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_REFERENCED], 1UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_SWAPCACHE], 1UL);
+	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_USER], 3UL);
+	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_SWAPCACHE], 1UL);
+
+	/* Freed as upage_free() frees them: out of the cache, off the LRU. */
+	smm_swap_cache_del(&inst->swap, slot);
+	KUNIT_EXPECT_EQ(test, smm_swap_free(&inst->swap, slot), 0);
+	spin_lock(&vs->lru_lock);
+	smm_page_clear(pg[2], SMM_PG_ACTIVE);
+	spin_unlock(&vs->lru_lock);
+	for (i = 0; i < ARRAY_SIZE(pg); i++) {
+		smm_lru_del(vs, pg[i]);
+		pg[i]->refcount = 1;
+		KUNIT_EXPECT_EQ(test, smm_free_pages(&inst->buddy, pg[i], 0), 0);
+	}
+	census(test, inst, c);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_LRU] + c->kpf[KPF_ANON] + c->kpf[KPF_MMAP] +
+			c->kpf[KPF_SWAPCACHE] + c->kpf[KPF_UPTODATE], 0UL);
+	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_USER] + c->owners[SMM_PFN_SWAPCACHE], 0UL);
+	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
 static struct kunit_case pfninfo_test_cases[] = {
 	KUNIT_CASE(pfn_test_owners_match_memmap),
 	KUNIT_CASE(pfn_test_buddy_block),
@@ -356,6 +474,7 @@ static struct kunit_case pfninfo_test_cases[] = {
 	KUNIT_CASE(pfn_test_holes),
 	KUNIT_CASE(pfn_test_kpage_range),
 	KUNIT_CASE(pfn_test_kpageflags_vs_buddyinfo_slabinfo),
+	KUNIT_CASE(pfn_test_user_pages),
 	{}
 };
 

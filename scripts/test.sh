@@ -51,7 +51,7 @@ for s in $series_list; do check_series "$s"; done
 tools="$SMM_TOP/.build/tools"
 if make -s -C "$SMM_TOP" tools >&2; then
 	ok "building the user-space tools"
-	guest_tools=$(for t in fault_test inject_test stress ctl_race; do echo "$tools/$t"; done)
+	guest_tools=$(for t in fault_test inject_test stress ctl_race kpf_test; do echo "$tools/$t"; done)
 else
 	ko "building the user-space tools"
 	guest_tools=

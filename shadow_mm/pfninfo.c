@@ -432,7 +432,11 @@ static unsigned int e820_type(const struct smm_e820_table *t, unsigned long pfn,
  * COMPOUND_HEAD/TAIL on slabs and large kmallocs of order > 0, the only
  * compound pages we have (a plain alloc_pages() without __GFP_COMP is not
  * one); a user page is anonymous, swap-backed, mapped when its mapcount
- * is, with its LRU bits.
+ * is, with its LRU bits, and up to date: the kernel marks every anonymous
+ * and shmem page so before it maps it (__folio_mark_uptodate() in
+ * do_anonymous_page() and wp_page_copy(), folio_mark_uptodate() when
+ * swap_read_folio() has read it), and ours are filled before they are
+ * mapped too (zeroed, copied, or read from the slot).
  */
 static u64 kpf_of(const struct smm_pfninfo *r)
 {
@@ -457,7 +461,7 @@ static u64 kpf_of(const struct smm_pfninfo *r)
 		break;
 	}
 	if (r->user) {
-		u |= BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED);
+		u |= BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE);
 		if (r->refcount)
 			u |= BIT_ULL(KPF_MMAP);
 		if (r->flags & BIT(SMM_PG_LRU))
@@ -468,7 +472,7 @@ static u64 kpf_of(const struct smm_pfninfo *r)
 			u |= BIT_ULL(KPF_REFERENCED);
 	}
 	if (r->swapcache)
-		u |= BIT_ULL(KPF_SWAPCACHE) | BIT_ULL(KPF_SWAPBACKED);
+		u |= BIT_ULL(KPF_SWAPCACHE) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE);
 	return u;
 }
 

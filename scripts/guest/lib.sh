@@ -44,6 +44,8 @@ swap_phase() {
 			"$(grep Swap $D/default/meminfo || echo 'no Swap lines in meminfo')"
 	fi
 	run_tool fault_test --swap
+	# The swap cache in kpageflags and kpagecount.
+	run_tool kpf_test --swap
 	if [ -n "${2:-}" ]; then
 		run_tool stress mm "$2"
 	fi

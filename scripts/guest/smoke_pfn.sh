@@ -5,7 +5,8 @@
 # opens) and its summary agrees with buddyinfo and slabinfo; pfnmap's
 # owners agree with meminfo; procps free reads our meminfo and vmstat -m
 # our slabinfo, each bind-mounted over its /proc file as slabtop's check
-# does.  The module is not loaded when this starts, and is not after.
+# does; kpf_test checks the user pages' bits and counts.  The module is
+# not loaded when this starts, and is not after.
 
 # pt_pages FLAG: pages of the page-types summary whose symbolic flags have
 # FLAG (one letter of page-types' short names, e.g. B for buddy, S for slab).
@@ -146,6 +147,8 @@ pfn_before=$(memfree_kb)
 if insmod /smm/shadow_mm.ko arena_mb=32 arena_source=chunks arena_chunk_order=8; then
 	pass "pfn: insmod arena_mb=32 arena_source=chunks arena_chunk_order=8"
 	pfn_checks
+	# The user pages: MMAP, ANON, LRU and kpagecount through fork and CoW.
+	run_tool kpf_test
 	rmmod shadow_mm && pass "pfn: rmmod"
 	mem_back "pfn: host memory back" "$pfn_before"
 else
