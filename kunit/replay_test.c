@@ -424,6 +424,37 @@ static void replay_test_pages(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, inst->broken);
 }
 
+/*
+ * kmem_cache_alloc objects larger than the shadow's largest cache are
+ * kmalloc()ed on both sides: the host pass makes no kmem_cache of 5 MB
+ * (kmem_cache_create() would fail, dumping its stack, and the pass with
+ * it) nor of 20000 bytes; the 5 MB object fails on both sides, quietly.
+ */
+static void replay_test_host_big_objects(struct kunit *test)
+{
+	static const char big[] =
+		L("kmem_cache_alloc", "ptr=1 bytes_req=5000000 bytes_alloc=5000000")
+		L("kmem_cache_alloc", "ptr=2 bytes_req=20000 bytes_alloc=20000")
+		L("kmem_cache_free", "ptr=2 name=x")
+		L("kmem_cache_free", "ptr=1 name=x");
+	struct smm_instance *inst = smm_test_instance(test, 8, SMM_SLAB_SLUB);
+	struct smm_replay_trace *t = new_trace(test);
+	struct smm_replay_result r = { .strategy = SMM_SLAB_SLUB };
+	struct smm_replay_ctx *ctx;
+
+	KUNIT_ASSERT_EQ(test, feed(t, big), 0);
+	KUNIT_ASSERT_EQ(test, t->nr_caches, 2U);
+	KUNIT_EXPECT_EQ(test, smm_replay_host_slab(t, &r), 0);
+	/* two allocations tried, the 5 MB one failed; one free */
+	KUNIT_EXPECT_EQ(test, r.host_ops, 3UL);
+	KUNIT_EXPECT_EQ(test, r.host_failed, 1UL);
+	ctx = new_ctx(test, inst, t);
+	KUNIT_ASSERT_EQ(test, smm_replay_slab(ctx, t, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.ops, 3UL);
+	KUNIT_EXPECT_EQ(test, r.failed, 1UL);
+	KUNIT_EXPECT_EQ(test, r.live_end, 0UL);
+}
+
 static struct kunit_case replay_test_cases[] = {
 	KUNIT_CASE(replay_test_formats_612),
 	KUNIT_CASE(replay_test_formats_61),
@@ -435,6 +466,7 @@ static struct kunit_case replay_test_cases[] = {
 	KUNIT_CASE_PARAM(replay_test_strategy, strategy_gen_params),
 	KUNIT_CASE_PARAM(replay_test_peak_exact, strategy_gen_params),
 	KUNIT_CASE(replay_test_pages),
+	KUNIT_CASE(replay_test_host_big_objects),
 	{}
 };
 

@@ -1148,13 +1148,23 @@ int smm_replay_pages(struct smm_replay_ctx *ctx, const struct smm_replay_trace *
 	return READ_ONCE(ctx->inst->broken) ? -EIO : 0;
 }
 
+/* The host cache of a cache operation, or NULL: kmalloc()/kfree() instead. */
+static struct kmem_cache *host_cache(struct kmem_cache **hc, const struct smm_replay_op *op)
+{
+	if (op->kind != SMM_REPLAY_CACHE_ALLOC && op->kind != SMM_REPLAY_CACHE_FREE)
+		return NULL;
+	return hc[op->cache];
+}
+
 /**
  * smm_replay_host_slab() - the slab operations on the host's allocators
  * @t: the trace
  * @r: its host fields are set
  *
- * kmalloc()/kfree(), and host kmem_caches of each object size created for
- * the pass and destroyed after it; what is live at the end is freed
+ * kmalloc()/kfree(), and host kmem_caches of each object size up to
+ * %SMM_KMALLOC_MAX_CACHE created for the pass and destroyed after it
+ * (larger objects are kmalloc()ed, as on the shadow side); what is live
+ * at the end is freed
  * after the clock stops.
  *
  * Return: 0 or -ENOMEM.
@@ -1176,7 +1186,15 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 	hc = kcalloc(SMM_REPLAY_MAX_CACHES, sizeof(*hc), GFP_KERNEL);
 	if (!slots || !hc)
 		goto out;
+	/*
+	 * As the shadow side: object sizes above %SMM_KMALLOC_MAX_CACHE are
+	 * kmalloc()ed.  A host cache of such a size could fail to be made
+	 * (above KMALLOC_MAX_SIZE, or an order past MAX_PAGE_ORDER), and
+	 * kmem_cache_create() would then dump its stack for a line of text.
+	 */
 	for (i = 0; i < t->nr_caches; i++) {
+		if (t->caches[i] > SMM_KMALLOC_MAX_CACHE)
+			continue;
 		snprintf(name, sizeof(name), "smm_replay_%u", t->caches[i]);
 		hc[i] = kmem_cache_create(name, t->caches[i], 0, 0, NULL);
 		if (!hc[i])
@@ -1190,8 +1208,8 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 		switch (op->kind) {
 		case SMM_REPLAY_KMALLOC:
 		case SMM_REPLAY_CACHE_ALLOC:
-			p = op->kind == SMM_REPLAY_KMALLOC ? kmalloc(op->size, gfp) :
-				kmem_cache_alloc(hc[op->cache], gfp);
+			p = host_cache(hc, op) ? kmem_cache_alloc(hc[op->cache], gfp) :
+				kmalloc(op->size, gfp);
 			r->host_ops++;
 			slots[op->slot] = p;
 			if (!p)
@@ -1203,10 +1221,10 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 			if (!p)
 				break;
 			slots[op->slot] = NULL;
-			if (op->kind == SMM_REPLAY_KFREE)
-				kfree(p);
-			else
+			if (host_cache(hc, op))
 				kmem_cache_free(hc[op->cache], p);
+			else
+				kfree(p);
 			r->host_ops++;
 			break;
 		default:
@@ -1228,10 +1246,10 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 		if (!p)
 			continue;
 		slots[op->slot] = NULL;
-		if (op->kind == SMM_REPLAY_KMALLOC)
-			kfree(p);
-		else
+		if (host_cache(hc, op))
 			kmem_cache_free(hc[op->cache], p);
+		else
+			kfree(p);
 	}
 out:
 	if (hc)
