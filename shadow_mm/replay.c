@@ -61,7 +61,9 @@
  * own kmalloc()/kfree(), on host kmem_caches created for the replay (one
  * per object size) and on alloc_pages()/__free_pages(), through the same
  * slot arrays, once just before and once just after each shadow pass; the
- * host's time is the mean of the two.  Each pass is timed as a whole with
+ * host's time is the mean of the two.  A host pass holds at most as much
+ * as the shadow instance's arena (bytes_req, or pages): past that, its
+ * allocations count as host_failed, rather than take the host's memory.  Each pass is timed as a whole with
  * ktime_get_ns(); the shadow slab pass also reads the
  * instance's free page count after each allocation, for the peak, and
  * the page pass stops the clock while it samples the fragmentation.
@@ -1159,6 +1161,10 @@ static struct kmem_cache *host_cache(struct kmem_cache **hc, const struct smm_re
 /**
  * smm_replay_host_slab() - the slab operations on the host's allocators
  * @t: the trace
+ * @max_bytes: the most bytes_req the pass may hold at once; an allocation
+ *	past it counts as failed (the shadow side has its arena for a bound,
+ *	the host its whole memory: a trace whose live set never shrinks
+ *	must not take that)
  * @r: its host fields are set
  *
  * kmalloc()/kfree(), and host kmem_caches of each object size up to
@@ -1170,11 +1176,12 @@ static struct kmem_cache *host_cache(struct kmem_cache **hc, const struct smm_re
  * Return: 0 or -ENOMEM.
  * Context: process context; sleeps.
  */
-int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_result *r)
+int smm_replay_host_slab(const struct smm_replay_trace *t, unsigned long max_bytes,
+			 struct smm_replay_result *r)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	unsigned long i, live = 0;
 	struct kmem_cache **hc;
-	unsigned long i;
 	void **slots;
 	char name[32];
 	int ret = -ENOMEM;
@@ -1208,12 +1215,16 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 		switch (op->kind) {
 		case SMM_REPLAY_KMALLOC:
 		case SMM_REPLAY_CACHE_ALLOC:
-			p = host_cache(hc, op) ? kmem_cache_alloc(hc[op->cache], gfp) :
-				kmalloc(op->size, gfp);
+			p = NULL;
+			if (op->size <= max_bytes - live)
+				p = host_cache(hc, op) ? kmem_cache_alloc(hc[op->cache], gfp) :
+					kmalloc(op->size, gfp);
 			r->host_ops++;
 			slots[op->slot] = p;
 			if (!p)
 				r->host_failed++;
+			else
+				live += op->size;
 			break;
 		case SMM_REPLAY_KFREE:
 		case SMM_REPLAY_CACHE_FREE:
@@ -1225,6 +1236,7 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 				kmem_cache_free(hc[op->cache], p);
 			else
 				kfree(p);
+			live -= op->size;
 			r->host_ops++;
 			break;
 		default:
@@ -1263,16 +1275,19 @@ out:
 /**
  * smm_replay_host_pages() - the page operations on the host's alloc_pages()
  * @t: the trace
+ * @max_pages: the most pages the pass may hold at once; an allocation past
+ *	it counts as failed
  * @br: its host fields are set
  *
  * Return: 0 or -ENOMEM.
  * Context: process context; sleeps.
  */
-int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_buddy *br)
+int smm_replay_host_pages(const struct smm_replay_trace *t, unsigned long max_pages,
+			  struct smm_replay_buddy *br)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY;
+	unsigned long i, live = 0;
 	struct page **slots;
-	unsigned long i;
 	u64 t0;
 
 	br->host_ops = 0;
@@ -1287,11 +1302,15 @@ int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_bu
 
 		switch (op->kind) {
 		case SMM_REPLAY_PAGE_ALLOC:
-			page = op->order <= MAX_PAGE_ORDER ? alloc_pages(gfp, op->order) : NULL;
+			page = NULL;
+			if (op->order <= MAX_PAGE_ORDER && BIT(op->order) <= max_pages - live)
+				page = alloc_pages(gfp, op->order);
 			br->host_ops++;
 			slots[op->slot] = page;
 			if (!page)
 				br->host_failed++;
+			else
+				live += BIT(op->order);
 			break;
 		case SMM_REPLAY_PAGE_FREE:
 			page = slots[op->slot];
@@ -1299,6 +1318,7 @@ int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_bu
 				break;
 			slots[op->slot] = NULL;
 			__free_pages(page, op->order);
+			live -= BIT(op->order);
 			br->host_ops++;
 			break;
 		default:
@@ -1422,13 +1442,14 @@ static struct smm_instance *scratch(struct replay_run *run, int i, const char *n
 static int replay_slab_bracketed(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t,
 				 struct smm_replay_result *r)
 {
+	unsigned long max_bytes = ctx->inst->arena.nr_pages << PAGE_SHIFT;
 	struct smm_replay_result after = {};
-	int ret = smm_replay_host_slab(t, r);
+	int ret = smm_replay_host_slab(t, max_bytes, r);
 
 	if (!ret)
 		ret = smm_replay_slab(ctx, t, r);
 	if (!ret)
-		ret = smm_replay_host_slab(t, &after);
+		ret = smm_replay_host_slab(t, max_bytes, &after);
 	r->host_ops += after.host_ops;
 	r->host_ns += after.host_ns;
 	r->host_failed += after.host_failed;
@@ -1443,11 +1464,11 @@ static int replay_pages_bracketed(struct smm_replay_ctx *ctx, const struct smm_r
 
 	if (!after)
 		return -ENOMEM;
-	ret = smm_replay_host_pages(t, br);
+	ret = smm_replay_host_pages(t, ctx->inst->arena.nr_pages, br);
 	if (!ret)
 		ret = smm_replay_pages(ctx, t, sample, br);
 	if (!ret)
-		ret = smm_replay_host_pages(t, after);
+		ret = smm_replay_host_pages(t, ctx->inst->arena.nr_pages, after);
 	br->host_ops += after->host_ops;
 	br->host_ns += after->host_ns;
 	br->host_failed += after->host_failed;
