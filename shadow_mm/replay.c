@@ -86,6 +86,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1749,6 +1750,20 @@ static ssize_t trace_write(struct file *file, const char __user *ubuf, size_t le
 		if (ret)
 			trace_error = pending->error;
 		done += n;
+		/*
+		 * One write may hold gigabytes of lines that make no operation
+		 * (comments, other events), unbounded by SMM_REPLAY_MAX_OPS:
+		 * give the CPU away, and let a kill end it (the trace is
+		 * dropped, as for -EFAULT).
+		 */
+		if (!ret && done < len) {
+			if (fatal_signal_pending(current)) {
+				smm_replay_trace_reset(pending);
+				ret = -EINTR;
+				break;
+			}
+			cond_resched();
+		}
 	}
 	mutex_unlock(&replay_lock);
 	kfree(buf);
