@@ -63,10 +63,11 @@
  * slot arrays, once just before and once just after each shadow pass; the
  * host's time is the mean of the two.  A host pass holds at most as much
  * as the shadow instance's arena (bytes_req, or pages): past that, its
- * allocations count as host_failed, rather than take the host's memory.  Each pass is timed as a whole with
- * ktime_get_ns(); the shadow slab pass also reads the
- * instance's free page count after each allocation, for the peak, and
- * the page pass stops the clock while it samples the fragmentation.
+ * allocations count as host_failed, rather than take the host's memory.
+ * Each pass is timed as a whole with ktime_get_ns(); the shadow slab pass
+ * also reads the instance's free page count after each allocation, for
+ * the peak, and the page pass stops the clock while it samples the
+ * fragmentation.
  *
  * Lock order: replay_lock (the pending and the last trace, the kept run,
  * the running flag), then the instances' own locks.  A run holds
@@ -1640,7 +1641,8 @@ static int cmd_release(bool all)
 	struct replay_run *prev = NULL;
 
 	mutex_lock(&replay_lock);
-	if (running) {
+	/* A run has its own trace: only release touches what it uses. */
+	if (all && running) {
 		mutex_unlock(&replay_lock);
 		return -EBUSY;
 	}
