@@ -11,6 +11,7 @@
 
 #include <kunit/test.h>
 #include <linux/kernel.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -355,7 +356,7 @@ static void replay_test_strategy(struct kunit *test)
 	KUNIT_EXPECT_LE(test, r.peak_pages, 24UL);
 	KUNIT_EXPECT_GE(test, r.peak_live_bytes, 40000UL);
 	KUNIT_EXPECT_GT(test, r.ns, 0ULL);
-	KUNIT_EXPECT_EQ(test, smm_replay_host_slab(t, &r), 0);
+	KUNIT_EXPECT_EQ(test, smm_replay_host_slab(t, SZ_8M, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.host_ops, 11UL);
 	KUNIT_EXPECT_EQ(test, r.host_failed, 0UL);
 	/* E and F hold 16 pages; the page operations were not this pass's. */
@@ -419,9 +420,74 @@ static void replay_test_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, br->samples[0].ef3, -1000);
 	KUNIT_EXPECT_GE(test, br->samples[0].ui3, 0);
 	KUNIT_EXPECT_LT(test, br->samples[0].ui3, 1000);
-	KUNIT_EXPECT_EQ(test, smm_replay_host_pages(t, br), 0);
+	KUNIT_EXPECT_EQ(test, smm_replay_host_pages(t, SZ_8M >> PAGE_SHIFT, br), 0);
 	KUNIT_EXPECT_EQ(test, br->host_ops, 4UL);
 	KUNIT_EXPECT_FALSE(test, inst->broken);
+}
+
+/*
+ * kmem_cache_alloc objects larger than the shadow's largest cache are
+ * kmalloc()ed on both sides: the host pass makes no kmem_cache of 5 MB
+ * (kmem_cache_create() would fail, dumping its stack, and the pass with
+ * it) nor of 20000 bytes; the 5 MB object fails on both sides, quietly.
+ */
+static void replay_test_host_big_objects(struct kunit *test)
+{
+	static const char big[] =
+		L("kmem_cache_alloc", "ptr=1 bytes_req=5000000 bytes_alloc=5000000")
+		L("kmem_cache_alloc", "ptr=2 bytes_req=20000 bytes_alloc=20000")
+		L("kmem_cache_free", "ptr=2 name=x")
+		L("kmem_cache_free", "ptr=1 name=x");
+	struct smm_instance *inst = smm_test_instance(test, 8, SMM_SLAB_SLUB);
+	struct smm_replay_trace *t = new_trace(test);
+	struct smm_replay_result r = { .strategy = SMM_SLAB_SLUB };
+	struct smm_replay_ctx *ctx;
+
+	KUNIT_ASSERT_EQ(test, feed(t, big), 0);
+	KUNIT_ASSERT_EQ(test, t->nr_caches, 2U);
+	KUNIT_EXPECT_EQ(test, smm_replay_host_slab(t, SZ_8M, &r), 0);
+	/* two allocations tried, the 5 MB one failed; one free */
+	KUNIT_EXPECT_EQ(test, r.host_ops, 3UL);
+	KUNIT_EXPECT_EQ(test, r.host_failed, 1UL);
+	ctx = new_ctx(test, inst, t);
+	KUNIT_ASSERT_EQ(test, smm_replay_slab(ctx, t, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.ops, 3UL);
+	KUNIT_EXPECT_EQ(test, r.failed, 1UL);
+	KUNIT_EXPECT_EQ(test, r.live_end, 0UL);
+}
+
+/*
+ * The host passes hold no more than they are given (the shadow arena's
+ * size), whatever the trace's live set: past it, allocations fail and are
+ * counted, and what is freed makes room again.
+ */
+static void replay_test_host_bound(struct kunit *test)
+{
+	static const char grow[] =
+		L("kmalloc", "ptr=1 bytes_req=3000 bytes_alloc=4096")
+		L("kmalloc", "ptr=2 bytes_req=3000 bytes_alloc=4096")
+		L("kmalloc", "ptr=3 bytes_req=3000 bytes_alloc=4096")
+		L("kfree", "ptr=1")
+		L("kmalloc", "ptr=4 bytes_req=3000 bytes_alloc=4096")
+		L("mm_page_alloc", "page=1 pfn=0x100 order=2 migratetype=0 gfp_flags=GFP_KERNEL")
+		L("mm_page_alloc", "page=1 pfn=0x200 order=2 migratetype=0 gfp_flags=GFP_KERNEL")
+		L("mm_page_alloc", "page=1 pfn=0x300 order=2 migratetype=0 gfp_flags=GFP_KERNEL")
+		L("mm_page_free", "page=1 pfn=0x100 order=2")
+		L("mm_page_alloc", "page=1 pfn=0x400 order=2 migratetype=0 gfp_flags=GFP_KERNEL");
+	struct smm_replay_trace *t = new_trace(test);
+	struct smm_replay_buddy *br = kunit_kzalloc(test, sizeof(*br), GFP_KERNEL);
+	struct smm_replay_result r = {};
+
+	KUNIT_ASSERT_NOT_NULL(test, br);
+	KUNIT_ASSERT_EQ(test, feed(t, grow), 0);
+	/* 8000 bytes: two of 3000 fit, the third fails; the fourth fits after the free */
+	KUNIT_EXPECT_EQ(test, smm_replay_host_slab(t, 8000, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.host_ops, 5UL);
+	KUNIT_EXPECT_EQ(test, r.host_failed, 1UL);
+	/* 10 pages: two order-2 blocks fit, the third fails, the fourth fits */
+	KUNIT_EXPECT_EQ(test, smm_replay_host_pages(t, 10, br), 0);
+	KUNIT_EXPECT_EQ(test, br->host_ops, 5UL);
+	KUNIT_EXPECT_EQ(test, br->host_failed, 1UL);
 }
 
 static struct kunit_case replay_test_cases[] = {
@@ -435,6 +501,8 @@ static struct kunit_case replay_test_cases[] = {
 	KUNIT_CASE_PARAM(replay_test_strategy, strategy_gen_params),
 	KUNIT_CASE_PARAM(replay_test_peak_exact, strategy_gen_params),
 	KUNIT_CASE(replay_test_pages),
+	KUNIT_CASE(replay_test_host_big_objects),
+	KUNIT_CASE(replay_test_host_bound),
 	{}
 };
 

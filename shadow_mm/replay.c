@@ -61,10 +61,13 @@
  * own kmalloc()/kfree(), on host kmem_caches created for the replay (one
  * per object size) and on alloc_pages()/__free_pages(), through the same
  * slot arrays, once just before and once just after each shadow pass; the
- * host's time is the mean of the two.  Each pass is timed as a whole with
- * ktime_get_ns(); the shadow slab pass also reads the
- * instance's free page count after each allocation, for the peak, and
- * the page pass stops the clock while it samples the fragmentation.
+ * host's time is the mean of the two.  A host pass holds at most as much
+ * as the shadow instance's arena (bytes_req, or pages): past that, its
+ * allocations count as host_failed, rather than take the host's memory.
+ * Each pass is timed as a whole with ktime_get_ns(); the shadow slab pass
+ * also reads the instance's free page count after each allocation, for
+ * the peak, and the page pass stops the clock while it samples the
+ * fragmentation.
  *
  * Lock order: replay_lock (the pending and the last trace, the kept run,
  * the running flag), then the instances' own locks.  A run holds
@@ -84,6 +87,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -1148,23 +1152,38 @@ int smm_replay_pages(struct smm_replay_ctx *ctx, const struct smm_replay_trace *
 	return READ_ONCE(ctx->inst->broken) ? -EIO : 0;
 }
 
+/* The host cache of a cache operation, or NULL: kmalloc()/kfree() instead. */
+static struct kmem_cache *host_cache(struct kmem_cache **hc, const struct smm_replay_op *op)
+{
+	if (op->kind != SMM_REPLAY_CACHE_ALLOC && op->kind != SMM_REPLAY_CACHE_FREE)
+		return NULL;
+	return hc[op->cache];
+}
+
 /**
  * smm_replay_host_slab() - the slab operations on the host's allocators
  * @t: the trace
+ * @max_bytes: the most bytes_req the pass may hold at once; an allocation
+ *	past it counts as failed (the shadow side has its arena for a bound,
+ *	the host its whole memory: a trace whose live set never shrinks
+ *	must not take that)
  * @r: its host fields are set
  *
- * kmalloc()/kfree(), and host kmem_caches of each object size created for
- * the pass and destroyed after it; what is live at the end is freed
+ * kmalloc()/kfree(), and host kmem_caches of each object size up to
+ * %SMM_KMALLOC_MAX_CACHE created for the pass and destroyed after it
+ * (larger objects are kmalloc()ed, as on the shadow side); what is live
+ * at the end is freed
  * after the clock stops.
  *
  * Return: 0 or -ENOMEM.
  * Context: process context; sleeps.
  */
-int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_result *r)
+int smm_replay_host_slab(const struct smm_replay_trace *t, unsigned long max_bytes,
+			 struct smm_replay_result *r)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	unsigned long i, live = 0;
 	struct kmem_cache **hc;
-	unsigned long i;
 	void **slots;
 	char name[32];
 	int ret = -ENOMEM;
@@ -1176,7 +1195,15 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 	hc = kcalloc(SMM_REPLAY_MAX_CACHES, sizeof(*hc), GFP_KERNEL);
 	if (!slots || !hc)
 		goto out;
+	/*
+	 * As the shadow side: object sizes above %SMM_KMALLOC_MAX_CACHE are
+	 * kmalloc()ed.  A host cache of such a size could fail to be made
+	 * (above KMALLOC_MAX_SIZE, or an order past MAX_PAGE_ORDER), and
+	 * kmem_cache_create() would then dump its stack for a line of text.
+	 */
 	for (i = 0; i < t->nr_caches; i++) {
+		if (t->caches[i] > SMM_KMALLOC_MAX_CACHE)
+			continue;
 		snprintf(name, sizeof(name), "smm_replay_%u", t->caches[i]);
 		hc[i] = kmem_cache_create(name, t->caches[i], 0, 0, NULL);
 		if (!hc[i])
@@ -1190,12 +1217,16 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 		switch (op->kind) {
 		case SMM_REPLAY_KMALLOC:
 		case SMM_REPLAY_CACHE_ALLOC:
-			p = op->kind == SMM_REPLAY_KMALLOC ? kmalloc(op->size, gfp) :
-				kmem_cache_alloc(hc[op->cache], gfp);
+			p = NULL;
+			if (op->size <= max_bytes - live)
+				p = host_cache(hc, op) ? kmem_cache_alloc(hc[op->cache], gfp) :
+					kmalloc(op->size, gfp);
 			r->host_ops++;
 			slots[op->slot] = p;
 			if (!p)
 				r->host_failed++;
+			else
+				live += op->size;
 			break;
 		case SMM_REPLAY_KFREE:
 		case SMM_REPLAY_CACHE_FREE:
@@ -1203,10 +1234,11 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 			if (!p)
 				break;
 			slots[op->slot] = NULL;
-			if (op->kind == SMM_REPLAY_KFREE)
-				kfree(p);
-			else
+			if (host_cache(hc, op))
 				kmem_cache_free(hc[op->cache], p);
+			else
+				kfree(p);
+			live -= op->size;
 			r->host_ops++;
 			break;
 		default:
@@ -1228,10 +1260,10 @@ int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_res
 		if (!p)
 			continue;
 		slots[op->slot] = NULL;
-		if (op->kind == SMM_REPLAY_KMALLOC)
-			kfree(p);
-		else
+		if (host_cache(hc, op))
 			kmem_cache_free(hc[op->cache], p);
+		else
+			kfree(p);
 	}
 out:
 	if (hc)
@@ -1245,16 +1277,19 @@ out:
 /**
  * smm_replay_host_pages() - the page operations on the host's alloc_pages()
  * @t: the trace
+ * @max_pages: the most pages the pass may hold at once; an allocation past
+ *	it counts as failed
  * @br: its host fields are set
  *
  * Return: 0 or -ENOMEM.
  * Context: process context; sleeps.
  */
-int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_buddy *br)
+int smm_replay_host_pages(const struct smm_replay_trace *t, unsigned long max_pages,
+			  struct smm_replay_buddy *br)
 {
 	const gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY;
+	unsigned long i, live = 0;
 	struct page **slots;
-	unsigned long i;
 	u64 t0;
 
 	br->host_ops = 0;
@@ -1269,11 +1304,15 @@ int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_bu
 
 		switch (op->kind) {
 		case SMM_REPLAY_PAGE_ALLOC:
-			page = op->order <= MAX_PAGE_ORDER ? alloc_pages(gfp, op->order) : NULL;
+			page = NULL;
+			if (op->order <= MAX_PAGE_ORDER && BIT(op->order) <= max_pages - live)
+				page = alloc_pages(gfp, op->order);
 			br->host_ops++;
 			slots[op->slot] = page;
 			if (!page)
 				br->host_failed++;
+			else
+				live += BIT(op->order);
 			break;
 		case SMM_REPLAY_PAGE_FREE:
 			page = slots[op->slot];
@@ -1281,6 +1320,7 @@ int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_bu
 				break;
 			slots[op->slot] = NULL;
 			__free_pages(page, op->order);
+			live -= BIT(op->order);
 			br->host_ops++;
 			break;
 		default:
@@ -1404,13 +1444,14 @@ static struct smm_instance *scratch(struct replay_run *run, int i, const char *n
 static int replay_slab_bracketed(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t,
 				 struct smm_replay_result *r)
 {
+	unsigned long max_bytes = ctx->inst->arena.nr_pages << PAGE_SHIFT;
 	struct smm_replay_result after = {};
-	int ret = smm_replay_host_slab(t, r);
+	int ret = smm_replay_host_slab(t, max_bytes, r);
 
 	if (!ret)
 		ret = smm_replay_slab(ctx, t, r);
 	if (!ret)
-		ret = smm_replay_host_slab(t, &after);
+		ret = smm_replay_host_slab(t, max_bytes, &after);
 	r->host_ops += after.host_ops;
 	r->host_ns += after.host_ns;
 	r->host_failed += after.host_failed;
@@ -1425,11 +1466,11 @@ static int replay_pages_bracketed(struct smm_replay_ctx *ctx, const struct smm_r
 
 	if (!after)
 		return -ENOMEM;
-	ret = smm_replay_host_pages(t, br);
+	ret = smm_replay_host_pages(t, ctx->inst->arena.nr_pages, br);
 	if (!ret)
 		ret = smm_replay_pages(ctx, t, sample, br);
 	if (!ret)
-		ret = smm_replay_host_pages(t, after);
+		ret = smm_replay_host_pages(t, ctx->inst->arena.nr_pages, after);
 	br->host_ops += after->host_ops;
 	br->host_ns += after->host_ns;
 	br->host_failed += after->host_failed;
@@ -1600,7 +1641,8 @@ static int cmd_release(bool all)
 	struct replay_run *prev = NULL;
 
 	mutex_lock(&replay_lock);
-	if (running) {
+	/* A run has its own trace: only release touches what it uses. */
+	if (all && running) {
 		mutex_unlock(&replay_lock);
 		return -EBUSY;
 	}
@@ -1710,6 +1752,20 @@ static ssize_t trace_write(struct file *file, const char __user *ubuf, size_t le
 		if (ret)
 			trace_error = pending->error;
 		done += n;
+		/*
+		 * One write may hold gigabytes of lines that make no operation
+		 * (comments, other events), unbounded by SMM_REPLAY_MAX_OPS:
+		 * give the CPU away, and let a kill end it (the trace is
+		 * dropped, as for -EFAULT).
+		 */
+		if (!ret && done < len) {
+			if (fatal_signal_pending(current)) {
+				smm_replay_trace_reset(pending);
+				ret = -EINTR;
+				break;
+			}
+			cond_resched();
+		}
 	}
 	mutex_unlock(&replay_lock);
 	kfree(buf);

@@ -272,8 +272,10 @@ int smm_replay_slab(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t
 		    struct smm_replay_result *r);
 int smm_replay_pages(struct smm_replay_ctx *ctx, const struct smm_replay_trace *t,
 		     unsigned long sample_every, struct smm_replay_buddy *br);
-int smm_replay_host_slab(const struct smm_replay_trace *t, struct smm_replay_result *r);
-int smm_replay_host_pages(const struct smm_replay_trace *t, struct smm_replay_buddy *br);
+int smm_replay_host_slab(const struct smm_replay_trace *t, unsigned long max_bytes,
+			 struct smm_replay_result *r);
+int smm_replay_host_pages(const struct smm_replay_trace *t, unsigned long max_pages,
+			  struct smm_replay_buddy *br);
 
 void smm_replay_debugfs_init(struct dentry *root);
 void smm_replay_exit(void);
