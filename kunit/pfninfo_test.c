@@ -11,8 +11,8 @@
  * kmalloc its compound head and tails without KPF_SLAB; holes show
  * KPF_NOPAGE; the binary files' reads refuse what fs/proc/page.c refuses;
  * the KPF_BUDDY and KPF_SLAB pages are buddyinfo's and slabinfo's; and
- * user pages show MMAP, ANON, SWAPBACKED, UPTODATE, the LRU bits and
- * SWAPCACHE, with their mapcounts in kpagecount.
+ * user pages show MMAP, SWAPBACKED, UPTODATE, the LRU bits and SWAPCACHE,
+ * ANON only for a private object's, with their mapcounts in kpagecount.
  */
 
 #include <kunit/test.h>
@@ -21,6 +21,7 @@
 #include <linux/string.h>
 
 #include "kunit/util.h"
+#include "shadow_mm/fault.h"
 #include "shadow_mm/instance.h"
 #include "shadow_mm/pfninfo.h"
 
@@ -358,18 +359,38 @@ static void rec_of_page(struct smm_instance *inst, struct smm_page *page,
 	smm_pfninfo_fill(inst, smm_page_to_pfn(&inst->arena, page), 1, r, true);
 }
 
-#define KPF_USER	(BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE) | \
-			 BIT_ULL(KPF_LRU))
+/* A shared object's user page: shmem, swap-backed but not anonymous. */
+#define KPF_SHMEM	(BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE) | BIT_ULL(KPF_LRU))
+/* A private object's: anonymous too. */
+#define KPF_USER	(KPF_SHMEM | BIT_ULL(KPF_ANON))
+
+/*
+ * Stand-ins for the fault layer's objects (&struct smm_fmap, private to
+ * fault.c), which smm_fault_page_shared() reads only the bool ``shared``
+ * of: a page of zeros is a private object and a page of 0x01 bytes a
+ * shared one, wherever the layout puts the field (the structure is far
+ * smaller than a page).
+ */
+static void *fake_fmap(struct kunit *test, bool shared)
+{
+	void *fm = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, fm);
+	memset(fm, shared ? 0x01 : 0, PAGE_SIZE);
+	return fm;
+}
 
 /*
  * User pages, as the fault layer leaves their descriptors (its objects
  * and processes are its own, static in fault.c, so the descriptors are
  * set here as upage_init(), fork, smm_lru_add() and the swap-in leave
- * them): a page mapped twice is MMAP, ANON, SWAPBACKED, UPTODATE and LRU
- * with a kpagecount of 2; a shared object's page nobody maps is not MMAP
- * and counts 0; ACTIVE and REFERENCED mirror the LRU's bits; a page in
- * the swap cache has SWAPCACHE and owner swapcache; and none of it is
- * left once the pages are freed.
+ * them, with stand-in objects): a private object's page mapped twice is
+ * MMAP, ANON, SWAPBACKED, UPTODATE and LRU with a kpagecount of 2; a
+ * shared object's page is the same without ANON (shmem), and one that
+ * nobody maps is not MMAP either and counts 0; ACTIVE and REFERENCED
+ * mirror the LRU's bits; a private page in the swap cache has SWAPCACHE,
+ * ANON and owner swapcache; and none of it is left once the pages are
+ * freed.
  */
 static void pfn_test_user_pages(struct kunit *test)
 {
@@ -384,7 +405,8 @@ static void pfn_test_user_pages(struct kunit *test)
 	struct smm_instance *inst = smm_test_new_instance(test, &p);
 	struct smm_vmscan *vs = &inst->vmscan;
 	struct pfn_census *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	struct smm_page *pg[4];
+	void *priv = fake_fmap(test, false), *shared = fake_fmap(test, true);
+	struct smm_page *pg[5];
 	struct smm_pfninfo r;
 	unsigned long slot;
 	unsigned int i;
@@ -400,13 +422,27 @@ static void pfn_test_user_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.kpf, 0ULL);
 	KUNIT_EXPECT_EQ(test, r.count, 0ULL);
 
-	/* 0: mapped by two processes (a fork); 1: a shared object's, unmapped; 2, 3: once. */
+	/*
+	 * 0: private, mapped by two processes (a fork); 1: a shared object's,
+	 * unmapped; 2, 3: private, mapped once; 4: shared, mapped twice.
+	 */
 	pg[0]->refcount = 2;
 	pg[1]->refcount = 0;
 	pg[2]->refcount = 1;
 	pg[3]->refcount = 1;
+	pg[4]->refcount = 2;
+	for (i = 0; i < ARRAY_SIZE(pg); i++)
+		pg[i]->mapping = i == 1 || i == 4 ? shared : priv;
+	/* On no list: no user page, whatever its mapping says. */
+	spin_lock(&vs->lru_lock);
+	KUNIT_EXPECT_FALSE(test, smm_fault_page_shared(vs, pg[1]));
+	spin_unlock(&vs->lru_lock);
 	for (i = 0; i < ARRAY_SIZE(pg); i++)
 		smm_lru_add(vs, pg[i]);
+	spin_lock(&vs->lru_lock);
+	KUNIT_EXPECT_FALSE(test, smm_fault_page_shared(vs, pg[0]));
+	KUNIT_EXPECT_TRUE(test, smm_fault_page_shared(vs, pg[1]));
+	spin_unlock(&vs->lru_lock);
 	slot = smm_swap_alloc(&inst->swap);
 	KUNIT_ASSERT_NE(test, slot, 0UL);
 	KUNIT_ASSERT_EQ(test, smm_swap_cache_add(&inst->swap, slot, pg[3]), 0);
@@ -424,7 +460,7 @@ static void pfn_test_user_pages(struct kunit *test)
 
 	rec_of_page(inst, pg[1], &r);
 	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
-	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_SHMEM);
 	KUNIT_EXPECT_EQ(test, r.count, 0ULL);
 
 	rec_of_page(inst, pg[2], &r);
@@ -438,15 +474,21 @@ static void pfn_test_user_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.kpf, KPF_USER | BIT_ULL(KPF_MMAP) | BIT_ULL(KPF_SWAPCACHE));
 	KUNIT_EXPECT_EQ(test, r.count, 1ULL);
 
-	/* The whole span: these four and nothing else. */
+	rec_of_page(inst, pg[4], &r);
+	KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf, KPF_SHMEM | BIT_ULL(KPF_MMAP));
+	KUNIT_EXPECT_EQ(test, r.count, 2ULL);
+
+	/* The whole span: these five and nothing else. */
 	census(test, inst, c);
-	KUNIT_EXPECT_EQ(test, c->kpf[KPF_LRU], 4UL);
-	KUNIT_EXPECT_EQ(test, c->kpf[KPF_ANON], 4UL);
-	KUNIT_EXPECT_EQ(test, c->kpf[KPF_MMAP], 3UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_LRU], 5UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_SWAPBACKED], 5UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_ANON], 3UL);
+	KUNIT_EXPECT_EQ(test, c->kpf[KPF_MMAP], 4UL);
 	KUNIT_EXPECT_EQ(test, c->kpf[KPF_ACTIVE], 1UL);
 	KUNIT_EXPECT_EQ(test, c->kpf[KPF_REFERENCED], 1UL);
 	KUNIT_EXPECT_EQ(test, c->kpf[KPF_SWAPCACHE], 1UL);
-	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_USER], 3UL);
+	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_USER], 4UL);
 	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_SWAPCACHE], 1UL);
 
 	/* Freed as upage_free() frees them: out of the cache, off the LRU. */
@@ -457,12 +499,13 @@ static void pfn_test_user_pages(struct kunit *test)
 	spin_unlock(&vs->lru_lock);
 	for (i = 0; i < ARRAY_SIZE(pg); i++) {
 		smm_lru_del(vs, pg[i]);
+		pg[i]->mapping = NULL;
 		pg[i]->refcount = 1;
 		KUNIT_EXPECT_EQ(test, smm_free_pages(&inst->buddy, pg[i], 0), 0);
 	}
 	census(test, inst, c);
 	KUNIT_EXPECT_EQ(test, c->kpf[KPF_LRU] + c->kpf[KPF_ANON] + c->kpf[KPF_MMAP] +
-			c->kpf[KPF_SWAPCACHE] + c->kpf[KPF_UPTODATE], 0UL);
+			c->kpf[KPF_SWAPCACHE] + c->kpf[KPF_UPTODATE] + c->kpf[KPF_SWAPBACKED], 0UL);
 	KUNIT_EXPECT_EQ(test, c->owners[SMM_PFN_USER] + c->owners[SMM_PFN_SWAPCACHE], 0UL);
 	KUNIT_EXPECT_FALSE(test, inst->broken);
 }

@@ -1553,6 +1553,35 @@ static const struct smm_rmap_ops smm_rmap = {
 	.swapout	= rmap_swapout,
 };
 
+/**
+ * smm_fault_page_shared() - is a user page a shared object's?
+ * @vs: the instance's reclaim state
+ * @page: a page of the instance
+ *
+ * A page on an LRU list (%SMM_PG_LRU) is a user page, and its
+ * &smm_page.mapping is its object, which cannot go while the page is on
+ * a list: upage_init() sets the mapping before smm_lru_add(), upage_free()
+ * takes the page off before it clears it, and the object's last page
+ * leaves before the object is freed (rmap_lock() relies on the same
+ * rule).  The kernel's counterpart is folio_test_anon(): a MAP_SHARED
+ * object's page is shmem (a file page with PG_swapbacked), a MAP_PRIVATE
+ * one's, copy-on-write copies included, anonymous.
+ *
+ * Return: true if @page is on a list and belongs to a MAP_SHARED object;
+ * false for a MAP_PRIVATE object's page and for a page on no list.
+ * Context: under @vs->lru_lock.
+ */
+bool smm_fault_page_shared(struct smm_vmscan *vs, const struct smm_page *page)
+{
+	const struct smm_fmap *fm;
+
+	lockdep_assert_held(&vs->lru_lock);
+	if (!smm_page_test(page, SMM_PG_LRU))
+		return false;
+	fm = page->mapping;
+	return fm && fm->shared;
+}
+
 /* ---- the device ---- */
 
 static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)

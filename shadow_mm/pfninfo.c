@@ -31,8 +31,10 @@
  *    value): the free pages and their free-list heads are exact there.
  *    The head of a block that starts before the batch is found under the
  *    same lock, as is_free_buddy_page() finds it.
- * 2. Under the LRU lock, which pages are user pages (%SMM_PG_LRU) and
- *    their LRU bits and mapcount.
+ * 2. Under the LRU lock, which pages are user pages (%SMM_PG_LRU), their
+ *    LRU bits and mapcount, and whether their object is a shared one
+ *    (smm_fault_page_shared(): the object cannot go while the page is on
+ *    a list).
  * 3. Under the slab allocator's lock, which keeps every cache alive, the
  *    cache of each slab page: the snapshot's mapping is used only if it is
  *    one of the live caches.
@@ -61,6 +63,7 @@
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 
+#include "fault.h"
 #include "pfninfo.h"
 
 static const char *const pfn_owner_names[] = {
@@ -276,6 +279,7 @@ static void mark_user(struct smm_instance *inst, unsigned long pfn, unsigned int
 		if (!(flags & BIT(SMM_PG_LRU)))
 			continue;
 		out[i].user = true;
+		out[i].shared = smm_fault_page_shared(vs, page);
 		out[i].flags = flags;
 		out[i].refcount = READ_ONCE(page->refcount);
 	}
@@ -431,8 +435,10 @@ static unsigned int e820_type(const struct smm_e820_table *t, unsigned long pfn,
  * folio) but not on a large kmalloc, which is a plain compound page;
  * COMPOUND_HEAD/TAIL on slabs and large kmallocs of order > 0, the only
  * compound pages we have (a plain alloc_pages() without __GFP_COMP is not
- * one); a user page is anonymous, swap-backed, mapped when its mapcount
- * is, with its LRU bits, and up to date: the kernel marks every anonymous
+ * one); a user page is swap-backed, anonymous unless its object is a
+ * MAP_SHARED one (whose pages are shmem in the kernel: file pages with
+ * PG_swapbacked, folio_test_anon() false), mapped when its mapcount is,
+ * with its LRU bits, and up to date: the kernel marks every anonymous
  * and shmem page so before it maps it (__folio_mark_uptodate() in
  * do_anonymous_page() and wp_page_copy(), folio_mark_uptodate() when
  * swap_read_folio() has read it), and ours are filled before they are
@@ -461,7 +467,9 @@ static u64 kpf_of(const struct smm_pfninfo *r)
 		break;
 	}
 	if (r->user) {
-		u |= BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE);
+		u |= BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE);
+		if (!r->shared)
+			u |= BIT_ULL(KPF_ANON);
 		if (r->refcount)
 			u |= BIT_ULL(KPF_MMAP);
 		if (r->flags & BIT(SMM_PG_LRU))
@@ -471,6 +479,13 @@ static u64 kpf_of(const struct smm_pfninfo *r)
 		if (r->flags & BIT(SMM_PG_REFERENCED))
 			u |= BIT_ULL(KPF_REFERENCED);
 	}
+	/*
+	 * ANON, if any, comes from the user record: only a private object's
+	 * pages enter the swap cache (a shared object keeps a swapped page's
+	 * slot itself, and its swap-in reads straight into the object, as
+	 * shmem's does), and a shared one's would be SWAPCACHE and SWAPBACKED
+	 * without ANON, as shmem's are.
+	 */
 	if (r->swapcache)
 		u |= BIT_ULL(KPF_SWAPCACHE) | BIT_ULL(KPF_SWAPBACKED) | BIT_ULL(KPF_UPTODATE);
 	return u;

@@ -70,6 +70,7 @@ enum smm_pfn_owner {
  * @block_head: ... and is its head
  * @large_kmalloc: the block is a large kmalloc (its head's flag)
  * @user: on the LRU: a user page
+ * @shared: a user page of a MAP_SHARED object (shmem, not anonymous)
  * @vmalloc: in a live vmalloc area's page array
  * @kmap: in a pkmap slot with users
  * @swapcache: in the swap cache
@@ -90,6 +91,7 @@ struct smm_pfninfo {
 	bool block_head;
 	bool large_kmalloc;
 	bool user;
+	bool shared;
 	bool vmalloc;
 	bool kmap;
 	bool swapcache;

@@ -10,9 +10,11 @@
  * counts the user pages of the whole instance.
  *
  * The files give no address for a PFN, so the checks count: after a
- * process touches N pages, exactly N PFNs have KPF_MMAP, each with ANON,
- * SWAPBACKED, UPTODATE and LRU, each a kpagecount of 1, and pfnmap has N 'user'
- * records, the same PFNs; after fork() each has a kpagecount of 2 (the
+ * process touches N pages, exactly N PFNs have KPF_MMAP, each with
+ * SWAPBACKED, UPTODATE and LRU, ANON exactly on the MAP_PRIVATE ones (a
+ * MAP_SHARED object's pages are shmem: SWAPBACKED without ANON), each a
+ * kpagecount of 1, and pfnmap has N 'user' records, the same PFNs; after
+ * fork() each has a kpagecount of 2 (the
  * kernel's mapcount), and after the child writes its private pages
  * (copy-on-write) those split into two pages of count 1; after the exits
  * and munmap() nothing is left.  Throughout, the LRU pages are meminfo's
@@ -69,6 +71,7 @@ static size_t ps;
  * @active: ...with KPF_ACTIVE
  * @referenced: ...with KPF_REFERENCED
  * @swapcache: ...with KPF_SWAPCACHE
+ * @shmem: ...with KPF_SWAPBACKED and without KPF_ANON
  * @count1: PFNs with a kpagecount of 1
  * @count2: ...of 2
  * @count_more: ...above 2
@@ -83,7 +86,7 @@ static size_t ps;
  * @active_kb: meminfo's Active(anon), kB
  */
 struct census {
-	long max, mmap, anon, swapbacked, uptodate, lru, active, referenced, swapcache;
+	long max, mmap, anon, swapbacked, uptodate, lru, active, referenced, swapcache, shmem;
 	long count1, count2, count_more;
 	long long count_sum;
 	long user, cached, records;
@@ -175,6 +178,7 @@ static int census(struct census *c)
 		c->active += !!(f & KPF(KPF_ACTIVE));
 		c->referenced += !!(f & KPF(KPF_REFERENCED));
 		c->swapcache += !!(f & KPF(KPF_SWAPCACHE));
+		c->shmem += (f & KPF(KPF_SWAPBACKED)) && !(f & KPF(KPF_ANON));
 		c->count1 += n == 1;
 		c->count2 += n == 2;
 		c->count_more += n > 2;
@@ -227,14 +231,16 @@ static int census(struct census *c)
 
 /**
  * struct want - what a phase expects
- * @user: user pages (MMAP, ANON, SWAPBACKED, UPTODATE, LRU; pfnmap 'user' or
+ * @user: user pages (MMAP, SWAPBACKED, UPTODATE, LRU; pfnmap 'user' or
  *	'swapcache')
- * @count1: of those, with a kpagecount of 1
+ * @shared: of those, a MAP_SHARED object's (shmem: no ANON); the others
+ *	are a MAP_PRIVATE one's and have ANON
+ * @count1: of @user, with a kpagecount of 1
  * @count2: ... of 2
- * @swapcache: of those, in the swap cache
+ * @swapcache: of @user, in the swap cache
  */
 struct want {
-	long user, count1, count2, swapcache;
+	long user, shared, count1, count2, swapcache;
 };
 
 /*
@@ -254,19 +260,27 @@ static void expect(const char *phase, const struct want *w)
 			  SMM_DEBUGFS);
 		return;
 	}
-	smm_note("%s: %ld PFNs: MMAP %ld ANON %ld SWAPBACKED %ld UPTODATE %ld LRU %ld ACTIVE %ld REFERENCED %ld SWAPCACHE %ld; kpagecount 1: %ld, 2: %ld, more: %ld, sum %lld; pfnmap user %ld swapcache %ld",
-		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.active,
-		 c.referenced, c.swapcache, c.count1, c.count2, c.count_more, c.count_sum, c.user,
-		 c.cached);
+	smm_note("%s: %ld PFNs: MMAP %ld ANON %ld SWAPBACKED %ld (%ld without ANON) UPTODATE %ld LRU %ld ACTIVE %ld REFERENCED %ld SWAPCACHE %ld; kpagecount 1: %ld, 2: %ld, more: %ld, sum %lld; pfnmap user %ld swapcache %ld",
+		 phase, c.max, c.mmap, c.anon, c.swapbacked, c.shmem, c.uptodate, c.lru,
+		 c.active, c.referenced, c.swapcache, c.count1, c.count2, c.count_more,
+		 c.count_sum, c.user, c.cached);
 
 	snprintf(name, sizeof(name),
-		 "%s: %ld pages with MMAP, ANON, SWAPBACKED, UPTODATE and LRU, %ld of them SWAPCACHE",
-		 phase, w->user, w->swapcache);
-	ok = c.mmap == w->user && c.anon == w->user && c.swapbacked == w->user &&
+		 "%s: %ld pages with MMAP, SWAPBACKED, UPTODATE and LRU, ANON on the %ld private ones, %ld SWAPCACHE",
+		 phase, w->user, w->user - w->shared, w->swapcache);
+	ok = c.mmap == w->user && c.anon == w->user - w->shared && c.swapbacked == w->user &&
 	     c.uptodate == w->user && c.lru == w->user && c.swapcache == w->swapcache;
 	smm_check(ok, name,
 		  "MMAP %ld, ANON %ld, SWAPBACKED %ld, UPTODATE %ld, LRU %ld, SWAPCACHE %ld",
 		  c.mmap, c.anon, c.swapbacked, c.uptodate, c.lru, c.swapcache);
+
+	if (w->shared) {
+		snprintf(name, sizeof(name),
+			 "%s: the %ld shared pages are shmem: SWAPBACKED without ANON", phase,
+			 w->shared);
+		smm_check(c.shmem == w->shared, name, "%ld pages with SWAPBACKED without ANON",
+			  c.shmem);
+	}
 
 	snprintf(name, sizeof(name),
 		 "%s: kpagecount is 1 on %ld pages and 2 on %ld, %lld in all (the mapcounts)",
@@ -440,6 +454,7 @@ static void test_touch_fork_cow(void)
 	touch(priv, NP, 1);
 	touch(shared, NS, 0);	/* a read fault maps a zeroed page too */
 	w.user = NP + NS;
+	w.shared = NS;
 	w.count1 = NP + NS;
 	expect("32 private pages written, 16 shared read", &w);
 
@@ -476,6 +491,7 @@ static void test_touch_fork_cow(void)
 
 	munmap(shared, NS * ps);
 	w.user = NP;
+	w.shared = 0;
 	w.count1 = NP;
 	expect("the shared mapping unmapped", &w);
 	munmap(priv, NP * ps);
