@@ -30,8 +30,11 @@
 #include <kunit/test.h>
 #include <linux/mm.h>
 
+#include <uapi/linux/kernel-page-flags.h>
+
 #include "kunit/util.h"
 #include "shadow_mm/instance.h"
+#include "shadow_mm/pfninfo.h"
 
 /* Where the test's objects live: any canonical user address will do. */
 #define FT_START	0x40000000UL
@@ -524,6 +527,70 @@ static void fault_test_shared_fork(struct kunit *test)
 	ft_expect_clean(f);
 }
 
+/*
+ * kpageflags of real objects: a MAP_SHARED object's pages are shmem
+ * (SWAPBACKED without ANON), a MAP_PRIVATE one's anonymous, copy-on-write
+ * copies included; kpagecount is each page's mapcount.  The pfninfo suite
+ * can only build stand-ins for the objects; these are smm_dev_mmap()'s.
+ */
+static void fault_test_kpageflags(struct kunit *test)
+{
+	struct ft *f = ft_setup(test);
+	unsigned long ppfn[4], spfn[4], cow;
+	struct smm_vmscan *vs = &f->inst->vmscan;
+	struct smm_fmap *priv, *shared;
+	struct smm_pfninfo r;
+	unsigned int i;
+	const u64 anon = BIT_ULL(KPF_ANON) | BIT_ULL(KPF_SWAPBACKED);
+
+	/* Two processes, one object each, at the same address. */
+	priv = ft_mmap(f, FT_PARENT, 4, false);
+	ft_populate(f, priv, FT_PARENT, 4, ppfn);
+	shared = ft_mmap(f, FT_CHILD, 4, true);
+	ft_populate(f, shared, FT_CHILD, 4, spfn);
+
+	for (i = 0; i < 4; i++) {
+		spin_lock(&vs->lru_lock);
+		KUNIT_EXPECT_FALSE(test, smm_fault_page_shared(vs, ft_page(f, ppfn[i])));
+		KUNIT_EXPECT_TRUE(test, smm_fault_page_shared(vs, ft_page(f, spfn[i])));
+		spin_unlock(&vs->lru_lock);
+
+		smm_pfninfo_fill(f->inst, ppfn[i], 1, &r, false);
+		KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+		KUNIT_EXPECT_EQ(test, r.kpf & anon, anon);
+		KUNIT_EXPECT_TRUE(test, r.kpf & BIT_ULL(KPF_MMAP));
+		KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+
+		smm_pfninfo_fill(f->inst, spfn[i], 1, &r, false);
+		KUNIT_EXPECT_EQ(test, r.owner, SMM_PFN_USER);
+		KUNIT_EXPECT_EQ(test, r.kpf & anon, BIT_ULL(KPF_SWAPBACKED));
+		KUNIT_EXPECT_TRUE(test, r.kpf & BIT_ULL(KPF_MMAP));
+		KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+	}
+
+	/* The shared object's last mapping goes, and its pages with it. */
+	ft_unmap(f, shared, FT_CHILD);
+	smm_pfninfo_fill(f->inst, spfn[0], 1, &r, false);
+	KUNIT_EXPECT_NE(test, r.owner, SMM_PFN_USER);
+	KUNIT_EXPECT_EQ(test, r.kpf & (anon | BIT_ULL(KPF_MMAP)), 0ULL);
+
+	/* A fork maps the private pages twice; a write copies one, still anonymous. */
+	ft_fork(f, priv, FT_PARENT, FT_CHILD);
+	smm_pfninfo_fill(f->inst, ppfn[0], 1, &r, false);
+	KUNIT_EXPECT_EQ(test, r.count, 2ULL);
+	cow = ft_fault_ok(f, priv, FT_CHILD, FT_ADDR(0), true);
+	KUNIT_EXPECT_NE(test, cow, ppfn[0]);
+	smm_pfninfo_fill(f->inst, cow, 1, &r, false);
+	KUNIT_EXPECT_EQ(test, r.kpf & anon, anon);
+	KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+	smm_pfninfo_fill(f->inst, ppfn[0], 1, &r, false);
+	KUNIT_EXPECT_EQ(test, r.count, 1ULL);
+
+	ft_unmap(f, priv, FT_CHILD);
+	ft_unmap(f, priv, FT_PARENT);
+	ft_expect_clean(f);
+}
+
 /* Private object: swap entries in both processes, the swap cache, the counts. */
 static void fault_test_private_swap(struct kunit *test)
 {
@@ -827,6 +894,7 @@ static void fault_test_swapin_count_full(struct kunit *test)
 static struct kunit_case fault_test_cases[] = {
 	KUNIT_CASE(fault_test_private_fork_cow),
 	KUNIT_CASE(fault_test_shared_fork),
+	KUNIT_CASE(fault_test_kpageflags),
 	KUNIT_CASE(fault_test_private_swap),
 	KUNIT_CASE(fault_test_shared_swap),
 	KUNIT_CASE(fault_test_poison),
