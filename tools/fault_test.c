@@ -187,32 +187,6 @@ static const char *sig_name(int sig)
 	return sig ? strsignal(sig) : "no signal";
 }
 
-/* Run @fn in a process of its own; a signal that kills it fails @name. */
-static void run_test(const char *name, void (*fn)(void))
-{
-	pid_t pid;
-	int st;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		smm_check(0, name, "fork: %s", strerror(errno));
-		return;
-	}
-	if (!pid) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		smm_check(0, name, "waitpid: %s", strerror(errno));
-	else if (WIFSIGNALED(st))
-		smm_check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
-			  strsignal(WTERMSIG(st)));
-	else if (WEXITSTATUS(st))
-		smm_check(0, name, "the test process could not set up (pipe or fork failed)");
-}
-
 /* mmap() takes no page; munmap() of an untouched mapping returns none. */
 static void test_mmap_reserves(void)
 {
@@ -2089,7 +2063,7 @@ int main(int argc, char **argv)
 
 		if (only_swap && !tests[i].swap)
 			continue;
-		run_test(tests[i].name, tests[i].fn);
+		smm_run_test(tests[i].name, tests[i].fn);
 		snprintf(name, sizeof(name), "%s (all its processes gone)", tests[i].name);
 		tables_ok(name);
 	}

@@ -650,32 +650,6 @@ static void test_lru_bits(void)
 	expect("lru: everything unmapped", &none);
 }
 
-/* Run @fn in a process of its own; a signal that kills it fails @name. */
-static void run_test(const char *name, void (*fn)(void))
-{
-	pid_t pid;
-	int st;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		smm_check(0, name, "fork: %s", strerror(errno));
-		return;
-	}
-	if (!pid) {
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		smm_check(0, name, "waitpid: %s", strerror(errno));
-	else if (WIFSIGNALED(st))
-		smm_check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
-			  strsignal(WTERMSIG(st)));
-	else if (WEXITSTATUS(st))
-		smm_check(0, name, "the test process could not set up (mmap, pipe or fork failed)");
-}
-
 int main(int argc, char **argv)
 {
 	int swap = argc > 1 && !strcmp(argv[1], "--swap");
@@ -700,7 +674,7 @@ int main(int argc, char **argv)
 			 f.pages_resident, f.mappings);
 		return smm_check_done("kpf_test");
 	}
-	run_test("touch, fork and copy-on-write", test_touch_fork_cow);
+	smm_run_test("touch, fork and copy-on-write", test_touch_fork_cow);
 	if (!swap) {
 		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "not asked for (--swap)");
@@ -708,8 +682,8 @@ int main(int argc, char **argv)
 		smm_skip("swap: REFERENCED, ACTIVE, SWAPCACHE and kpagecount after reclaim",
 			 "no swap (load shadow_mm with swap_mb=N)");
 	} else {
-		run_test("lru", test_lru_bits);
-		run_test("swap", test_swap);
+		smm_run_test("lru", test_lru_bits);
+		smm_run_test("swap", test_swap);
 	}
 	return smm_check_done("kpf_test");
 }

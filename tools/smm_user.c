@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "smm_user.h"
@@ -606,4 +607,40 @@ int smm_check_done(const char *tool)
 	printf("%s: %d checks, %d failed, %d skipped\n", tool, tally->pass + tally->fail,
 	       tally->fail, tally->skip);
 	return tally->fail > 100 ? 100 : tally->fail;
+}
+
+/**
+ * smm_run_test() - run one test in a process of its own
+ * @name: the check that fails if the process does not end well
+ * @fn: the test; it prints its own checks, and exits non-zero (or returns
+ *	after _exit(1)) only when it could not set up
+ *
+ * A signal that kills the test process (a stray access to a page the
+ * process no longer owns, say) fails @name instead of the whole tool, and
+ * the next test starts from a clean process.
+ */
+void smm_run_test(const char *name, void (*fn)(void))
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		smm_check(0, name, "fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		smm_check(0, name, "waitpid: %s", strerror(errno));
+	else if (WIFSIGNALED(st))
+		smm_check(0, name, "the test process died by signal %d (%s)", WTERMSIG(st),
+			  strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st))
+		smm_check(0, name, "the test process could not set up (exit status %d: mmap, pipe or fork failed)",
+			  WEXITSTATUS(st));
 }

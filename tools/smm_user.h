@@ -95,5 +95,6 @@ void __printf(2, 3) smm_skip(const char *name, const char *fmt, ...);
 void __printf(1, 2) smm_note(const char *fmt, ...);
 int smm_check_failed(void);
 int smm_check_done(const char *tool);
+void smm_run_test(const char *name, void (*fn)(void));
 
 #endif /* _SMM_USER_H */
