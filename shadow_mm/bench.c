@@ -1114,11 +1114,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	char *buf, *cur, *val;
 	int ret, k;
 
-	if (len > 128) {
-		smm_bad_input("bench", "command longer than 128 bytes");
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, len);
+	buf = smm_cmd_dup_user(ubuf, len, 128, "bench");
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 

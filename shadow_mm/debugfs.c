@@ -282,11 +282,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	char *buf;
 	int ret;
 
-	if (len >= CONTROL_MAX) {
-		smm_bad_input("control", "command longer than %d bytes", CONTROL_MAX - 1);
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, len);
+	buf = smm_cmd_dup_user(ubuf, len, CONTROL_MAX - 1, "control");
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	ret = smm_control_exec(inst, buf);

@@ -296,11 +296,7 @@ static ssize_t instances_write(struct file *file, const char __user *ubuf, size_
 	char *buf;
 	int ret;
 
-	if (len >= CMD_MAX) {
-		smm_bad_input("control", "command longer than %d bytes", CMD_MAX - 1);
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, len);
+	buf = smm_cmd_dup_user(ubuf, len, CMD_MAX - 1, "control");
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	mutex_lock(&smm_instances_lock);

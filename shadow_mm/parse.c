@@ -29,6 +29,7 @@
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 #include <linux/bits.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "common.h"
@@ -225,4 +226,25 @@ int smm_next_key(char **cur, const char *field, const char *const *keys, unsigne
 	}
 	*seen |= BIT(k);
 	return k;
+}
+
+/**
+ * smm_cmd_dup_user() - a command written to a debugfs file, as a string
+ * @ubuf: the user's buffer
+ * @len: its length, as write() gave it
+ * @max: the longest command the file takes, in bytes
+ * @field: the file's name, for the message
+ *
+ * Return: a NUL-terminated copy to kfree(); ERR_PTR(-EINVAL), with a
+ * rate-limited message that names @field, if @len is over @max;
+ * ERR_PTR(-EFAULT) or ERR_PTR(-ENOMEM) as memdup_user_nul() gives them.
+ * Context: process context; may sleep.
+ */
+char *smm_cmd_dup_user(const char __user *ubuf, size_t len, size_t max, const char *field)
+{
+	if (len > max) {
+		smm_bad_input(field, "command longer than %zu bytes", max);
+		return ERR_PTR(-EINVAL);
+	}
+	return memdup_user_nul(ubuf, len);
 }

@@ -7,6 +7,7 @@
 int smm_parse_u64(const char *field, const char *s, u64 min, u64 max, u64 *out);
 int smm_parse_uint(const char *field, const char *s, unsigned int min, unsigned int max,
 		   unsigned int *out);
+char *smm_cmd_dup_user(const char __user *ubuf, size_t len, size_t max, const char *field);
 int smm_parse_size(const char *s, const char **end, u64 *out);
 int smm_next_kv(char **cur, const char *field, char **key, char **val);
 int smm_next_key(char **cur, const char *field, const char *const *keys, unsigned int nkeys,

@@ -1670,11 +1670,7 @@ static ssize_t control_write(struct file *file, const char __user *ubuf, size_t 
 	char *buf, *cur, *verb;
 	int ret;
 
-	if (len >= CMD_MAX) {
-		smm_bad_input("replay", "command longer than %d bytes", CMD_MAX - 1);
-		return -EINVAL;
-	}
-	buf = memdup_user_nul(ubuf, len);
+	buf = smm_cmd_dup_user(ubuf, len, CMD_MAX - 1, "replay");
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	cur = strim(buf);
