@@ -620,78 +620,6 @@ static void note_dontneed(void)
 	munmap(p, ps);
 }
 
-/* One byte from @fd within @secs seconds; 0 if none came. */
-static char read_byte(int fd, int secs)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-
-	if (poll(&pfd, 1, secs * 1000) != 1 || read(fd, &c, 1) != 1)
-		return 0;
-	return c;
-}
-
-/* A process that is waiting for us: a byte down, a byte up. */
-struct peer {
-	pid_t pid;
-	int up, down;	/* read from it, write to it */
-};
-
-/*
- * fork() with two pipes.  Return: 0 in the child, 1 in the parent, -1 if
- * it could not; @pr holds the other side's ends.
- */
-static int fork_peer(struct peer *pr)
-{
-	int up[2], down[2];
-
-	if (pipe(up))
-		return -1;
-	if (pipe(down)) {
-		close(up[0]);
-		close(up[1]);
-		return -1;
-	}
-	fflush(stdout);
-	pr->pid = fork();
-	if (pr->pid < 0)
-		return -1;
-	if (!pr->pid) {
-		close(up[0]);
-		close(down[1]);
-		pr->up = down[0];	/* the child reads what the parent sends down */
-		pr->down = up[1];
-		return 0;
-	}
-	close(up[1]);
-	close(down[0]);
-	pr->up = up[0];
-	pr->down = down[1];
-	return 1;
-}
-
-static int say(struct peer *pr, char c)
-{
-	return write(pr->down, &c, 1) == 1;
-}
-
-static int hear(struct peer *pr, char want)
-{
-	return read_byte(pr->up, 120) == want;
-}
-
-/* Wait for the other side; its exit status, or -1. */
-static int reap(struct peer *pr)
-{
-	int st;
-
-	close(pr->down);
-	close(pr->up);
-	if (waitpid(pr->pid, &st, 0) != pr->pid)
-		return -1;
-	return st;
-}
-
 static const char *status_text(int st)
 {
 	static char buf[64];
@@ -780,22 +708,22 @@ static void test_private(void)
 #define FP_K	16
 #define FP_P	8
 
-static void __noreturn fork_private_child(struct peer *pr, char *p)
+static void __noreturn fork_private_child(struct smm_peer *pr, char *p)
 {
 	int code = 0;
 
 	if (range_bad(p, 0, FP_N, 0xa000) >= 0)
 		code |= 1;		/* it did not read the old contents */
-	if (!say(pr, 'r') || !hear(pr, 'w'))
+	if (!smm_peer_say(pr, 'r') || !smm_peer_hear(pr, 'w'))
 		_exit(code | 64);
 	range_fill(p, 0, FP_K, 0xc000);
-	if (!say(pr, 'c') || !hear(pr, 'v'))
+	if (!smm_peer_say(pr, 'c') || !smm_peer_hear(pr, 'v'))
 		_exit(code | 64);
 	if (range_bad(p, 0, FP_K, 0xc000) >= 0)
 		code |= 2;		/* its own writes did not stay */
 	if (range_bad(p, FP_K, FP_N, 0xa000) >= 0)
 		code |= 4;		/* it sees the parent's writes */
-	if (!say(pr, 'k') || !hear(pr, 'x'))
+	if (!smm_peer_say(pr, 'k') || !smm_peer_hear(pr, 'x'))
 		_exit(code | 64);
 	_exit(code);			/* without munmap: exit frees */
 }
@@ -818,7 +746,7 @@ static void test_fork_private(void)
 	};
 	struct smm_faults f0, f1, f2, f3, f4, f5, f6;
 	struct smm_vm v0, v1, v2, v3, v4, v5;
-	struct peer pr;
+	struct smm_peer pr;
 	char msg[256] = "";
 	int st, bit, code;
 	long bad;
@@ -833,15 +761,15 @@ static void test_fork_private(void)
 	range_fill(p, 0, FP_N, 0xa000);
 	get(&f0);
 	vm(&v0);
-	switch (fork_peer(&pr)) {
+	switch (smm_fork_peer(&pr)) {
 	case -1:
 		_exit(1);
 	case 0:
 		fork_private_child(&pr, p);
 	}
-	if (!hear(&pr, 'r')) {
+	if (!smm_peer_hear(&pr, 'r')) {
 		smm_check(0, "fork MAP_PRIVATE: both sides read the old contents",
-			  "the child never reported (%s)", status_text(reap(&pr)));
+			  "the child never reported (%s)", status_text(smm_peer_reap(&pr)));
 		return;
 	}
 	bad = range_bad(p, 0, FP_N, 0xa000);
@@ -852,8 +780,8 @@ static void test_fork_private(void)
 		  "parent's page %ld differs (-1: none); cow_fault +%lld, pages_mapped +%lld (want 0, 0)",
 		  bad, v1.cow_fault - v0.cow_fault, f1.pages_mapped - f0.pages_mapped);
 	tables_ok("fork MAP_PRIVATE: after fork, both sides mapping the same pages");
-	say(&pr, 'w');
-	hear(&pr, 'c');
+	smm_peer_say(&pr, 'w');
+	smm_peer_hear(&pr, 'c');
 	bad = range_bad(p, 0, FP_N, 0xa000);
 	get(&f2);
 	vm(&v2);
@@ -869,8 +797,8 @@ static void test_fork_private(void)
 		  "fork MAP_PRIVATE: the parent's first write to each of 8 shared pages copies it (cow_fault +8)",
 		  "cow_fault +%lld, pages_mapped +%lld (want 8, 8)", v3.cow_fault - v2.cow_fault,
 		  f3.pages_mapped - f2.pages_mapped);
-	say(&pr, 'v');
-	hear(&pr, 'k');
+	smm_peer_say(&pr, 'v');
+	smm_peer_hear(&pr, 'k');
 	tables_ok("fork MAP_PRIVATE: after copies on both sides");
 	/* The child copied pages [0, K) away: the originals are the parent's alone. */
 	range_fill(p, 0, FP_K, 0xb000);
@@ -880,8 +808,8 @@ static void test_fork_private(void)
 		  "fork MAP_PRIVATE: the parent's writes to the 16 pages only it maps now reuse them (no copy, no cow_fault)",
 		  "cow_fault +%lld, pages_mapped +%lld (want 0, 0)", v4.cow_fault - v3.cow_fault,
 		  f4.pages_mapped - f3.pages_mapped);
-	say(&pr, 'x');
-	st = reap(&pr);
+	smm_peer_say(&pr, 'x');
+	st = smm_peer_reap(&pr);
 	get(&f5);
 	code = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : 0x7f;
 	for (bit = 0; bit < 3; bit++)
@@ -920,7 +848,7 @@ static void test_fork_shared(void)
 	const size_t n = 16, h = 8;
 	struct smm_faults f0, f1, f2, f3;
 	struct smm_vm v0, v1;
-	struct peer pr;
+	struct smm_peer pr;
 	long bad;
 	int st;
 	char *p;
@@ -934,7 +862,7 @@ static void test_fork_shared(void)
 	range_fill(p, 0, n, 0xa100);
 	get(&f0);
 	vm(&v0);
-	switch (fork_peer(&pr)) {
+	switch (smm_fork_peer(&pr)) {
 	case -1:
 		_exit(1);
 	case 0: {
@@ -943,16 +871,16 @@ static void test_fork_shared(void)
 		if (range_bad(p, 0, n, 0xa100) >= 0)
 			code |= 1;
 		range_fill(p, 0, h, 0xc100);
-		if (!say(&pr, 'c') || !hear(&pr, 'p'))
+		if (!smm_peer_say(&pr, 'c') || !smm_peer_hear(&pr, 'p'))
 			_exit(code | 64);
 		if (range_bad(p, 0, h, 0xc100) >= 0 || range_bad(p, h, n, 0xb100) >= 0)
 			code |= 2;
-		if (!say(&pr, 'k') || !hear(&pr, 'x'))
+		if (!smm_peer_say(&pr, 'k') || !smm_peer_hear(&pr, 'x'))
 			_exit(code | 64);
 		_exit(code);
 	}
 	}
-	hear(&pr, 'c');
+	smm_peer_hear(&pr, 'c');
 	bad = range_bad(p, 0, h, 0xc100);
 	if (bad < 0)
 		bad = range_bad(p, h, n, 0xa100);
@@ -963,12 +891,12 @@ static void test_fork_shared(void)
 		  "page %ld is not what the child wrote or left (-1: none); cow_fault +%lld, pages_mapped +%lld (want 0, 0)",
 		  bad, v1.cow_fault - v0.cow_fault, f1.pages_mapped - f0.pages_mapped);
 	range_fill(p, h, n, 0xb100);
-	say(&pr, 'p');
-	hear(&pr, 'k');
+	smm_peer_say(&pr, 'p');
+	smm_peer_hear(&pr, 'k');
 	tables_ok("fork MAP_SHARED: both sides writing the same pages");
 	get(&f2);
-	say(&pr, 'x');
-	st = reap(&pr);
+	smm_peer_say(&pr, 'x');
+	st = smm_peer_reap(&pr);
 	get(&f3);
 	smm_check(st == 0, "fork MAP_SHARED: the child reads the parent's contents and the parent's writes",
 		  "child %s (exit 1: old contents wrong, 2: the parent's writes not seen)",
@@ -1021,7 +949,7 @@ static void __noreturn dontfork_child(int down, char *p, size_t n, const char *w
 	int wrong = 0;
 	size_t i;
 
-	if (read_byte(down, 120) != 'g')
+	if (smm_read_byte(down, 120) != 'g')
 		_exit(100);
 	for (i = 0; i < n; i++) {
 		if (want[i] != 'I') {
@@ -1266,11 +1194,11 @@ static void __noreturn pattern_child(int up, int down, size_t n, uint64_t seed)
 	q = map_dev(n, MAP_SHARED, 0);
 	if (write(up, q == MAP_FAILED ? "x" : "r", 1) != 1 || q == MAP_FAILED)
 		_exit(2);
-	if (read_byte(down, 120) != 'g')
+	if (smm_read_byte(down, 120) != 'g')
 		_exit(2);
 	for (j = 0; j < n; j++)
 		fill_page(q + j * ps, seed << 16 | j);
-	if (write(up, "d", 1) != 1 || !read_byte(down, 120))
+	if (write(up, "d", 1) != 1 || !smm_read_byte(down, 120))
 		_exit(2);
 	for (j = 0; j < n; j++)
 		if (!page_ok(q + j * ps, seed << 16 | j))
@@ -1310,14 +1238,14 @@ static void test_two_processes(void)
 	}
 	close(up[1]);
 	for (i = 0; i < 2; i++)
-		ready += read_byte(up[0], 120) == 'r';
+		ready += smm_read_byte(up[0], 120) == 'r';
 	get(&m);
 	/* Both are mapped and waiting: let them go at once. */
 	for (i = 0; i < 2 && ready == 2; i++)
 		if (write(down[i][1], "g", 1) != 1)
 			ready = 0;
 	for (i = 0; i < 2 && ready == 2; i++)
-		done += read_byte(up[0], 120) == 'd';
+		done += smm_read_byte(up[0], 120) == 'd';
 	get(&a);
 	res[0] = smm_pid_resident(&a, pid[0], &lines[0]);
 	res[1] = smm_pid_resident(&a, pid[1], &lines[1]);
@@ -1775,7 +1703,7 @@ static void test_reclaim_fork(void)
 	long long mi0, sw0, mi1, sw1, mi2, sw2, out;
 	struct smm_faults f0, f1;
 	struct smm_vm v0, v1, v2, v3;
-	struct peer pr;
+	struct smm_peer pr;
 	int tries, err = 0, st;
 	long bad;
 	char *p;
@@ -1807,19 +1735,19 @@ static void test_reclaim_fork(void)
 		  "'reclaim pages=64' x%d: %s; pswpout +%lld (want 1..%d); swap used %lld -> %lld kB (want +%lld)",
 		  tries + 1, smm_errname(err), out, 64 * (tries + 1), mi0, mi1, out * (long long)(ps / 1024));
 	tables_ok("reclaim: swap entries in the shadow table");
-	switch (fork_peer(&pr)) {
+	switch (smm_fork_peer(&pr)) {
 	case -1:
 		_exit(1);
 	case 0: {
 		int code = range_bad(p, 0, n, 0x3300) >= 0;
 
-		if (!say(&pr, 'r') || !hear(&pr, 'w'))
+		if (!smm_peer_say(&pr, 'r') || !smm_peer_hear(&pr, 'w'))
 			_exit(64);
 		range_fill(p, 0, n, 0x4400);
 		_exit(code | (range_bad(p, 0, n, 0x4400) >= 0) << 1);
 	}
 	}
-	hear(&pr, 'r');
+	smm_peer_hear(&pr, 'r');
 	vm(&v2);
 	bad = range_bad(p, 0, n, 0x3300);
 	vm(&v3);
@@ -1830,8 +1758,8 @@ static void test_reclaim_fork(void)
 		  bad, v2.pswpin - v1.pswpin, v2.pgmajfault - v1.pgmajfault, out,
 		  v3.pswpin - v2.pswpin, v3.pgmajfault - v2.pgmajfault);
 	tables_ok("fork with swapped pages: both sides read them back");
-	say(&pr, 'w');
-	st = reap(&pr);
+	smm_peer_say(&pr, 'w');
+	st = smm_peer_reap(&pr);
 	bad = range_bad(p, 0, n, 0x3300);
 	smm_check(st == 0 && bad < 0,
 		  "fork with swapped pages: the child read the old contents, its writes stay its own",
@@ -1852,7 +1780,7 @@ static void test_reclaim_fork(void)
  * their pages at the same time, then read them back.  Exit: 0 intact, 1
  * wrong data, 2 no mapping, 3 a signal.
  */
-static void __noreturn overcommit_child(struct peer *pr, long long n, int flags, uint64_t base)
+static void __noreturn overcommit_child(struct smm_peer *pr, long long n, int flags, uint64_t base)
 {
 	size_t done;
 	long bad;
@@ -1860,12 +1788,12 @@ static void __noreturn overcommit_child(struct peer *pr, long long n, int flags,
 	char *q;
 
 	q = map_dev(n, flags | MAP_NORESERVE, 0);
-	if (q == MAP_FAILED || !say(pr, 'r') || !hear(pr, 'g'))
+	if (q == MAP_FAILED || !smm_peer_say(pr, 'r') || !smm_peer_hear(pr, 'g'))
 		_exit(2);
 	done = bulk(q, n, base, 1, &sig, &bad);
 	if (sig || (long long)done != n)
 		_exit(3);
-	if (!say(pr, 'w') || !hear(pr, 'v'))
+	if (!smm_peer_say(pr, 'w') || !smm_peer_hear(pr, 'v'))
 		_exit(2);
 	done = bulk(q, n, base, 0, &sig, &bad);
 	if (sig || (long long)done != n)
@@ -1880,7 +1808,7 @@ static void test_two_overcommit(void)
 	long long n = zone_pages, mi0, sw0, mi2, sw2, free0, free1;
 	struct smm_faults f0, f1;
 	struct smm_vm v0, v1;
-	struct peer pr[2];
+	struct smm_peer pr[2];
 	int i, ready = 0, wrote = 0, st[2];
 
 	if (need_swap(name, 2 * n))
@@ -1890,7 +1818,7 @@ static void test_two_overcommit(void)
 	get(&f0);
 	vm(&v0);
 	for (i = 0; i < 2; i++) {
-		switch (fork_peer(&pr[i])) {
+		switch (smm_fork_peer(&pr[i])) {
 		case -1:
 			_exit(1);
 		case 0:
@@ -1900,21 +1828,21 @@ static void test_two_overcommit(void)
 		}
 	}
 	for (i = 0; i < 2; i++)
-		ready += hear(&pr[i], 'r');
+		ready += smm_peer_hear(&pr[i], 'r');
 	for (i = 0; i < 2 && ready == 2; i++)
-		say(&pr[i], 'g');
+		smm_peer_say(&pr[i], 'g');
 	for (i = 0; i < 2 && ready == 2; i++)
-		wrote += hear(&pr[i], 'w');
+		wrote += smm_peer_hear(&pr[i], 'w');
 	if (wrote == 2)
 		tables_ok("two processes overcommitting: both written");
 	for (i = 0; i < 2; i++) {
 		if (wrote == 2)
-			say(&pr[i], 'v');
+			smm_peer_say(&pr[i], 'v');
 		else
 			kill(pr[i].pid, SIGKILL);
 	}
 	for (i = 0; i < 2; i++)
-		st[i] = reap(&pr[i]);
+		st[i] = smm_peer_reap(&pr[i]);
 	vm(&v1);
 	smm_note("two processes: pswpout +%lld, pswpin +%lld, pgmajfault +%lld, pgsteal_kswapd +%lld, pgsteal_direct +%lld",
 		 v1.pswpout - v0.pswpout, v1.pswpin - v0.pswpin, v1.pgmajfault - v0.pgmajfault,

@@ -339,79 +339,16 @@ static void touch(char *p, size_t pages, int write)
 	}
 }
 
-/* A child that waits for a byte, does what it says, and answers. */
-struct peer {
-	pid_t pid;
-	int up, down;	/* read from it, write to it */
-};
-
-static char read_byte(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-
-	if (poll(&pfd, 1, 120000) != 1 || read(fd, &c, 1) != 1)
-		return 0;
-	return c;
-}
-
-/* fork() with two pipes: 0 in the child, 1 in the parent, -1 on failure. */
-static int fork_peer(struct peer *pr)
-{
-	int up[2], down[2];
-
-	if (pipe(up))
-		return -1;
-	if (pipe(down)) {
-		close(up[0]);
-		close(up[1]);
-		return -1;
-	}
-	fflush(stdout);
-	pr->pid = fork();
-	if (pr->pid < 0)
-		return -1;
-	if (!pr->pid) {
-		close(up[0]);
-		close(down[1]);
-		pr->up = down[0];
-		pr->down = up[1];
-		return 0;
-	}
-	close(up[1]);
-	close(down[0]);
-	pr->up = up[0];
-	pr->down = down[1];
-	return 1;
-}
-
-/* Ask the child to do @c and wait for its answer; 1 if it did. */
-static int ask(struct peer *pr, char c)
-{
-	return write(pr->down, &c, 1) == 1 && read_byte(pr->up) == c;
-}
-
-static int reap(struct peer *pr)
-{
-	int st;
-
-	close(pr->down);
-	close(pr->up);
-	if (waitpid(pr->pid, &st, 0) != pr->pid)
-		return -1;
-	return st;
-}
-
 /*
  * The child's side: 'w' writes the private pages, 'r' reads all of them,
  * 'W' writes all of them; then answers with the same byte.  EOF: exit.
  */
-static void __noreturn child_loop(struct peer *pr, char *priv, size_t np, char *shared,
+static void __noreturn child_loop(struct smm_peer *pr, char *priv, size_t np, char *shared,
 				  size_t ns)
 {
 	char c;
 
-	while ((c = read_byte(pr->up))) {
+	while ((c = smm_read_byte(pr->up, 120))) {
 		if (c == 'w' || c == 'W')
 			touch(priv, np, 1);
 		if (c == 'W' && shared)
@@ -439,7 +376,7 @@ static void test_touch_fork_cow(void)
 	const struct want none = { 0 };
 	struct want w = { 0 };
 	char *priv, *shared;
-	struct peer pr;
+	struct smm_peer pr;
 	int st;
 
 	expect("before any mapping", &none);
@@ -458,7 +395,7 @@ static void test_touch_fork_cow(void)
 	w.count1 = NP + NS;
 	expect("32 private pages written, 16 shared read", &w);
 
-	switch (fork_peer(&pr)) {
+	switch (smm_fork_peer(&pr)) {
 	case -1:
 		_exit(1);
 	case 0:
@@ -470,19 +407,19 @@ static void test_touch_fork_cow(void)
 	expect("after fork, no write", &w);
 
 	/* The child reads: its faults find the same pages, nothing changes. */
-	if (!ask(&pr, 'r'))
+	if (!smm_peer_ask(&pr, 'r'))
 		smm_note("the child did not answer 'r'");
 	expect("after fork, the child read every page", &w);
 
 	/* The child writes its private pages: each is copied (CoW). */
-	if (!ask(&pr, 'w'))
+	if (!smm_peer_ask(&pr, 'w'))
 		smm_note("the child did not answer 'w'");
 	w.user = 2 * NP + NS;
 	w.count1 = 2 * NP;
 	w.count2 = NS;
 	expect("the child wrote the private pages (copy-on-write)", &w);
 
-	st = reap(&pr);
+	st = smm_peer_reap(&pr);
 	smm_check(st == 0, "the child exits", "status %#x", st);
 	w.user = NP + NS;
 	w.count1 = NP + NS;
@@ -518,7 +455,7 @@ static void test_swap(void)
 	const struct want none = { 0 };
 	long long out0, out = 0, in0, in;
 	struct want w = { 0 };
-	struct peer pr;
+	struct smm_peer pr;
 	int tries, st;
 	char *p;
 
@@ -528,7 +465,7 @@ static void test_swap(void)
 		_exit(1);
 	}
 	touch(p, NSWAP, 1);
-	switch (fork_peer(&pr)) {
+	switch (smm_fork_peer(&pr)) {
 	case -1:
 		_exit(1);
 	case 0:
@@ -550,7 +487,7 @@ static void test_swap(void)
 	smm_check(out > 0 && out <= NSWAP, "swap: 'reclaim pages=32' sends pages to swap",
 		  "pswpout +%lld after %d tries", out, tries + 1);
 	if (out <= 0 || out > NSWAP) {
-		reap(&pr);
+		smm_peer_reap(&pr);
 		munmap(p, NSWAP * ps);
 		return;
 	}
@@ -570,13 +507,13 @@ static void test_swap(void)
 	w.swapcache = out;
 	expect("swap: the parent read them back", &w);
 
-	if (!ask(&pr, 'r'))
+	if (!smm_peer_ask(&pr, 'r'))
 		smm_note("the child did not answer 'r'");
 	w.count1 = 0;
 	w.count2 = NSWAP;
 	expect("swap: the child read them too (from the swap cache)", &w);
 
-	st = reap(&pr);
+	st = smm_peer_reap(&pr);
 	smm_check(st == 0, "swap: the child exits", "status %#x", st);
 	/* The cache's own reference keeps the pages there. */
 	w.count1 = NSWAP;

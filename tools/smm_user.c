@@ -4,6 +4,7 @@
  * debugfs files, for shadow_mm_demo, fault_test and fault_bench.
  */
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -643,4 +644,96 @@ void smm_run_test(const char *name, void (*fn)(void))
 	else if (WEXITSTATUS(st))
 		smm_check(0, name, "the test process could not set up (exit status %d: mmap, pipe or fork failed)",
 			  WEXITSTATUS(st));
+}
+
+/**
+ * smm_read_byte() - one byte from a pipe, with a deadline
+ * @fd: the pipe's read end
+ * @secs: how long to wait
+ *
+ * Return: the byte, or 0 if none came within @secs seconds (or EOF).
+ */
+char smm_read_byte(int fd, int secs)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&pfd, 1, secs * 1000) != 1 || read(fd, &c, 1) != 1)
+		return 0;
+	return c;
+}
+
+/**
+ * smm_fork_peer() - fork() with two pipes between parent and child
+ * @pr: filled in with the other side's ends (and the child's pid)
+ *
+ * Return: 0 in the child, 1 in the parent, -1 if it could not.
+ */
+int smm_fork_peer(struct smm_peer *pr)
+{
+	int up[2], down[2];
+
+	if (pipe(up))
+		return -1;
+	if (pipe(down)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
+	fflush(stdout);
+	pr->pid = fork();
+	if (pr->pid < 0) {
+		close(up[0]);
+		close(up[1]);
+		close(down[0]);
+		close(down[1]);
+		return -1;
+	}
+	if (!pr->pid) {
+		close(up[0]);
+		close(down[1]);
+		pr->up = down[0];	/* the child reads what the parent sends down */
+		pr->down = up[1];
+		return 0;
+	}
+	close(up[1]);
+	close(down[0]);
+	pr->up = up[0];
+	pr->down = down[1];
+	return 1;
+}
+
+/* smm_peer_say() - send @c to the other side; 1 if it went. */
+int smm_peer_say(struct smm_peer *pr, char c)
+{
+	return write(pr->down, &c, 1) == 1;
+}
+
+/* smm_peer_hear() - 1 if the other side's next byte, within 120 s, is @want. */
+int smm_peer_hear(struct smm_peer *pr, char want)
+{
+	return smm_read_byte(pr->up, 120) == want;
+}
+
+/* smm_peer_ask() - send @c and wait for the other side to answer with it. */
+int smm_peer_ask(struct smm_peer *pr, char c)
+{
+	return smm_peer_say(pr, c) && smm_peer_hear(pr, c);
+}
+
+/**
+ * smm_peer_reap() - close the pipes and wait for the child
+ * @pr: the peer
+ *
+ * Return: its wait status, or -1 if waitpid() failed.
+ */
+int smm_peer_reap(struct smm_peer *pr)
+{
+	int st;
+
+	close(pr->down);
+	close(pr->up);
+	if (waitpid(pr->pid, &st, 0) != pr->pid)
+		return -1;
+	return st;
 }

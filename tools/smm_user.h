@@ -97,4 +97,23 @@ int smm_check_failed(void);
 int smm_check_done(const char *tool);
 void smm_run_test(const char *name, void (*fn)(void));
 
+/**
+ * struct smm_peer - a forked process that waits for us: a byte down, a
+ *	byte up
+ * @pid: the other side's pid (in the parent)
+ * @up: the end to read the other side from
+ * @down: the end to write to it
+ */
+struct smm_peer {
+	pid_t pid;
+	int up, down;
+};
+
+char smm_read_byte(int fd, int secs);
+int smm_fork_peer(struct smm_peer *pr);
+int smm_peer_say(struct smm_peer *pr, char c);
+int smm_peer_hear(struct smm_peer *pr, char want);
+int smm_peer_ask(struct smm_peer *pr, char c);
+int smm_peer_reap(struct smm_peer *pr);
+
 #endif /* _SMM_USER_H */
