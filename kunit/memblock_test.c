@@ -570,7 +570,7 @@ static void memblock_test_log(struct kunit *test)
  * memory, else 1 + its flags (HOTPLUG and NOMAP; node always none);
  * rsv[p] says whether it is reserved.
  */
-#define MODEL_PAGES	512
+#define MODEL_PAGES	1024
 #define MODEL_STEPS	2000
 #define MODEL_SEED	0x6d656d62ULL
 #define PG		((u64)PAGE_SIZE)
@@ -662,9 +662,9 @@ static void memblock_test_random_model(struct kunit *test)
 	prandom_seed_state(&rs, MODEL_SEED);
 
 	for (step = 0; step < MODEL_STEPS; step++) {
-		unsigned int op = prandom_u32_state(&rs) % 8;
+		unsigned int op = prandom_u32_state(&rs) % 12;
 		unsigned int first = prandom_u32_state(&rs) % MODEL_PAGES;
-		unsigned int len = 1 + prandom_u32_state(&rs) % 16;
+		unsigned int len = 1 + prandom_u32_state(&rs) % 12;
 		unsigned int last = min(first + len, (unsigned int)MODEL_PAGES);
 		u32 flags = flag_choice[prandom_u32_state(&rs) % ARRAY_SIZE(flag_choice)];
 		u64 base = first * PG, size = (last - first) * PG;
@@ -682,10 +682,11 @@ static void memblock_test_random_model(struct kunit *test)
 					md->mem[p] = 1 + flags;
 			break;
 		case 2:
+		case 3:
 			ret = smm_memblock_remove(mb, base, size, "t");
 			memset(&md->mem[first], 0, last - first);
 			break;
-		case 3: {
+		case 4: {
 			u32 f = flags ? flags : SMM_MEMBLOCK_HOTPLUG;
 			bool set = prandom_u32_state(&rs) & 1;
 
@@ -696,12 +697,13 @@ static void memblock_test_random_model(struct kunit *test)
 							  (md->mem[p] - 1) & ~f);
 			break;
 		}
-		case 4:
+		case 5:
+		case 6:
 			ret = smm_memblock_reserve(mb, base, size, "t");
 			for (p = first; p < last; p++)
 				md->rsv[p] = true;
 			break;
-		case 5:
+		case 7:
 			ret = smm_memblock_free(mb, base, size, "t");
 			for (p = first; p < last; p++)
 				md->rsv[p] = false;
@@ -741,7 +743,7 @@ static void memblock_test_random_model(struct kunit *test)
 			nomem++;
 			memcpy(md, md_before, sizeof(*md));
 			expect_same(test, mb, before);
-			if (op >= 6)
+			if (op >= 8)
 				KUNIT_ASSERT_EQ_MSG(test, mb->reserved.cnt, SMM_MEMBLOCK_REGIONS,
 						    "step %u: alloc failed with room", step);
 			else
