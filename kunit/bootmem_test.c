@@ -85,9 +85,13 @@ static int handoff(struct kunit *test, struct bm_stack *st)
 {
 	int n;
 
+	unsigned long top = max(st->arena.end_pfn, st->low_pfn);
+
 	KUNIT_ASSERT_EQ(test, smm_buddy_init(&st->buddy, &st->arena, &st->broken,
-					     SMM_MAX_ORDER_DEFAULT, st->dma_pfn,
-					     st->low_pfn), 0);
+					     SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
+					     (const unsigned long[SMM_NR_ZONES]){
+						st->dma_pfn, st->dma_pfn, st->low_pfn, top, top,
+					     }), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, buddy_destroy_action,
 							&st->buddy), 0);
 	n = smm_free_all_bootmem(&st->bm, &st->buddy, NULL);

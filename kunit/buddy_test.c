@@ -470,6 +470,7 @@ struct zonelist_case {
 	unsigned int gfp;
 	int n;
 	enum smm_zone_type zones[SMM_NR_ZONES];
+	unsigned int zone_mask;
 };
 
 static const struct zonelist_case zonelist_cases[] = {
@@ -484,6 +485,17 @@ static const struct zonelist_case zonelist_cases[] = {
 	  { SMM_ZONE_HIGHMEM, SMM_ZONE_NORMAL, SMM_ZONE_DMA } },
 	/* Both zone modifiers: the stricter one, DMA, wins. */
 	{ "dma_and_highmem", __SMM_GFP_DMA | __SMM_GFP_HIGHMEM, 1, { SMM_ZONE_DMA } },
+	/* Movable is only for user pages; 2.6.29's i386 zonelist has no such zone. */
+	{ "highuser_movable", SMM_GFP_HIGHUSER_MOVABLE, 3,
+	  { SMM_ZONE_HIGHMEM, SMM_ZONE_NORMAL, SMM_ZONE_DMA } },
+	/* 6.12 on x86-64: DMA32 between, Movable on top, no HighMem. */
+	{ "612_kernel", SMM_GFP_KERNEL, 3, { SMM_ZONE_NORMAL, SMM_ZONE_DMA32, SMM_ZONE_DMA },
+	  SMM_ZONES_612 },
+	{ "612_dma32", __SMM_GFP_DMA32, 2, { SMM_ZONE_DMA32, SMM_ZONE_DMA }, SMM_ZONES_612 },
+	{ "612_highuser", SMM_GFP_HIGHUSER, 3, { SMM_ZONE_NORMAL, SMM_ZONE_DMA32, SMM_ZONE_DMA },
+	  SMM_ZONES_612 },
+	{ "612_highuser_movable", SMM_GFP_HIGHUSER_MOVABLE, 4,
+	  { SMM_ZONE_MOVABLE, SMM_ZONE_NORMAL, SMM_ZONE_DMA32, SMM_ZONE_DMA }, SMM_ZONES_612 },
 };
 
 KUNIT_ARRAY_PARAM_DESC(zonelist, zonelist_cases, desc);
@@ -496,7 +508,7 @@ static void buddy_test_zonelist(struct kunit *test)
 	int i, n;
 
 	memset(list, 0xff, sizeof(list));
-	n = smm_gfp_zonelist(c->gfp, list);
+	n = smm_gfp_zonelist(c->zone_mask ?: SMM_ZONES_2629, c->gfp, list);
 	KUNIT_ASSERT_EQ(test, n, c->n);
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ_MSG(test, list[i], c->zones[i], "entry %d", i);

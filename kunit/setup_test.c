@@ -181,16 +181,20 @@ static void setup_test_stage_order(struct kunit *test)
 					    tl->recs[s - 1].start_ns + tl->recs[s - 1].duration_ns,
 					    "stage %s starts before %s ended", smm_stage_name(s),
 					    smm_stage_name(s - 1));
-		if (k < ARRAY_SIZE(seq) && !strcmp(smm_stage_kernel_name(s), seq[k]))
+		if (k < ARRAY_SIZE(seq) && !strcmp(smm_stage_kernel_name(SMM_ERA_2629, s), seq[k]))
 			k++;
 	}
 	KUNIT_EXPECT_EQ_MSG(test, k, (unsigned int)ARRAY_SIZE(seq),
 			    "the seed's sequence stops at %s", k < ARRAY_SIZE(seq) ? seq[k] : "");
 	/* The order is the enum's: the names sit where the issue puts them. */
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_STAGE_E820), "setup_memory_map");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_STAGE_PGTABLE), "init_memory_mapping");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_STAGE_KMAP), "paging_init");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_STAGE_HANDOFF), "mem_init");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
+							SMM_STAGE_E820), "setup_memory_map");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
+							SMM_STAGE_PGTABLE), "init_memory_mapping");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
+							SMM_STAGE_KMAP), "paging_init");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
+							SMM_STAGE_HANDOFF), "mem_init");
 	KUNIT_EXPECT_LT(test, SMM_STAGE_STATIC, SMM_STAGE_PGTABLE);
 	KUNIT_EXPECT_LT(test, SMM_STAGE_KMAP, SMM_STAGE_ZONES);
 	KUNIT_EXPECT_EQ(test, tl->dropped_steps, 0U);

@@ -1918,7 +1918,7 @@ static void slab_test_boot_steps(struct kunit *test)
 		n = ARRAY_SIZE(slob_steps);
 		break;
 	}
-	smm_timeline_init(tl);
+	smm_timeline_init(tl, SMM_ERA_2629);
 	sa = boot_allocator(test, inst, *st, tl);
 	KUNIT_EXPECT_EQ(test, tl->nr_steps, n);
 	KUNIT_EXPECT_EQ(test, tl->dropped_steps, 0U);

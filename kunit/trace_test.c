@@ -208,7 +208,7 @@ static void probe_stage(void *data, const struct smm_timeline *tl, enum smm_stag
 	struct trace_log *log = data;
 	struct rec r = {
 		.ev = ev, .instance = tl->name, .stage = stage,
-		.function = smm_stage_kernel_name(stage),
+		.function = smm_stage_kernel_name(tl->era, stage),
 	};
 
 	if (!log->name || !tl->name || strcmp(tl->name, log->name))
@@ -687,14 +687,14 @@ static void trace_test_bringup(struct kunit *test)
 	nr = log->nr;
 	spin_unlock_irqrestore(&log->lock, flags);
 	KUNIT_EXPECT_EQ(test, log->dropped, 0U);
-	KUNIT_ASSERT_EQ(test, nr, 2U * SMM_STAGE_NR);
+	KUNIT_ASSERT_EQ(test, nr, 2U * SMM_NR_STAGES_2629);
 	for (i = 0; i < nr; i++) {
 		const struct rec *r = &log->recs[i];
 		unsigned int stage = i / 2;
 
 		KUNIT_EXPECT_EQ(test, r->ev, i % 2 ? EV_STAGE_END : EV_STAGE_BEGIN);
 		KUNIT_EXPECT_EQ(test, r->stage, stage);
-		KUNIT_EXPECT_STREQ(test, r->function, smm_stage_kernel_name(stage));
+		KUNIT_EXPECT_STREQ(test, r->function, smm_stage_kernel_name(SMM_ERA_2629, stage));
 		KUNIT_EXPECT_PTR_EQ(test, r->instance, (const char *)inst->name);
 		if (r->ev == EV_STAGE_END) {
 			KUNIT_EXPECT_EQ(test, r->duration_ns,

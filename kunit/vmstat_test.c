@@ -119,7 +119,9 @@ static void vmstat_test_names(struct kunit *test)
  * HighMem 30000 pages (4 KiB pages).  No page is ever handed over; only
  * the sizes matter to the watermarks.
  */
-static const unsigned long fake_managed[SMM_NR_ZONES] = { 3000, 200000, 30000 };
+static const unsigned long fake_managed[SMM_NR_ZONES] = {
+	[SMM_ZONE_DMA] = 3000, [SMM_ZONE_NORMAL] = 200000, [SMM_ZONE_HIGHMEM] = 30000,
+};
 
 static struct smm_buddy *fake_buddy(struct kunit *test)
 {
@@ -131,7 +133,11 @@ static struct smm_buddy *fake_buddy(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_NOT_NULL(test, broken);
-	KUNIT_ASSERT_EQ(test, smm_buddy_init(b, a, broken, SMM_MAX_ORDER_DEFAULT, 256, 768), 0);
+	KUNIT_ASSERT_EQ(test, smm_buddy_init(b, a, broken, SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
+					     (const unsigned long[SMM_NR_ZONES]){
+						256, 256, 768, max(a->end_pfn, 768UL),
+						max(a->end_pfn, 768UL),
+					     }), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, buddy_destroy_action, b), 0);
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		b->zones[i].managed_pages = fake_managed[i];
@@ -190,16 +196,20 @@ static void expect_wmarks(struct kunit *test, const struct smm_buddy *b,
 static void vmstat_test_wmark_recompute(struct kunit *test)
 {
 	static const unsigned long boot[SMM_NR_ZONES][SMM_NR_WMARK] = {
-		{ 13, 16, 19 }, { 887, 1108, 1329 }, { 32, 65, 98 },
+		[SMM_ZONE_DMA] = { 13, 16, 19 }, [SMM_ZONE_NORMAL] = { 887, 1108, 1329 },
+		[SMM_ZONE_HIGHMEM] = { 32, 65, 98 },
 	};
 	static const unsigned long mfk16384[SMM_NR_ZONES][SMM_NR_WMARK] = {
-		{ 60, 75, 90 }, { 4035, 5043, 6051 }, { 32, 183, 334 },
+		[SMM_ZONE_DMA] = { 60, 75, 90 }, [SMM_ZONE_NORMAL] = { 4035, 5043, 6051 },
+		[SMM_ZONE_HIGHMEM] = { 32, 183, 334 },
 	};
 	static const unsigned long wsf200[SMM_NR_ZONES][SMM_NR_WMARK] = {
-		{ 60, 120, 180 }, { 4035, 8035, 12035 }, { 32, 632, 1232 },
+		[SMM_ZONE_DMA] = { 60, 120, 180 }, [SMM_ZONE_NORMAL] = { 4035, 8035, 12035 },
+		[SMM_ZONE_HIGHMEM] = { 32, 632, 1232 },
 	};
 	static const unsigned long cap[SMM_NR_ZONES][SMM_NR_WMARK] = {
-		{ 968, 1868, 2768 }, { 64567, 124567, 184567 }, { 32, 9032, 18032 },
+		[SMM_ZONE_DMA] = { 968, 1868, 2768 }, [SMM_ZONE_NORMAL] = { 64567, 124567, 184567 },
+		[SMM_ZONE_HIGHMEM] = { 32, 9032, 18032 },
 	};
 	struct smm_buddy *b;
 

@@ -24,8 +24,8 @@
 /* A host gap becomes a shadow hole of at least one and at most this many sections. */
 #define SMM_MAX_HOLE_SECTIONS	4
 
-/* The shadow space has at most this many sections (22 bits of smm_page.flags). */
-#define SMM_ARENA_MAX_SECTIONS	BIT(22)
+/* The shadow space has at most this many sections (21 bits of smm_page.flags). */
+#define SMM_ARENA_MAX_SECTIONS	BIT(21)
 
 /* Smallest and largest arena the module accepts, in MiB. */
 #define SMM_ARENA_MIN_MB	4U
@@ -39,7 +39,7 @@
  * section it starts in, so the space never outgrows the descriptor's
  * section bits.
  */
-#define SMM_ARENA_MAX_CHUNKS	BIT(19)
+#define SMM_ARENA_MAX_CHUNKS	BIT(18)
 
 static_assert((u64)SMM_ARENA_MAX_MB * (SZ_1M / PAGE_SIZE) / SMM_PAGES_PER_SECTION +
 	      (u64)SMM_ARENA_MAX_CHUNKS * (SMM_MAX_HOLE_SECTIONS + 2) <= SMM_ARENA_MAX_SECTIONS);
@@ -135,13 +135,19 @@ struct smm_page;
  * @first: offset of the first present page in the section
  * @nr: number of present pages (0 for a hole)
  * @memmap: descriptors of the present pages, indexed from @first; set by
- *	the memmap layer (NULL until then)
+ *	the memmap layer (NULL until then), with smp_store_release() once
+ *	they are written
+ * @deferred_memmap: the array of a section whose descriptors deferred
+ *	struct page init has not written yet; it moves to @memmap when they
+ *	are (smm_memmap_init_section()), and until then the section reads
+ *	as a hole
  */
 struct smm_section {
 	unsigned long host_pfn;
 	u16 first;
 	u16 nr;
 	struct smm_page *memmap;
+	struct smm_page *deferred_memmap;
 };
 
 static_assert(SMM_PAGES_PER_SECTION <= U16_MAX);

@@ -256,7 +256,7 @@ static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int round
 		}
 		/* A stage too quick for the clock counts as 1 ns, not as failed. */
 		v[ROW_TOTAL][r] = max(smm_timeline_total_ns(&inst->timeline), 1ULL);
-		for (i = 0; i < SMM_STAGE_NR; i++)
+		for (i = 0; i < SMM_NR_STAGES_2629; i++)
 			v[ROW_STAGE + i][r] = max(inst->timeline.recs[i].duration_ns, 1ULL);
 		smm_instance_destroy(inst);
 		v[ROW_HOST][r] = host_alloc_ns(nr_pages, pages);
@@ -272,7 +272,7 @@ static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int round
 		   "ratio", "spread");
 	summarise(v[ROW_STAGE + SMM_STAGE_ARENA], v[ROW_HOST], rounds, &s);
 	put_row(m, 22, 14, "arena acquisition", &s, mb);
-	for (i = 0; i < SMM_STAGE_NR; i++) {
+	for (i = 0; i < SMM_NR_STAGES_2629; i++) {
 		char name[32];
 
 		if (i == SMM_STAGE_ARENA)
@@ -320,7 +320,7 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 				err[i] = PTR_ERR(inst);
 				continue;
 			}
-			for (j = 0; j < SMM_STAGE_NR; j++)
+			for (j = 0; j < SMM_NR_STAGES_2629; j++)
 				v[i][j][r] = inst->timeline.recs[j].duration_ns;
 			v[i][SMM_STAGE_NR][r] = smm_timeline_total_ns(&inst->timeline) -
 						inst->timeline.recs[SMM_STAGE_ARENA].duration_ns;
@@ -357,7 +357,7 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 		seq_printf(m, " %12s", col);
 	}
 	seq_putc(m, '\n');
-	for (j = 0; j < SMM_STAGE_NR; j++) {
+	for (j = 0; j < SMM_NR_STAGES_2629; j++) {
 		char name[40];
 
 		snprintf(name, sizeof(name), "stage %s%s", smm_stage_name(j),

@@ -456,72 +456,6 @@ unsigned long smm_bootmem_free_pages(const struct smm_bootmem *bm)
 }
 
 /*
- * __free_pages_memory(): hand [@s, @e) over in the largest naturally
- * aligned blocks that fit, never above max_order - 1, each with one call
- * of __free_pages_core().
- */
-static unsigned long free_range(struct smm_buddy *b, unsigned long s, unsigned long e)
-{
-	unsigned long n = 0;
-
-	while (s < e) {
-		unsigned int order = min_t(unsigned int, b->max_order - 1,
-					   s ? __ffs(s) : b->max_order - 1);
-
-		while (s + (1UL << order) > e)
-			order--;
-		n += smm_buddy_free_pages_core(b, s, order);
-		s += 1UL << order;
-	}
-	return n;
-}
-
-/*
- * add_one_highpage_init() for each page of [@s, @e): clear PG_reserved,
- * count 1, __free_page().  The kernel's __free_page() went through the
- * per-CPU list; ours goes straight to the free lists, so that the
- * bring-up leaves no page on a per-CPU list.
- */
-static unsigned long free_each(struct smm_buddy *b, unsigned long s, unsigned long e)
-{
-	return s < e ? smm_buddy_free_pages_each(b, s, e - s) : 0;
-}
-
-/*
- * Hand over the pages of [@s, @e) that have memory behind them, in the
- * largest blocks (@by_page false) or page by page.  The present pages of
- * a section are one range, so this walks sections, not pages, and joins
- * the ranges of neighbouring sections into one, so that blocks larger
- * than a section stay whole.
- */
-static unsigned long free_present(struct smm_bootmem *bm, struct smm_buddy *b,
-				  unsigned long s, unsigned long e, bool by_page)
-{
-	unsigned long (*give)(struct smm_buddy *b, unsigned long s, unsigned long e) =
-		by_page ? free_each : free_range;
-	const struct smm_arena *a = bm->arena;
-	unsigned long n = 0, rs = 0, re = 0;
-
-	e = min(e, a->end_pfn);
-	while (s < e) {
-		const struct smm_section *sec = smm_arena_section(a, s);
-		unsigned long base = s & ~SMM_SECTION_MASK;
-		unsigned long lo = max(s, base + sec->first);
-		unsigned long hi = min(e, base + sec->first + sec->nr);
-
-		if (lo < hi) {
-			if (lo != re) {
-				n += give(b, rs, re);
-				rs = lo;
-			}
-			re = hi;
-		}
-		s = base + SMM_PAGES_PER_SECTION;
-	}
-	return n + give(b, rs, re);
-}
-
-/*
  * Whole pages of usable RAM in [@s, @e), counted from the e820 map; with
  * @a, only those with memory behind them.
  */
@@ -561,7 +495,7 @@ static unsigned long free_low(struct smm_bootmem *bm, struct smm_buddy *b,
 
 	for_each_clear_bitrange(rs, re, bm->map, bm->low_pfn) {
 		*ram += ram_in(bm->early->e820, rs, re);
-		n += free_present(bm, b, rs, re, false);
+		n += smm_buddy_free_present(b, rs, re, false);
 	}
 	return n;
 }
@@ -598,7 +532,7 @@ static unsigned long free_high(struct smm_bootmem *bm, struct smm_buddy *b)
 			}
 			if (r < e->nr)
 				gap_end = min(gap_end, SMM_PFN_DOWN(e->res[r].start));
-			n += free_present(bm, b, s, gap_end, true);
+			n += smm_buddy_free_present(b, s, gap_end, true);
 			s = gap_end;
 		}
 	}
@@ -644,7 +578,7 @@ int smm_free_all_bootmem(struct smm_bootmem *bm, struct smm_buddy *b,
 	n = free_low(bm, b, &ram);
 	/* ...as free_all_bootmem_core() does; and bootmem is closed. */
 	bm->closed = true;
-	n += free_present(bm, b, s, e, false);
+	n += smm_buddy_free_present(b, s, e, false);
 	ram += ram_in(t, s, e);
 	smm_free_early(bm->early, bm->map_addr, bm->map_addr + bm->map_bytes);
 	bm->kept_reserved_low = usable_present(bm, 0, bm->low_pfn) - ram;

@@ -530,7 +530,7 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 		return ERR_PTR(-ENOMEM);
 	}
 
-	n = smm_gfp_zonelist(gfp, list);
+	n = smm_gfp_zonelist(b->zone_mask, gfp, list);
 	for (p = 0; p < ARRAY_SIZE(passes); p++) {
 		for (i = 0; i < n; i++) {
 			struct smm_zone *z = &b->zones[list[i]];
@@ -668,7 +668,7 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 	 * does for alloc_pages_bulk(); the pages then come one by one below,
 	 * each of which may fail too.
 	 */
-	n = smm_gfp_zonelist(gfp, list);
+	n = smm_gfp_zonelist(b->zone_mask, gfp, list);
 	if (unlikely(smm_fail_armed(&b->fpa.fail)) && fail_alloc_page(b, gfp, 0))
 		n = 0;
 	for (i = 0; i < n; i++) {
@@ -1156,6 +1156,90 @@ static struct smm_page *section_pages(struct smm_buddy *b, unsigned long pfn,
 static unsigned long section_part(unsigned long pfn, unsigned long nr)
 {
 	return min(nr, SMM_PAGES_PER_SECTION - (pfn & SMM_SECTION_MASK));
+}
+
+/**
+ * smm_buddy_free_range() - hand a range over at boot, in the largest blocks
+ * @b: the allocator
+ * @s: first PFN
+ * @e: first PFN past the range; every page of [@s, @e) has a descriptor
+ *
+ * __free_pages_memory(): [@s, @e) in the largest naturally aligned blocks
+ * that fit, never above max_order - 1, each with one call of
+ * smm_buddy_free_pages_core().  free_all_bootmem(), memblock_free_all()
+ * and deferred init all hand memory over this way.
+ *
+ * Return: the number of pages handed over.
+ * Context: process context, during bring-up, or deferred init.
+ */
+unsigned long smm_buddy_free_range(struct smm_buddy *b, unsigned long s, unsigned long e)
+{
+	unsigned long n = 0;
+
+	while (s < e) {
+		unsigned int order = min_t(unsigned int, b->max_order - 1,
+					   s ? __ffs(s) : b->max_order - 1);
+
+		while (s + (1UL << order) > e)
+			order--;
+		n += smm_buddy_free_pages_core(b, s, order);
+		s += 1UL << order;
+	}
+	return n;
+}
+
+/*
+ * add_one_highpage_init() for each page of [@s, @e): clear PG_reserved,
+ * count 1, __free_page().  The kernel's __free_page() went through the
+ * per-CPU list; ours goes straight to the free lists, so that the
+ * bring-up leaves no page on a per-CPU list.
+ */
+static unsigned long free_each(struct smm_buddy *b, unsigned long s, unsigned long e)
+{
+	return s < e ? smm_buddy_free_pages_each(b, s, e - s) : 0;
+}
+
+/**
+ * smm_buddy_free_present() - hand over the pages of a range that exist
+ * @b: the allocator
+ * @s: first PFN
+ * @e: first PFN past the range
+ * @by_page: one page at a time (smm_buddy_free_pages_each()) rather than
+ *	in the largest blocks (smm_buddy_free_range())
+ *
+ * The present pages of a section are one range, so this walks sections,
+ * not pages, and joins the ranges of neighbouring sections into one, so
+ * that blocks larger than a section stay whole.  A section whose
+ * descriptors deferred init has not written yet counts as a hole.
+ *
+ * Return: the number of pages handed over.
+ * Context: process context, during bring-up.
+ */
+unsigned long smm_buddy_free_present(struct smm_buddy *b, unsigned long s, unsigned long e,
+				     bool by_page)
+{
+	unsigned long (*give)(struct smm_buddy *b, unsigned long s, unsigned long e) =
+		by_page ? free_each : smm_buddy_free_range;
+	const struct smm_arena *a = b->arena;
+	unsigned long n = 0, rs = 0, re = 0;
+
+	e = min(e, a->end_pfn);
+	while (s < e) {
+		const struct smm_section *sec = smm_arena_section(a, s);
+		unsigned long base = s & ~SMM_SECTION_MASK;
+		unsigned long lo = max(s, base + sec->first);
+		unsigned long hi = min(e, base + sec->first + sec->nr);
+
+		if (lo < hi && READ_ONCE(sec->memmap)) {
+			if (lo != re) {
+				n += give(b, rs, re);
+				rs = lo;
+			}
+			re = hi;
+		}
+		s = base + SMM_PAGES_PER_SECTION;
+	}
+	return n + give(b, rs, re);
 }
 
 /**

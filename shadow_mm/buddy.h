@@ -14,18 +14,33 @@
 #include "memmap.h"
 
 /**
- * enum smm_zone_type - the shadow zones, as on a 32-bit PC
+ * enum smm_zone_type - the shadow zones, in the kernel's enum zone_type order
  * @SMM_ZONE_DMA: the ISA DMA window at the bottom of memory
+ * @SMM_ZONE_DMA32: below 4 GiB on x86-64 (the 6.12 era only)
  * @SMM_ZONE_NORMAL: memory the kernel maps permanently
- * @SMM_ZONE_HIGHMEM: memory reached only through temporary mappings
+ * @SMM_ZONE_HIGHMEM: memory reached only through temporary mappings (the
+ *	2.6.29 era only: a 32-bit PC)
+ * @SMM_ZONE_MOVABLE: movable allocations only, carved out of the highest
+ *	zone by movablecore= or kernelcore= (the 6.12 era only)
  * @SMM_NR_ZONES: number of zones
+ *
+ * Each era configures the zones its kernel has (&smm_buddy.zone_mask), as
+ * CONFIG_ZONE_DMA32, CONFIG_HIGHMEM and ZONE_MOVABLE decide MAX_NR_ZONES;
+ * the others stay empty and are never shown.
  */
 enum smm_zone_type {
 	SMM_ZONE_DMA,
+	SMM_ZONE_DMA32,
 	SMM_ZONE_NORMAL,
 	SMM_ZONE_HIGHMEM,
+	SMM_ZONE_MOVABLE,
 	SMM_NR_ZONES,
 };
+
+/* The zones of each era's kernel: 2.6.29 i386, 6.12 x86-64. */
+#define SMM_ZONES_2629	(BIT(SMM_ZONE_DMA) | BIT(SMM_ZONE_NORMAL) | BIT(SMM_ZONE_HIGHMEM))
+#define SMM_ZONES_612	(BIT(SMM_ZONE_DMA) | BIT(SMM_ZONE_DMA32) | BIT(SMM_ZONE_NORMAL) | \
+			 BIT(SMM_ZONE_MOVABLE))
 
 static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
 
@@ -41,6 +56,8 @@ static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
 #define __SMM_GFP_HIGHMEM	BIT(1)	/* HIGHMEM, then NORMAL, then DMA */
 #define __SMM_GFP_ZERO		BIT(2)	/* zero the pages */
 #define __SMM_GFP_HIGH		BIT(3)	/* may dip below the min watermark */
+#define __SMM_GFP_DMA32		BIT(7)	/* ZONE_DMA32, then DMA */
+#define __SMM_GFP_MOVABLE	BIT(8)	/* may use ZONE_MOVABLE (with __SMM_GFP_HIGHMEM) */
 
 /**
  * enum smm_alloc_site - who asks the buddy allocator for pages
@@ -66,13 +83,14 @@ enum smm_alloc_site {
 #define __SMM_GFP_SITE_SHIFT	4
 #define __SMM_GFP_SITE(site)	((site) << __SMM_GFP_SITE_SHIFT)
 #define SMM_GFP_SITE_MASK	(7U << __SMM_GFP_SITE_SHIFT)
-#define __SMM_GFP_BITS		7
+#define __SMM_GFP_BITS		9
 
 static_assert(SMM_SITE_NR <= 8);
 
 #define SMM_GFP_KERNEL		0
 #define SMM_GFP_DMA		__SMM_GFP_DMA
 #define SMM_GFP_HIGHUSER	__SMM_GFP_HIGHMEM
+#define SMM_GFP_HIGHUSER_MOVABLE	(__SMM_GFP_HIGHMEM | __SMM_GFP_MOVABLE)
 #define SMM_GFP_ATOMIC		__SMM_GFP_HIGH
 
 /**
@@ -286,6 +304,9 @@ struct smm_fail_page_alloc {
  * @arena: the memory and its descriptors
  * @broken: the instance's broken flag, set by SMM_WARN_ON()
  * @max_order: orders run 0..@max_order - 1
+ * @era: whose kernel the allocator models: its zones, and how zoneinfo
+ *	prints the per-CPU lists
+ * @zone_mask: the zones that era's kernel has, BIT(enum smm_zone_type)
  * @thp_order: our pageblock order, min(%SMM_HPAGE_PMD_ORDER, @max_order - 1):
  *	the order of the per-CPU list above the low orders
  * @min_free_kbytes: vm.min_free_kbytes: the reserve split among the low
@@ -322,6 +343,8 @@ struct smm_buddy {
 	struct smm_arena *arena;
 	bool *broken;
 	unsigned int max_order;
+	enum smm_era era;
+	unsigned int zone_mask;
 	unsigned int thp_order;
 	unsigned long min_free_kbytes;
 	unsigned int watermark_scale_factor;
@@ -355,8 +378,7 @@ static inline unsigned int smm_pcp_pindex_to_order(const struct smm_buddy *b,
 }
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
-		   unsigned int max_order, unsigned long dma_end_pfn,
-		   unsigned long highmem_start_pfn);
+		   unsigned int max_order, enum smm_era era, const unsigned long *zone_end);
 void smm_buddy_destroy(struct smm_buddy *b);
 void smm_buddy_setup_watermarks(struct smm_buddy *b);
 int smm_buddy_tune_watermarks(struct smm_buddy *b, const unsigned long *min_free_kbytes,
@@ -375,7 +397,7 @@ void *smm_get_free_page(struct smm_buddy *b, unsigned int gfp);
 int smm_free_page_addr(struct smm_buddy *b, void *addr);
 void smm_drain_pages(struct smm_buddy *b);
 
-int smm_gfp_zonelist(unsigned int gfp, enum smm_zone_type *list);
+int smm_gfp_zonelist(unsigned int zone_mask, unsigned int gfp, enum smm_zone_type *list);
 const char *smm_alloc_site_name(enum smm_alloc_site site);
 struct smm_zone *smm_page_zone(struct smm_buddy *b, const struct smm_page *page);
 bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
@@ -397,6 +419,9 @@ void smm_frag_indices(const unsigned long *nr, unsigned int max_order, unsigned 
 /* bring-up: bulk free for free_all_bootmem() */
 unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 					unsigned long nr);
+unsigned long smm_buddy_free_range(struct smm_buddy *b, unsigned long s, unsigned long e);
+unsigned long smm_buddy_free_present(struct smm_buddy *b, unsigned long s, unsigned long e,
+				     bool by_page);
 unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 					unsigned int order);
 

@@ -25,6 +25,20 @@
 #define SMM_PFN_DOWN(addr)	SMM_PHYS_PFN(addr)
 
 /**
+ * enum smm_era - whose bring-up an instance replays
+ * @SMM_ERA_2629: 2.6.29 on a 32-bit PC, as the seed articles tell it:
+ *	early_res, bootmem, DMA/Normal/HighMem, SLAB, SLUB or SLOB
+ * @SMM_ERA_612: 6.12 on x86-64: memblock, DMA/DMA32/Normal/Movable,
+ *	migratetypes, deferred struct page init, SLUB only
+ * @SMM_ERA_NR: number of eras
+ */
+enum smm_era {
+	SMM_ERA_2629,
+	SMM_ERA_612,
+	SMM_ERA_NR,
+};
+
+/**
  * SMM_WARN_ON() - report an impossible state and break the instance
  * @broken: pointer to the owning instance's broken flag
  * @cond: the condition that must never hold

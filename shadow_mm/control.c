@@ -285,8 +285,10 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 		unsigned int gfp;
 	} zones[] = {
 		{ "DMA", SMM_GFP_DMA },
+		{ "DMA32", __SMM_GFP_DMA32 },
 		{ "NORMAL", SMM_GFP_KERNEL },
 		{ "HIGHMEM", SMM_GFP_HIGHUSER },
+		{ "MOVABLE", SMM_GFP_HIGHUSER_MOVABLE },
 	};
 	char field[40];
 	unsigned int i, f;
@@ -306,7 +308,7 @@ static int parse_arg(struct ctl_args *args, int k, const char *val)
 				return 0;
 			}
 		}
-		smm_bad_input(field, "'%s' is not DMA, NORMAL or HIGHMEM", val);
+		smm_bad_input(field, "'%s' is not DMA, DMA32, NORMAL, HIGHMEM or MOVABLE", val);
 		return -EINVAL;
 	case K_ORDER:
 		/* The instance's own max_order is checked by the command. */

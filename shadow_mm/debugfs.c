@@ -141,6 +141,25 @@ static int bootmem_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(bootmem);
 
+/* memblock's own debugfs files, memblock/memory and memblock/reserved */
+static int memblock_memory_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_memblock_show(m, &inst->memblock.memory);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(memblock_memory);
+
+static int memblock_reserved_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_memblock_show(m, &inst->memblock.reserved);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(memblock_reserved);
+
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -521,9 +540,19 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	inst->debugfs = d;
 	debugfs_create_file("arena", 0400, d, inst, &arena_fops);
 	debugfs_create_file("e820", 0400, d, inst, &e820_fops);
-	debugfs_create_file("early_res", 0400, d, inst, &early_res_fops);
 	debugfs_create_file("bringup", 0400, d, inst, &bringup_fops);
-	debugfs_create_file("bootmem", 0400, d, inst, &bootmem_fops);
+	/* Each era's boot allocator, and 2.6.29's checker of its i386 tables. */
+	if (inst->era == SMM_ERA_612) {
+		struct dentry *mb = debugfs_create_dir("memblock", d);
+
+		debugfs_create_file("memory", 0400, mb, inst, &memblock_memory_fops);
+		debugfs_create_file("reserved", 0400, mb, inst, &memblock_reserved_fops);
+	} else {
+		debugfs_create_file("early_res", 0400, d, inst, &early_res_fops);
+		debugfs_create_file("bootmem", 0400, d, inst, &bootmem_fops);
+		debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
+	}
+	debugfs_create_file("kmap", 0400, d, inst, &kmap_fops);
 	debugfs_create_file("buddyinfo", 0400, d, inst, &buddyinfo_fops);
 	debugfs_create_file("zoneinfo", 0400, d, inst, &zoneinfo_fops);
 	debugfs_create_file("pcplists", 0400, d, inst, &pcplists_fops);
@@ -537,8 +566,6 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("slabinfo", 0400, d, inst, &slabinfo_fops);
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
 	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
-	debugfs_create_file("pgtable_check", 0400, d, inst, &pgtable_check_fops);
-	debugfs_create_file("kmap", 0400, d, inst, &kmap_fops);
 	smm_pfninfo_debugfs(inst, d);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 	inject_debugfs(inst, d);

@@ -416,3 +416,22 @@ void smm_e820_show(struct seq_file *m, const struct smm_e820_table *t)
 			   e->addr, e->addr + e->size - 1, smm_e820_type_name(e->type));
 	}
 }
+
+/**
+ * smm_e820_max_pfn() - the end of usable RAM, max_pfn
+ * @t: the e820 map
+ *
+ * e820_end_of_ram_pfn() (the kernel's num_physpages on i386).
+ *
+ * Return: the first PFN past the last whole page of RAM.
+ */
+unsigned long smm_e820_max_pfn(const struct smm_e820_table *t)
+{
+	unsigned long max = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr_entries; i++)
+		if (t->entries[i].type == SMM_E820_RAM)
+			max = max(max, SMM_PFN_DOWN(t->entries[i].addr + t->entries[i].size));
+	return max;
+}

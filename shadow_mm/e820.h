@@ -59,6 +59,7 @@ int smm_e820_build(struct smm_e820_table *t, const struct smm_arena *a,
 		   const char *reserve);
 int smm_e820_parse_reserve(struct smm_e820_table *t, const char *s);
 u64 smm_e820_total(const struct smm_e820_table *t, enum smm_e820_type type);
+unsigned long smm_e820_max_pfn(const struct smm_e820_table *t);
 bool smm_e820_all_of_type(const struct smm_e820_table *t, u64 start, u64 end,
 			  enum smm_e820_type type);
 const char *smm_e820_type_name(enum smm_e820_type type);

@@ -18,8 +18,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "bringup.h"
 #include "control.h"
 #include "instance.h"
+#include "parse.h"
 
 /**
  * smm_instance_name_valid() - is this a name an instance may have?
@@ -46,6 +48,83 @@ bool smm_instance_name_valid(const char *name)
 		return false;
 	}
 	return true;
+}
+
+static const char *const era_names[SMM_ERA_NR] = {
+	[SMM_ERA_2629]	= "2.6.29",
+	[SMM_ERA_612]	= "6.12",
+};
+
+/**
+ * smm_era_name() - the kernel version an era replays
+ * @era: the era
+ *
+ * Return: "2.6.29" or "6.12"; "?" for anything else.
+ */
+const char *smm_era_name(enum smm_era era)
+{
+	return era < SMM_ERA_NR ? era_names[era] : "?";
+}
+
+/**
+ * smm_parse_era() - read a bringup= value
+ * @field: the parameter or key, for the message
+ * @s: "2.6.29" or "6.12"
+ * @era: set on success
+ *
+ * Return: 0, or -EINVAL with a rate-limited message naming @field.
+ */
+int smm_parse_era(const char *field, const char *s, enum smm_era *era)
+{
+	int i = match_string(era_names, SMM_ERA_NR, s);
+
+	if (i < 0) {
+		smm_bad_input(field, "'%s' is not 2.6.29 or 6.12", s);
+		return -EINVAL;
+	}
+	*era = i;
+	return 0;
+}
+
+/**
+ * smm_parse_core() - read a kernelcore= or movablecore= value
+ * @field: the parameter or key, for the message
+ * @s: a size with an optional K, M or G suffix, or a percentage "N%"
+ *	(1 to 100), as cmdline_parse_core() takes them
+ * @core: set on success
+ *
+ * "mirror" (kernelcore=mirror) is not modelled: we have no mirrored memory.
+ *
+ * Return: 0, -EINVAL for a malformed value, -ERANGE for a percentage past
+ * 100, each with a rate-limited message naming @field.
+ */
+int smm_parse_core(const char *field, const char *s, struct smm_core *core)
+{
+	size_t len = strlen(s);
+	const char *end;
+	int ret;
+	u64 v;
+
+	if (len && s[len - 1] == '%') {
+		char num[8];
+
+		if (len > sizeof(num)) {
+			smm_bad_input(field, "'%s' is not a percentage in [1, 100]", s);
+			return -ERANGE;
+		}
+		strscpy(num, s, len);
+		ret = smm_parse_u64(field, num, 1, 100, &v);
+		if (ret)
+			return ret;
+		*core = (struct smm_core){ .percent = v };
+		return 0;
+	}
+	if (smm_parse_size(s, &end, &v) || *end) {
+		smm_bad_input(field, "'%s' is not a size (K, M, G) or a percentage", s);
+		return -EINVAL;
+	}
+	*core = (struct smm_core){ .bytes = v };
+	return 0;
 }
 
 /* Parse e820_reserve into a scratch map: a typo must not cost an arena. */
@@ -102,6 +181,31 @@ int smm_params_check(const struct smm_params *p)
 		smm_bad_input("slab", "must be slab, slub or slob");
 		return -EINVAL;
 	}
+	if (p->era >= SMM_ERA_NR) {
+		smm_bad_input("bringup", "must be 2.6.29 or 6.12");
+		return -EINVAL;
+	}
+	/* The allocators 6.12 no longer has: mm/slob.c went in 6.4, mm/slab.c in 6.8. */
+	if (p->era == SMM_ERA_612 && p->slab == SMM_SLAB_SLOB) {
+		smm_bad_input("slab", "SLOB was removed in Linux 6.4; bringup=6.12 has only slub");
+		return -EINVAL;
+	}
+	if (p->era == SMM_ERA_612 && p->slab == SMM_SLAB_SLAB) {
+		smm_bad_input("slab", "SLAB was removed in Linux 6.8; bringup=6.12 has only slub");
+		return -EINVAL;
+	}
+	if (p->era != SMM_ERA_612 && (p->kernelcore.bytes || p->kernelcore.percent)) {
+		smm_bad_input("kernelcore", "needs bringup=6.12: 2.6.29 on i386 puts ZONE_MOVABLE in HighMem, not modelled");
+		return -EINVAL;
+	}
+	if (p->era != SMM_ERA_612 && (p->movablecore.bytes || p->movablecore.percent)) {
+		smm_bad_input("movablecore", "needs bringup=6.12: 2.6.29 on i386 puts ZONE_MOVABLE in HighMem, not modelled");
+		return -EINVAL;
+	}
+	if (p->era == SMM_ERA_612 && p->zone_normal_mb) {
+		smm_bad_input("zone_normal_mb", "bringup=6.12 is x86-64: there is no ZONE_HIGHMEM to start");
+		return -EINVAL;
+	}
 	if (p->slab_debug && smm_slab_parse_debug(p->slab_debug, NULL, NULL))
 		return -EINVAL;
 	if (p->chunk_order > MAX_PAGE_ORDER) {
@@ -142,6 +246,7 @@ int smm_params_check(const struct smm_params *p)
  * of DMA, highmem above 896 MiB) down to the arena: DMA is 1/16 of the
  * arena, at least 1 MiB and at most 16 MiB, and highmem the top 1/8.  So a
  * 64 MiB arena has 4 MiB of DMA, 52 MiB of Normal and 8 MiB of HighMem.
+ * For the 6.12 era see zone_bounds_612().
  */
 static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
 		       unsigned long *dma_end, unsigned long *high_start)
@@ -172,23 +277,191 @@ static int zone_bounds(const struct smm_params *p, const struct smm_arena *a,
 	return 0;
 }
 
-/* The end of usable RAM, max_pfn (the kernel's num_physpages on i386). */
-static unsigned long max_ram_pfn(const struct smm_e820_table *t)
+/*
+ * The 2.6.29 stages, after the arena: e820, early_res, the image, mem_map,
+ * the direct map, bootmem, paging_init(), the zones, mem_init(), slab and
+ * vmalloc (see "DOC: bring-up timeline").  On failure the caller tears
+ * down whatever was built.
+ */
+static int bringup_2629(struct smm_instance *inst, const struct smm_params *p)
 {
-	unsigned long max = 0;
-	unsigned int i;
+	struct smm_arena *a = &inst->arena;
+	unsigned long dma_end, high_start;
+	u64 usable;
+	int ret;
 
-	for (i = 0; i < t->nr_entries; i++)
-		if (t->entries[i].type == SMM_E820_RAM)
-			max = max(max, SMM_PFN_DOWN(t->entries[i].addr + t->entries[i].size));
-	return max;
+	ret = zone_bounds(p, a, &dma_end, &high_start);
+	if (ret)
+		return ret;
+
+	/* setup_memory_map(): the BIOS map, sanitized. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_E820);
+	ret = smm_e820_build(&inst->e820, a, p->e820_reserve);
+	if (ret)
+		return ret;
+	usable = smm_e820_total(&inst->e820, SMM_E820_RAM);
+	smm_timeline_end(&inst->timeline, "%u entries, %llu KiB usable, %llu KiB not usable",
+			 inst->e820.nr_entries, usable >> 10,
+			 (SMM_PFN_PHYS(a->nr_pages) - usable) >> 10);
+
+	/* The early allocator over the usable ranges. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLY);
+	smm_early_init(&inst->early, &inst->e820);
+	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
+
+	/* Static allocation: the kernel image, where the loader put it. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_STATIC);
+	ret = smm_setup_kernel_image(&inst->setup, a, &inst->early, high_start);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline,
+			 "TEXT DATA BSS at %#llx, %llu KiB; INIT_PG_TABLE %llu pages map [0, %#llx)",
+			 inst->setup.img.text,
+			 (inst->setup.img.bss_stop - inst->setup.img.text) >> 10,
+			 (inst->setup.img.pg0_end - inst->setup.img.pg0_start) >> PAGE_SHIFT,
+			 inst->setup.img.mapped);
+
+	/*
+	 * sparse_init() + memmap_init(): the page descriptors, placed above
+	 * ZONE_DMA, each stamped with its zone (enum smm_zone_type).
+	 */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
+	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end),
+			      (const unsigned long[SMM_NR_ZONES]){
+				[SMM_ZONE_DMA] = dma_end, [SMM_ZONE_DMA32] = dma_end,
+				[SMM_ZONE_NORMAL] = high_start,
+				[SMM_ZONE_HIGHMEM] = a->end_pfn, [SMM_ZONE_MOVABLE] = a->end_pfn,
+			      }, SMM_NR_ZONES);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline,
+			 "%lu descriptors, %lu bytes in %u early_res, %lu free pages",
+			 inst->memmap.nr_pages, inst->memmap.bytes, inst->early.nr,
+			 inst->memmap.owner_pages[SMM_OWNER_FREE]);
+
+	/* init_memory_mapping(): the direct map, its tables from find_e820_area(). */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_PGTABLE);
+	ret = smm_init_memory_mapping(&inst->setup, &inst->early, &inst->kpt, &inst->broken);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline,
+			 "[0, %#llx) at %#llx: %lu x 2M, %lu x 4k; PGTABLE %llu pages at %#llx",
+			 SMM_PFN_PHYS(high_start), SMM_PAGE_OFFSET, inst->setup.direct.large,
+			 inst->setup.direct.small,
+			 (inst->setup.table_end - inst->setup.table_start) >> PAGE_SHIFT,
+			 inst->setup.table_start);
+
+	/* setup_bootmem_allocator(): the bitmap over low memory. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_BOOTMEM);
+	ret = smm_bootmem_setup(&inst->bootmem, a, &inst->early, high_start, dma_end);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline, "bitmap of %lu bytes for pfn [0x0-%#lx] at %#llx",
+			 inst->bootmem.map_bytes, high_start - 1, inst->bootmem.map_addr);
+
+	/* early_res_to_bootmem(): every early record, with its label. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLYRES);
+	smm_early_res_to_bootmem(&inst->bootmem);
+	smm_timeline_end(&inst->timeline, "%u records carried over, %lu pages free",
+			 inst->bootmem.nr_res, smm_bootmem_free_pages(&inst->bootmem));
+
+	/* paging_init(): the pkmap and kmap_local tables, from bootmem. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_KMAP);
+	ret = smm_paging_init(&inst->setup, &inst->kpt, &inst->bootmem, &inst->hm,
+			      &inst->broken);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline,
+			 "pkmap %#llx, %u slots; kmap_local %#llx; %lu tables from bootmem",
+			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE,
+			 inst->setup.bootmem_tables);
+
+	/* zone_sizes_init() / free_area_init(): empty zones. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_ZONES);
+	ret = smm_buddy_init(&inst->buddy, a, &inst->broken,
+			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
+			     (const unsigned long[SMM_NR_ZONES]){
+				[SMM_ZONE_DMA] = dma_end, [SMM_ZONE_DMA32] = dma_end,
+				[SMM_ZONE_NORMAL] = high_start,
+				[SMM_ZONE_HIGHMEM] = max(a->end_pfn, high_start),
+				[SMM_ZONE_MOVABLE] = max(a->end_pfn, high_start),
+			     });
+	if (ret)
+		return ret;
+	inst->buddy.name = inst->name;
+	smm_timeline_end(&inst->timeline,
+			 "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
+			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
+			 inst->buddy.zones[SMM_ZONE_NORMAL].present_pages,
+			 inst->buddy.zones[SMM_ZONE_HIGHMEM].present_pages,
+			 inst->buddy.max_order);
+
+	/*
+	 * mem_init(): free_all_bootmem() and set_highmem_pages_init(), the
+	 * watermarks, and from now on page tables and HighMem zeroing work
+	 * through the buddy allocator; then the banner.
+	 */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_HANDOFF);
+	ret = smm_free_all_bootmem(&inst->bootmem, &inst->buddy, &inst->timeline);
+	if (ret < 0)
+		return ret;
+	smm_buddy_setup_watermarks(&inst->buddy);
+	smm_pgtable_attach(&inst->kpt, &inst->buddy);
+	smm_highmem_attach(&inst->hm, &inst->buddy);
+	smm_mem_init_banner(&inst->setup, &inst->bootmem, smm_buddy_free_pages(&inst->buddy),
+			    smm_e820_max_pfn(&inst->e820), &(const struct smm_layout){
+				.fixmap_start = SMM_KMAP_LOCAL_BASE,
+				.fixmap_end = SMM_KMAP_LOCAL_ADDR(nr_cpu_ids, 0),
+				.pkmap_start = SMM_PKMAP_BASE,
+				.pkmap_end = SMM_PKMAP_ADDR(SMM_LAST_PKMAP),
+				.vmalloc_start = SMM_VMALLOC_START,
+				.vmalloc_end = SMM_VMALLOC_START + SMM_VMALLOC_SIZE,
+			    });
+	smm_timeline_end(&inst->timeline,
+			 "%lu pages to the buddy (%lu HighMem), %lu kept reserved; bootmem closed",
+			 inst->bootmem.handed_over, inst->bootmem.high_pages,
+			 inst->bootmem.kept_reserved);
+
+	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
+	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
+			    p->slab_debug ? inst->slab_debug : NULL, &inst->timeline);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
+			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
+			 "13 kmalloc caches, 8 to 8192 bytes");
+
+	/* vmalloc_init(): the vmalloc range of the shadow kernel space. */
+	smm_timeline_begin(&inst->timeline, SMM_STAGE_VMALLOC);
+	ret = smm_vmalloc_init(&inst->vm, &inst->kpt, &inst->buddy, SMM_VMALLOC_SIZE);
+	if (ret)
+		return ret;
+	smm_timeline_end(&inst->timeline, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
+
+	return 0;
+}
+
+/* Every layer down to the arena, top-down; each copes with never having been set up. */
+static void teardown_layers(struct smm_instance *inst)
+{
+	smm_control_release(inst);
+	smm_vmscan_destroy(&inst->vmscan);
+	smm_swap_destroy(&inst->swap);
+	smm_highmem_destroy(&inst->hm);
+	smm_vmalloc_destroy(&inst->vm);
+	smm_slab_destroy(&inst->slab);
+	smm_pgtable_destroy(&inst->kpt);
+	smm_buddy_destroy(&inst->buddy);
+	smm_arena_destroy(&inst->arena);
 }
 
 /**
  * smm_instance_create() - build a shadow stack and run its bring-up
  * @p: the parameters; @p->e820_reserve is parsed, not kept
  *
- * Runs the stages in 2.6.29's boot order (see "DOC: bring-up timeline"):
+ * Runs the stages of @p->era's boot order (see "DOC: bring-up timeline";
+ * the 6.12 ones in bringup_612.c).  For 2.6.29:
  * arena, e820, early allocator, the kernel image and its temporary page
  * table, mem_map, the direct map, bootmem and early_res_to_bootmem(),
  * paging_init()'s kmap tables, zones, mem_init() (the handoff of the free
@@ -205,10 +478,9 @@ static unsigned long max_ram_pfn(const struct smm_e820_table *t)
  */
 struct smm_instance *smm_instance_create(const struct smm_params *p)
 {
-	unsigned long nr_pages, dma_end, high_start;
 	struct smm_instance *inst;
+	unsigned long nr_pages;
 	struct smm_arena *a;
-	u64 usable;
 	int ret;
 
 	ret = smm_params_check(p);
@@ -219,12 +491,13 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
 	strscpy(inst->name, p->name, sizeof(inst->name));
+	inst->era = p->era;
 	if (p->slab_debug)
 		strscpy(inst->slab_debug, p->slab_debug, sizeof(inst->slab_debug));
 	INIT_LIST_HEAD(&inst->node);
 	mutex_init(&inst->ctl_lock);
 	INIT_LIST_HEAD(&inst->ctl_allocs);
-	smm_timeline_init(&inst->timeline);
+	smm_timeline_init(&inst->timeline, p->era);
 	/* The tracepoints name the instance: each layer that fires one keeps the name. */
 	inst->timeline.name = inst->name;
 	a = &inst->arena;
@@ -252,146 +525,12 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 	smm_timeline_end(&inst->timeline, "%lu pages, source=%s, %u chunks, %u runs, %lu sections",
 			 a->nr_pages, smm_arena_source_name(a->source), a->nr_chunks,
 			 a->nr_runs, a->nr_sections);
-	ret = zone_bounds(p, a, &dma_end, &high_start);
+	if (p->era == SMM_ERA_612)
+		ret = smm_bringup_612(inst, p);
+	else
+		ret = bringup_2629(inst, p);
 	if (ret)
-		goto err_e820;
-
-	/* setup_memory_map(): the BIOS map, sanitized. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_E820);
-	ret = smm_e820_build(&inst->e820, a, p->e820_reserve);
-	if (ret)
-		goto err_e820;
-	usable = smm_e820_total(&inst->e820, SMM_E820_RAM);
-	smm_timeline_end(&inst->timeline, "%u entries, %llu KiB usable, %llu KiB not usable",
-			 inst->e820.nr_entries, usable >> 10,
-			 (SMM_PFN_PHYS(a->nr_pages) - usable) >> 10);
-
-	/* The early allocator over the usable ranges. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLY);
-	smm_early_init(&inst->early, &inst->e820);
-	smm_timeline_end(&inst->timeline, "find_e820_area() over %llu KiB", usable >> 10);
-
-	/* Static allocation: the kernel image, where the loader put it. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_STATIC);
-	ret = smm_setup_kernel_image(&inst->setup, a, &inst->early, high_start);
-	if (ret)
-		goto err_e820;
-	smm_timeline_end(&inst->timeline,
-			 "TEXT DATA BSS at %#llx, %llu KiB; INIT_PG_TABLE %llu pages map [0, %#llx)",
-			 inst->setup.img.text,
-			 (inst->setup.img.bss_stop - inst->setup.img.text) >> 10,
-			 (inst->setup.img.pg0_end - inst->setup.img.pg0_start) >> PAGE_SHIFT,
-			 inst->setup.img.mapped);
-
-	/*
-	 * sparse_init() + memmap_init(): the page descriptors, placed above
-	 * ZONE_DMA, each stamped with its zone (enum smm_zone_type).
-	 */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
-	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end),
-			      (const unsigned long[]){ dma_end, high_start, a->end_pfn },
-			      SMM_NR_ZONES);
-	if (ret)
-		goto err_e820;
-	smm_timeline_end(&inst->timeline,
-			 "%lu descriptors, %lu bytes in %u early_res, %lu free pages",
-			 inst->memmap.nr_pages, inst->memmap.bytes, inst->early.nr,
-			 inst->memmap.owner_pages[SMM_OWNER_FREE]);
-
-	/* init_memory_mapping(): the direct map, its tables from find_e820_area(). */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_PGTABLE);
-	ret = smm_init_memory_mapping(&inst->setup, &inst->early, &inst->kpt, &inst->broken);
-	if (ret)
-		goto err_pgtable;
-	smm_timeline_end(&inst->timeline,
-			 "[0, %#llx) at %#llx: %lu x 2M, %lu x 4k; PGTABLE %llu pages at %#llx",
-			 SMM_PFN_PHYS(high_start), SMM_PAGE_OFFSET, inst->setup.direct.large,
-			 inst->setup.direct.small,
-			 (inst->setup.table_end - inst->setup.table_start) >> PAGE_SHIFT,
-			 inst->setup.table_start);
-
-	/* setup_bootmem_allocator(): the bitmap over low memory. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_BOOTMEM);
-	ret = smm_bootmem_setup(&inst->bootmem, a, &inst->early, high_start, dma_end);
-	if (ret)
-		goto err_pgtable;
-	smm_timeline_end(&inst->timeline, "bitmap of %lu bytes for pfn [0x0-%#lx] at %#llx",
-			 inst->bootmem.map_bytes, high_start - 1, inst->bootmem.map_addr);
-
-	/* early_res_to_bootmem(): every early record, with its label. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_EARLYRES);
-	smm_early_res_to_bootmem(&inst->bootmem);
-	smm_timeline_end(&inst->timeline, "%u records carried over, %lu pages free",
-			 inst->bootmem.nr_res, smm_bootmem_free_pages(&inst->bootmem));
-
-	/* paging_init(): the pkmap and kmap_local tables, from bootmem. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_KMAP);
-	ret = smm_paging_init(&inst->setup, &inst->kpt, &inst->bootmem, &inst->hm,
-			      &inst->broken);
-	if (ret)
-		goto err_pgtable;
-	smm_timeline_end(&inst->timeline,
-			 "pkmap %#llx, %u slots; kmap_local %#llx; %lu tables from bootmem",
-			 SMM_PKMAP_BASE, SMM_LAST_PKMAP, SMM_KMAP_LOCAL_BASE,
-			 inst->setup.bootmem_tables);
-
-	/* zone_sizes_init() / free_area_init(): empty zones. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_ZONES);
-	ret = smm_buddy_init(&inst->buddy, a, &inst->broken,
-			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT,
-			     dma_end, high_start);
-	if (ret)
-		goto err_highmem;
-	inst->buddy.name = inst->name;
-	smm_timeline_end(&inst->timeline,
-			 "DMA %lu, Normal %lu, HighMem %lu present pages; MAX_ORDER %u",
-			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
-			 inst->buddy.zones[SMM_ZONE_NORMAL].present_pages,
-			 inst->buddy.zones[SMM_ZONE_HIGHMEM].present_pages,
-			 inst->buddy.max_order);
-
-	/*
-	 * mem_init(): free_all_bootmem() and set_highmem_pages_init(), the
-	 * watermarks, and from now on page tables and HighMem zeroing work
-	 * through the buddy allocator; then the banner.
-	 */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_HANDOFF);
-	ret = smm_free_all_bootmem(&inst->bootmem, &inst->buddy, &inst->timeline);
-	if (ret < 0)
-		goto err_handoff;
-	smm_buddy_setup_watermarks(&inst->buddy);
-	smm_pgtable_attach(&inst->kpt, &inst->buddy);
-	smm_highmem_attach(&inst->hm, &inst->buddy);
-	smm_mem_init_banner(&inst->setup, &inst->bootmem, smm_buddy_free_pages(&inst->buddy),
-			    max_ram_pfn(&inst->e820), &(const struct smm_layout){
-				.fixmap_start = SMM_KMAP_LOCAL_BASE,
-				.fixmap_end = SMM_KMAP_LOCAL_ADDR(nr_cpu_ids, 0),
-				.pkmap_start = SMM_PKMAP_BASE,
-				.pkmap_end = SMM_PKMAP_ADDR(SMM_LAST_PKMAP),
-				.vmalloc_start = SMM_VMALLOC_START,
-				.vmalloc_end = SMM_VMALLOC_START + SMM_VMALLOC_SIZE,
-			    });
-	smm_timeline_end(&inst->timeline,
-			 "%lu pages to the buddy (%lu HighMem), %lu kept reserved; bootmem closed",
-			 inst->bootmem.handed_over, inst->bootmem.high_pages,
-			 inst->bootmem.kept_reserved);
-
-	/* kmem_cache_init(): the slab allocator and the kmalloc caches. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_SLAB);
-	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
-			    p->slab_debug ? inst->slab_debug : NULL, &inst->timeline);
-	if (ret)
-		goto err_handoff;
-	smm_timeline_end(&inst->timeline, "%s, %s", smm_slab_strategy_name(p->slab),
-			 p->slab == SMM_SLAB_SLOB ? "kmalloc from the SLOB lists" :
-			 "13 kmalloc caches, 8 to 8192 bytes");
-
-	/* vmalloc_init(): the vmalloc range of the shadow kernel space. */
-	smm_timeline_begin(&inst->timeline, SMM_STAGE_VMALLOC);
-	ret = smm_vmalloc_init(&inst->vm, &inst->kpt, &inst->buddy, SMM_VMALLOC_SIZE);
-	if (ret)
-		goto err_slab;
-	smm_timeline_end(&inst->timeline, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
+		goto err_layers;
 
 	/*
 	 * swapon(): after boot in the kernel, from user space, and kswapd
@@ -403,33 +542,17 @@ struct smm_instance *smm_instance_create(const struct smm_params *p)
 		if (ret == -ENOMEM)
 			smm_bad_input("swap_mb", "the host cannot spare the map of %u MiB",
 				      p->swap_mb);
-		goto err_vmalloc;
+		goto err_layers;
 	}
 	inst->swap.name = inst->name;
 	ret = smm_vmscan_init(&inst->vmscan, &inst->buddy, &inst->swap, &inst->vmstat,
 			      &inst->broken, inst->name);
 	if (ret)
-		goto err_swap;
+		goto err_layers;
 	return inst;
 
-err_swap:
-	smm_swap_destroy(&inst->swap);
-err_vmalloc:
-	smm_vmalloc_destroy(&inst->vm);
-err_slab:
-	smm_slab_destroy(&inst->slab);
-err_handoff:
-	/* The buddy allocator exists: the tables made from it go back to it. */
-	smm_highmem_destroy(&inst->hm);
-	smm_pgtable_destroy(&inst->kpt);
-	smm_buddy_destroy(&inst->buddy);
-	goto err_e820;
-err_highmem:
-	smm_highmem_destroy(&inst->hm);
-err_pgtable:
-	smm_pgtable_destroy(&inst->kpt);
-err_e820:
-	smm_arena_destroy(a);
+err_layers:
+	teardown_layers(inst);
 err_arena:
 	smm_vmstat_destroy(&inst->vmstat);
 	kfree(inst);
@@ -451,15 +574,7 @@ void smm_instance_destroy(struct smm_instance *inst)
 
 	if (IS_ERR_OR_NULL(inst))
 		return;
-	smm_control_release(inst);
-	smm_vmscan_destroy(&inst->vmscan);
-	smm_swap_destroy(&inst->swap);
-	smm_highmem_destroy(&inst->hm);
-	smm_vmalloc_destroy(&inst->vm);
-	smm_slab_destroy(&inst->slab);
-	smm_pgtable_destroy(&inst->kpt);
-	smm_buddy_destroy(&inst->buddy);
-	smm_arena_destroy(&inst->arena);
+	teardown_layers(inst);
 	/* Last: the layers above counted into it until they were gone. */
 	smm_vmstat_destroy(&inst->vmstat);
 	/* Every layer gave back what it counted; only the instance is left. */

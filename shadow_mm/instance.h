@@ -13,6 +13,7 @@
 #include "e820.h"
 #include "highmem.h"
 #include "early.h"
+#include "memblock.h"
 #include "memmap.h"
 #include "pgtable.h"
 #include "setup.h"
@@ -27,6 +28,19 @@
 #define SMM_VMALLOC_SIZE	BIT_ULL(30)
 
 #define SMM_NAME_LEN	32
+
+/**
+ * struct smm_core - a kernelcore= or movablecore= value
+ * @bytes: the size, when @percent is not set
+ * @percent: the share of memory, 1..100, when the value ended in '%';
+ *	0: @bytes
+ *
+ * Both zero: not given.
+ */
+struct smm_core {
+	u64 bytes;
+	unsigned int percent;
+};
 
 /**
  * struct smm_params - how to build an instance
@@ -46,6 +60,9 @@
  * @slab_debug: debug flags for some or all caches, in the syntax of the
  *	kernel's ``slub_debug=`` (see smm_slab_parse_debug()), or NULL: off
  * @swap_mb: size of the swap area in MiB, [0, %SMM_SWAP_MAX_MB]; 0: no swap
+ * @era: whose bring-up: 2.6.29 (the default) or 6.12
+ * @kernelcore: 6.12 only: memory kept out of ZONE_MOVABLE, as kernelcore=
+ * @movablecore: 6.12 only: memory for ZONE_MOVABLE, as movablecore=
  */
 struct smm_params {
 	const char *name;
@@ -59,6 +76,9 @@ struct smm_params {
 	enum smm_slab_strategy slab;
 	const char *slab_debug;
 	unsigned int swap_mb;
+	enum smm_era era;
+	struct smm_core kernelcore;
+	struct smm_core movablecore;
 };
 
 /**
@@ -66,6 +86,9 @@ struct smm_params {
  * @name: the instance's name
  * @slab_debug: its copy of &smm_params.slab_debug, for the slab layer
  * @broken: set by SMM_WARN_ON(); a broken instance refuses further work
+ * @era: whose bring-up it replays
+ * @memblock: the 6.12 boot allocator; kept after the bring-up for its
+ *	debugfs files (empty in the 2.6.29 era)
  * @arena: the host pages
  * @e820: the synthetic BIOS map
  * @early: the early allocator
@@ -95,9 +118,11 @@ struct smm_instance {
 	char name[SMM_NAME_LEN];
 	char slab_debug[SMM_SLAB_DEBUG_LEN];
 	bool broken;
+	enum smm_era era;
 	struct smm_arena arena;
 	struct smm_e820_table e820;
 	struct smm_early early;
+	struct smm_memblock memblock;
 	struct smm_memmap memmap;
 	struct smm_setup setup;
 	struct smm_bootmem bootmem;
@@ -121,6 +146,9 @@ struct smm_instance {
 struct smm_instance *smm_instance_create(const struct smm_params *p);
 void smm_instance_destroy(struct smm_instance *inst);
 int smm_params_check(const struct smm_params *p);
+int smm_parse_era(const char *field, const char *s, enum smm_era *era);
+int smm_parse_core(const char *field, const char *s, struct smm_core *core);
+const char *smm_era_name(enum smm_era era);
 bool smm_instance_name_valid(const char *name);
 void smm_meminfo_show(struct seq_file *m, struct smm_instance *inst);
 

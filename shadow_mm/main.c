@@ -27,10 +27,13 @@
  * by side:
  *
  * ``create name=NAME [arena_mb=N] [slab=slab|slub|slob] [arena_source=S] [max_order=N]
- * [slab_debug=S] [swap_mb=N]``
+ * [slab_debug=S] [swap_mb=N] [bringup=2.6.29|6.12] [kernelcore=X] [movablecore=X]``
  *	Bring up a new instance; it appears as ``shadow_mm/NAME/``.  Unset
  *	values are the defaults (64 MiB, SLUB, auto, 11, no slab debugging,
- *	no swap).
+ *	no swap, 2.6.29, no ZONE_MOVABLE).  kernelcore= and movablecore= take
+ *	a size with K, M or G, or a percentage "N%", and need bringup=6.12;
+ *	bringup=6.12 refuses slab=slab and slab=slob, which 6.12 no longer
+ *	has.
  *	NAME is 1 to 31 characters of ``A-Z a-z 0-9 _ . -``, and neither
  *	``.`` nor ``..``.  slab_debug= is the module parameter's syntax.
  * ``destroy name=NAME``
@@ -131,6 +134,21 @@ static unsigned int swap_mb;
 module_param_cb(swap_mb, &smm_uint_ops, &swap_mb, 0444);
 MODULE_PARM_DESC(swap_mb, "Swap area in MiB of host memory, at most 65536 (default 0: no swap)");
 
+static char *bringup = "2.6.29";
+module_param(bringup, charp, 0444);
+MODULE_PARM_DESC(bringup,
+		 "Whose memory bring-up to replay: 2.6.29 (default: early_res, bootmem, HighMem, SLAB/SLUB/SLOB) or 6.12 (memblock, DMA32/Movable, migratetypes, deferred init, SLUB)");
+
+static char *kernelcore;
+module_param(kernelcore, charp, 0444);
+MODULE_PARM_DESC(kernelcore,
+		 "bringup=6.12: memory kept out of ZONE_MOVABLE, a size (K, M, G) or N% (default: none)");
+
+static char *movablecore;
+module_param(movablecore, charp, 0444);
+MODULE_PARM_DESC(movablecore,
+		 "bringup=6.12: memory for ZONE_MOVABLE, a size (K, M, G) or N% (default: none)");
+
 static struct dentry *smm_debugfs_root;
 static struct dentry *smm_control_file;
 static struct smm_instance *smm_default;
@@ -154,7 +172,7 @@ static struct smm_instance *find_instance(const char *name)
 
 /* The keys of create; destroy takes only name=. */
 enum { KEY_NAME, KEY_ARENA_MB, KEY_MAX_ORDER, KEY_SLAB, KEY_ARENA_SOURCE, KEY_SLAB_DEBUG,
-	KEY_SWAP_MB, KEY_NR };
+	KEY_SWAP_MB, KEY_BRINGUP, KEY_KERNELCORE, KEY_MOVABLECORE, KEY_NR };
 
 static const char *const create_keys[] = {
 	[KEY_NAME]		= "name",
@@ -164,6 +182,9 @@ static const char *const create_keys[] = {
 	[KEY_ARENA_SOURCE]	= "arena_source",
 	[KEY_SLAB_DEBUG]	= "slab_debug",
 	[KEY_SWAP_MB]		= "swap_mb",
+	[KEY_BRINGUP]		= "bringup",
+	[KEY_KERNELCORE]	= "kernelcore",
+	[KEY_MOVABLECORE]	= "movablecore",
 };
 
 static_assert(ARRAY_SIZE(create_keys) == KEY_NR);
@@ -214,6 +235,15 @@ static int parse_instance_cmd(char *cur, bool create, struct smm_params *p, char
 		case KEY_SWAP_MB:
 			ret = smm_parse_uint("control.swap_mb", val, 0, SMM_SWAP_MAX_MB,
 					     &p->swap_mb);
+			break;
+		case KEY_BRINGUP:
+			ret = smm_parse_era("control.bringup", val, &p->era);
+			break;
+		case KEY_KERNELCORE:
+			ret = smm_parse_core("control.kernelcore", val, &p->kernelcore);
+			break;
+		case KEY_MOVABLECORE:
+			ret = smm_parse_core("control.movablecore", val, &p->movablecore);
 			break;
 		}
 		if (ret)
@@ -311,13 +341,14 @@ static int instances_show(struct seq_file *m, void *v)
 	struct smm_instance *inst;
 
 	mutex_lock(&smm_instances_lock);
-	seq_printf(m, "%-16s %10s %-6s\n", "instance", "arena_kb", "slab");
-	seq_printf(m, "%-16s %10lu %-6s\n", smm_default->name,
+	seq_printf(m, "%-16s %10s %-6s %s\n", "instance", "arena_kb", "slab", "bringup");
+	seq_printf(m, "%-16s %10lu %-6s %s\n", smm_default->name,
 		   smm_default->arena.nr_pages << (PAGE_SHIFT - 10),
-		   smm_default->slab.ops->name);
+		   smm_default->slab.ops->name, smm_era_name(smm_default->era));
 	list_for_each_entry(inst, &smm_instances, node)
-		seq_printf(m, "%-16s %10lu %-6s\n", inst->name,
-			   inst->arena.nr_pages << (PAGE_SHIFT - 10), inst->slab.ops->name);
+		seq_printf(m, "%-16s %10lu %-6s %s\n", inst->name,
+			   inst->arena.nr_pages << (PAGE_SHIFT - 10), inst->slab.ops->name,
+			   smm_era_name(inst->era));
 	mutex_unlock(&smm_instances_lock);
 	return 0;
 }
@@ -369,6 +400,18 @@ static int __init shadow_mm_init(void)
 	if (smm_slab_parse_strategy(slab ? slab : "", &p.slab)) {
 		smm_bad_input("slab", "'%s' is not slab, slub or slob", slab ? slab : "");
 		return -EINVAL;
+	}
+	if (smm_parse_era("bringup", bringup ? bringup : "", &p.era))
+		return -EINVAL;
+	if (kernelcore && *kernelcore) {
+		ret = smm_parse_core("kernelcore", kernelcore, &p.kernelcore);
+		if (ret)
+			return ret;
+	}
+	if (movablecore && *movablecore) {
+		ret = smm_parse_core("movablecore", movablecore, &p.movablecore);
+		if (ret)
+			return ret;
 	}
 	if (smm_arena_parse_source(arena_source ? arena_source : "", &p.source)) {
 		smm_bad_input("arena_source", "'%s' is not auto, contig or chunks",

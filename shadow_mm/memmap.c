@@ -74,24 +74,46 @@ const char *smm_owner_name(enum smm_owner owner)
  * usable range it spans instead of one per section.  Nothing is written
  * yet: init_section() does that, once every array is placed.
  */
-static int place_section(struct smm_arena *a, struct smm_early *e,
-			 struct smm_section *s, u64 goal)
+static int place_section(struct smm_arena *a, const struct smm_boot_alloc *ba,
+			 struct smm_section *s, u64 goal, bool deferred)
 {
 	const u64 align = __alignof__(struct smm_page);
 	u64 size = (u64)s->nr * sizeof(struct smm_page);
 	u64 addr;
 	void *virt;
 
-	addr = smm_early_alloc(e, goal, U64_MAX, size, align, "MEMMAP");
-	if (addr == SMM_EARLY_NOT_FOUND)
-		addr = smm_early_alloc(e, 0, U64_MAX, size, align, "MEMMAP");
+	addr = ba->alloc(ba->ctx, size, align, goal);
 	if (addr == SMM_EARLY_NOT_FOUND)
 		return -ENOMEM;
 	virt = smm_arena_pfn_to_virt(a, SMM_PFN_DOWN(addr));
 	if (!virt)
 		return -EFAULT;
-	s->memmap = virt + offset_in_page(addr);
+	if (deferred)
+		s->deferred_memmap = virt + offset_in_page(addr);
+	else
+		s->memmap = virt + offset_in_page(addr);
 	return 0;
+}
+
+/* The early allocator as a boot allocator: first fit from the goal up, then from 0. */
+static u64 early_alloc(void *ctx, u64 size, u64 align, u64 goal)
+{
+	u64 addr = smm_early_alloc(ctx, goal, U64_MAX, size, align, "MEMMAP");
+
+	if (addr == SMM_EARLY_NOT_FOUND)
+		addr = smm_early_alloc(ctx, 0, U64_MAX, size, align, "MEMMAP");
+	return addr;
+}
+
+static bool early_reserved(void *ctx, unsigned int i, u64 *start, u64 *end)
+{
+	const struct smm_early *e = ctx;
+
+	if (i >= e->nr)
+		return false;
+	*start = e->res[i].start;
+	*end = e->res[i].end;
+	return true;
 }
 
 /*
@@ -104,7 +126,7 @@ static int place_section(struct smm_arena *a, struct smm_early *e,
  */
 struct page_walk {
 	const struct smm_e820_table *t;
-	const struct smm_early *e;
+	const struct smm_boot_alloc *ba;
 	const unsigned long *zone_end;
 	unsigned int nr_zones;
 	unsigned int ti;	/* first e820 entry that can still hold a PFN >= the last */
@@ -133,9 +155,9 @@ static unsigned long ram_end(const struct smm_e820_entry *en)
 static enum smm_owner walk(struct page_walk *w, unsigned long pfn,
 			   unsigned long *end, unsigned int *zone)
 {
-	const struct smm_early_res *res = w->e->res;
 	const struct smm_e820_entry *en = w->t->entries;
 	unsigned long lim = *end;
+	u64 rs, re;
 
 	while (w->zone + 1 < w->nr_zones && w->zone_end[w->zone] <= pfn)
 		w->zone++;
@@ -143,14 +165,14 @@ static enum smm_owner walk(struct page_walk *w, unsigned long pfn,
 		lim = min(lim, w->zone_end[w->zone]);
 	*zone = w->zone;
 
-	while (w->ri < w->e->nr && SMM_PFN_UP(res[w->ri].end) <= pfn)
+	while (w->ba->reserved(w->ba->ctx, w->ri, &rs, &re) && SMM_PFN_UP(re) <= pfn)
 		w->ri++;
-	if (w->ri < w->e->nr) {
-		if (SMM_PFN_DOWN(res[w->ri].start) <= pfn) {
-			*end = min(lim, SMM_PFN_UP(res[w->ri].end));
+	if (w->ba->reserved(w->ba->ctx, w->ri, &rs, &re)) {
+		if (SMM_PFN_DOWN(rs) <= pfn) {
+			*end = min(lim, SMM_PFN_UP(re));
 			return SMM_OWNER_EARLY;
 		}
-		lim = min(lim, SMM_PFN_DOWN(res[w->ri].start));
+		lim = min(lim, SMM_PFN_DOWN(rs));
 	}
 
 	/* Entries too small for a whole page end at or before they start. */
@@ -195,13 +217,15 @@ static void init_pages(struct smm_page *page, unsigned long nr, u32 flags,
 	}
 }
 
-/* memmap_init_range() of one section: its present pages, run by run. */
+/*
+ * memmap_init_range() of one section: its present pages, run by run, into
+ * @page; counted in @mm->owner_pages unless @mm is NULL.
+ */
 static void init_section(struct smm_memmap *mm, struct page_walk *w,
-			 unsigned long nr, struct smm_section *s)
+			 unsigned long nr, struct smm_section *s, struct smm_page *page)
 {
 	unsigned long pfn = (nr << SMM_SECTION_ORDER) + s->first;
 	unsigned long end = pfn + s->nr;
-	struct smm_page *page = s->memmap;
 
 	while (pfn < end) {
 		unsigned long run_end = end;
@@ -212,23 +236,30 @@ static void init_section(struct smm_memmap *mm, struct page_walk *w,
 		if (owner != SMM_OWNER_FREE)
 			flags |= BIT(SMM_PG_RESERVED);
 		init_pages(page, run_end - pfn, flags, owner);
-		mm->owner_pages[owner] += run_end - pfn;
+		if (mm)
+			mm->owner_pages[owner] += run_end - pfn;
 		page += run_end - pfn;
 		pfn = run_end;
 	}
 }
 
 /**
- * smm_memmap_init() - place and initialise the page descriptors
+ * smm_memmap_init_from() - place and initialise the page descriptors
  * @mm: the mem_map to fill
  * @a: the arena; its sections receive their arrays
- * @e: the early allocator, with the sanitized e820 map behind it
- * @goal: lowest address to try first, e.g. the end of the DMA zone
+ * @t: the sanitized e820 map: what is usable RAM
+ * @ba: the boot allocator the arrays come from, and whose reservations
+ *	the descriptors are initialised as (early_res or memblock.reserved)
+ * @goal: passed to @ba, e.g. the end of the DMA zone
  * @zone_end: where each zone ends: zone 0 is [0, @zone_end[0]), zone i is
  *	[@zone_end[i - 1], @zone_end[i]); non-decreasing; pages past the
  *	last end are in the last zone
  * @nr_zones: number of zones and of entries in @zone_end, at most
  *	%SMM_PG_MAX_ZONES; 0 puts every page in zone 0
+ * @defer_pfn: deferred struct page init: the sections from this PFN on
+ *	(section-aligned) get their arrays placed, parked in
+ *	&smm_section.deferred_memmap, and not one descriptor written; they
+ *	read as holes until smm_memmap_init_section() runs.  ULONG_MAX: none.
  *
  * sparse_init() and memmap_init() in one: every present section gets its
  * array, then each array is initialised in one pass, run by run, as
@@ -242,12 +273,13 @@ static void init_section(struct smm_memmap *mm, struct page_walk *w,
  * stay, as at boot).
  * Context: process context.
  */
-int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
-		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
-		    unsigned int nr_zones)
+int smm_memmap_init_from(struct smm_memmap *mm, struct smm_arena *a,
+			 const struct smm_e820_table *t, const struct smm_boot_alloc *ba,
+			 u64 goal, const unsigned long *zone_end, unsigned int nr_zones,
+			 unsigned long defer_pfn)
 {
 	struct page_walk w = {
-		.t = e->e820, .e = e, .zone_end = zone_end, .nr_zones = nr_zones,
+		.t = t, .ba = ba, .zone_end = zone_end, .nr_zones = nr_zones,
 	};
 	unsigned long sec;
 	unsigned int i;
@@ -255,7 +287,8 @@ int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 
 	memset(mm, 0, sizeof(*mm));
 	mm->arena = a;
-	if (nr_zones > SMM_PG_MAX_ZONES || (nr_zones && !zone_end))
+	if (nr_zones > SMM_PG_MAX_ZONES || (nr_zones && !zone_end) ||
+	    (defer_pfn != ULONG_MAX && (defer_pfn & SMM_SECTION_MASK)))
 		return -EINVAL;
 	for (i = 1; i < nr_zones; i++)
 		if (zone_end[i] < zone_end[i - 1])
@@ -266,24 +299,97 @@ int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 
 		if (!s->nr)
 			continue;
-		ret = place_section(a, e, s, goal);
+		ret = place_section(a, ba, s, goal, sec >= defer_pfn >> SMM_SECTION_ORDER);
 		if (ret)
 			goto err_place;
 		mm->bytes += (unsigned long)s->nr * sizeof(struct smm_page);
 		mm->nr_pages += s->nr;
 	}
-	/* Every array is placed, so early_res is final: now the descriptors. */
+	/* Every array is placed, so the reservations are final: now the descriptors. */
 	for (sec = 0; sec < a->nr_sections; sec++)
-		if (a->sections[sec].nr)
-			init_section(mm, &w, sec, &a->sections[sec]);
+		if (a->sections[sec].memmap)
+			init_section(mm, &w, sec, &a->sections[sec], a->sections[sec].memmap);
 	return 0;
 
 err_place:
-	for (sec = 0; sec < a->nr_sections; sec++)
+	for (sec = 0; sec < a->nr_sections; sec++) {
 		a->sections[sec].memmap = NULL;
+		a->sections[sec].deferred_memmap = NULL;
+	}
 	mm->bytes = 0;
 	mm->nr_pages = 0;
 	return ret;
+}
+
+/**
+ * smm_memmap_init_section() - deferred struct page init of one section
+ * @mm: the mem_map
+ * @t: the e820 map, as for smm_memmap_init_from()
+ * @ba: the boot allocator whose reservations count, as there
+ * @sec: a section left by smm_memmap_init_from()'s @defer_pfn
+ * @zone: the zone its pages are in (deferral stays inside the highest zone)
+ *
+ * Writes the section's descriptors as smm_memmap_init_from() would have,
+ * then publishes the array with smp_store_release(): from then on
+ * smm_pfn_to_page() finds the pages.  The caller serialises the calls for
+ * one section (deferred init's own lock).
+ *
+ * Return: the pages initialised: 0 if @sec had nothing deferred (already
+ * done, a hole, or out of range).
+ * Context: any; does not sleep.
+ */
+unsigned long smm_memmap_init_section(struct smm_memmap *mm, const struct smm_e820_table *t,
+				      const struct smm_boot_alloc *ba, unsigned long sec,
+				      unsigned int zone)
+{
+	const unsigned long zone_end[SMM_PG_MAX_ZONES] = {
+		[0 ... SMM_PG_MAX_ZONES - 1] = ULONG_MAX,
+	};
+	struct page_walk w = {
+		.t = t, .ba = ba, .zone_end = zone_end, .nr_zones = zone + 1,
+		.zone = zone,
+	};
+	struct smm_section *s;
+	struct smm_page *map;
+
+	if (sec >= mm->arena->nr_sections || zone >= SMM_PG_MAX_ZONES)
+		return 0;
+	s = &mm->arena->sections[sec];
+	map = s->deferred_memmap;
+	if (!map || !s->nr)
+		return 0;
+	/* &smm_memmap.owner_pages counts the bring-up's pages only. */
+	init_section(NULL, &w, sec, s, map);
+	s->deferred_memmap = NULL;
+	smp_store_release(&s->memmap, map);
+	return s->nr;
+}
+
+/**
+ * smm_memmap_init() - place and initialise the page descriptors, with early_res
+ * @mm: the mem_map to fill
+ * @a: the arena; its sections receive their arrays
+ * @e: the early allocator, with the sanitized e820 map behind it
+ * @goal: lowest address to try first, e.g. the end of the DMA zone; then
+ *	from the bottom
+ * @zone_end: where each zone ends, as for smm_memmap_init_from()
+ * @nr_zones: number of entries in @zone_end
+ *
+ * The 2.6.29 bring-up: smm_memmap_init_from() with find_e820_area() and
+ * reserve_early("MEMMAP") as the boot allocator, nothing deferred.
+ *
+ * Return: as smm_memmap_init_from().
+ * Context: process context.
+ */
+int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
+		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
+		    unsigned int nr_zones)
+{
+	const struct smm_boot_alloc ba = {
+		.alloc = early_alloc, .reserved = early_reserved, .ctx = e,
+	};
+
+	return smm_memmap_init_from(mm, a, e->e820, &ba, goal, zone_end, nr_zones, ULONG_MAX);
 }
 
 /**

@@ -58,17 +58,17 @@ enum smm_pageflags {
  * page->flags does under SPARSEMEM, so that page -> pfn and page -> zone
  * need no search:
  *
- *   | section (22 bits) | zone (2 bits) | page flags (8 bits) |
+ *   | section (21 bits) | zone (3 bits) | page flags (8 bits) |
  *
  * smm_memmap_init() writes both, as set_page_links() does in
  * __init_single_page(); the zone is an index into the bounds it is given
  * (the buddy layer's enum smm_zone_type).
  */
-#define SMM_PG_MAX_ZONES	4
+#define SMM_PG_MAX_ZONES	8
 #define SMM_PG_FLAGS_BITS	8
 #define SMM_PG_ZONE_SHIFT	8
-#define SMM_PG_ZONE_MASK	0x3U
-#define SMM_PG_SECTION_SHIFT	10
+#define SMM_PG_ZONE_MASK	0x7U
+#define SMM_PG_SECTION_SHIFT	11
 static_assert(SMM_PG_NR <= SMM_PG_FLAGS_BITS);
 static_assert(SMM_PG_MAX_ZONES - 1 == SMM_PG_ZONE_MASK);
 static_assert(BIT(32 - SMM_PG_SECTION_SHIFT) == SMM_ARENA_MAX_SECTIONS);
@@ -125,6 +125,22 @@ static inline void smm_page_set_zonenum(struct smm_page *page, unsigned int zone
 }
 
 /**
+ * struct smm_boot_alloc - the boot allocator the mem_map comes from
+ * @alloc: reserve @size bytes aligned to @align, at or above @goal if it
+ *	can: the address, or %SMM_EARLY_NOT_FOUND
+ * @reserved: the @i-th reserved range, [*@start, *@end) in bytes, sorted
+ *	and disjoint; false past the last
+ * @ctx: the argument of both
+ *
+ * early_res in the 2.6.29 bring-up, memblock in the 6.12 one.
+ */
+struct smm_boot_alloc {
+	u64 (*alloc)(void *ctx, u64 size, u64 align, u64 goal);
+	bool (*reserved)(void *ctx, unsigned int i, u64 *start, u64 *end);
+	void *ctx;
+};
+
+/**
  * struct smm_memmap - the shadow mem_map, one array per present section
  * @arena: the arena whose sections hold the arrays
  * @bytes: bytes of descriptors, all sections together
@@ -138,6 +154,13 @@ struct smm_memmap {
 	unsigned long owner_pages[SMM_OWNER_NR];
 };
 
+int smm_memmap_init_from(struct smm_memmap *mm, struct smm_arena *a,
+			 const struct smm_e820_table *t, const struct smm_boot_alloc *ba,
+			 u64 goal, const unsigned long *zone_end, unsigned int nr_zones,
+			 unsigned long defer_pfn);
+unsigned long smm_memmap_init_section(struct smm_memmap *mm, const struct smm_e820_table *t,
+				      const struct smm_boot_alloc *ba, unsigned long sec,
+				      unsigned int zone);
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
 		    unsigned int nr_zones);
@@ -160,10 +183,14 @@ static inline struct smm_page *smm_pfn_to_page(const struct smm_arena *a,
 {
 	const struct smm_section *s = smm_arena_section(a, pfn);
 	unsigned long off = pfn & SMM_SECTION_MASK;
+	struct smm_page *map;
 
-	if (!s || !s->memmap || off < s->first || off >= (unsigned long)s->first + s->nr)
+	if (!s)
 		return NULL;
-	return &s->memmap[off - s->first];
+	map = READ_ONCE(s->memmap);
+	if (!map || off < s->first || off >= (unsigned long)s->first + s->nr)
+		return NULL;
+	return &map[off - s->first];
 }
 
 /**

@@ -69,8 +69,15 @@ static void *va_of(struct smm_setup *su, u64 addr)
 	return smm_arena_pfn_to_virt(su->arena, SMM_PFN_DOWN(addr));
 }
 
-/* A section's size, scaled from 1 GiB to the arena, in whole pages. */
-static u64 scaled(const struct smm_arena *a, unsigned int ref_kb, unsigned int min_pages)
+/**
+ * smm_setup_scaled() - a size at 1 GiB of memory, scaled to the arena
+ * @a: the arena
+ * @ref_kb: the size on the reference machine with 1 GiB, in KiB
+ * @min_pages: the least it may shrink to, in pages
+ *
+ * Return: the size in bytes, whole pages, at most @ref_kb.
+ */
+u64 smm_setup_scaled(const struct smm_arena *a, unsigned int ref_kb, unsigned int min_pages)
 {
 	u64 bytes = (u64)ref_kb * SZ_1K * min_t(u64, a->nr_pages, SZ_1G >> PAGE_SHIFT) /
 		    (SZ_1G >> PAGE_SHIFT);
@@ -142,10 +149,10 @@ int smm_setup_kernel_image(struct smm_setup *su, struct smm_arena *a, struct smm
 	memset(su, 0, sizeof(*su));
 	su->arena = a;
 	su->low_pfn = low_pfn;
-	text = scaled(a, SMM_REF_TEXT_KB, 4);
-	data = scaled(a, SMM_REF_DATA_KB, 2);
-	init = scaled(a, SMM_REF_INIT_KB, 1);
-	bss = scaled(a, SMM_REF_BSS_KB, 2);
+	text = smm_setup_scaled(a, SMM_REF_TEXT_KB, 4);
+	data = smm_setup_scaled(a, SMM_REF_DATA_KB, 2);
+	init = smm_setup_scaled(a, SMM_REF_INIT_KB, 1);
+	bss = smm_setup_scaled(a, SMM_REF_BSS_KB, 2);
 
 	/* The image and the tables after it, in one piece; first fit from 1 MiB. */
 	for (tries = 0; tries < 4; tries++) {
@@ -202,8 +209,14 @@ static unsigned long alloc_low_page(void *ctx)
 	return SMM_PFN_DOWN(su->table_end - PAGE_SIZE);
 }
 
-/* find_early_table_space(): what mapping [0, @end) with large pages can need. */
-static u64 early_table_space(u64 end)
+/**
+ * smm_setup_table_space() - find_early_table_space()'s estimate
+ * @end: the direct map covers [0, @end)
+ *
+ * Return: the bytes of tables mapping [0, @end) with 2 MiB pages, and
+ * 4 KiB ones for the first 2 MiB and the tail, can need.
+ */
+u64 smm_setup_table_space(u64 end)
 {
 	u64 puds = DIV_ROUND_UP(end, BIT_ULL(SMM_PT_SHIFT_PUD));
 	u64 pmds = DIV_ROUND_UP(end, BIT_ULL(SMM_PT_SHIFT_PMD));
@@ -213,6 +226,41 @@ static u64 early_table_space(u64 end)
 
 	return PAGE_ALIGN(puds * sizeof(u64)) + PAGE_ALIGN(pmds * sizeof(u64)) +
 	       PAGE_ALIGN(ptes * sizeof(u64));
+}
+
+/**
+ * smm_setup_map_direct() - the direct map of [0, @end), from the table pool
+ * @su: the setup state: its pool [@su->table_start, @su->table_top), of which
+ *	[@su->table_start, @su->table_end) is used
+ * @kpt: the kernel page tables
+ * @end: the end of the mapping
+ *
+ * kernel_physical_mapping_init(): 4 KiB pages for the first 2 MiB and the
+ * tail, 2 MiB pages between, at %SMM_PAGE_OFFSET; every table from the
+ * pool, as alloc_low_page() hands them out.
+ *
+ * Return: 0; -ENOMEM if the pool runs out.
+ * Context: process context, during bring-up.
+ */
+int smm_setup_map_direct(struct smm_setup *su, struct smm_pgtable *kpt, u64 end)
+{
+	u64 head = min_t(u64, end, BIT_ULL(SMM_PT_SHIFT_PMD));
+	u64 mid = max(head, round_down(end, BIT_ULL(SMM_PT_SHIFT_PMD)));
+	int ret;
+
+	smm_pgtable_set_boot_alloc(kpt, alloc_low_page, su);
+	ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET, 0, SMM_PFN_DOWN(head), false,
+				     DIRECT_PTE, &su->direct);
+	if (!ret && mid > head)
+		ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET + head, SMM_PFN_DOWN(head),
+					     SMM_PFN_DOWN(mid - head), true, DIRECT_PTE,
+					     &su->direct);
+	if (!ret && end > mid)
+		ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET + mid, SMM_PFN_DOWN(mid),
+					     SMM_PFN_DOWN(end - mid), false, DIRECT_PTE,
+					     &su->direct);
+	smm_pgtable_set_boot_alloc(kpt, NULL, NULL);
+	return ret;
 }
 
 /**
@@ -233,13 +281,13 @@ static u64 early_table_space(u64 end)
 int smm_init_memory_mapping(struct smm_setup *su, struct smm_early *e,
 			    struct smm_pgtable *kpt, bool *broken)
 {
-	u64 end = SMM_PFN_PHYS(su->low_pfn), head, mid, tables;
+	u64 end = SMM_PFN_PHYS(su->low_pfn), tables;
 	int ret;
 
 	ret = smm_pgtable_init_boot(kpt, su->arena, broken, SMM_PFN_DOWN(su->img.pgd));
 	if (ret)
 		return ret;
-	tables = early_table_space(end);
+	tables = smm_setup_table_space(end);
 	su->table_start = smm_find_e820_area(e, SMM_TABLE_SEARCH_START, su->img.mapped,
 					     tables, PAGE_SIZE);
 	if (su->table_start == SMM_EARLY_NOT_FOUND) {
@@ -250,20 +298,7 @@ int smm_init_memory_mapping(struct smm_setup *su, struct smm_early *e,
 	su->table_end = su->table_start;
 	su->table_top = su->table_start + tables;
 
-	smm_pgtable_set_boot_alloc(kpt, alloc_low_page, su);
-	head = min_t(u64, end, BIT_ULL(SMM_PT_SHIFT_PMD));
-	mid = max(head, round_down(end, BIT_ULL(SMM_PT_SHIFT_PMD)));
-	ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET, 0, SMM_PFN_DOWN(head), false,
-				     DIRECT_PTE, &su->direct);
-	if (!ret && mid > head)
-		ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET + head, SMM_PFN_DOWN(head),
-					     SMM_PFN_DOWN(mid - head), true, DIRECT_PTE,
-					     &su->direct);
-	if (!ret && end > mid)
-		ret = smm_pgtable_map_linear(kpt, SMM_PAGE_OFFSET + mid, SMM_PFN_DOWN(mid),
-					     SMM_PFN_DOWN(end - mid), false, DIRECT_PTE,
-					     &su->direct);
-	smm_pgtable_set_boot_alloc(kpt, NULL, NULL);
+	ret = smm_setup_map_direct(su, kpt, end);
 	/* What was used stays, even on failure: the tables point into it. */
 	if (su->table_end > su->table_start) {
 		int r = smm_reserve_early(e, su->table_start, su->table_end, "PGTABLE");

@@ -72,6 +72,10 @@ struct smm_kimage {
  * @direct: the entries of the direct map, 2 MiB and 4 KiB
  * @bootmem_tables: table pages paging_init() took from bootmem
  * @banner: mem_init()'s summary and the virtual memory layout, as printed
+ * @percpu_start: 6.12: the per-CPU first chunk, from memblock
+ * @percpu_size: its bytes, a unit per possible CPU
+ * @kept_reserved: 6.12: pages of memblock.memory that memblock_free_all()
+ *	kept (2.6.29 counts these in &smm_bootmem.kept_reserved)
  *
  * Written during the bring-up only, by the thread building the instance;
  * read-only afterwards.
@@ -86,6 +90,9 @@ struct smm_setup {
 	struct smm_pt_linear direct;
 	unsigned long bootmem_tables;
 	char banner[SMM_BANNER_LEN];
+	u64 percpu_start;
+	u64 percpu_size;
+	unsigned long kept_reserved;
 };
 
 /**
@@ -106,6 +113,9 @@ struct smm_layout {
 	u64 vmalloc_end;
 };
 
+u64 smm_setup_scaled(const struct smm_arena *a, unsigned int ref_kb, unsigned int min_pages);
+u64 smm_setup_table_space(u64 end);
+int smm_setup_map_direct(struct smm_setup *su, struct smm_pgtable *kpt, u64 end);
 int smm_setup_kernel_image(struct smm_setup *su, struct smm_arena *a, struct smm_early *e,
 			   unsigned long low_pfn);
 int smm_init_memory_mapping(struct smm_setup *su, struct smm_early *e,

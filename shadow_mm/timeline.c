@@ -22,6 +22,18 @@
  * (set_highmem_pages_init()) and prints its banner, kmem_cache_init()
  * bootstraps the slab allocator, and vmalloc_init() the vmalloc space.
  *
+ * The 6.12 bring-up (bringup=6.12, see bringup_612.c) runs other stages,
+ * and some of the same ones under their modern kernel names:
+ * early_reserve_memory() reserves the kernel image in memblock before the
+ * e820 map is read, e820__memblock_setup() fills memblock.memory,
+ * init_mem_mapping() maps all memory with tables from memblock, sparse_init()
+ * takes the mem_map from memblock, free_area_init() sizes the zones and
+ * initialises only the first part of the highest one, setup_per_cpu_areas()
+ * takes the per-CPU first chunk, memblock_free_all() hands the free pages
+ * over, kmem_cache_init() and vmalloc_init() follow, and last the
+ * deferred_init_memmap() threads initialise and free the rest.  The table
+ * shows the stages in the order they ran.
+ *
  * A stage may record steps: the kernel functions it is made of, each with
  * its own time and result, shown indented under the stage.  The timeline
  * is shown in debugfs ``bringup`` and summarised in dmesg when an instance
@@ -49,12 +61,16 @@ static const char *const stage_names[] = {
 	[SMM_STAGE_HANDOFF]	= "handoff",
 	[SMM_STAGE_SLAB]	= "slab",
 	[SMM_STAGE_VMALLOC]	= "vmalloc",
+	[SMM_STAGE_MEMBLOCK]	= "memblock",
+	[SMM_STAGE_PERCPU]	= "percpu",
+	[SMM_STAGE_DEFERRED]	= "deferred",
 };
 
 static_assert(ARRAY_SIZE(stage_names) == SMM_STAGE_NR);
 
 /* The kernel function each stage replays, for readers of the boot code. */
-static const char *const stage_kernel_names[] = {
+static const char *const stage_kernel_names[SMM_ERA_NR][SMM_STAGE_NR] = {
+	[SMM_ERA_2629] = {
 	[SMM_STAGE_ARENA]	= "(firmware)",
 	[SMM_STAGE_E820]	= "setup_memory_map",
 	[SMM_STAGE_EARLY]	= "early_res",
@@ -68,9 +84,22 @@ static const char *const stage_kernel_names[] = {
 	[SMM_STAGE_HANDOFF]	= "mem_init",
 	[SMM_STAGE_SLAB]	= "kmem_cache_init",
 	[SMM_STAGE_VMALLOC]	= "vmalloc_init",
+	},
+	[SMM_ERA_612] = {
+	[SMM_STAGE_ARENA]	= "(firmware)",
+	[SMM_STAGE_E820]	= "e820__memory_setup",
+	[SMM_STAGE_STATIC]	= "early_reserve_memory",
+	[SMM_STAGE_MEMBLOCK]	= "e820__memblock_setup",
+	[SMM_STAGE_PGTABLE]	= "init_mem_mapping",
+	[SMM_STAGE_MEMMAP]	= "sparse_init",
+	[SMM_STAGE_ZONES]	= "free_area_init",
+	[SMM_STAGE_PERCPU]	= "setup_per_cpu_areas",
+	[SMM_STAGE_HANDOFF]	= "memblock_free_all",
+	[SMM_STAGE_SLAB]	= "kmem_cache_init",
+	[SMM_STAGE_VMALLOC]	= "vmalloc_init",
+	[SMM_STAGE_DEFERRED]	= "deferred_init_memmap",
+	},
 };
-
-static_assert(ARRAY_SIZE(stage_kernel_names) == SMM_STAGE_NR);
 
 /**
  * smm_stage_name() - short name of a stage
@@ -85,24 +114,31 @@ const char *smm_stage_name(enum smm_stage stage)
 
 /**
  * smm_stage_kernel_name() - the kernel function a stage replays
+ * @era: whose kernel
  * @stage: the stage
  *
- * Return: a static string, "?" for an unknown stage.
+ * Return: a static string, "?" for an unknown stage or one the era does
+ * not run.
  */
-const char *smm_stage_kernel_name(enum smm_stage stage)
+const char *smm_stage_kernel_name(enum smm_era era, enum smm_stage stage)
 {
-	return stage < SMM_STAGE_NR ? stage_kernel_names[stage] : "?";
+	const char *name = era < SMM_ERA_NR && stage < SMM_STAGE_NR ?
+			   stage_kernel_names[era][stage] : NULL;
+
+	return name ?: "?";
 }
 
 /**
  * smm_timeline_init() - start a timeline
  * @tl: the timeline
+ * @era: whose bring-up it records
  *
  * Context: any; does not sleep.
  */
-void smm_timeline_init(struct smm_timeline *tl)
+void smm_timeline_init(struct smm_timeline *tl, enum smm_era era)
 {
 	memset(tl, 0, sizeof(*tl));
+	tl->era = era;
 	tl->origin = ktime_get();
 	tl->cur = SMM_STAGE_NR;
 }
@@ -116,8 +152,14 @@ void smm_timeline_init(struct smm_timeline *tl)
  */
 void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage)
 {
+	unsigned int i;
+
 	if (WARN_ON_ONCE(stage >= SMM_STAGE_NR))
 		return;
+	for (i = 0; i < tl->nr_seq && tl->seq[i] != stage; i++)
+		;
+	if (i == tl->nr_seq && i < SMM_STAGE_NR)
+		tl->seq[tl->nr_seq++] = stage;
 	tl->cur = stage;
 	tl->cur_start = ktime_get();
 	tl->step_start = tl->cur_start;
@@ -223,18 +265,18 @@ u64 smm_timeline_total_ns(const struct smm_timeline *tl)
  */
 void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
 {
-	unsigned int j;
-	int i;
+	unsigned int j, k;
 
 	seq_printf(m, "%-8s %-24s %12s %12s  %s\n",
 		   "stage", "kernel", "start_ns", "duration_ns", "result");
-	for (i = 0; i < SMM_STAGE_NR; i++) {
+	for (k = 0; k < tl->nr_seq; k++) {
+		const unsigned int i = tl->seq[k];
 		const struct smm_stage_rec *rec = &tl->recs[i];
 
 		if (!rec->done)
 			continue;
 		seq_printf(m, "%-8s %-24s %12llu %12llu  %s\n",
-			   stage_names[i], stage_kernel_names[i],
+			   stage_names[i], smm_stage_kernel_name(tl->era, i),
 			   rec->start_ns, rec->duration_ns, rec->result);
 		for (j = 0; j < tl->nr_steps; j++) {
 			const struct smm_step_rec *st = &tl->steps[j];
@@ -258,16 +300,16 @@ void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl)
  */
 void smm_timeline_log(const struct smm_timeline *tl, const char *instance)
 {
-	unsigned int j;
-	int i;
+	unsigned int j, k;
 
-	for (i = 0; i < SMM_STAGE_NR; i++) {
+	for (k = 0; k < tl->nr_seq; k++) {
+		const unsigned int i = tl->seq[k];
 		const struct smm_stage_rec *rec = &tl->recs[i];
 
 		if (!rec->done)
 			continue;
 		pr_info("shadow_mm: %s: %-8s %-23s %9llu ns  %s\n",
-			instance, stage_names[i], stage_kernel_names[i],
+			instance, stage_names[i], smm_stage_kernel_name(tl->era, i),
 			rec->duration_ns, rec->result);
 		for (j = 0; j < tl->nr_steps; j++) {
 			const struct smm_step_rec *st = &tl->steps[j];

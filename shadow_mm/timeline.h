@@ -7,6 +7,8 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+#include "common.h"
+
 /**
  * enum smm_stage - the bring-up stages, in the order they run
  * @SMM_STAGE_ARENA: real pages taken from the host (the "firmware")
@@ -27,6 +29,12 @@
  *	pages to the buddy, set_highmem_pages_init() the HighMem pages
  * @SMM_STAGE_SLAB: the slab allocator and its kmalloc caches come up
  * @SMM_STAGE_VMALLOC: the shadow vmalloc space is set up
+ * @SMM_STAGE_MEMBLOCK: e820__memblock_setup(): memblock.memory from the
+ *	e820 map (6.12 only)
+ * @SMM_STAGE_PERCPU: setup_per_cpu_areas(): the first chunk, from memblock
+ *	(6.12 only)
+ * @SMM_STAGE_DEFERRED: deferred_init_memmap(): the rest of the mem_map,
+ *	by kthreads, freed to the buddy allocator as it goes (6.12 only)
  * @SMM_STAGE_NR: number of stages
  *
  * The short names (smm_stage_name()) are the bench's row names and stay
@@ -46,11 +54,17 @@ enum smm_stage {
 	SMM_STAGE_HANDOFF,
 	SMM_STAGE_SLAB,
 	SMM_STAGE_VMALLOC,
+	SMM_STAGE_MEMBLOCK,
+	SMM_STAGE_PERCPU,
+	SMM_STAGE_DEFERRED,
 	SMM_STAGE_NR,
 };
 
+/* The 2.6.29 bring-up runs the first stages, in enum order. */
+#define SMM_NR_STAGES_2629	(SMM_STAGE_VMALLOC + 1)
+
 #define SMM_TIMELINE_RESULT_LEN	112
-#define SMM_TIMELINE_MAX_STEPS	32
+#define SMM_TIMELINE_MAX_STEPS	64
 #define SMM_TIMELINE_STEP_LEN	24
 
 /**
@@ -85,12 +99,15 @@ struct smm_step_rec {
 
 /**
  * struct smm_timeline - the bring-up timeline of one instance
+ * @era: whose bring-up: the kernel functions the stages are named after
  * @origin: ktime at which the bring-up began
  * @cur: the stage in progress, or %SMM_STAGE_NR
  * @cur_start: ktime at which @cur began
  * @step_start: ktime at which the step in progress began
  * @nr_steps: steps recorded in @steps
  * @dropped_steps: steps that did not fit in @steps
+ * @nr_seq: stages begun so far
+ * @seq: the stages in the order they began, as shown
  * @recs: one record per stage
  * @steps: the steps, in the order they ran
  * @name: the instance's name, for the tracepoints; set by the instance
@@ -100,18 +117,21 @@ struct smm_step_rec {
  * read-only afterwards, so it takes no lock.
  */
 struct smm_timeline {
+	enum smm_era era;
 	ktime_t origin;
 	enum smm_stage cur;
 	ktime_t cur_start;
 	ktime_t step_start;
 	unsigned int nr_steps;
 	unsigned int dropped_steps;
+	unsigned int nr_seq;
+	enum smm_stage seq[SMM_STAGE_NR];
 	struct smm_stage_rec recs[SMM_STAGE_NR];
 	struct smm_step_rec steps[SMM_TIMELINE_MAX_STEPS];
 	const char *name;
 };
 
-void smm_timeline_init(struct smm_timeline *tl);
+void smm_timeline_init(struct smm_timeline *tl, enum smm_era era);
 void smm_timeline_begin(struct smm_timeline *tl, enum smm_stage stage);
 __printf(2, 3)
 void smm_timeline_end(struct smm_timeline *tl, const char *fmt, ...);
@@ -119,7 +139,7 @@ void smm_timeline_step_begin(struct smm_timeline *tl);
 __printf(3, 4)
 void smm_timeline_step_end(struct smm_timeline *tl, const char *name, const char *fmt, ...);
 const char *smm_stage_name(enum smm_stage stage);
-const char *smm_stage_kernel_name(enum smm_stage stage);
+const char *smm_stage_kernel_name(enum smm_era era, enum smm_stage stage);
 void smm_timeline_show(struct seq_file *m, const struct smm_timeline *tl);
 void smm_timeline_log(const struct smm_timeline *tl, const char *instance);
 u64 smm_timeline_total_ns(const struct smm_timeline *tl);

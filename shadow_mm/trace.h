@@ -364,11 +364,11 @@ TRACE_EVENT(smm_bringup_stage_begin,
 	    TP_STRUCT__entry(__string(instance, tl->name)
 			     __field(unsigned int, stage_id)
 			     __string(stage, smm_stage_name(stage))
-			     __string(function, smm_stage_kernel_name(stage))),
+			     __string(function, smm_stage_kernel_name(tl->era, stage))),
 	    TP_fast_assign(smm_assign_str(instance, tl->name);
 			   __entry->stage_id = stage;
 			   smm_assign_str(stage, smm_stage_name(stage));
-			   smm_assign_str(function, smm_stage_kernel_name(stage));),
+			   smm_assign_str(function, smm_stage_kernel_name(tl->era, stage));),
 	    TP_printk("instance=%s stage_id=%u stage=%s function=%s",
 		      __get_str(instance), __entry->stage_id, __get_str(stage),
 		      __get_str(function))
@@ -380,13 +380,13 @@ TRACE_EVENT(smm_bringup_stage_end,
 	    TP_STRUCT__entry(__string(instance, tl->name)
 			     __field(unsigned int, stage_id)
 			     __string(stage, smm_stage_name(stage))
-			     __string(function, smm_stage_kernel_name(stage))
+			     __string(function, smm_stage_kernel_name(tl->era, stage))
 			     __field(u64, duration_ns)
 			     __string(result, tl->recs[stage].result)),
 	    TP_fast_assign(smm_assign_str(instance, tl->name);
 			   __entry->stage_id = stage;
 			   smm_assign_str(stage, smm_stage_name(stage));
-			   smm_assign_str(function, smm_stage_kernel_name(stage));
+			   smm_assign_str(function, smm_stage_kernel_name(tl->era, stage));
 			   __entry->duration_ns = tl->recs[stage].duration_ns;
 			   smm_assign_str(result, tl->recs[stage].result);),
 	    TP_printk("instance=%s stage_id=%u stage=%s function=%s duration_ns=%llu result=%s",

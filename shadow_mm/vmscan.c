@@ -317,7 +317,7 @@ static unsigned long do_reclaim(struct smm_vmscan *vs, unsigned long nr, unsigne
 	unsigned long freed = 0;
 	int n;
 
-	n = smm_gfp_zonelist(gfp, list);
+	n = smm_gfp_zonelist(vs->buddy->zone_mask, gfp, list);
 	if (n <= 0)
 		return 0;
 	mutex_lock(&vs->reclaim_lock);

@@ -58,8 +58,10 @@
 
 static const char *const zone_names[SMM_NR_ZONES] = {
 	[SMM_ZONE_DMA]		= "DMA",
+	[SMM_ZONE_DMA32]	= "DMA32",
 	[SMM_ZONE_NORMAL]	= "Normal",
 	[SMM_ZONE_HIGHMEM]	= "HighMem",
+	[SMM_ZONE_MOVABLE]	= "Movable",
 };
 
 static const char *const stat_names[] = {
@@ -110,23 +112,35 @@ unsigned long smm_buddy_stat(const struct smm_buddy *b, enum smm_buddy_stat item
 
 /**
  * smm_gfp_zonelist() - the zones a request may use, in order
+ * @zone_mask: the zones the kernel has, &smm_buddy.zone_mask
  * @gfp: SMM_GFP_* flags
  * @list: filled with up to %SMM_NR_ZONES zones, preferred first
  *
+ * gfp_zone() and the node's zonelist: the highest zone the flags allow,
+ * then every zone below it.  ZONE_MOVABLE only for __SMM_GFP_HIGHMEM |
+ * __SMM_GFP_MOVABLE, as GFP_HIGHUSER_MOVABLE.  Zones not in @zone_mask
+ * are left out, as MAX_NR_ZONES leaves them out of the kernel's zonelist.
+ *
  * Return: the number of zones in @list.
  */
-int smm_gfp_zonelist(unsigned int gfp, enum smm_zone_type *list)
+int smm_gfp_zonelist(unsigned int zone_mask, unsigned int gfp, enum smm_zone_type *list)
 {
 	int n = 0, z;
 
 	if (gfp & __SMM_GFP_DMA)
 		z = SMM_ZONE_DMA;
+	else if (gfp & __SMM_GFP_DMA32)
+		z = SMM_ZONE_DMA32;
+	else if ((gfp & (__SMM_GFP_HIGHMEM | __SMM_GFP_MOVABLE)) ==
+		 (__SMM_GFP_HIGHMEM | __SMM_GFP_MOVABLE))
+		z = SMM_ZONE_MOVABLE;
 	else if (gfp & __SMM_GFP_HIGHMEM)
 		z = SMM_ZONE_HIGHMEM;
 	else
 		z = SMM_ZONE_NORMAL;
 	for (; z >= 0; z--)
-		list[n++] = z;
+		if (zone_mask & BIT(z))
+			list[n++] = z;
 	return n;
 }
 
@@ -229,8 +243,10 @@ static void pcp_init(struct smm_pcp *pcp)
  * @a: the arena, with its mem_map
  * @broken: the instance's broken flag
  * @max_order: orders run 0..@max_order - 1, 1 <= @max_order <= %SMM_MAX_ORDER_LIMIT
- * @dma_end_pfn: first PFN above ZONE_DMA
- * @highmem_start_pfn: first PFN of ZONE_HIGHMEM; @dma_end_pfn <= it
+ * @era: whose zones: %SMM_ZONES_2629 or %SMM_ZONES_612 (&smm_buddy.zone_mask)
+ * @zone_end: the first PFN above each zone; zone i spans [@zone_end[i - 1],
+ *	@zone_end[i]), from 0; a zone the era does not have must be empty, and
+ *	the last end must cover the arena
  *
  * free_area_init(): each zone's span, and its present pages counted from
  * the section table; empty free areas; per-CPU lists with the boot
@@ -243,18 +259,26 @@ static void pcp_init(struct smm_pcp *pcp)
  * Context: process context; sleeps.
  */
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
-		   unsigned int max_order, unsigned long dma_end_pfn,
-		   unsigned long highmem_start_pfn)
+		   unsigned int max_order, enum smm_era era, const unsigned long *zone_end)
 {
-	const unsigned long bounds[SMM_NR_ZONES + 1] = {
-		0, dma_end_pfn, highmem_start_pfn, max(a->end_pfn, highmem_start_pfn)
-	};
+	unsigned int zone_mask = era == SMM_ERA_612 ? SMM_ZONES_612 : SMM_ZONES_2629;
+	unsigned long bounds[SMM_NR_ZONES + 1] = { 0 };
 	int i, cpu, o;
 
 	memset(b, 0, sizeof(*b));
-	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT || dma_end_pfn > highmem_start_pfn)
+	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT || era >= SMM_ERA_NR)
+		return -EINVAL;
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		bounds[i + 1] = zone_end[i];
+		if (bounds[i + 1] < bounds[i] ||
+		    (!(zone_mask & BIT(i)) && bounds[i + 1] != bounds[i]))
+			return -EINVAL;
+	}
+	if (bounds[SMM_NR_ZONES] < a->end_pfn)
 		return -EINVAL;
 	b->arena = a;
+	b->era = era;
+	b->zone_mask = zone_mask;
 	b->broken = broken;
 	b->max_order = max_order;
 	b->thp_order = min(SMM_HPAGE_PMD_ORDER, max_order - 1);
@@ -613,6 +637,9 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &b->zones[i];
 
+		/* Every zone of the era's MAX_NR_ZONES, populated or not. */
+		if (!(b->zone_mask & BIT(i)))
+			continue;
 		seq_printf(m, "Node 0, zone %8s", z->name);
 		seq_printf(m, "\n  pages free     %lu", smm_zone_free_pages(z));
 		seq_printf(m, "\n        min      %lu", READ_ONCE(z->wmark[SMM_WMARK_MIN]));

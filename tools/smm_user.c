@@ -263,6 +263,34 @@ long long smm_meminfo(const char *key)
 }
 
 /**
+ * smm_zone_free_kb() - a zone's free pages, from the default instance's zoneinfo
+ * @zone: the zone's name as zoneinfo prints it, e.g. "Movable"
+ * @managed_kb: set to the zone's managed pages, in kB, if not NULL
+ *
+ * Return: its "pages free" in kB, or -1 if the zone is not listed.
+ */
+long long smm_zone_free_kb(const char *zone, long long *managed_kb)
+{
+	static char buf[65536];
+	char head[64], *line, *m;
+	long long kb = sysconf(_SC_PAGESIZE) / 1024;
+
+	if (smm_read_file("zoneinfo", buf, sizeof(buf)) < 0)
+		return -1;
+	snprintf(head, sizeof(head), "Node 0, zone %8s\n", zone);
+	line = strstr(buf, head);
+	if (!line)
+		return -1;
+	line += strlen(head);
+	m = strstr(line, "managed");
+	if (managed_kb)
+		*managed_kb = m ? atoll(m + strlen("managed")) * kb : -1;
+	if (strncmp(line, "  pages free", 12))
+		return -1;
+	return atoll(line + 12) * kb;
+}
+
+/**
  * smm_control() - write one command to the default instance's control file
  * @cmd: the command, e.g. "drain"
  *

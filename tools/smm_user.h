@@ -75,6 +75,7 @@ int smm_cat(const char *name);
 int smm_read_file(const char *name, char *buf, size_t size);
 int smm_read_faults(struct smm_faults *f);
 long long smm_meminfo(const char *key);
+long long smm_zone_free_kb(const char *zone, long long *managed_kb);
 int smm_control(const char *cmd);
 int smm_read_vmstat(struct smm_vm *v);
 long long smm_vmstat(const char *key);
