@@ -130,6 +130,21 @@ static bool odd_pfn(struct ct *c, struct smm_page *p)
 	return smm_page_to_pfn(c->b->arena, p) & 1;
 }
 
+static bool even_pfn(struct ct *c, struct smm_page *p)
+{
+	return !odd_pfn(c, p);
+}
+
+/* The largest free order of every zone together. */
+static int ct_largest(struct ct *c)
+{
+	int i, o = -1;
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		o = max(o, smm_compact_largest_free_order(c->b, &c->b->zones[i]));
+	return o;
+}
+
 static void *ct_virt(struct ct *c, unsigned long pfn)
 {
 	return smm_arena_pfn_to_virt(c->b->arena, pfn);
@@ -177,7 +192,7 @@ static struct ct *ct_setup(struct kunit *test, unsigned long **pfn0)
 	c->inst = smm_test_new_instance(test, &p);
 	c->b = &c->inst->buddy;
 	c->z = &c->b->zones[SMM_ZONE_HIGHMEM];
-	KUNIT_ASSERT_GT(test, c->z->managed_pages, 4UL << c->b->thp_order);
+	KUNIT_ASSERT_GT(test, c->z->managed_pages, 3UL << c->b->thp_order);
 	for (i = 0; i < SMM_NR_ZONES; i++)
 		managed += c->b->zones[i].managed_pages;
 	c->max_held = managed;
@@ -208,8 +223,10 @@ static struct ct *ct_setup(struct kunit *test, unsigned long **pfn0)
 	}
 	/* Every page mapped twice: a migration must follow both tables. */
 	KUNIT_ASSERT_EQ(test, smm_fault_test_fork(c->fm, CT_PARENT, CT_CHILD), 0);
+	/* The even pages the faults left above the watermark: held too. */
+	ct_hold_all(c, SMM_GFP_HIGHUSER, SMM_ZONE_HIGHMEM);
 	/* The odd PFNs back: HighMem's free pages now lie between user pages. */
-	ct_release(c, NULL);
+	ct_release(c, even_pfn);
 	return c;
 }
 
@@ -267,53 +284,61 @@ static void compaction_test_raises_order(struct kunit *test)
 	/* Everything back: no page lost or leaked by the migrations. */
 	smm_fault_test_unmap(c->fm, CT_CHILD);
 	smm_fault_test_unmap(c->fm, CT_PARENT);
-	smm_drain_pages(c->b);
+	ct_release(c, NULL);
 	KUNIT_EXPECT_EQ(test, smm_buddy_free_pages(c->b), c->free0);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(c->b), 0);
 }
 
 /*
- * A failed order-3 allocation: nothing without the hook, nothing for an
+ * A failed allocation of an order no zone has: nothing without the hook, nothing for an
  * atomic one; with the hook, a compact_stall, a compact_success and the
  * block.
  */
 static void compaction_test_direct(struct kunit *test)
 {
+	const unsigned long min_free_kbytes = 0;
 	unsigned long stall0, ok0, fail0, *pfn0;
 	struct smm_page *page;
 	struct ct *c = ct_setup(test, &pfn0);
+	unsigned int order;
 
 	/* Every other zone full: HighMem's fragments are all there is. */
+	KUNIT_ASSERT_EQ(test, smm_buddy_tune_watermarks(c->b, &min_free_kbytes, NULL), 0);
 	ct_hold_all(c, SMM_GFP_KERNEL, -1);
+	/* An order no zone can serve, and one compaction can make in HighMem. */
+	order = ct_largest(c) + 1;
+	kunit_info(test, "largest free order %d: asking for order %u\n", ct_largest(c), order);
+	KUNIT_ASSERT_GT(test, order, 0U);
+	KUNIT_ASSERT_LT(test, order, c->b->thp_order);
 	stall0 = ct_vm(c, SMM_COMPACT_STALL);
 	ok0 = ct_vm(c, SMM_COMPACT_SUCCESS);
 	fail0 = ct_vm(c, SMM_COMPACT_FAIL);
 
-	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER, 3);
+	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER, order);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_STALL), stall0);
 
 	smm_compact_attach(c->inst, true);
-	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER | __SMM_GFP_HIGH, 3);
+	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER | __SMM_GFP_HIGH, order);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_STALL), stall0);
-	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER | __SMM_GFP_SITE(SMM_SITE_SLAB), 3);
+	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER | __SMM_GFP_SITE(SMM_SITE_SLAB), order);
 	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(page), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_STALL), stall0);
 
-	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER, 3);
+	page = smm_alloc_pages(c->b, SMM_GFP_HIGHUSER, order);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));
 	KUNIT_EXPECT_EQ(test, smm_page_zonenum(page), (unsigned int)SMM_ZONE_HIGHMEM);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_STALL), stall0 + 1);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_SUCCESS), ok0 + 1);
 	KUNIT_EXPECT_EQ(test, ct_vm(c, SMM_COMPACT_FAIL), fail0);
 	KUNIT_EXPECT_TRUE(test, c->inst->compact.last.direct);
-	KUNIT_EXPECT_EQ(test, c->inst->compact.last.order, 3);
+	KUNIT_EXPECT_EQ(test, c->inst->compact.last.order, (int)order);
 	KUNIT_EXPECT_EQ(test, c->inst->compact.last.result[SMM_ZONE_HIGHMEM],
 			SMM_COMPACT_RES_SUCCESS);
 	/* Success stops early: not the whole zone. */
 	KUNIT_EXPECT_LT(test, c->inst->compact.last.migrated, c->nr_user);
-	KUNIT_EXPECT_EQ(test, smm_free_pages(c->b, page, 3), 0);
+	KUNIT_EXPECT_EQ(test, smm_free_pages(c->b, page, order), 0);
 	KUNIT_EXPECT_EQ(test, ct_check_data(c, CT_PARENT, NULL, NULL), 0UL);
 	KUNIT_EXPECT_EQ(test, ct_check_data(c, CT_CHILD, NULL, NULL), 0UL);
 	KUNIT_EXPECT_EQ(test, smm_buddy_check(c->b), 0);
