@@ -184,6 +184,7 @@ int smm_compact_largest_free_order(struct smm_buddy *b, const struct smm_zone *z
 	int o;
 
 	for (o = b->max_order - 1; o >= 0; o--)
+		/* Racy, as extfrag's readers are: a snapshot for reports and tests. */
 		if (data_race(z->free_area[o].nr_free))
 			return o;
 	return -1;
@@ -233,6 +234,7 @@ static enum smm_compact_result finished(struct compact_control *cc)
 	if (cc->migrate_pfn % cc->pageblock)
 		return SMM_COMPACT_RES_NOT_RUN;
 	for (o = cc->order; o < b->max_order; o++)
+		/* Racy, as in the kernel: the allocation looks again under the lock. */
 		if (data_race(cc->zone->free_area[o].nr_free))
 			return SMM_COMPACT_RES_SUCCESS;
 	return SMM_COMPACT_RES_NOT_RUN;
@@ -466,6 +468,7 @@ static void compact_zones(struct smm_instance *inst, const enum smm_zone_type *l
 static void compact_unlock(struct smm_compact *c)
 {
 	clear_bit_unlock(SMM_COMPACT_RUNNING, &c->flags);
+	/* The clear before wake_up_bit()'s look at the waitqueue (see its comment). */
 	smp_mb__after_atomic();
 	wake_up_bit(&c->flags, SMM_COMPACT_RUNNING);
 }
