@@ -101,6 +101,14 @@ static void vmstat_test_names(struct kunit *test)
 		[SMM_PGDEACTIVATE]	= "pgdeactivate",
 		[SMM_ALLOCSTALL]	= "allocstall",
 		[SMM_COW_FAULT]		= "cow_fault",
+		[SMM_PGMIGRATE_SUCCESS]	= "pgmigrate_success",
+		[SMM_PGMIGRATE_FAIL]	= "pgmigrate_fail",
+		[SMM_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
+		[SMM_COMPACT_FREE_SCANNED] = "compact_free_scanned",
+		[SMM_COMPACT_ISOLATED]	= "compact_isolated",
+		[SMM_COMPACT_STALL]	= "compact_stall",
+		[SMM_COMPACT_FAIL]	= "compact_fail",
+		[SMM_COMPACT_SUCCESS]	= "compact_success",
 	};
 	unsigned int i, j;
 

@@ -51,6 +51,7 @@
 #include <linux/string.h>
 
 #include "bringup.h"
+#include "compaction.h"
 #include "instance.h"
 
 /*
@@ -484,6 +485,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	if (ret)
 		return ret;
 	smm_highmem_attach(&inst->hm, &inst->buddy);
+	/* __alloc_pages_direct_compact(): a failed high-order request compacts. */
+	smm_compact_attach(inst, true);
 	/* Memblock is done: as memblock_discard(), no more calls are logged. */
 	smm_memblock_set_log(mb, NULL, NULL);
 	su->kept_reserved = memory_pages(inst) - managed;

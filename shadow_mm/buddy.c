@@ -514,7 +514,9 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 				 unsigned int order)
 {
 	static const enum smm_wmark passes[] = { SMM_WMARK_LOW, SMM_WMARK_MIN };
+	unsigned long (*compact)(void *ctx, unsigned int gfp, unsigned int order);
 	enum smm_zone_type list[SMM_NR_ZONES];
+	bool compacted = false;
 	int n, i, p;
 
 	if (unlikely(order >= b->max_order || gfp >= BIT(__SMM_GFP_BITS))) {
@@ -531,6 +533,7 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 	}
 
 	n = smm_gfp_zonelist(b->zone_mask, gfp, list);
+retry:
 	for (p = 0; p < ARRAY_SIZE(passes); p++) {
 		for (i = 0; i < n; i++) {
 			struct smm_zone *z = &b->zones[list[i]];
@@ -563,6 +566,13 @@ try_this_zone:
 			trace_smm_mm_page_alloc(b, page, order, gfp);
 			return page;
 		}
+	}
+	/* __alloc_pages_direct_compact(): once, and only if it was set up. */
+	compact = smp_load_acquire(&b->compact);
+	if (order && compact && !compacted) {
+		compacted = true;
+		if (compact(b->compact_ctx, gfp, order))
+			goto retry;
 	}
 	stat_inc(b, SMM_BUDDY_FAIL);
 	trace_smm_mm_page_alloc(b, NULL, order, gfp);
@@ -1135,6 +1145,66 @@ int smm_buddy_check(struct smm_buddy *b)
 	}
 	kvfree(c.seen);
 	return c.ret;
+}
+
+/**
+ * smm_buddy_isolate_free() - take free blocks off the lists for compaction
+ * @b: the allocator
+ * @z: the zone
+ * @pfn: first PFN to look at, in @z
+ * @end: first PFN past the range, in @z
+ * @list: where the pages go, linked through &smm_page.lru
+ * @scanned: incremented by the PFNs looked at
+ *
+ * isolate_freepages_block() with __isolate_free_page() and split_page():
+ * under the zone lock, every free block whose head lies in [@pfn, @end)
+ * leaves its list, as long as the zone stays above its min watermark
+ * plus the block, and is split into order-0 pages that look allocated
+ * (%SMM_OWNER_ALLOC, %SMM_PG_HEAD, order 0, one reference), so that a
+ * page not used as a migration target goes back with smm_free_pages().
+ * Blocks on the per-CPU lists are not seen; drain them first.
+ *
+ * Return: the number of pages added to @list.
+ * Context: process context; takes @z's lock.
+ */
+unsigned long smm_buddy_isolate_free(struct smm_buddy *b, struct smm_zone *z,
+				     unsigned long pfn, unsigned long end,
+				     struct list_head *list, unsigned long *scanned)
+{
+	unsigned long isolated = 0, i;
+
+	spin_lock(&z->lock);
+	while (pfn < end) {
+		struct smm_page *page = pfn_page(b, pfn);
+		unsigned int order;
+
+		(*scanned)++;
+		if (!page || !smm_page_test(page, SMM_PG_BUDDY) || page->owner != SMM_OWNER_BUDDY ||
+		    smm_page_zonenum(page) != z->idx) {
+			pfn++;
+			continue;
+		}
+		order = page->order;
+		/* __isolate_free_page(): the min watermark stays, as for an allocation. */
+		if (!smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_MIN] + (1UL << order), 0))
+			break;
+		del_from_free_area(z, page, order);
+		z->free_pages -= 1UL << order;
+		set_block_owner(b, page, order, SMM_OWNER_ALLOC);
+		/* split_page(): each page its own order-0 block */
+		for (i = 0; i < (1UL << order); i++) {
+			struct smm_page *p = pfn_page(b, pfn + i);
+
+			p->order = 0;
+			p->refcount = 1;
+			smm_page_set(p, SMM_PG_HEAD);
+			list_add_tail(&p->lru, list);
+		}
+		isolated += 1UL << order;
+		pfn += 1UL << order;
+	}
+	spin_unlock(&z->lock);
+	return isolated;
 }
 
 /* bring-up: bulk free for free_all_bootmem() */

@@ -332,6 +332,12 @@ struct smm_fail_page_alloc {
  * @name: the instance's name, for the tracepoints (every event carries it);
  *	set by the instance after smm_buddy_init(), NULL for a bare allocator
  *	of the tests (the events then say "(null)")
+ * @compact: __alloc_pages_direct_compact(): called once by the slow path
+ *	of smm_alloc_pages() when a request of order > 0 failed in every
+ *	zone; compacts, and returns non-zero if the request should be tried
+ *	again.  NULL: no compaction on failure (the 2.6.29 era).  Set by
+ *	smm_compact_attach(), read with READ_ONCE()
+ * @compact_ctx: the argument of @compact
  *
  * Lock order: @wmark_lock, then &smm_pcp.lock, then &smm_zone.lock.  No
  * spinlock is held across two zones.  The allocator reads the watermarks
@@ -356,6 +362,8 @@ struct smm_buddy {
 	void *clear_ctx;
 	struct smm_fail_page_alloc fpa;
 	const char *name;
+	unsigned long (*compact)(void *ctx, unsigned int gfp, unsigned int order);
+	void *compact_ctx;
 };
 
 /* pcp_allowed_order(): may a block of @order (< max_order) use the per-CPU lists? */
@@ -415,6 +423,11 @@ void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
 void smm_frag_indices(const unsigned long *nr, unsigned int max_order, unsigned int order,
 		      int *unusable, int *extfrag);
+
+/* compaction: free pages as migration targets */
+unsigned long smm_buddy_isolate_free(struct smm_buddy *b, struct smm_zone *z,
+				     unsigned long pfn, unsigned long end,
+				     struct list_head *list, unsigned long *scanned);
 
 /* bring-up: bulk free for free_all_bootmem() */
 unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,

@@ -48,6 +48,12 @@
  *	memory.reclaim does (counted as direct reclaim in ``vmstat``); the
  *	number reclaimed goes to the kernel log.  Nothing happens without
  *	swap.
+ * ``compact [zone=NAME]``
+ *	Compact every zone with memory, or the one named, as writing 1 to
+ *	/proc/sys/vm/compact_memory does: the migrate and free scanners run
+ *	until they meet, moving user pages of /dev/shadow_mm up (see "DOC:
+ *	compaction" in compaction.c).  The ``compaction`` file shows what it
+ *	did, and ``vmstat`` counts it.  A zone without memory is -EINVAL.
  * ``sysctl [swappiness=N] [min_free_kbytes=N] [watermark_scale_factor=N]``
  *	Set the kernel's vm sysctls of those names, at least one of them,
  *	all or none.  ``swappiness`` (0 to 200, default 60) weighs swapping
@@ -89,6 +95,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "compaction.h"
 #include "control.h"
 #include "fault.h"
 #include "instance.h"
@@ -549,6 +556,24 @@ static int do_cache_destroy(struct smm_instance *inst, const struct ctl_args *ar
 	return s ? smm_kmem_cache_destroy(s) : -EINVAL;
 }
 
+/* The zone named by zone=, or every zone with memory without it. */
+static int do_compact(struct smm_instance *inst, const struct ctl_args *args)
+{
+	int i;
+
+	if (!(args->seen & BIT(K_ZONE)))
+		return smm_compact(inst, -1);
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		if (!inst->buddy.zones[i].name || strcasecmp(inst->buddy.zones[i].name, args->zone))
+			continue;
+		if (!inst->buddy.zones[i].managed_pages)
+			break;
+		return smm_compact(inst, i);
+	}
+	smm_bad_input("control.zone", "'%s' has no memory to compact", args->zone);
+	return -EINVAL;
+}
+
 #define K(k)		BIT(K_##k)
 #define SYSCTL_KEYS	(K(SWAPPINESS) | K(MIN_FREE_KBYTES) | K(WATERMARK_SCALE_FACTOR))
 
@@ -616,6 +641,7 @@ static const struct ctl_verb verbs[] = {
 	{ "cache_shrink", K(NAME), K(NAME), do_cache_shrink },
 	{ "cache_destroy", K(NAME), K(NAME), do_cache_destroy },
 	{ "sysctl", SYSCTL_KEYS, 0, do_sysctl },
+	{ "compact", K(ZONE), 0, do_compact },
 };
 
 /* Every key given is one @v takes, and every key it needs is there. */

@@ -99,6 +99,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "compaction.h"
 #include "control.h"
 #include "debugfs.h"
 #include "parse.h"
@@ -242,6 +243,14 @@ static const enum smm_vm_event_item vmstat_order[] = {
 	SMM_PGSTEAL_DIRECT,
 	SMM_PGSCAN_KSWAPD,
 	SMM_PGSCAN_DIRECT,
+	SMM_PGMIGRATE_SUCCESS,
+	SMM_PGMIGRATE_FAIL,
+	SMM_COMPACT_MIGRATE_SCANNED,
+	SMM_COMPACT_FREE_SCANNED,
+	SMM_COMPACT_ISOLATED,
+	SMM_COMPACT_STALL,
+	SMM_COMPACT_FAIL,
+	SMM_COMPACT_SUCCESS,
 	SMM_COW_FAULT,
 };
 
@@ -567,6 +576,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("pagetables", 0600, d, inst, &pagetables_fops);
 	debugfs_create_file("vmallocinfo", 0400, d, inst, &vmallocinfo_fops);
 	smm_pfninfo_debugfs(inst, d);
+	smm_compact_attach(inst, false);
 	smm_slab_debugfs_init(&inst->slab, debugfs_create_dir("slab", d));
 	inject_debugfs(inst, d);
 	return 0;
@@ -589,6 +599,8 @@ void smm_debugfs_remove(struct smm_instance *inst)
 	debugfs_remove(inst->ctl_file);
 	inst->ctl_file = NULL;
 	smm_slab_debugfs_exit(&inst->slab);
+	/* Its file goes with the directory: forget it first. */
+	smm_compact_detach(inst);
 	debugfs_remove(inst->debugfs);
 	inst->debugfs = NULL;
 	smm_fail_debugfs_release(&inst->buddy.fpa.fail);

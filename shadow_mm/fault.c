@@ -1433,6 +1433,58 @@ static int rmap_referenced(void *ctx, struct smm_page *page)
 /* Mappings unmap_all() can take down at once; a page with more stays. */
 #define SMM_RMAP_MAX	16
 
+/**
+ * struct rmap_walk - the processes that map one page, their host VMAs locked
+ * @vmas: each process's host VMA at the page's address (NULL: no host side)
+ * @umms: the processes
+ * @n: how many
+ */
+struct rmap_walk {
+	struct vm_area_struct *vmas[SMM_RMAP_MAX];
+	struct smm_umm *umms[SMM_RMAP_MAX];
+	unsigned int n;
+};
+
+static void rmap_unlock_all(struct rmap_walk *w)
+{
+	while (w->n)
+		unlock_host_vma(w->umms[--w->n]);
+}
+
+/*
+ * rmap_walk() for a page of @fm, with every process's mmap_lock taken by
+ * trylock, so that the caller can change every mapping or none: 0 with
+ * *@w filled, or -EAGAIN with nothing held (a process busy, more than
+ * SMM_RMAP_MAX mappings, or a mapping the links do not explain).
+ */
+static int rmap_lock_all(struct smm_fmap *fm, struct smm_page *page, struct rmap_walk *w)
+{
+	unsigned long addr = upage_vpn(page) << PAGE_SHIFT;
+	unsigned long pfn = page_pfn(fm, page);
+	struct smm_pte_ref ref;
+	struct smm_flink *l;
+
+	w->n = 0;
+	list_for_each_entry(l, &fm->links, node) {
+		bool mapped = false;
+
+		if (!smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref)) {
+			mapped = (*ref.pte & SMM_PTE_PRESENT) && smm_pte_pfn(*ref.pte) == pfn;
+			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
+		}
+		if (!mapped)
+			continue;
+		if (w->n == SMM_RMAP_MAX || !lock_host_vma(fm, l->umm, addr, &w->vmas[w->n]))
+			goto busy;
+		w->umms[w->n++] = l->umm;
+	}
+	if (w->n == page->refcount)
+		return 0;
+busy:
+	rmap_unlock_all(w);
+	return -EAGAIN;
+}
+
 /*
  * Unmap @page from every process, in the host's table first and then in
  * the shadow one, putting @new in its entries (a swap entry, or 0 for a
@@ -1446,52 +1498,31 @@ static int unmap_all(struct smm_fmap *fm, struct smm_page *page, u64 new, unsign
 {
 	struct smm_swap *swap = &fmap_inst(fm)->swap;
 	unsigned long addr = upage_vpn(page) << PAGE_SHIFT;
-	unsigned long pfn = page_pfn(fm, page);
-	struct vm_area_struct *vmas[SMM_RMAP_MAX];
-	struct smm_umm *umms[SMM_RMAP_MAX];
 	struct smm_pte_ref ref;
-	struct smm_flink *l;
-	unsigned int n = 0, i;
-	int ret = 0;
+	struct rmap_walk w;
+	unsigned int i;
+	int ret;
 
-	list_for_each_entry(l, &fm->links, node) {
-		bool mapped = false;
-
-		if (!smm_pgtable_pte_lookup(&l->umm->pt, addr, &ref)) {
-			mapped = (*ref.pte & SMM_PTE_PRESENT) && smm_pte_pfn(*ref.pte) == pfn;
-			smm_pgtable_pte_unlock(&l->umm->pt, &ref);
-		}
-		if (!mapped)
-			continue;
-		if (n == SMM_RMAP_MAX) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (!lock_host_vma(fm, l->umm, addr, &vmas[n])) {
-			ret = -EAGAIN;
-			break;
-		}
-		umms[n++] = l->umm;
-	}
-	if (!ret && n != page->refcount)
-		ret = -EAGAIN;	/* a mapping the links do not explain: keep it */
+	ret = rmap_lock_all(fm, page, &w);
+	if (ret)
+		return ret;
 	/* Room for every entry in the slot's count, or no change at all. */
-	if (!ret && new && smm_swap_count(swap, slot) + n > SMM_SWAP_MAP_MAX)
+	if (new && smm_swap_count(swap, slot) + w.n > SMM_SWAP_MAP_MAX)
 		ret = -EAGAIN;
-	for (i = 0; i < n; i++) {
-		if (!ret && (!new || !smm_swap_dup(swap, slot))) {
-			host_unmap(vmas[i], addr);
-			if (!smm_pgtable_pte_lookup(&umms[i]->pt, addr, &ref)) {
-				smm_pgtable_pte_write(&umms[i]->pt, &ref, new);
-				smm_pgtable_pte_unlock(&umms[i]->pt, &ref);
-			}
-			atomic_long_dec(&umms[i]->rss);
-			if (new)
-				atomic_long_inc(&umms[i]->swapents);
-			page->refcount--;
+	for (i = 0; i < w.n; i++) {
+		if (ret || (new && smm_swap_dup(swap, slot)))
+			continue;
+		host_unmap(w.vmas[i], addr);
+		if (!smm_pgtable_pte_lookup(&w.umms[i]->pt, addr, &ref)) {
+			smm_pgtable_pte_write(&w.umms[i]->pt, &ref, new);
+			smm_pgtable_pte_unlock(&w.umms[i]->pt, &ref);
 		}
-		unlock_host_vma(umms[i]);
+		atomic_long_dec(&w.umms[i]->rss);
+		if (new)
+			atomic_long_inc(&w.umms[i]->swapents);
+		page->refcount--;
 	}
+	rmap_unlock_all(&w);
 	return ret;
 }
 
@@ -1546,11 +1577,95 @@ static int rmap_swapout(void *ctx, struct smm_page *page)
 	return 0;
 }
 
+/*
+ * The LRU half of migrate_folio(): @new takes @old's place on its list,
+ * with its active and referenced bits, so that reclaim sees the same age.
+ * Across zones (never for compaction, which stays in one) @new starts
+ * inactive on its own zone's list.
+ */
+static void lru_replace(struct smm_vmscan *vs, struct smm_page *old, struct smm_page *new)
+{
+	const u32 bits = BIT(SMM_PG_LRU) | BIT(SMM_PG_ACTIVE) | BIT(SMM_PG_REFERENCED);
+
+	if (smm_page_zonenum(old) != smm_page_zonenum(new)) {
+		smm_lru_del(vs, old);
+		smm_lru_add(vs, new);
+		return;
+	}
+	spin_lock(&vs->lru_lock);
+	if (!SMM_WARN_ON(vs->broken, !smm_page_test(old, SMM_PG_LRU) ||
+			 smm_page_test(new, SMM_PG_LRU))) {
+		list_replace(&old->lru, &new->lru);
+		new->flags |= old->flags & bits;
+		old->flags &= ~bits;
+	}
+	spin_unlock(&vs->lru_lock);
+}
+
+/*
+ * migrate_pages() of one user page, for compaction (see DOC: compaction in
+ * compaction.c).  Under rmap_lock(): no fault, fork or unmap of the object
+ * runs.  The host PTEs go first (try_to_migrate() puts migration entries
+ * there; ours are simply empty, and a touch refaults under the object's
+ * lock, which we hold); then the copy, then the shadow entries get the new
+ * PFN with the same bits (remove_migration_ptes()).  The host PTEs come
+ * back, with the new PFN, at the next touch.
+ */
+static int rmap_migrate(void *ctx, struct smm_page *page, struct smm_page *newpage)
+{
+	struct smm_fmap *fm = page_fmap(page);
+	struct smm_instance *inst = fmap_inst(fm);
+	unsigned long addr = upage_vpn(page) << PAGE_SHIFT;
+	unsigned long idx = upage_vpn(page) - (fm->start >> PAGE_SHIFT);
+	unsigned long newpfn = page_pfn(fm, newpage);
+	struct smm_pte_ref ref;
+	struct rmap_walk w;
+	unsigned int i;
+	int ret;
+
+	/* The swap cache finds the page by its slot: it stays (folio_ref_freeze() fails). */
+	if (upage_slot(page))
+		return -EBUSY;
+	ret = rmap_lock_all(fm, page, &w);
+	if (ret)
+		return ret;
+	for (i = 0; i < w.n; i++)
+		host_unmap(w.vmas[i], addr);
+	ret = copy_upage(fm, newpage, page);
+	/* The object's index: replacing a present entry allocates nothing. */
+	if (!ret && fm->shared &&
+	    xa_err(xa_store(&fm->pages, idx, newpage, GFP_NOWAIT | __GFP_NOWARN)))
+		ret = -EAGAIN;
+	if (ret) {
+		/* The host PTEs went: the next touch maps @page again. */
+		rmap_unlock_all(&w);
+		return ret;
+	}
+	for (i = 0; i < w.n; i++) {
+		if (smm_pgtable_pte_lookup(&w.umms[i]->pt, addr, &ref))
+			continue;
+		smm_pgtable_pte_write(&w.umms[i]->pt, &ref,
+				      smm_mk_pte(newpfn, *ref.pte & ~SMM_PTE_PFN_MASK));
+		smm_pgtable_pte_unlock(&w.umms[i]->pt, &ref);
+	}
+	rmap_unlock_all(&w);
+	newpage->mapping = fm;
+	newpage->private = page->private;
+	newpage->refcount = page->refcount;
+	lru_replace(&inst->vmscan, page, newpage);
+	page->mapping = NULL;
+	page->private = 0;
+	page->refcount = 1;
+	smm_free_pages(fmap_buddy(fm), page, 0);
+	return 0;
+}
+
 static const struct smm_rmap_ops smm_rmap = {
 	.lock		= rmap_lock,
 	.unlock		= rmap_unlock,
 	.referenced	= rmap_referenced,
 	.swapout	= rmap_swapout,
+	.migrate	= rmap_migrate,
 };
 
 /**
@@ -1910,5 +2025,212 @@ void smm_fault_unregister(void)
 }
 
 #if IS_ENABLED(CONFIG_KUNIT)
+/* ---- test entry points, for the suites of the layers above ---- */
+
+/**
+ * smm_fault_test_dev_create() - a fault device over an instance, for KUnit
+ * @inst: the instance; its reclaim's reverse map becomes the device's
+ *
+ * Never registered: there is no /dev node, and processes are keys that
+ * are never dereferenced (see kunit/fault_test.c).
+ *
+ * Return: the device, or NULL.
+ * Context: process context; sleeps.
+ */
+struct smm_fault_dev *smm_fault_test_dev_create(struct smm_instance *inst)
+{
+	struct smm_fault_dev *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+
+	if (!dev)
+		return NULL;
+	dev->inst = inst;
+	mutex_init(&dev->lock);
+	INIT_LIST_HEAD(&dev->maps);
+	INIT_LIST_HEAD(&dev->mms);
+	if (percpu_init_rwsem(&dev->quiesce)) {
+		kfree(dev);
+		return NULL;
+	}
+	smm_vmscan_set_rmap(&inst->vmscan, &smm_rmap, dev);
+	return dev;
+}
+
+/**
+ * smm_fault_test_mmap() - smm_dev_mmap() without a host VMA
+ * @dev: a device from smm_fault_test_dev_create()
+ * @key: the process
+ * @start: the user address, page-aligned
+ * @pages: the size in pages
+ * @shared: MAP_SHARED rather than MAP_PRIVATE
+ *
+ * Return: the object, or NULL.
+ * Context: process context; sleeps.
+ */
+struct smm_fmap *smm_fault_test_mmap(struct smm_fault_dev *dev, struct mm_struct *key,
+				     unsigned long start, unsigned long pages, bool shared)
+{
+	struct smm_flink *l;
+	struct smm_fmap *fm;
+
+	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
+	if (!fm)
+		return NULL;
+	fm->dev = dev;
+	mutex_init(&fm->lock);
+	kref_init(&fm->ref);
+	xa_init(&fm->pages);
+	INIT_LIST_HEAD(&fm->links);
+	fm->shared = shared;
+	fm->start = start;
+	fm->end = start + (pages << PAGE_SHIFT);
+	fm->vmas = 1;
+	strscpy(fm->comm, "kunit", sizeof(fm->comm));
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = link_get(fm, key, NULL);
+	if (l) {
+		l->vmas = 1;
+		mutex_lock(&dev->lock);
+		list_add_tail(&fm->node, &dev->maps);
+		mutex_unlock(&dev->lock);
+	}
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	if (!l) {
+		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
+		return NULL;
+	}
+	return fm;
+}
+
+/**
+ * smm_fault_test_touch() - handle_fault() without the host PTE
+ * @fm: the object
+ * @key: the process
+ * @addr: the address touched
+ * @write: a write
+ * @pfn: the shadow PFN now mapped there
+ *
+ * Return: 0, or the error that would have been a SIGBUS.
+ * Context: process context; sleeps.
+ */
+int smm_fault_test_touch(struct smm_fmap *fm, struct mm_struct *key, unsigned long addr,
+			 bool write, unsigned long *pfn)
+{
+	enum smm_fault_kind kind = SMM_FAULT_KIND_MINOR;
+	const char *why = NULL;
+	bool writable, replace;
+	struct smm_flink *l;
+	int err = -ESRCH;
+
+	*pfn = 0;
+	percpu_down_read(&fm->dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = find_link(fm, key);
+	if (l)
+		err = shadow_fault_kind(fm, l, addr, fm->end, VM_READ | VM_WRITE, write, pfn,
+					&writable, &replace, &why, &kind);
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&fm->dev->quiesce);
+	return err;
+}
+
+/**
+ * smm_fault_test_fork() - smm_vma_open() for a fork: @child copies @parent
+ * @fm: the object
+ * @parent: the process that forks
+ * @child: the new one
+ *
+ * Return: 0, or -ENOMEM.
+ * Context: process context; sleeps.
+ */
+int smm_fault_test_fork(struct smm_fmap *fm, struct mm_struct *parent, struct mm_struct *child)
+{
+	struct smm_flink *l, *pl;
+	int ret = -ENOMEM;
+
+	percpu_down_read(&fm->dev->quiesce);
+	mutex_lock(&fm->lock);
+	fm->vmas++;
+	pl = find_link(fm, parent);
+	l = link_get(fm, child, NULL);
+	if (l) {
+		l->vmas++;
+		if (pl && copy_range(fm, pl->umm, l->umm, fm->start, fm->end))
+			ret = 0;
+		else
+			l->lost = true;
+	}
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&fm->dev->quiesce);
+	return ret;
+}
+
+/**
+ * smm_fault_test_unmap() - smm_vma_close() of @key's whole VMA of @fm
+ * @fm: the object; freed with its last VMA
+ * @key: the process
+ *
+ * Context: process context; sleeps.
+ */
+void smm_fault_test_unmap(struct smm_fmap *fm, struct mm_struct *key)
+{
+	struct zap_ctx z = { .fm = fm };
+	struct smm_fault_dev *dev = fm->dev;
+	struct smm_flink *l;
+	bool last;
+
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = find_link(fm, key);
+	if (l) {
+		z.umm = l->umm;
+		z.drop = list_is_singular(&fm->links);
+		smm_pgtable_unmap_range(&l->umm->pt, fm->start, fm->end, zap_one, &z);
+		if (fm->shared && z.drop)
+			drop_shared_range(fm, fm->start, fm->end);
+		if (!--l->vmas)
+			link_put(fm, l);
+	}
+	last = !--fm->vmas;
+	if (last)
+		fmap_teardown(fm);
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	if (last)
+		kref_put(&fm->ref, fmap_release);
+}
+
+/**
+ * smm_fault_test_dev_destroy() - unmap what is left, and free the device
+ * @dev: the device, or NULL
+ *
+ * Context: process context; sleeps.
+ */
+void smm_fault_test_dev_destroy(struct smm_fault_dev *dev)
+{
+	struct smm_fmap *fm;
+	struct smm_flink *l;
+
+	if (!dev)
+		return;
+	for (;;) {
+		mutex_lock(&dev->lock);
+		fm = list_first_entry_or_null(&dev->maps, struct smm_fmap, node);
+		mutex_unlock(&dev->lock);
+		if (!fm)
+			break;
+		mutex_lock(&fm->lock);
+		l = list_first_entry_or_null(&fm->links, struct smm_flink, node);
+		mutex_unlock(&fm->lock);
+		if (!l)
+			break;
+		smm_fault_test_unmap(fm, l->umm->mm);
+	}
+	smm_vmscan_set_rmap(&dev->inst->vmscan, NULL, NULL);
+	percpu_free_rwsem(&dev->quiesce);
+	kfree(dev);
+}
+
 #include "kunit/fault_test.c"
 #endif

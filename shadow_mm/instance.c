@@ -19,6 +19,7 @@
 #include <linux/string.h>
 
 #include "bringup.h"
+#include "compaction.h"
 #include "control.h"
 #include "instance.h"
 #include "parse.h"
@@ -445,6 +446,7 @@ static int bringup_2629(struct smm_instance *inst, const struct smm_params *p)
 /* Every layer down to the arena, top-down; each copes with never having been set up. */
 static void teardown_layers(struct smm_instance *inst)
 {
+	smm_compact_detach(inst);
 	smm_control_release(inst);
 	smm_vmscan_destroy(&inst->vmscan);
 	smm_swap_destroy(&inst->swap);

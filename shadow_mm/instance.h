@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "bootmem.h"
 #include "buddy.h"
+#include "compaction.h"
 #include "e820.h"
 #include "highmem.h"
 #include "early.h"
@@ -103,6 +104,7 @@ struct smm_params {
  * @vmstat: event counters (/proc/vmstat's)
  * @swap: the swap area, host memory standing in for a disk
  * @vmscan: the LRU lists of user pages, reclaim and kswapd
+ * @compact: compaction: one run at a time, and the last run's report
  * @walk_va: the address ``pagetables`` walks; set by writing to it
  * @ctl_file: the ``control`` file in @debugfs, removed first at teardown
  * @ctl_lock: serialises control commands; protects @ctl_allocs
@@ -134,6 +136,7 @@ struct smm_instance {
 	struct smm_vmstat vmstat;
 	struct smm_swap swap;
 	struct smm_vmscan vmscan;
+	struct smm_compact compact;
 	u64 walk_va;
 	struct dentry *ctl_file;
 	struct mutex ctl_lock;	/* protects ctl_allocs */

@@ -38,6 +38,14 @@ enum smm_lru_list {
  * @swapout: try_to_unmap() and pageout() in one: put @page in swap, replace
  *	its mappings with swap entries and free it.  Under @lock.  Returns 0
  *	(freed), -ENOSPC (no swap), -EAGAIN (still mapped somewhere: keep it)
+ * @migrate: migrate_pages() of one page, for compaction: take @page off
+ *	its list, unmap it from every process, copy it to @newpage, map
+ *	@newpage where @page was with the same bits, put it on the list in
+ *	@page's place and free @page.  @newpage is an order-0 page the
+ *	caller allocated and no one maps.  Under @lock.  Returns 0 (@page
+ *	freed, @newpage in use), or -EBUSY (pinned: in the swap cache or
+ *	more mappings than can be taken down at once) or -EAGAIN (a process
+ *	busy), and then nothing changed and @newpage is still the caller's
  *
  * Each takes &smm_vmscan.rmap_ctx first.
  */
@@ -46,6 +54,7 @@ struct smm_rmap_ops {
 	void (*unlock)(void *ctx, void *cookie);
 	int (*referenced)(void *ctx, struct smm_page *page);
 	int (*swapout)(void *ctx, struct smm_page *page);
+	int (*migrate)(void *ctx, struct smm_page *page, struct smm_page *newpage);
 };
 
 /**

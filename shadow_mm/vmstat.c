@@ -19,7 +19,8 @@
  * The counters are named as /proc/vmstat names them (the vmstat_text[]
  * of mm/vmstat.c), and ``<instance>/vmstat`` prints them in its format,
  * one ``name value`` per line.  cow_fault is ours: the kernel counts COW
- * faults nowhere in /proc/vmstat.
+ * faults nowhere in /proc/vmstat.  The compaction counters follow it, in
+ * the order /proc/vmstat lists them (pgmigrate_success to compact_success).
  */
 
 #include <linux/cpumask.h>
@@ -42,6 +43,14 @@ static const char *const event_names[] = {
 	[SMM_PGDEACTIVATE]	= "pgdeactivate",
 	[SMM_ALLOCSTALL]	= "allocstall",
 	[SMM_COW_FAULT]		= "cow_fault",
+	[SMM_PGMIGRATE_SUCCESS]	= "pgmigrate_success",
+	[SMM_PGMIGRATE_FAIL]	= "pgmigrate_fail",
+	[SMM_COMPACT_MIGRATE_SCANNED] = "compact_migrate_scanned",
+	[SMM_COMPACT_FREE_SCANNED] = "compact_free_scanned",
+	[SMM_COMPACT_ISOLATED]	= "compact_isolated",
+	[SMM_COMPACT_STALL]	= "compact_stall",
+	[SMM_COMPACT_FAIL]	= "compact_fail",
+	[SMM_COMPACT_SUCCESS]	= "compact_success",
 };
 
 static_assert(ARRAY_SIZE(event_names) == SMM_NR_VM_EVENT_ITEMS);

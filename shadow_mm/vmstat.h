@@ -20,6 +20,14 @@
  * @SMM_PGDEACTIVATE: pages moved to the inactive list
  * @SMM_ALLOCSTALL: allocations that entered direct reclaim
  * @SMM_COW_FAULT: write faults that copied a shared page (ours, not the kernel's)
+ * @SMM_PGMIGRATE_SUCCESS: user pages compaction migrated
+ * @SMM_PGMIGRATE_FAIL: user pages compaction isolated and could not move
+ * @SMM_COMPACT_MIGRATE_SCANNED: PFNs the migrate scanner looked at
+ * @SMM_COMPACT_FREE_SCANNED: PFNs the free scanner looked at
+ * @SMM_COMPACT_ISOLATED: pages isolated, free ones and user ones together
+ * @SMM_COMPACT_STALL: failed high-order allocations that compacted
+ * @SMM_COMPACT_FAIL: of those, the ones whose retry could not be served
+ * @SMM_COMPACT_SUCCESS: of those, the ones whose retry could be served
  * @SMM_NR_VM_EVENT_ITEMS: number of counters
  */
 enum smm_vm_event_item {
@@ -35,6 +43,15 @@ enum smm_vm_event_item {
 	SMM_PGDEACTIVATE,
 	SMM_ALLOCSTALL,
 	SMM_COW_FAULT,
+	/* compaction, in /proc/vmstat's order */
+	SMM_PGMIGRATE_SUCCESS,
+	SMM_PGMIGRATE_FAIL,
+	SMM_COMPACT_MIGRATE_SCANNED,
+	SMM_COMPACT_FREE_SCANNED,
+	SMM_COMPACT_ISOLATED,
+	SMM_COMPACT_STALL,
+	SMM_COMPACT_FAIL,
+	SMM_COMPACT_SUCCESS,
 	SMM_NR_VM_EVENT_ITEMS,
 };
 
