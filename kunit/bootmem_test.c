@@ -72,9 +72,13 @@ static struct bm_stack *new_bm_stack(struct kunit *test, unsigned int mb)
 	KUNIT_ASSERT_GT(test, st->low_pfn, st->dma_pfn);
 	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, a, &st->early,
 					      SMM_PFN_PHYS(st->dma_pfn),
-					      (const unsigned long[]){ st->dma_pfn, st->low_pfn,
-								       a->end_pfn },
-					      SMM_NR_ZONES), 0);
+					      (const unsigned long[SMM_NR_ZONES]){
+						[SMM_ZONE_DMA] = st->dma_pfn,
+						[SMM_ZONE_DMA32] = st->dma_pfn,
+						[SMM_ZONE_NORMAL] = st->low_pfn,
+						[SMM_ZONE_HIGHMEM] = a->end_pfn,
+						[SMM_ZONE_MOVABLE] = a->end_pfn,
+					      }, SMM_NR_ZONES), 0);
 	KUNIT_ASSERT_EQ(test, smm_bootmem_init(&st->bm, a, &st->early, st->low_pfn,
 					       st->dma_pfn), 0);
 	return st;
