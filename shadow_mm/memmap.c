@@ -195,6 +195,31 @@ static void init_pages(struct smm_page *page, unsigned long nr, u32 flags,
 	}
 }
 
+/*
+ * One run of descriptors in section @sec: set_page_links() (section and
+ * zone), PG_reserved for every owner but the free one, then
+ * __init_single_page() for the run.  With @deferred only the first word is
+ * written, see smm_memmap_init_range().
+ */
+static void init_run(struct smm_page *page, unsigned long nr, unsigned long sec,
+		     unsigned int zone, enum smm_owner owner, bool deferred)
+{
+	u32 flags = (sec << SMM_PG_SECTION_SHIFT) | (zone << SMM_PG_ZONE_SHIFT);
+
+	if (owner != SMM_OWNER_FREE || deferred)
+		flags |= BIT(SMM_PG_RESERVED);
+	if (deferred) {
+		const struct smm_page tmpl = { .flags = flags, .owner = SMM_OWNER_FREE };
+		u64 head;
+
+		memcpy(&head, &tmpl, sizeof(head));
+		for (; nr; nr--, page++)
+			memcpy(page, &head, sizeof(head));
+		return;
+	}
+	init_pages(page, nr, flags, owner);
+}
+
 /* memmap_init_range() of one section: its present pages, run by run. */
 static void init_section(struct smm_memmap *mm, struct page_walk *w,
 			 unsigned long nr, struct smm_section *s)
@@ -207,15 +232,63 @@ static void init_section(struct smm_memmap *mm, struct page_walk *w,
 		unsigned long run_end = end;
 		unsigned int zone;
 		enum smm_owner owner = walk(w, pfn, &run_end, &zone);
-		u32 flags = (nr << SMM_PG_SECTION_SHIFT) | (zone << SMM_PG_ZONE_SHIFT);
 
-		if (owner != SMM_OWNER_FREE)
-			flags |= BIT(SMM_PG_RESERVED);
-		init_pages(page, run_end - pfn, flags, owner);
+		init_run(page, run_end - pfn, nr, zone, owner, false);
 		mm->owner_pages[owner] += run_end - pfn;
 		page += run_end - pfn;
 		pfn = run_end;
 	}
+}
+
+/**
+ * smm_memmap_init_range() - initialise the descriptors of a PFN range of one zone
+ * @a: the arena, its mem_map placed
+ * @start: first PFN
+ * @end: first PFN past [@start, @end)
+ * @zone: the zone of every page in the range (enum smm_zone_type)
+ * @owner: the owner of every page in the range
+ * @deferred: stamp the range as not yet initialised instead
+ *
+ * memmap_init_range() for one zone's range with one owner, as
+ * smm_memmap_init() does run by run: a section at a time, straight through
+ * the section's array, holes skipped.  Every field is written, with
+ * PG_reserved for every owner but %SMM_OWNER_FREE.
+ *
+ * With @deferred, the range is the part of a zone whose initialisation the
+ * deferred struct-page init puts off (defer_init()): only the first word
+ * of each descriptor is written (section, zone, PG_reserved, owner
+ * %SMM_OWNER_FREE), one store a page where a full init costs five, the
+ * way CONFIG_DEBUG_VM's page_init_poison() marks a mem_map that nobody
+ * initialised yet.  Such a page reads as "usable, not yet handed to the
+ * page allocator", and the pair %SMM_OWNER_FREE + PG_reserved, which
+ * nothing else produces, tells it apart (smm_page_deferred()).  @owner is
+ * ignored.
+ *
+ * Return: the number of descriptors written.
+ * Context: any; the caller keeps others off the range.
+ */
+unsigned long smm_memmap_init_range(struct smm_arena *a, unsigned long start,
+				    unsigned long end, unsigned int zone,
+				    enum smm_owner owner, bool deferred)
+{
+	unsigned long n = 0;
+
+	end = min(end, a->end_pfn);
+	while (start < end) {
+		unsigned long sec = start >> SMM_SECTION_ORDER;
+		struct smm_section *s = &a->sections[sec];
+		unsigned long base = sec << SMM_SECTION_ORDER;
+		unsigned long lo = max(start, base + s->first);
+		unsigned long hi = min(end, base + s->first + s->nr);
+
+		if (s->memmap && lo < hi) {
+			init_run(&s->memmap[lo - base - s->first], hi - lo, sec, zone, owner,
+				 deferred);
+			n += hi - lo;
+		}
+		start = base + SMM_PAGES_PER_SECTION;
+	}
+	return n;
 }
 
 /**

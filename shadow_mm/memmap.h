@@ -4,6 +4,7 @@
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
@@ -141,10 +142,30 @@ struct smm_memmap {
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
 		    unsigned int nr_zones);
+unsigned long smm_memmap_init_range(struct smm_arena *a, unsigned long start,
+				    unsigned long end, unsigned int zone,
+				    enum smm_owner owner, bool deferred);
 unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
 				 unsigned long end);
 const char *smm_owner_name(enum smm_owner owner);
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm);
+
+/**
+ * smm_page_deferred() - is this descriptor still waiting for deferred init?
+ * @page: a descriptor
+ *
+ * A page stamped by smm_memmap_init_range() with @deferred: owner
+ * %SMM_OWNER_FREE with PG_reserved, a pair nothing else produces (a free
+ * page that is initialised is not reserved).  Only the first word of such
+ * a descriptor is valid.
+ *
+ * Return: true if @page is not initialised yet.
+ */
+static inline bool smm_page_deferred(const struct smm_page *page)
+{
+	return READ_ONCE(page->owner) == SMM_OWNER_FREE &&
+	       smm_page_test(page, SMM_PG_RESERVED);
+}
 
 /**
  * smm_pfn_to_page() - the descriptor of a shadow PFN
