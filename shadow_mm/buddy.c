@@ -493,6 +493,14 @@ static bool fail_alloc_page(struct smm_buddy *b, unsigned int gfp, unsigned int 
 	return smm_should_fail(&fpa->fail, 1 << order);
 }
 
+/* _deferred_grow_zone(): the hook of the deferred layer, while it is set. */
+static bool grow_zone(struct smm_buddy *b, struct smm_zone *z, unsigned int order)
+{
+	bool (*grow)(void *ctx, struct smm_zone *z, unsigned int order) = READ_ONCE(b->grow_zone);
+
+	return grow && grow(b->grow_ctx, z, order);
+}
+
 /**
  * smm_alloc_pages() - allocate 2^@order contiguous shadow pages
  * @b: the allocator
@@ -550,10 +558,15 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 			}
 			if (!smm_zone_watermark_ok(z, order, z->wmark[passes[p]], gfp)) {
 				stat_inc(b, SMM_BUDDY_WMARK_FAIL);
+				/* deferred_grow_zone(), then try again */
+				if (grow_zone(b, z, order))
+					goto try_this_zone;
 				continue;
 			}
 try_this_zone:
 			page = rmqueue(b, z, order);
+			if (!page && grow_zone(b, z, order))
+				goto try_this_zone;
 			if (!page)
 				continue;
 			prep_new_page(b, page, order, gfp);
