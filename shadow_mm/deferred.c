@@ -198,7 +198,7 @@ int smm_deferred_setup(struct smm_deferred *d, struct smm_buddy *b, struct smm_a
 	init_completion(&d->main_done);
 	d->first_deferred_pfn = SMM_DEFERRED_NONE_PFN;
 	d->setup_pfn = SMM_DEFERRED_NONE_PFN;
-	d->state = SMM_DEFERRED_OFF;
+	WRITE_ONCE(d->state, SMM_DEFERRED_OFF);
 	if (!b || !a || b->arena != a || !b->max_order) {
 		smm_bad_input("deferred", "the buddy allocator is not the arena's");
 		return -EINVAL;
@@ -226,7 +226,7 @@ int smm_deferred_setup(struct smm_deferred *d, struct smm_buddy *b, struct smm_a
 				   SMM_PAGES_PER_SECTION);
 	d->setup_pfn = pfn;
 	d->first_deferred_pfn = pfn;
-	d->state = SMM_DEFERRED_PENDING;
+	WRITE_ONCE(d->state, SMM_DEFERRED_PENDING);
 	b->grow_ctx = d;
 	WRITE_ONCE(b->grow_zone, grow_zone);
 	return 0;
@@ -493,7 +493,7 @@ static int pgdatinit_fn(void *data)
 	d->us = us;
 	d->ms = div_u64(us, USEC_PER_MSEC);
 	spin_lock(&d->lock);
-	d->state = READ_ONCE(d->stop) ? SMM_DEFERRED_STOPPED : SMM_DEFERRED_DONE;
+	WRITE_ONCE(d->state, READ_ONCE(d->stop) ? SMM_DEFERRED_STOPPED : SMM_DEFERRED_DONE);
 	spin_unlock(&d->lock);
 	if (d->state == SMM_DEFERRED_DONE) {
 		/* static_branch_disable(&deferred_pages) */
@@ -542,7 +542,7 @@ int smm_deferred_launch(struct smm_deferred *d)
 	}
 	if (d->first_deferred_pfn >= d->zone_end_pfn) {
 		/* grow_zone took it all */
-		d->state = SMM_DEFERRED_DONE;
+		WRITE_ONCE(d->state, SMM_DEFERRED_DONE);
 		spin_unlock(&d->lock);
 		WRITE_ONCE(d->buddy->grow_zone, NULL);
 		smm_host_kvfree(d->arena, SMM_HOST_BUDDY, workers, nr_cpus, sizeof(*workers));
@@ -550,7 +550,7 @@ int smm_deferred_launch(struct smm_deferred *d)
 	}
 	d->job_start = d->first_deferred_pfn;
 	d->first_deferred_pfn = SMM_DEFERRED_NONE_PFN;
-	d->state = SMM_DEFERRED_RUNNING;
+	WRITE_ONCE(d->state, SMM_DEFERRED_RUNNING);
 	d->workers = workers;
 	d->workers_max = nr_cpus;
 	spin_unlock(&d->lock);
@@ -578,7 +578,7 @@ int smm_deferred_launch(struct smm_deferred *d)
 	if (IS_ERR(t)) {
 		spin_lock(&d->lock);
 		d->first_deferred_pfn = d->job_start;
-		d->state = SMM_DEFERRED_PENDING;
+		WRITE_ONCE(d->state, SMM_DEFERRED_PENDING);
 		d->workers = NULL;
 		spin_unlock(&d->lock);
 		smm_host_kvfree(d->arena, SMM_HOST_BUDDY, workers, nr_cpus, sizeof(*workers));
