@@ -135,19 +135,13 @@ struct smm_page;
  * @first: offset of the first present page in the section
  * @nr: number of present pages (0 for a hole)
  * @memmap: descriptors of the present pages, indexed from @first; set by
- *	the memmap layer (NULL until then), with smp_store_release() once
- *	they are written
- * @deferred_memmap: the array of a section whose descriptors deferred
- *	struct page init has not written yet; it moves to @memmap when they
- *	are (smm_memmap_init_section()), and until then the section reads
- *	as a hole
+ *	the memmap layer (NULL until then)
  */
 struct smm_section {
 	unsigned long host_pfn;
 	u16 first;
 	u16 nr;
 	struct smm_page *memmap;
-	struct smm_page *deferred_memmap;
 };
 
 static_assert(SMM_PAGES_PER_SECTION <= U16_MAX);

@@ -25,14 +25,20 @@
  * - sparse_init(): the whole mem_map in one memblock allocation above the
  *   DMA zone (sparse_buffer_init()), carved per section;
  * - free_area_init(): the zones DMA, DMA32, Normal and Movable, and
- *   memmap_init() of the descriptors, except what deferred struct page
- *   init leaves for later;
+ *   memmap_init() of the descriptors, except the free pages that deferred
+ *   struct page init leaves for later (defer_init(): the highest zone past
+ *   its first section; see deferred.c);
  * - setup_per_cpu_areas(): the embedded first chunk, one unit per possible
  *   CPU, from memblock;
  * - memblock_free_all(): memmap_init_reserved_pages() marks what memblock
  *   holds, and every free range goes to the buddy allocator in the largest
  *   aligned blocks;
- * - kmem_cache_init() (SLUB: the only allocator 6.12 has), vmalloc_init().
+ * - kmem_cache_init() (SLUB: the only allocator 6.12 has), vmalloc_init();
+ * - page_alloc_init_late(): deferred_init_memmap() in a pgdatinit thread
+ *   and its helpers, one per CPU, initialise and free the rest, max-order
+ *   block by block; a zone that runs short before that grows on demand
+ *   (deferred_grow_zone()).  Then init_per_zone_wmark_min() sets the
+ *   watermarks, now that every page is managed.
  *
  * Every memblock call is logged in the timeline as memblock=debug prints it.
  *
@@ -260,7 +266,14 @@ static unsigned long mark_reserved(struct smm_instance *inst)
 		for (pfn = SMM_PFN_DOWN(r->regions[i].base); pfn < end; pfn++) {
 			struct smm_page *page = smm_pfn_to_page(&inst->arena, pfn);
 
-			if (page && page->owner == SMM_OWNER_FREE) {
+			if (page && smm_page_deferred(page)) {
+				/* init_deferred_page(): a reserved page is initialised now. */
+				smm_memmap_init_range(&inst->arena, pfn, pfn + 1,
+						      smm_page_zonenum(page), SMM_OWNER_EARLY, false);
+				inst->memmap.owner_pages[SMM_OWNER_FREE]--;
+				inst->memmap.owner_pages[SMM_OWNER_EARLY]++;
+				n++;
+			} else if (page && page->owner == SMM_OWNER_FREE) {
 				WRITE_ONCE(page->owner, SMM_OWNER_EARLY);
 				smm_page_set(page, SMM_PG_RESERVED);
 				inst->memmap.owner_pages[SMM_OWNER_FREE]--;
@@ -275,9 +288,10 @@ static unsigned long mark_reserved(struct smm_instance *inst)
 /*
  * free_low_memory_core_early(): every range of memblock.memory that
  * memblock.reserved does not hold (for_each_free_mem_range()), to the buddy
- * allocator.  Both arrays are sorted and disjoint: one merge-like pass.
+ * allocator, up to the deferred part (deferred_init_memmap() frees that).
+ * Both arrays are sorted and disjoint: one merge-like pass.
  */
-static unsigned long free_memory_core(struct smm_instance *inst)
+static unsigned long free_memory_core(struct smm_instance *inst, unsigned long deferred_pfn)
 {
 	const struct smm_memblock_type *mem = &inst->memblock.memory;
 	const struct smm_memblock_type *res = &inst->memblock.reserved;
@@ -298,9 +312,10 @@ static unsigned long free_memory_core(struct smm_instance *inst)
 			}
 			if (j < res->cnt)
 				fe = min(fe, res->regions[j].base);
-			if (SMM_PFN_UP(s) < SMM_PFN_DOWN(fe))
+			if (SMM_PFN_UP(s) < min(SMM_PFN_DOWN(fe), deferred_pfn))
 				n += smm_buddy_free_present(&inst->buddy, SMM_PFN_UP(s),
-							    SMM_PFN_DOWN(fe), false);
+							    min(SMM_PFN_DOWN(fe), deferred_pfn),
+							    false);
 			s = fe;
 		}
 	}
@@ -340,13 +355,14 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	struct smm_timeline *tl = &inst->timeline;
 	struct smm_setup *su = &inst->setup;
 	struct smm_arena *a = &inst->arena;
-	unsigned long zone_end[SMM_NR_ZONES], max_pfn, managed, reserved;
+	unsigned long zone_end[SMM_NR_ZONES], max_pfn, managed, reserved, deferred;
 	struct sparse_buf sb = { .mb = mb };
 	const struct smm_boot_alloc ba = {
 		.alloc = sparse_alloc, .reserved = memblock_reserved_range, .ctx = &sb,
 	};
 	u64 usable, end, pool, unit;
 	unsigned int cpus = num_possible_cpus();
+	long ms;
 	int ret;
 
 	zone_bounds_612(p, a, zone_end);
@@ -415,21 +431,29 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	smm_timeline_end(tl, "%llu KiB of descriptors for %lu sections at %#llx",
 			 sb.size >> 10, a->nr_sections, sb.base);
 
-	/* free_area_init(): the zones, memmap_init(), and the tables' descriptors. */
+	/*
+	 * free_area_init(): the zones, then memmap_init() up to what
+	 * defer_init() puts off, then the tables' descriptors.
+	 */
 	smm_timeline_begin(tl, SMM_STAGE_ZONES);
-	ret = smm_memmap_init_from(&inst->memmap, a, &inst->e820, &ba, 0, zone_end,
-				   SMM_NR_ZONES, ULONG_MAX);
-	if (ret)
-		return ret;
-	smm_timeline_step_end(tl, "memmap_init", "%lu descriptors, %lu reserved, %lu free",
-			      inst->memmap.nr_pages, inst->memmap.owner_pages[SMM_OWNER_EARLY],
-			      inst->memmap.owner_pages[SMM_OWNER_FREE]);
 	ret = smm_buddy_init(&inst->buddy, a, &inst->broken,
 			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT, SMM_ERA_612,
 			     zone_end);
 	if (ret)
 		return ret;
 	inst->buddy.name = inst->name;
+	ret = smm_deferred_setup(&inst->deferred, &inst->buddy, a, inst->name);
+	if (ret)
+		return ret;
+	ret = smm_memmap_init_from(&inst->memmap, a, &inst->e820, &ba, 0, zone_end,
+				   SMM_NR_ZONES, inst->deferred.setup_pfn);
+	if (ret)
+		return ret;
+	smm_timeline_step_end(tl, "memmap_init", "%lu descriptors, %lu reserved, %lu free; deferred from pfn %#lx",
+			      inst->memmap.nr_pages, inst->memmap.owner_pages[SMM_OWNER_EARLY],
+			      inst->memmap.owner_pages[SMM_OWNER_FREE],
+			      inst->deferred.setup_pfn == SMM_DEFERRED_NONE_PFN ? 0 :
+			      inst->deferred.setup_pfn);
 	ret = smm_pgtable_init_boot(&inst->kpt, a, &inst->broken, SMM_PFN_DOWN(su->img.pgd));
 	if (!ret)
 		ret = smm_setup_map_direct(su, &inst->kpt, end);
@@ -473,8 +497,7 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	reserved = mark_reserved(inst);
 	smm_timeline_step_end(tl, "memmap_init_reserved_pa", "%lu more pages reserved",
 			      reserved);
-	managed = free_memory_core(inst);
-	smm_buddy_setup_watermarks(&inst->buddy);
+	managed = free_memory_core(inst, inst->deferred.setup_pfn);
 	smm_pgtable_attach(&inst->kpt, &inst->buddy);
 	/*
 	 * No HighMem on x86-64: kmap_local_page() is page_address().  The kmap
@@ -489,7 +512,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	smm_compact_attach(inst, true);
 	/* Memblock is done: as memblock_discard(), no more calls are logged. */
 	smm_memblock_set_log(mb, NULL, NULL);
-	su->kept_reserved = memory_pages(inst) - managed;
+	deferred = smm_memmap_present(a, min(inst->deferred.setup_pfn, a->end_pfn), a->end_pfn);
+	su->kept_reserved = memory_pages(inst) - managed - deferred;
 	scnprintf(su->banner, sizeof(su->banner),
 		  "Memory: %luK/%luK available (%lluK kernel code, %lluK rwdata, %lluK init, %lluK bss, %luK reserved, 0K cma-reserved)\n",
 		  managed << (PAGE_SHIFT - 10), memory_pages(inst) << (PAGE_SHIFT - 10),
@@ -497,8 +521,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 		  (su->img.init_end - su->img.init_begin) >> 10,
 		  (su->img.bss_stop - su->img.bss_start) >> 10,
 		  su->kept_reserved << (PAGE_SHIFT - 10));
-	smm_timeline_end(tl, "%lu pages to the buddy, %lu kept reserved; memblock done",
-			 managed, su->kept_reserved);
+	smm_timeline_end(tl, "%lu pages to the buddy, %lu kept reserved, %lu deferred; memblock done",
+			 managed, su->kept_reserved, deferred);
 
 	smm_timeline_begin(tl, SMM_STAGE_SLAB);
 	ret = smm_slab_init(&inst->slab, &inst->buddy, &inst->broken, p->slab,
@@ -513,5 +537,16 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	if (ret)
 		return ret;
 	smm_timeline_end(tl, "[%#llx, %#llx)", inst->vm.start, inst->vm.end);
+
+	/* page_alloc_init_late(): the pgdatinit threads, and wait for them. */
+	smm_timeline_begin(tl, SMM_STAGE_DEFERRED);
+	ms = smm_deferred_start(&inst->deferred);
+	if (ms < 0)
+		return ms;
+	smm_buddy_setup_watermarks(&inst->buddy);
+	smm_timeline_end(tl, "node 0 deferred pages initialised in %ldms: %lu pages by %u threads, %lu by grow_zone",
+			 ms, smm_deferred_stat(&inst->deferred, SMM_DEFERRED_FREED_THREADS),
+			 inst->deferred.nr_workers,
+			 smm_deferred_stat(&inst->deferred, SMM_DEFERRED_FREED_GROW));
 	return 0;
 }

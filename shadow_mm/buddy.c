@@ -493,6 +493,14 @@ static bool fail_alloc_page(struct smm_buddy *b, unsigned int gfp, unsigned int 
 	return smm_should_fail(&fpa->fail, 1 << order);
 }
 
+/* _deferred_grow_zone(): the hook of the deferred layer, while it is set. */
+static bool grow_zone(struct smm_buddy *b, struct smm_zone *z, unsigned int order)
+{
+	bool (*grow)(void *ctx, struct smm_zone *z, unsigned int order) = READ_ONCE(b->grow_zone);
+
+	return grow && grow(b->grow_ctx, z, order);
+}
+
 /**
  * smm_alloc_pages() - allocate 2^@order contiguous shadow pages
  * @b: the allocator
@@ -553,10 +561,15 @@ retry:
 			}
 			if (!smm_zone_watermark_ok(z, order, z->wmark[passes[p]], gfp)) {
 				stat_inc(b, SMM_BUDDY_WMARK_FAIL);
+				/* deferred_grow_zone(), then try again */
+				if (grow_zone(b, z, order))
+					goto try_this_zone;
 				continue;
 			}
 try_this_zone:
 			page = rmqueue(b, z, order);
+			if (!page && grow_zone(b, z, order))
+				goto try_this_zone;
 			if (!page)
 				continue;
 			prep_new_page(b, page, order, gfp);
@@ -1279,8 +1292,7 @@ static unsigned long free_each(struct smm_buddy *b, unsigned long s, unsigned lo
  *
  * The present pages of a section are one range, so this walks sections,
  * not pages, and joins the ranges of neighbouring sections into one, so
- * that blocks larger than a section stay whole.  A section whose
- * descriptors deferred init has not written yet counts as a hole.
+ * that blocks larger than a section stay whole.
  *
  * Return: the number of pages handed over.
  * Context: process context, during bring-up.
@@ -1300,7 +1312,7 @@ unsigned long smm_buddy_free_present(struct smm_buddy *b, unsigned long s, unsig
 		unsigned long lo = max(s, base + sec->first);
 		unsigned long hi = min(e, base + sec->first + sec->nr);
 
-		if (lo < hi && READ_ONCE(sec->memmap)) {
+		if (lo < hi) {
 			if (lo != re) {
 				n += give(b, rs, re);
 				rs = lo;

@@ -328,6 +328,14 @@ struct smm_fail_page_alloc {
  *	highmem layer above this one (smm_highmem_init()), NULL until then;
  *	returns 0, or an error if it could not map the page
  * @clear_ctx: the argument of @clear_highpage
+ * @grow_zone: deferred_grow_zone(): called by the allocation slow path
+ *	when zone @z fails a watermark or has no block of @order, while
+ *	deferred struct-page init is not done; initialises and frees more of
+ *	the zone and returns true if the zone may now serve the request.
+ *	Installed and removed (WRITE_ONCE()) by the deferred layer
+ *	(smm_deferred_setup()); NULL once deferred init is done, as the
+ *	kernel's static branch deferred_pages is disabled then.  Must not sleep.
+ * @grow_ctx: the argument of @grow_zone
  * @fpa: fault injection (``fail_page_alloc``)
  * @name: the instance's name, for the tracepoints (every event carries it);
  *	set by the instance after smm_buddy_init(), NULL for a bare allocator
@@ -360,6 +368,8 @@ struct smm_buddy {
 	unsigned long lowmem_pages;
 	int (*clear_highpage)(void *ctx, struct smm_page *page);
 	void *clear_ctx;
+	bool (*grow_zone)(void *ctx, struct smm_zone *z, unsigned int order);
+	void *grow_ctx;
 	struct smm_fail_page_alloc fpa;
 	const char *name;
 	unsigned long (*compact)(void *ctx, unsigned int gfp, unsigned int order);

@@ -161,6 +161,15 @@ static int memblock_reserved_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(memblock_reserved);
 
+static int deferred_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_deferred_show(m, &inst->deferred);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(deferred);
+
 static int buddyinfo_show(struct seq_file *m, void *v)
 {
 	struct smm_instance *inst = m->private;
@@ -556,6 +565,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 
 		debugfs_create_file("memory", 0400, mb, inst, &memblock_memory_fops);
 		debugfs_create_file("reserved", 0400, mb, inst, &memblock_reserved_fops);
+		debugfs_create_file("deferred", 0400, d, inst, &deferred_fops);
 	} else {
 		debugfs_create_file("early_res", 0400, d, inst, &early_res_fops);
 		debugfs_create_file("bootmem", 0400, d, inst, &bootmem_fops);

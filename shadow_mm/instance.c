@@ -448,6 +448,8 @@ static void teardown_layers(struct smm_instance *inst)
 {
 	smm_compact_detach(inst);
 	smm_control_release(inst);
+	/* Stops the pgdatinit threads if they still run: before any layer goes. */
+	smm_deferred_destroy(&inst->deferred);
 	smm_vmscan_destroy(&inst->vmscan);
 	smm_swap_destroy(&inst->swap);
 	smm_highmem_destroy(&inst->hm);

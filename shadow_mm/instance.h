@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "bootmem.h"
+#include "deferred.h"
 #include "buddy.h"
 #include "compaction.h"
 #include "e820.h"
@@ -97,6 +98,7 @@ struct smm_params {
  * @setup: the kernel image, the early page tables and mem_init()'s banner
  * @bootmem: the boot-time bitmap allocator, closed after the handoff
  * @buddy: the zones and their buddy allocators
+ * @deferred: 6.12's deferred struct page init of the highest zone
  * @kpt: the shadow kernel page tables (init_mm's, in the kernel)
  * @slab: the slab allocator
  * @vm: the vmalloc allocator, over @kpt
@@ -129,6 +131,7 @@ struct smm_instance {
 	struct smm_setup setup;
 	struct smm_bootmem bootmem;
 	struct smm_buddy buddy;
+	struct smm_deferred deferred;
 	struct smm_pgtable kpt;
 	struct smm_slab slab;
 	struct smm_vmalloc vm;

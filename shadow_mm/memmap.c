@@ -75,7 +75,7 @@ const char *smm_owner_name(enum smm_owner owner)
  * yet: init_section() does that, once every array is placed.
  */
 static int place_section(struct smm_arena *a, const struct smm_boot_alloc *ba,
-			 struct smm_section *s, u64 goal, bool deferred)
+			 struct smm_section *s, u64 goal)
 {
 	const u64 align = __alignof__(struct smm_page);
 	u64 size = (u64)s->nr * sizeof(struct smm_page);
@@ -88,10 +88,7 @@ static int place_section(struct smm_arena *a, const struct smm_boot_alloc *ba,
 	virt = smm_arena_pfn_to_virt(a, SMM_PFN_DOWN(addr));
 	if (!virt)
 		return -EFAULT;
-	if (deferred)
-		s->deferred_memmap = virt + offset_in_page(addr);
-	else
-		s->memmap = virt + offset_in_page(addr);
+	s->memmap = virt + offset_in_page(addr);
 	return 0;
 }
 
@@ -218,11 +215,38 @@ static void init_pages(struct smm_page *page, unsigned long nr, u32 flags,
 }
 
 /*
+ * One run of descriptors in section @sec: set_page_links() (section and
+ * zone), PG_reserved for every owner but the free one, then
+ * __init_single_page() for the run.  With @deferred only the first word is
+ * written, see smm_memmap_init_range().
+ */
+static void init_run(struct smm_page *page, unsigned long nr, unsigned long sec,
+		     unsigned int zone, enum smm_owner owner, bool deferred)
+{
+	u32 flags = (sec << SMM_PG_SECTION_SHIFT) | (zone << SMM_PG_ZONE_SHIFT);
+
+	if (owner != SMM_OWNER_FREE || deferred)
+		flags |= BIT(SMM_PG_RESERVED);
+	if (deferred) {
+		const struct smm_page tmpl = { .flags = flags, .owner = SMM_OWNER_FREE };
+		u64 head;
+
+		memcpy(&head, &tmpl, sizeof(head));
+		for (; nr; nr--, page++)
+			memcpy(page, &head, sizeof(head));
+		return;
+	}
+	init_pages(page, nr, flags, owner);
+}
+
+/*
  * memmap_init_range() of one section: its present pages, run by run, into
- * @page; counted in @mm->owner_pages unless @mm is NULL.
+ * @page; counted in @mm->owner_pages.  With @deferred the free runs are
+ * only stamped (deferred struct page init), the others initialised.
  */
 static void init_section(struct smm_memmap *mm, struct page_walk *w,
-			 unsigned long nr, struct smm_section *s, struct smm_page *page)
+			 unsigned long nr, struct smm_section *s, struct smm_page *page,
+			 bool deferred)
 {
 	unsigned long pfn = (nr << SMM_SECTION_ORDER) + s->first;
 	unsigned long end = pfn + s->nr;
@@ -231,13 +255,10 @@ static void init_section(struct smm_memmap *mm, struct page_walk *w,
 		unsigned long run_end = end;
 		unsigned int zone;
 		enum smm_owner owner = walk(w, pfn, &run_end, &zone);
-		u32 flags = (nr << SMM_PG_SECTION_SHIFT) | (zone << SMM_PG_ZONE_SHIFT);
 
-		if (owner != SMM_OWNER_FREE)
-			flags |= BIT(SMM_PG_RESERVED);
-		init_pages(page, run_end - pfn, flags, owner);
-		if (mm)
-			mm->owner_pages[owner] += run_end - pfn;
+		init_run(page, run_end - pfn, nr, zone, owner,
+			 deferred && owner == SMM_OWNER_FREE);
+		mm->owner_pages[owner] += run_end - pfn;
 		page += run_end - pfn;
 		pfn = run_end;
 	}
@@ -256,10 +277,10 @@ static void init_section(struct smm_memmap *mm, struct page_walk *w,
  *	last end are in the last zone
  * @nr_zones: number of zones and of entries in @zone_end, at most
  *	%SMM_PG_MAX_ZONES; 0 puts every page in zone 0
- * @defer_pfn: deferred struct page init: the sections from this PFN on
- *	(section-aligned) get their arrays placed, parked in
- *	&smm_section.deferred_memmap, and not one descriptor written; they
- *	read as holes until smm_memmap_init_section() runs.  ULONG_MAX: none.
+ * @defer_pfn: deferred struct page init: from this PFN on (a section
+ *	boundary) the free pages are only stamped (smm_memmap_init_range()
+ *	with @deferred; smm_page_deferred() knows them), the reserved ones
+ *	initialised; ULONG_MAX: nothing deferred
  *
  * sparse_init() and memmap_init() in one: every present section gets its
  * array, then each array is initialised in one pass, run by run, as
@@ -299,7 +320,7 @@ int smm_memmap_init_from(struct smm_memmap *mm, struct smm_arena *a,
 
 		if (!s->nr)
 			continue;
-		ret = place_section(a, ba, s, goal, sec >= defer_pfn >> SMM_SECTION_ORDER);
+		ret = place_section(a, ba, s, goal);
 		if (ret)
 			goto err_place;
 		mm->bytes += (unsigned long)s->nr * sizeof(struct smm_page);
@@ -308,61 +329,67 @@ int smm_memmap_init_from(struct smm_memmap *mm, struct smm_arena *a,
 	/* Every array is placed, so the reservations are final: now the descriptors. */
 	for (sec = 0; sec < a->nr_sections; sec++)
 		if (a->sections[sec].memmap)
-			init_section(mm, &w, sec, &a->sections[sec], a->sections[sec].memmap);
+			init_section(mm, &w, sec, &a->sections[sec], a->sections[sec].memmap,
+				     sec >= defer_pfn >> SMM_SECTION_ORDER);
 	return 0;
 
 err_place:
-	for (sec = 0; sec < a->nr_sections; sec++) {
+	for (sec = 0; sec < a->nr_sections; sec++)
 		a->sections[sec].memmap = NULL;
-		a->sections[sec].deferred_memmap = NULL;
-	}
 	mm->bytes = 0;
 	mm->nr_pages = 0;
 	return ret;
 }
 
 /**
- * smm_memmap_init_section() - deferred struct page init of one section
- * @mm: the mem_map
- * @t: the e820 map, as for smm_memmap_init_from()
- * @ba: the boot allocator whose reservations count, as there
- * @sec: a section left by smm_memmap_init_from()'s @defer_pfn
- * @zone: the zone its pages are in (deferral stays inside the highest zone)
+ * smm_memmap_init_range() - initialise the descriptors of a PFN range of one zone
+ * @a: the arena, its mem_map placed
+ * @start: first PFN
+ * @end: first PFN past [@start, @end)
+ * @zone: the zone of every page in the range (enum smm_zone_type)
+ * @owner: the owner of every page in the range
+ * @deferred: stamp the range as not yet initialised instead
  *
- * Writes the section's descriptors as smm_memmap_init_from() would have,
- * then publishes the array with smp_store_release(): from then on
- * smm_pfn_to_page() finds the pages.  The caller serialises the calls for
- * one section (deferred init's own lock).
+ * memmap_init_range() for one zone's range with one owner, as
+ * smm_memmap_init() does run by run: a section at a time, straight through
+ * the section's array, holes skipped.  Every field is written, with
+ * PG_reserved for every owner but %SMM_OWNER_FREE.
  *
- * Return: the pages initialised: 0 if @sec had nothing deferred (already
- * done, a hole, or out of range).
- * Context: any; does not sleep.
+ * With @deferred, the range is the part of a zone whose initialisation the
+ * deferred struct-page init puts off (defer_init()): only the first word
+ * of each descriptor is written (section, zone, PG_reserved, owner
+ * %SMM_OWNER_FREE), one store a page where a full init costs five, the
+ * way CONFIG_DEBUG_VM's page_init_poison() marks a mem_map that nobody
+ * initialised yet.  Such a page reads as "usable, not yet handed to the
+ * page allocator", and the pair %SMM_OWNER_FREE + PG_reserved, which
+ * nothing else produces, tells it apart (smm_page_deferred()).  @owner is
+ * ignored.
+ *
+ * Return: the number of descriptors written.
+ * Context: any; the caller keeps others off the range.
  */
-unsigned long smm_memmap_init_section(struct smm_memmap *mm, const struct smm_e820_table *t,
-				      const struct smm_boot_alloc *ba, unsigned long sec,
-				      unsigned int zone)
+unsigned long smm_memmap_init_range(struct smm_arena *a, unsigned long start,
+				    unsigned long end, unsigned int zone,
+				    enum smm_owner owner, bool deferred)
 {
-	const unsigned long zone_end[SMM_PG_MAX_ZONES] = {
-		[0 ... SMM_PG_MAX_ZONES - 1] = ULONG_MAX,
-	};
-	struct page_walk w = {
-		.t = t, .ba = ba, .zone_end = zone_end, .nr_zones = zone + 1,
-		.zone = zone,
-	};
-	struct smm_section *s;
-	struct smm_page *map;
+	unsigned long n = 0;
 
-	if (sec >= mm->arena->nr_sections || zone >= SMM_PG_MAX_ZONES)
-		return 0;
-	s = &mm->arena->sections[sec];
-	map = s->deferred_memmap;
-	if (!map || !s->nr)
-		return 0;
-	/* &smm_memmap.owner_pages counts the bring-up's pages only. */
-	init_section(NULL, &w, sec, s, map);
-	s->deferred_memmap = NULL;
-	smp_store_release(&s->memmap, map);
-	return s->nr;
+	end = min(end, a->end_pfn);
+	while (start < end) {
+		unsigned long sec = start >> SMM_SECTION_ORDER;
+		struct smm_section *s = &a->sections[sec];
+		unsigned long base = sec << SMM_SECTION_ORDER;
+		unsigned long lo = max(start, base + s->first);
+		unsigned long hi = min(end, base + s->first + s->nr);
+
+		if (s->memmap && lo < hi) {
+			init_run(&s->memmap[lo - base - s->first], hi - lo, sec, zone, owner,
+				 deferred);
+			n += hi - lo;
+		}
+		start = base + SMM_PAGES_PER_SECTION;
+	}
+	return n;
 }
 
 /**

@@ -4,6 +4,7 @@
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/compiler.h>
 #include <linux/list.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
@@ -158,9 +159,9 @@ int smm_memmap_init_from(struct smm_memmap *mm, struct smm_arena *a,
 			 const struct smm_e820_table *t, const struct smm_boot_alloc *ba,
 			 u64 goal, const unsigned long *zone_end, unsigned int nr_zones,
 			 unsigned long defer_pfn);
-unsigned long smm_memmap_init_section(struct smm_memmap *mm, const struct smm_e820_table *t,
-				      const struct smm_boot_alloc *ba, unsigned long sec,
-				      unsigned int zone);
+unsigned long smm_memmap_init_range(struct smm_arena *a, unsigned long start,
+				    unsigned long end, unsigned int zone,
+				    enum smm_owner owner, bool deferred);
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
 		    unsigned int nr_zones);
@@ -168,6 +169,23 @@ unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
 				 unsigned long end);
 const char *smm_owner_name(enum smm_owner owner);
 void smm_memmap_show(struct seq_file *m, const struct smm_memmap *mm);
+
+/**
+ * smm_page_deferred() - is this descriptor still waiting for deferred init?
+ * @page: a descriptor
+ *
+ * A page stamped by smm_memmap_init_range() with @deferred: owner
+ * %SMM_OWNER_FREE with PG_reserved, a pair nothing else produces (a free
+ * page that is initialised is not reserved).  Only the first word of such
+ * a descriptor is valid.
+ *
+ * Return: true if @page is not initialised yet.
+ */
+static inline bool smm_page_deferred(const struct smm_page *page)
+{
+	return READ_ONCE(page->owner) == SMM_OWNER_FREE &&
+	       smm_page_test(page, SMM_PG_RESERVED);
+}
 
 /**
  * smm_pfn_to_page() - the descriptor of a shadow PFN
@@ -183,14 +201,10 @@ static inline struct smm_page *smm_pfn_to_page(const struct smm_arena *a,
 {
 	const struct smm_section *s = smm_arena_section(a, pfn);
 	unsigned long off = pfn & SMM_SECTION_MASK;
-	struct smm_page *map;
 
-	if (!s)
+	if (!s || !s->memmap || off < s->first || off >= (unsigned long)s->first + s->nr)
 		return NULL;
-	map = READ_ONCE(s->memmap);
-	if (!map || off < s->first || off >= (unsigned long)s->first + s->nr)
-		return NULL;
-	return &map[off - s->first];
+	return &s->memmap[off - s->first];
 }
 
 /**
