@@ -970,7 +970,9 @@ static void ref_blocks(const struct bm_stack *st, const unsigned long *want,
 		       unsigned long blocks[SMM_NR_ZONES][SMM_MAX_ORDER_LIMIT])
 {
 	const unsigned long bounds[SMM_NR_ZONES + 1] = {
-		0, st->dma_pfn, st->low_pfn, st->arena.end_pfn
+		[SMM_ZONE_DMA + 1] = st->dma_pfn, [SMM_ZONE_DMA32 + 1] = st->dma_pfn,
+		[SMM_ZONE_NORMAL + 1] = st->low_pfn, [SMM_ZONE_HIGHMEM + 1] = st->arena.end_pfn,
+		[SMM_ZONE_MOVABLE + 1] = st->arena.end_pfn,
 	};
 	unsigned int z, order, top = SMM_MAX_ORDER_DEFAULT - 1;
 	unsigned long rs, re;
