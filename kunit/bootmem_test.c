@@ -72,7 +72,7 @@ static struct bm_stack *new_bm_stack(struct kunit *test, unsigned int mb)
 	KUNIT_ASSERT_GT(test, st->low_pfn, st->dma_pfn);
 	KUNIT_ASSERT_EQ(test, smm_memmap_init(&st->mm, a, &st->early,
 					      SMM_PFN_PHYS(st->dma_pfn),
-					      (const unsigned long[SMM_NR_ZONES]){
+					      (const unsigned long[SMM_NR_ZONES]) {
 						[SMM_ZONE_DMA] = st->dma_pfn,
 						[SMM_ZONE_DMA32] = st->dma_pfn,
 						[SMM_ZONE_NORMAL] = st->low_pfn,
@@ -93,7 +93,7 @@ static int handoff(struct kunit *test, struct bm_stack *st)
 
 	KUNIT_ASSERT_EQ(test, smm_buddy_init(&st->buddy, &st->arena, &st->broken,
 					     SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
-					     (const unsigned long[SMM_NR_ZONES]){
+					     (const unsigned long[SMM_NR_ZONES]) {
 						st->dma_pfn, st->dma_pfn, st->low_pfn, top, top,
 					     }), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, buddy_destroy_action,

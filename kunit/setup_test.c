@@ -187,14 +187,14 @@ static void setup_test_stage_order(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, k, (unsigned int)ARRAY_SIZE(seq),
 			    "the seed's sequence stops at %s", k < ARRAY_SIZE(seq) ? seq[k] : "");
 	/* The order is the enum's: the names sit where the issue puts them. */
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
-							SMM_STAGE_E820), "setup_memory_map");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
-							SMM_STAGE_PGTABLE), "init_memory_mapping");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
-							SMM_STAGE_KMAP), "paging_init");
-	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629,
-							SMM_STAGE_HANDOFF), "mem_init");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629, SMM_STAGE_E820),
+			   "setup_memory_map");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629, SMM_STAGE_PGTABLE),
+			   "init_memory_mapping");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629, SMM_STAGE_KMAP),
+			   "paging_init");
+	KUNIT_EXPECT_STREQ(test, smm_stage_kernel_name(SMM_ERA_2629, SMM_STAGE_HANDOFF),
+			   "mem_init");
 	KUNIT_EXPECT_LT(test, SMM_STAGE_STATIC, SMM_STAGE_PGTABLE);
 	KUNIT_EXPECT_LT(test, SMM_STAGE_KMAP, SMM_STAGE_ZONES);
 	KUNIT_EXPECT_EQ(test, tl->dropped_steps, 0U);

@@ -142,7 +142,7 @@ static struct smm_buddy *fake_buddy(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_NOT_NULL(test, broken);
 	KUNIT_ASSERT_EQ(test, smm_buddy_init(b, a, broken, SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
-					     (const unsigned long[SMM_NR_ZONES]){
+					     (const unsigned long[SMM_NR_ZONES]) {
 						256, 256, 768, max(a->end_pfn, 768UL),
 						max(a->end_pfn, 768UL),
 					     }), 0);

@@ -165,7 +165,7 @@ static int early_reserve_memory(struct smm_instance *inst, u64 load)
 	int ret;
 
 	if (!addr) {
-		smm_bad_input("arena_mb", "no usable memory from %#llx up holds the %llu KiB kernel image",
+		smm_bad_input("arena_mb", "no usable memory from %#llx up holds the %llu KiB image",
 			      load, (text + data + init + bss) >> 10);
 		return -ENOMEM;
 	}
@@ -269,7 +269,8 @@ static unsigned long mark_reserved(struct smm_instance *inst)
 			if (page && smm_page_deferred(page)) {
 				/* init_deferred_page(): a reserved page is initialised now. */
 				smm_memmap_init_range(&inst->arena, pfn, pfn + 1,
-						      smm_page_zonenum(page), SMM_OWNER_EARLY, false);
+						      smm_page_zonenum(page), SMM_OWNER_EARLY,
+						      false);
 				inst->memmap.owner_pages[SMM_OWNER_FREE]--;
 				inst->memmap.owner_pages[SMM_OWNER_EARLY]++;
 				n++;
@@ -425,7 +426,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 					     SMM_PFN_PHYS(zone_end[SMM_ZONE_DMA]),
 					     SMM_MEMBLOCK_ALLOC_ACCESSIBLE, SMM_MEMBLOCK_ANY_NODE);
 	if (!sb.base) {
-		smm_bad_input("arena_mb", "memblock has no %llu KiB for the mem_map", sb.size >> 10);
+		smm_bad_input("arena_mb", "memblock has no %llu KiB for the mem_map",
+			      sb.size >> 10);
 		return -ENOMEM;
 	}
 	smm_timeline_end(tl, "%llu KiB of descriptors for %lu sections at %#llx",
@@ -449,7 +451,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 				   SMM_NR_ZONES, inst->deferred.setup_pfn);
 	if (ret)
 		return ret;
-	smm_timeline_step_end(tl, "memmap_init", "%lu descriptors, %lu reserved, %lu free; deferred from pfn %#lx",
+	smm_timeline_step_end(tl, "memmap_init",
+			      "%lu descriptors, %lu reserved, %lu free; deferred from pfn %#lx",
 			      inst->memmap.nr_pages, inst->memmap.owner_pages[SMM_OWNER_EARLY],
 			      inst->memmap.owner_pages[SMM_OWNER_FREE],
 			      inst->deferred.setup_pfn == SMM_DEFERRED_NONE_PFN ? 0 :
@@ -469,7 +472,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	smm_timeline_step_end(tl, "kernel_physical_mapping_init", "%lu x 2M, %lu x 4k, %llu tables",
 			      su->direct.large, su->direct.small,
 			      (su->table_end - su->table_start) >> PAGE_SHIFT);
-	smm_timeline_end(tl, "DMA %lu, DMA32 %lu, Normal %lu, Movable %lu present pages; MAX_ORDER %u",
+	smm_timeline_end(tl,
+			 "DMA %lu, DMA32 %lu, Normal %lu, Movable %lu present pages; MAX_ORDER %u",
 			 inst->buddy.zones[SMM_ZONE_DMA].present_pages,
 			 inst->buddy.zones[SMM_ZONE_DMA32].present_pages,
 			 inst->buddy.zones[SMM_ZONE_NORMAL].present_pages,

@@ -651,7 +651,8 @@ static struct smm_page *alloc_raw(struct smm_instance *inst)
 			drained = true;
 			continue;
 		}
-		if (stalls++ >= 8 || !smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_HIGHUSER_MOVABLE))
+		if (stalls++ >= 8 ||
+		    !smm_try_to_free_pages(&inst->vmscan, 1, SMM_GFP_HIGHUSER_MOVABLE))
 			break;
 	}
 	if (smm_zones_low(&inst->vmscan))

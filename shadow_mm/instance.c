@@ -196,15 +196,15 @@ int smm_params_check(const struct smm_params *p)
 		return -EINVAL;
 	}
 	if (p->era != SMM_ERA_612 && (p->kernelcore.bytes || p->kernelcore.percent)) {
-		smm_bad_input("kernelcore", "needs bringup=6.12: 2.6.29 on i386 puts ZONE_MOVABLE in HighMem, not modelled");
+		smm_bad_input("kernelcore", "needs bringup=6.12 (no ZONE_MOVABLE in 2.6.29's)");
 		return -EINVAL;
 	}
 	if (p->era != SMM_ERA_612 && (p->movablecore.bytes || p->movablecore.percent)) {
-		smm_bad_input("movablecore", "needs bringup=6.12: 2.6.29 on i386 puts ZONE_MOVABLE in HighMem, not modelled");
+		smm_bad_input("movablecore", "needs bringup=6.12 (no ZONE_MOVABLE in 2.6.29's)");
 		return -EINVAL;
 	}
 	if (p->era == SMM_ERA_612 && p->zone_normal_mb) {
-		smm_bad_input("zone_normal_mb", "bringup=6.12 is x86-64: there is no ZONE_HIGHMEM to start");
+		smm_bad_input("zone_normal_mb", "bringup=6.12 is x86-64: no ZONE_HIGHMEM to start");
 		return -EINVAL;
 	}
 	if (p->slab_debug && smm_slab_parse_debug(p->slab_debug, NULL, NULL))
@@ -328,7 +328,7 @@ static int bringup_2629(struct smm_instance *inst, const struct smm_params *p)
 	 */
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_MEMMAP);
 	ret = smm_memmap_init(&inst->memmap, a, &inst->early, SMM_PFN_PHYS(dma_end),
-			      (const unsigned long[SMM_NR_ZONES]){
+			      (const unsigned long[SMM_NR_ZONES]) {
 				[SMM_ZONE_DMA] = dma_end, [SMM_ZONE_DMA32] = dma_end,
 				[SMM_ZONE_NORMAL] = high_start,
 				[SMM_ZONE_HIGHMEM] = a->end_pfn, [SMM_ZONE_MOVABLE] = a->end_pfn,
@@ -381,7 +381,7 @@ static int bringup_2629(struct smm_instance *inst, const struct smm_params *p)
 	smm_timeline_begin(&inst->timeline, SMM_STAGE_ZONES);
 	ret = smm_buddy_init(&inst->buddy, a, &inst->broken,
 			     p->max_order ? p->max_order : SMM_MAX_ORDER_DEFAULT, SMM_ERA_2629,
-			     (const unsigned long[SMM_NR_ZONES]){
+			     (const unsigned long[SMM_NR_ZONES]) {
 				[SMM_ZONE_DMA] = dma_end, [SMM_ZONE_DMA32] = dma_end,
 				[SMM_ZONE_NORMAL] = high_start,
 				[SMM_ZONE_HIGHMEM] = max(a->end_pfn, high_start),
