@@ -525,7 +525,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 		  (su->img.init_end - su->img.init_begin) >> 10,
 		  (su->img.bss_stop - su->img.bss_start) >> 10,
 		  su->kept_reserved << (PAGE_SHIFT - 10));
-	smm_timeline_end(tl, "%lu pages to the buddy, %lu kept reserved, %lu deferred; memblock done",
+	smm_timeline_end(tl,
+			 "%lu pages to the buddy, %lu kept reserved, %lu deferred; memblock done",
 			 managed, su->kept_reserved, deferred);
 
 	smm_timeline_begin(tl, SMM_STAGE_SLAB);
@@ -548,7 +549,8 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	if (ms < 0)
 		return ms;
 	smm_buddy_setup_watermarks(&inst->buddy);
-	smm_timeline_end(tl, "node 0 deferred pages initialised in %ldms: %lu pages by %u threads, %lu by grow_zone",
+	smm_timeline_end(tl,
+			 "node 0 deferred pages initialised in %ldms: %lu pages by %u threads, %lu by grow_zone",
 			 ms, smm_deferred_stat(&inst->deferred, SMM_DEFERRED_FREED_THREADS),
 			 inst->deferred.nr_workers,
 			 smm_deferred_stat(&inst->deferred, SMM_DEFERRED_FREED_GROW));
