@@ -141,3 +141,19 @@ run_tool() {
 		fail "$t ran to the end" "exit status $rc$([ $rc -gt 128 ] && echo ", signal $((rc - 128))")"
 	fi
 }
+
+# side_by_side WIDTH LEFT_TITLE LEFT_FILE RIGHT_TITLE RIGHT_FILE: two files
+# in two columns under their titles; the left column is WIDTH characters,
+# or as wide as its longest line.
+side_by_side() {
+	awk -v w="$1" -v lt="$2" -v rt="$4" '
+		FILENAME == ARGV[1] { l[++nl] = $0; if (length($0) > w) w = length($0); next }
+		{ r[++nr] = $0 }
+		END {
+			fmt = "%-" w "s | %s\n"
+			printf fmt, "== " lt, "== " rt
+			n = nl > nr ? nl : nr
+			for (i = 1; i <= n; i++)
+				printf fmt, l[i], r[i]
+		}' "$3" "$5"
+}
