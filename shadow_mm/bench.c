@@ -322,6 +322,7 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 	enum smm_stage seq[SMM_STAGE_NR];
 	unsigned int i, j, k, r, nr_seq = 0;
 	const char *e = era == SMM_ERA_612 ? " 6.12" : "";
+	const int nw = era == SMM_ERA_612 ? 33 : 28;	/* the name column */
 
 	v = kcalloc(nr, sizeof(*v), GFP_KERNEL);
 	if (!v)
@@ -354,19 +355,19 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 
 	seq_printf(m, "# bring-up%s per GiB: every stage but the arena, sizes in turn, median of %u rounds\n",
 		   e, rounds);
-	seq_printf(m, "%-28s %14s %s\n", "row", "shadow_us/GiB", "min-max");
+	seq_printf(m, "%-*s %14s %s\n", nw, "row", "shadow_us/GiB", "min-max");
 	for (i = 0; i < nr; i++) {
 		char name[40];
 		u64 t[BENCH_MAX_ROUNDS];
 
 		snprintf(name, sizeof(name), "bring-up%s per GiB, %u MiB", e, sizes[i]);
 		if (err[i]) {
-			seq_printf(m, "%-28s %14s (error %d)\n", name, "failed", err[i]);
+			seq_printf(m, "%-*s %14s (error %d)\n", nw, name, "failed", err[i]);
 			continue;
 		}
 		memcpy(t, v[i][SMM_STAGE_NR], sizeof(t));
 		median(t, rounds);
-		seq_printf(m, "%-28s %14llu %llu-%llu\n", name,
+		seq_printf(m, "%-*s %14llu %llu-%llu\n", nw, name,
 			   div_u64(t[rounds / 2], sizes[i]) * 1024 / 1000,
 			   div_u64(t[0], sizes[i]) * 1024 / 1000,
 			   div_u64(t[rounds - 1], sizes[i]) * 1024 / 1000);

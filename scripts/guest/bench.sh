@@ -112,7 +112,7 @@ if insmod /smm/shadow_mm.ko $SMM_ARGS; then
 			# "bring-up 6.12 per GiB, N MiB  US  MIN-MAX"
 			$7 ~ /^[0-9]+$/ {
 				split($8, mm, "-")
-				printf "%-28s %14d %12d %9.4f %.4f-%.4f\n",
+				printf "%-32s %10d %12d %9.4f %.4f-%.4f\n",
 					"bring-up 6.12 vs host, " $5 " MiB", $7, hus, $7 / hus,
 					mm[1] / hus, mm[2] / hus
 			}'
