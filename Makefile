@@ -7,6 +7,8 @@ KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell scripts/ke
 # The stock kernel series that run and bench boot: 6.12 (default) or 6.1.
 KERNEL ?= 6.12
 ARGS ?=
+# Whose bring-up make run shows: 2.6.29 (default), 6.12, or both side by side.
+ERA ?= 2.6.29
 # Extra guest kernel command line, e.g. CMDLINE=movablecore=256M for arena_source=contig.
 CMDLINE ?=
 
@@ -33,7 +35,7 @@ $(TOOLS_OUT)/%: tools/%.c tools/smm_user.c tools/smm_user.h
 
 # The scripts build the tools themselves, after installing gcc if needed.
 run:
-	SMM_KERNEL="$(KERNEL)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
+	SMM_KERNEL="$(KERNEL)" SMM_ERA="$(ERA)" SMM_ARGS="$(ARGS)" SMM_CMDLINE="$(CMDLINE)" scripts/run.sh run
 
 test:
 	scripts/test.sh
@@ -64,6 +66,8 @@ help:
 	@echo '  run           boot Debian'"'"'s stock kernel in QEMU (KERNEL=6.12, the'
 	@echo '                default, or KERNEL=6.1), load the module,'
 	@echo '                show the bring-up and every debugfs file, unload;'
+	@echo '                ERA=6.12 replays the modern bring-up, ERA=both shows'
+	@echo '                2.6.29 and 6.12 side by side on the same arena size;'
 	@echo '                ARGS="arena_mb=128 ..." passes module parameters,'
 	@echo '                CMDLINE="movablecore=256M" adds to the guest kernel command line'
 	@echo '  test          for 6.12 and 6.1: KUnit suites, fault injection and the'

@@ -4,11 +4,20 @@
 # run.sh JOB: boot Debian's stock kernel of series $SMM_KERNEL (6.12 by
 # default, or 6.1) with shadow_mm and run the guest job scripts/guest/JOB.sh
 # (run or bench).  Module parameters come from $SMM_ARGS.  This is `make run`
-# and `make bench`.
+# and `make bench`.  For run, $SMM_ERA says whose bring-up: 2.6.29 (the
+# default) or 6.12 prepend bringup= to the module parameters; both runs
+# the job eras instead (guest/eras.sh: the two side by side).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 job=${1:-run}
+if [ "$job" = run ]; then
+	case ${SMM_ERA:-2.6.29} in
+	2.6.29|6.12) export SMM_ARGS="bringup=${SMM_ERA:-2.6.29} ${SMM_ARGS:-}" ;;
+	both)	job=eras ;;
+	*)	die "ERA=${SMM_ERA} is not 2.6.29, 6.12 or both" ;;
+	esac
+fi
 series=${SMM_KERNEL:-$SMM_SERIES_DEFAULT}
 check_series "$series"
 "$SMM_TOP/scripts/deps.sh" host trace pictures >&2
@@ -17,7 +26,7 @@ ko=$("$SMM_TOP/scripts/build.sh" "stock-$series" "/lib/modules/$ver/build")
 # The user-space programs (tools/): the demo for run, the fault bench for bench.
 make -s -C "$SMM_TOP" tools >&2 || die "building the user-space tools failed"
 case "$job" in
-run)	bins=shadow_mm_demo ;;
+run|eras)	bins=shadow_mm_demo ;;
 bench)	bins=fault_bench ;;
 *)	bins= ;;
 esac

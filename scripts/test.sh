@@ -11,7 +11,10 @@
 #    every series, then dkms remove (scripts/dkms.sh).
 # Each guest loads the module a second time with a small arena and swap
 # (arena_mb=16 swap_mb=48: SMM_SWAP_ARGS in guest/lib.sh) for the fork,
-# copy-on-write and swap tests.  Any kernel
+# copy-on-write and swap tests.  The fault tests run in both eras: once
+# more with bringup=6.12 (guest/lib.sh's era_phase on the stock kernel,
+# the swap load alone on the 6.12 debug kernel), their checks named
+# "6.12 era: ...", and smoke_eras.sh checks the 6.12 bring-up.  Any kernel
 # warning in any guest fails the run.  Ends with "N passed, N failed",
 # after a line with the checks skipped.  SMM_SERIES="6.1" limits the run
 # to some series.

@@ -34,7 +34,8 @@
  * sizes alternate, there is no host round), with where the time goes,
  * stage by stage.  The guest script compares it with the host kernel's
  * own deferred struct-page init from its boot log (see
- * Documentation/bench.rst).
+ * Documentation/bench.rst).  Then the same for the 6.12 bring-up, rows
+ * "bring-up 6.12 per GiB, N MiB", its stages in the order 6.12 runs them.
  *
  * Page allocator rows run the same loop of ``iters`` operations on the
  * shadow buddy allocator of a fresh instance and on the host's
@@ -45,6 +46,10 @@
  * throughput on N CPUs can never exceed N times that on one unless a
  * thread really ran faster.  Each round measures shadow 1, shadow N, host
  * 1, host N; the gain is the median of the per-round gains.
+ *
+ * The page allocator rows (not the scaling ones) and the SLUB rows (not
+ * the slab_debug=F ones) are measured again on a 6.12 instance, with
+ * " (6.12)" after the row's name.
  *
  * Slab rows run, for each strategy in turn, a 256-byte pair on a hot cache
  * against a host kmem_cache, 1000 allocations then 1000 frees, and a
@@ -218,14 +223,24 @@ enum bench_row {
 	ROW_NR,
 };
 
-static void bringup_params(struct smm_params *p, unsigned int mb)
+static void bringup_params(struct smm_params *p, unsigned int mb, enum smm_era era)
 {
 	*p = (struct smm_params){
 		.name = "bench",
 		.arena_mb = mb,
 		.source = SMM_ARENA_CHUNKS,
 		.chunk_order = MAX_PAGE_ORDER,
+		.era = era,
 	};
+	/* 6.12 has only SLUB; 2.6.29's rows keep the zero value, SLAB, as before. */
+	if (era == SMM_ERA_612)
+		p->slab = SMM_SLAB_SLUB;
+}
+
+/* The suffix of the rows measured on a 6.12 instance: none for 2.6.29. */
+static const char *era_suffix(enum smm_era era)
+{
+	return era == SMM_ERA_612 ? " (6.12)" : "";
 }
 
 static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int rounds)
@@ -238,7 +253,7 @@ static int bench_bringup(struct seq_file *m, unsigned int mb, unsigned int round
 	unsigned int i, r;
 	int ret = 0;
 
-	bringup_params(&p, mb);
+	bringup_params(&p, mb, SMM_ERA_2629);
 	v = kcalloc(ROW_NR, sizeof(*v), GFP_KERNEL);
 	pages = kvcalloc(nr_pages >> MAX_PAGE_ORDER, sizeof(*pages), GFP_KERNEL);
 	if (!v || !pages) {
@@ -292,17 +307,22 @@ out:
 }
 
 /*
- * Bring-up per GiB at each of @sizes, every stage but the arena's.  The
- * sizes take turns within each round.  A size whose instance cannot be
- * built prints the error and the others go on.
+ * Bring-up per GiB at each of @sizes, every stage but the arena's, in the
+ * bring-up of @era.  The sizes take turns within each round.  A size
+ * whose instance cannot be built prints the error and the others go on.
+ * The stage table lists the stages in the order the era runs them (as
+ * the first instance recorded it).
  */
 static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned int nr,
-			 unsigned int rounds)
+			 unsigned int rounds, enum smm_era era)
 {
 	/* v[size][stage, or SMM_STAGE_NR for the total without the arena][round] */
 	u64 (*v)[SMM_STAGE_NR + 1][BENCH_MAX_ROUNDS];
 	int err[BENCH_MAX_SIZES] = { 0 };
-	unsigned int i, j, r;
+	enum smm_stage seq[SMM_STAGE_NR];
+	unsigned int i, j, k, r, nr_seq = 0;
+	const char *e = era == SMM_ERA_612 ? " 6.12" : "";
+	const int nw = era == SMM_ERA_612 ? 33 : 28;	/* the name column */
 
 	v = kcalloc(nr, sizeof(*v), GFP_KERNEL);
 	if (!v)
@@ -314,41 +334,46 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 
 			if (err[i])
 				continue;
-			bringup_params(&p, sizes[i]);
+			bringup_params(&p, sizes[i], era);
 			inst = smm_instance_create(&p);
 			if (IS_ERR(inst)) {
 				err[i] = PTR_ERR(inst);
 				continue;
 			}
-			for (j = 0; j < SMM_NR_STAGES_2629; j++)
+			for (j = 0; j < SMM_STAGE_NR; j++)
 				v[i][j][r] = inst->timeline.recs[j].duration_ns;
 			v[i][SMM_STAGE_NR][r] = smm_timeline_total_ns(&inst->timeline) -
 						inst->timeline.recs[SMM_STAGE_ARENA].duration_ns;
+			if (!nr_seq) {
+				nr_seq = inst->timeline.nr_seq;
+				memcpy(seq, inst->timeline.seq, sizeof(seq));
+			}
 			smm_instance_destroy(inst);
 			cond_resched();
 		}
 	}
 
-	seq_printf(m, "# bring-up per GiB: every stage but the arena, sizes in turn, median of %u rounds\n",
-		   rounds);
-	seq_printf(m, "%-28s %14s %s\n", "row", "shadow_us/GiB", "min-max");
+	seq_printf(m, "# bring-up%s per GiB: every stage but the arena, sizes in turn, median of %u rounds\n",
+		   e, rounds);
+	seq_printf(m, "%-*s %14s %s\n", nw, "row", "shadow_us/GiB", "min-max");
 	for (i = 0; i < nr; i++) {
 		char name[40];
 		u64 t[BENCH_MAX_ROUNDS];
 
-		snprintf(name, sizeof(name), "bring-up per GiB, %u MiB", sizes[i]);
+		snprintf(name, sizeof(name), "bring-up%s per GiB, %u MiB", e, sizes[i]);
 		if (err[i]) {
-			seq_printf(m, "%-28s %14s (error %d)\n", name, "failed", err[i]);
+			seq_printf(m, "%-*s %14s (error %d)\n", nw, name, "failed", err[i]);
 			continue;
 		}
 		memcpy(t, v[i][SMM_STAGE_NR], sizeof(t));
 		median(t, rounds);
-		seq_printf(m, "%-28s %14llu %llu-%llu\n", name,
+		seq_printf(m, "%-*s %14llu %llu-%llu\n", nw, name,
 			   div_u64(t[rounds / 2], sizes[i]) * 1024 / 1000,
 			   div_u64(t[0], sizes[i]) * 1024 / 1000,
 			   div_u64(t[rounds - 1], sizes[i]) * 1024 / 1000);
 	}
-	seq_puts(m, "# where the time goes: each stage's median, us per GiB of arena\n");
+	seq_printf(m, "# where the time goes%s: each stage's median, us per GiB of arena\n",
+		   era == SMM_ERA_612 ? " in 6.12" : "");
 	seq_printf(m, "%-28s", "stage");
 	for (i = 0; i < nr; i++) {
 		char col[24];
@@ -357,9 +382,10 @@ static int bench_per_gib(struct seq_file *m, const unsigned int *sizes, unsigned
 		seq_printf(m, " %12s", col);
 	}
 	seq_putc(m, '\n');
-	for (j = 0; j < SMM_NR_STAGES_2629; j++) {
+	for (k = 0; k < nr_seq; k++) {
 		char name[40];
 
+		j = seq[k];
 		snprintf(name, sizeof(name), "stage %s%s", smm_stage_name(j),
 			 j == SMM_STAGE_ARENA ? " (not counted)" : "");
 		seq_printf(m, "%-28s", name);
@@ -592,18 +618,23 @@ static noinline_for_stack void bench_scaling(struct seq_file *m, struct smm_budd
 	}
 }
 
+/*
+ * The page allocator rows on an instance of @era; the scaling rows for
+ * 2.6.29 only (the buddy core is the same code in both eras).
+ */
 static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters,
-		       unsigned int rounds)
+		       unsigned int rounds, enum smm_era era)
 {
 	u64 sh[BENCH_MAX_ROUNDS], ho[BENCH_MAX_ROUNDS];
 	struct smm_instance *inst;
 	struct smm_params p;
 	struct row_sum s;
 	struct page_run r;
+	char name[40];
 	void **ptrs;
 	int op, side, i;
 
-	bringup_params(&p, mb);
+	bringup_params(&p, mb, era);
 	ptrs = kvcalloc(BATCH, sizeof(*ptrs), GFP_KERNEL);
 	inst = smm_instance_create(&p);
 	if (!ptrs || IS_ERR(inst)) {
@@ -611,10 +642,10 @@ static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters,
 		smm_instance_destroy(inst);
 		return -ENOMEM;
 	}
-	seq_printf(m, "# page allocator, %u iterations, arena_mb=%u, median of %u alternating rounds; host = alloc_pages()/__free_pages()\n",
-		   iters, mb, rounds);
-	seq_printf(m, "%-24s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
-		   "spread");
+	seq_printf(m, "# page allocator, bringup=%s, %u iterations, arena_mb=%u, median of %u alternating rounds; host = alloc_pages()/__free_pages()\n",
+		   smm_era_name(era), iters, mb, rounds);
+	seq_printf(m, "%-*s %12s %12s %9s %s\n", era == SMM_ERA_612 ? 30 : 24, "row",
+		   "shadow_ns/op", "host_ns/op", "ratio", "spread");
 	for (op = 0; op < OP_NR; op++) {
 		unsigned long n = op == OP_PAIR9 ? max(iters / 10, 1000U) : iters;
 
@@ -629,10 +660,12 @@ static int bench_pages(struct seq_file *m, unsigned int mb, unsigned int iters,
 			}
 		}
 		summarise(sh, ho, rounds, &s);
-		put_row(m, 24, 12, op_names[op], &s, n);
+		snprintf(name, sizeof(name), "%s%s", op_names[op], era_suffix(era));
+		put_row(m, era == SMM_ERA_612 ? 30 : 24, 12, name, &s, n);
 	}
 
-	bench_scaling(m, &inst->buddy, iters, rounds);
+	if (era == SMM_ERA_2629)
+		bench_scaling(m, &inst->buddy, iters, rounds);
 	smm_instance_destroy(inst);
 	kvfree(ptrs);
 	return 0;
@@ -732,7 +765,8 @@ static void obj_row(struct seq_file *m, const char *name, const struct obj_loop 
 		}
 	}
 	summarise(sh, ho, rounds, &s);
-	put_row(m, 28, 12, name, &s, iters);
+	/* The 6.12 rows' names are longer: a wider column, the table aligned. */
+	put_row(m, strstr(name, " (6.12)") ? 32 : 28, 12, name, &s, iters);
 }
 
 /* Requested bytes over slab bytes, in 1/10000, for the fixed mix. */
@@ -814,18 +848,20 @@ static struct kmem_cache *host_cache(const char *name, unsigned int size, bool d
 }
 
 /*
- * The rows of one strategy: the plain ones against the host's SLUB, then
- * the slab_debug=F ones (reported only) against host caches with F.
+ * The rows of one strategy on an instance of @era: the plain ones against
+ * the host's SLUB, then, for 2.6.29, the slab_debug=F ones (reported
+ * only) against host caches with F.  The 6.12 rows carry " (6.12)".
  */
 static void slab_strategy(struct seq_file *m, enum smm_slab_strategy st, unsigned int mb,
 			  unsigned int iters, unsigned int rounds, void **ptrs,
 			  struct kmem_cache *hs, struct kmem_cache *hsf,
-			  struct kmem_cache *const *hkf, u64 host_space)
+			  struct kmem_cache *const *hkf, u64 host_space, enum smm_era era)
 {
 	struct smm_params p = {
 		.name = "bench", .arena_mb = mb, .source = SMM_ARENA_CHUNKS,
-		.chunk_order = MAX_PAGE_ORDER, .slab = st,
+		.chunk_order = MAX_PAGE_ORDER, .slab = st, .era = era,
 	};
+	const char *sfx = era_suffix(era);
 	struct obj_loop l = { 0 }, hl = { 0 };
 	struct smm_instance *inst, *inst_f;
 	struct smm_kmem_cache *sc;
@@ -835,20 +871,22 @@ static void slab_strategy(struct seq_file *m, enum smm_slab_strategy st, unsigne
 
 	inst = smm_instance_create(&p);
 	if (IS_ERR(inst)) {
-		seq_printf(m, "# slab strategy %s: no instance (error %ld)\n",
-			   smm_slab_strategy_name(st), PTR_ERR(inst));
+		seq_printf(m, "# slab strategy %s%s: no instance (error %ld)\n",
+			   smm_slab_strategy_name(st), sfx, PTR_ERR(inst));
 		return;
 	}
-	seq_printf(m, "# slab strategy %s; host = kmem_cache/kmalloc (SLUB), median of %u alternating rounds\n",
-		   smm_slab_strategy_name(st), rounds);
-	seq_printf(m, "%-28s %12s %12s %9s %s\n", "row", "shadow_ns/op", "host_ns/op", "ratio",
-		   "spread");
+	seq_printf(m, "# slab strategy %s%s; host = kmem_cache/kmalloc (SLUB), median of %u alternating rounds\n",
+		   smm_slab_strategy_name(st), sfx, rounds);
+	seq_printf(m, "%-*s %12s %12s %9s %s\n", *sfx ? 32 : 28, "row", "shadow_ns/op",
+		   "host_ns/op", "ratio", "spread");
 	l.sa = &inst->slab;
 	l.s = smm_kmem_cache_create(&inst->slab, "bench-256", 256, 0, 0, NULL);
 	hl.hs = hs;
 	if (!IS_ERR(l.s)) {
-		obj_row(m, "256-byte pair, hot cache", &l, &hl, iters, ptrs, 0, rounds);
-		obj_row(m, "1000 allocs+1000 frees", &l, &hl, iters, ptrs, BATCH, rounds);
+		snprintf(name, sizeof(name), "256-byte pair, hot cache%s", sfx);
+		obj_row(m, name, &l, &hl, iters, ptrs, 0, rounds);
+		snprintf(name, sizeof(name), "1000 allocs+1000 frees%s", sfx);
+		obj_row(m, name, &l, &hl, iters, ptrs, BATCH, rounds);
 		smm_kmem_cache_destroy(l.s);
 	}
 	l.s = NULL;
@@ -856,12 +894,16 @@ static void slab_strategy(struct seq_file *m, enum smm_slab_strategy st, unsigne
 	for (c = 0; c < SMM_KMALLOC_CLASSES; c++) {
 		l.size = smm_kmalloc_size(c);
 		hl.size = l.size;
-		snprintf(name, sizeof(name), "kmalloc-%u pair", l.size);
+		snprintf(name, sizeof(name), "kmalloc-%u pair%s", l.size, sfx);
 		obj_row(m, name, &l, &hl, iters / 4, ptrs, 0, rounds);
 	}
 	space = space_shadow(&inst->slab, ptrs);
-	seq_printf(m, "space efficiency (asked/slab bytes): shadow %llu.%02llu%%, host %llu.%02llu%%\n",
-		   space / 100, space % 100, host_space / 100, host_space % 100);
+	seq_printf(m, "space efficiency%s (asked/slab bytes): shadow %llu.%02llu%%, host %llu.%02llu%%\n",
+		   sfx, space / 100, space % 100, host_space / 100, host_space % 100);
+	if (era != SMM_ERA_2629) {
+		smm_instance_destroy(inst);
+		return;
+	}
 
 	/* slab_debug=F: a cache with the flag, and kmalloc on an "F" instance. */
 	seq_printf(m, "# slab_debug=F, strategy %s (reported only); host = SLUB caches with SLAB_CONSISTENCY_CHECKS\n",
@@ -917,7 +959,11 @@ static int bench_slab(struct seq_file *m, unsigned int mb, unsigned int iters,
 	host_space = space_host(ptrs);
 
 	for (st = 0; st < SMM_SLAB_NR; st++)
-		slab_strategy(m, st, mb, iters, rounds, ptrs, hs, hsf, hkf, host_space);
+		slab_strategy(m, st, mb, iters, rounds, ptrs, hs, hsf, hkf, host_space,
+			      SMM_ERA_2629);
+	/* 6.12 has SLUB only (SLOB went in 6.4, SLAB in 6.8). */
+	slab_strategy(m, SMM_SLAB_SLUB, mb, iters, rounds, ptrs, hs, hsf, hkf, host_space,
+		      SMM_ERA_612);
 
 	for (c = 0; c < SMM_KMALLOC_CLASSES; c++)
 		kmem_cache_destroy(hkf[c]);
@@ -1015,9 +1061,13 @@ static int bench_show(struct seq_file *m, void *unused)
 		   rounds);
 	ret = bench_bringup(m, bench_arena_mb, rounds);
 	if (!ret && bench_nr_sizes)
-		ret = bench_per_gib(m, bench_sizes, bench_nr_sizes, rounds);
+		ret = bench_per_gib(m, bench_sizes, bench_nr_sizes, rounds, SMM_ERA_2629);
+	if (!ret && bench_nr_sizes)
+		ret = bench_per_gib(m, bench_sizes, bench_nr_sizes, rounds, SMM_ERA_612);
 	if (!ret)
-		ret = bench_pages(m, bench_arena_mb, bench_iters, rounds);
+		ret = bench_pages(m, bench_arena_mb, bench_iters, rounds, SMM_ERA_2629);
+	if (!ret)
+		ret = bench_pages(m, bench_arena_mb, bench_iters, rounds, SMM_ERA_612);
 	if (!ret)
 		ret = bench_slab(m, bench_arena_mb, bench_iters, rounds);
 	if (!ret)
@@ -1032,7 +1082,7 @@ static int bench_open(struct inode *inode, struct file *file)
 	 * The runs are long: a buffer big enough for the whole table, so
 	 * that seq_file never has to run them again with a bigger one.
 	 */
-	return single_open_size(file, bench_show, inode->i_private, 65536);
+	return single_open_size(file, bench_show, inode->i_private, 131072);
 }
 
 enum { BENCH_ARENA_MB, BENCH_LOOPS, BENCH_ITERS, BENCH_BRINGUP_MB, BENCH_NR };

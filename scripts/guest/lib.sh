@@ -9,11 +9,27 @@ D=/sys/kernel/debug/shadow_mm
 # much swap.
 SMM_SWAP_ARGS="arena_mb=16 swap_mb=48"
 
-pass() { echo "SMM-CHECK pass $1"; }
-fail() { echo "SMM-CHECK fail $1: $2"; }
+# era_args: the bringup= word of $SMM_ARGS (the last one), or nothing.
+era_args() {
+	local w e=
+	for w in $SMM_ARGS; do
+		case $w in bringup=*) e=$w ;; esac
+	done
+	echo "$e"
+}
 
-# swap_phase WHERE [STRESS_SECONDS]: load shadow_mm with $SMM_SWAP_ARGS,
-# run fault_test's fork and swap tests (and the mm stress for
+# SMM_PREFIX goes before the name of every check while it is set (era_phase
+# sets it to "6.12 era: "), the user-space tools' checks too (run_tool),
+# so that the same checks run again keep unique names.  SMM_ERA_ARG is
+# added to the module parameters of swap_phase's load.
+SMM_PREFIX=
+SMM_ERA_ARG=
+
+pass() { echo "SMM-CHECK pass $SMM_PREFIX$1"; }
+fail() { echo "SMM-CHECK fail $SMM_PREFIX$1: $2"; }
+
+# swap_phase WHERE [STRESS_SECONDS]: load shadow_mm with $SMM_SWAP_ARGS
+# (and $SMM_ERA_ARG), run fault_test's fork and swap tests (and the mm stress for
 # STRESS_SECONDS, if given), the checker, unload, and look for the host
 # memory: arena and swap area both come back.  KUnit suites linked into
 # the module run again at this load unless the kernel lets us filter them
@@ -25,11 +41,16 @@ swap_phase() {
 	fi
 	settle
 	b=$(memfree_kb)
-	if ! insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS; then
+	if ! insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS $SMM_ERA_ARG; then
 		fail "insmod $SMM_SWAP_ARGS ($where)" "insmod failed"
 		return
 	fi
 	pass "insmod $SMM_SWAP_ARGS ($where)"
+	if [ -n "$SMM_ERA_ARG" ]; then
+		grep -q "^default .* ${SMM_ERA_ARG#bringup=}\$" $D/control &&
+			pass "the swap load replays ${SMM_ERA_ARG#bringup=} ($where)" ||
+			fail "the swap load replays ${SMM_ERA_ARG#bringup=} ($where)" "$(cat $D/control)"
+	fi
 	# 48 MiB of slots, the first the header page as in a real swap area.
 	size=$(awk 'NR > 1 { n++; s += $3 } END { print (n == 1 ? s : -n) }' $D/default/swaps)
 	if [ "$size" = 49148 ] || [ "$size" = 49152 ]; then
@@ -60,6 +81,36 @@ swap_phase() {
 		fail "nothing mapped after the swap phase ($where)" "$(cat $D/default/faults)"
 	rmmod shadow_mm && pass "rmmod after the swap phase ($where)"
 	mem_back "host memory back after the swap phase: arena and swap area ($where)" "$b" ${3:-4096}
+}
+
+# era_phase ERA WHERE STRESS_SECONDS [SLACK_KB]: the user-space fault
+# tests once more, on a default instance with bringup=ERA: fault_test and
+# kpf_test on the default arena, the checker, unload, memory back; then
+# swap_phase with bringup=ERA.  Every check's name starts with "ERA era: ".
+era_phase() {
+	SMM_PREFIX="$1 era: "
+	SMM_ERA_ARG="bringup=$1"
+	settle
+	b=$(memfree_kb)
+	if insmod /smm/shadow_mm.ko bringup=$1; then
+		pass "insmod bringup=$1 ($2)"
+		grep -q "^default .* $1\$" $D/control && pass "the default instance replays $1 ($2)" ||
+			fail "the default instance replays $1 ($2)" "$(cat $D/control)"
+		run_tool fault_test
+		run_tool kpf_test
+		if echo check > $D/default/control; then
+			pass "check after fault_test and kpf_test ($2)"
+		else
+			fail "check after fault_test and kpf_test ($2)" "check failed: $(dmesg | tail -n 3)"
+		fi
+		rmmod shadow_mm && pass "rmmod after the fault tests ($2)"
+		mem_back "host memory back after the fault tests ($2)" "$b" ${4:-4096}
+	else
+		fail "insmod bringup=$1 ($2)" "insmod failed: $(dmesg | tail -n 3)"
+	fi
+	swap_phase "$2" "$3" "${4:-}"
+	SMM_PREFIX=
+	SMM_ERA_ARG=
 }
 
 # Free memory in kB: MemFree plus the pages on the per-CPU lists, which
@@ -133,11 +184,34 @@ run_tool() {
 		fail "$t ran to the end" "/smm/$t is not in the initramfs"
 		return
 	fi
-	"/smm/$t" "$@"
-	rc=$?
+	if [ -n "$SMM_PREFIX" ]; then
+		# The tools flush every line, so a crash loses nothing in the pipe.
+		{ "/smm/$t" "$@"; echo $? > /tmp/run_tool.rc; } |
+			sed -E "s/^SMM-CHECK (pass|fail|skip) /SMM-CHECK \1 $SMM_PREFIX/"
+		rc=$(cat /tmp/run_tool.rc)
+	else
+		"/smm/$t" "$@"
+		rc=$?
+	fi
 	if [ $rc -le 100 ]; then
 		pass "$t ran to the end"
 	else
 		fail "$t ran to the end" "exit status $rc$([ $rc -gt 128 ] && echo ", signal $((rc - 128))")"
 	fi
+}
+
+# side_by_side WIDTH LEFT_TITLE LEFT_FILE RIGHT_TITLE RIGHT_FILE: two files
+# in two columns under their titles; the left column is WIDTH characters,
+# or as wide as its longest line.
+side_by_side() {
+	awk -v w="$1" -v lt="$2" -v rt="$4" '
+		FILENAME == ARGV[1] { l[++nl] = $0; if (length($0) > w) w = length($0); next }
+		{ r[++nr] = $0 }
+		END {
+			fmt = "%-" w "s | %s\n"
+			printf fmt, "== " lt, "== " rt
+			n = nl > nr ? nl : nr
+			for (i = 1; i <= n; i++)
+				printf fmt, l[i], r[i]
+		}' "$3" "$5"
 }

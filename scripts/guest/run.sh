@@ -20,8 +20,14 @@ dump_file() {
 
 # dump_state WHEN: the arena map, buddyinfo and slabinfo of the default
 # instance, named NAME.WHEN.
+# tools/smm_pictures.py draws the arena map of 2.6.29's zones (DMA,
+# Normal, HighMem) only, so a 6.12 instance (DMA32, Movable) leaves
+# pfnmap out and the picture is skipped.
 dump_state() {
 	for f in pfnmap buddyinfo slabinfo; do
+		if [ $f = pfnmap ] && grep -qE ' (DMA32|Movable) ' "$D/default/buddyinfo"; then
+			continue
+		fi
 		dump_file "$f.$1" "$D/default/$f"
 	done
 }
@@ -81,15 +87,22 @@ fi
 echo "==== bring-up (dmesg)"
 dmesg | grep 'shadow_mm:'
 echo "==== host MemFree with the arena taken: $(memfree_kb) kB"
-for f in bringup arena e820 early_res bootmem zoneinfo buddyinfo extfrag meminfo pagetables kmap; do
+# The files of the instance's era: early_res and bootmem for 2.6.29,
+# memblock/ for 6.12 (and pagetypeinfo where there is one).
+for f in bringup arena e820 early_res bootmem memblock/memory memblock/reserved zoneinfo buddyinfo \
+	 pagetypeinfo extfrag meminfo pagetables kmap; do
+	[ -r "$D/default/$f" ] || continue
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
 dump_file bringup "$D/default/bringup"
 dump_state before
 echo "==== a small workload through shadow_mm/default/control"
+# zone=HIGHMEM where there is a HighMem zone (2.6.29), else the default zone.
+high=zone=HIGHMEM
+grep -q ' HighMem ' "$D/default/buddyinfo" || high=
 for cmd in "alloc order=0 count=300 tag=small" "alloc order=3 count=40 tag=mid" \
-	   "alloc order=0 count=64 zone=HIGHMEM tag=high" "free tag=small"; do
+	   "alloc order=0 count=64${high:+ $high} tag=high" "free tag=small"; do
 	echo "# echo '$cmd' > control"
 	echo "$cmd" > "$D/default/control"
 done
@@ -101,8 +114,9 @@ for cmd in "cache_create name=dentry size=192 ctor=1 reclaim=1" \
 	echo "$cmd" > "$D/default/control"
 done
 echo 0xffffc90000000000 > "$D/default/pagetables"
-for f in control buddyinfo extfrag meminfo buddystat slabinfo slab/dentry slab/kmalloc-128 \
-	 vmallocinfo pgtable_check pagetables; do
+for f in control buddyinfo pagetypeinfo extfrag meminfo buddystat slabinfo slab/dentry \
+	 slab/kmalloc-128 vmallocinfo pgtable_check pagetables; do
+	[ -r "$D/default/$f" ] || continue
 	echo "==== shadow_mm/default/$f"
 	cat "$D/default/$f"
 done
@@ -134,11 +148,13 @@ else
 	echo "==== insmod arena_mb=16 failed: no slab comparison"
 fi
 
-# Copy-on-write and swap: a small arena with swap behind it.
+# Copy-on-write and swap: a small arena with swap behind it, in the era
+# of the run.
 settle
 before=$(memfree_kb)
-echo "==== insmod shadow_mm.ko $SMM_SWAP_ARGS: copy-on-write and swap"
-if insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS; then
+swap_args="$SMM_SWAP_ARGS $(era_args)"
+echo "==== insmod shadow_mm.ko $swap_args: copy-on-write and swap"
+if insmod /smm/shadow_mm.ko $swap_args; then
 	for f in meminfo swaps vmstat; do
 		echo "==== shadow_mm/default/$f"
 		cat "$D/default/$f"
@@ -153,5 +169,5 @@ if insmod /smm/shadow_mm.ko $SMM_SWAP_ARGS; then
 	rmmod shadow_mm
 	mem_back "host memory back after rmmod (arena and swap)" "$before"
 else
-	fail "insmod $SMM_SWAP_ARGS" "insmod failed"
+	fail "insmod $swap_args" "insmod failed"
 fi

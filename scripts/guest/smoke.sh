@@ -354,6 +354,10 @@ mem_back "host memory back after rmmod" "$before"
 # Fork, copy-on-write and swap: a second load with a small arena and swap,
 # fault_test's fork and swap tests and 20 s of the multi-process mm stress.
 swap_phase "stock kernel" 20
+# The same fault tests once more in the 6.12 era: fault_test and kpf_test
+# on a default instance with bringup=6.12, then the swap load with it;
+# every check named "6.12 era: ...".
+era_phase 6.12 "stock kernel" 20
 
 # The slab layer, for each strategy: a workload, slabtop reading our
 # slabinfo in place of /proc/slabinfo, and misuse refused.
