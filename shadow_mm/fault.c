@@ -592,7 +592,7 @@ static int zero_ahead(struct smm_fault_dev *dev, unsigned long addr, unsigned lo
 	int ret = -ENOMEM;
 
 	while (n < want) {
-		struct smm_page *page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
+		struct smm_page *page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER_MOVABLE |
 							__SMM_GFP_SITE(SMM_SITE_FAULT), 0);
 
 		if (!IS_ERR(page)) {
@@ -641,7 +641,7 @@ static struct smm_page *alloc_raw(struct smm_instance *inst)
 	int stalls = 0;
 
 	for (;;) {
-		page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER |
+		page = smm_alloc_pages(&inst->buddy, SMM_GFP_HIGHUSER_MOVABLE |
 				       __SMM_GFP_SITE(SMM_SITE_FAULT), 0);
 		if (!IS_ERR(page) || PTR_ERR(page) != -ENOMEM || injecting(inst))
 			break;
