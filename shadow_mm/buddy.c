@@ -24,7 +24,8 @@
  * (The kernel's __find_buddy_pfn() computes exactly this.)
  *
  * Blocks of orders 0..PAGE_ALLOC_COSTLY_ORDER and of the pageblock order
- * go through per-CPU lists first, one list per order (rmqueue_pcplist()
+ * go through per-CPU lists first, one list per order and migratetype
+ * (rmqueue_pcplist()
  * and free_unref_page(), as since 5.13): a CPU allocates from and frees to
  * its own lists, and only now and then does it take the zone lock to
  * refill a list (nr_pcp_alloc() blocks) or to give blocks back when its
@@ -49,6 +50,43 @@
  * Lock order:
  *   smm_pcp.lock	one CPU's list of one zone (count, list)
  *     smm_zone.lock	free_area[], free_pages, descriptors of free pages
+ */
+
+/**
+ * DOC: pageblocks and migratetypes
+ *
+ * Since 2.6.24 the kernel groups pages by mobility.  A zone is cut into
+ * pageblocks of 2^pageblock_order pages (our &smm_buddy.thp_order: 9, 2 MiB,
+ * by default), and each pageblock has a migratetype: UNMOVABLE (page tables,
+ * slab), MOVABLE (user pages), RECLAIMABLE (caches a shrinker empties),
+ * HIGHATOMIC (a reserve) or ISOLATE (never allocated from).  Each order's
+ * free area has one list per type, and a free block sits on the list of
+ * its pageblock's type; since 6.10 that holds exactly, and
+ * smm_buddy_check() checks it, with the pages on each type's lists
+ * (&smm_zone.nr_free_mt).
+ *
+ * A request's type comes from its gfp flags (smm_gfp_migratetype():
+ * __SMM_GFP_MOVABLE, __SMM_GFP_RECLAIMABLE, else UNMOVABLE).
+ * __rmqueue_smallest() serves it from its own lists.  When they are
+ * empty, __rmqueue_fallback() looks in the lists that fallbacks[] names,
+ * largest block first.  steal_suitable_fallback() then decides whether
+ * the request takes only the block, or the block's whole pageblock too:
+ * it moves the pageblock's free blocks to its own lists and changes the
+ * pageblock's type.  It claims the pageblock when the block is at least a
+ * pageblock, or when at least half of the pageblock is free or already
+ * holds pages like its own.  Only UNMOVABLE and RECLAIMABLE requests, or
+ * blocks of at least half the pageblock order, may try.
+ *
+ * A pageblock can be isolated (smm_set_pageblock_isolate()); its free
+ * pages then leave the zone's free count and nothing allocates them, as
+ * for compaction or memory offlining.  HIGHATOMIC and ISOLATE pageblocks
+ * do not merge with their buddies across a pageblock boundary.
+ *
+ * The 2.6.29 era runs with page_group_by_mobility_disabled: every
+ * pageblock and every request is UNMOVABLE, so the free lists are the
+ * single lists of the old kernel.  smm_buddy_set_mobility() picks the era
+ * before the handoff.  In the modern era every pageblock starts MOVABLE,
+ * as memmap_init_range() marks them.
  */
 
 #include <linux/bitmap.h>
