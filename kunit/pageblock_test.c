@@ -230,8 +230,8 @@ static void pageblock_test_fallback_order(struct kunit *test)
 	page = smm_alloc_pages(b, gfp_of[s], 4);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, page);
 	KUNIT_EXPECT_EQ_MSG(test, round_down(pfn_of(b, page), PB), p1,
-			    "%s fell back to pfn %#lx, not the %s pageblock", smm_migratetype_name(s),
-			    pfn_of(b, page), smm_migratetype_name(f1));
+			    "%s fell back to pfn %#lx, not the %s pageblock",
+			    smm_migratetype_name(s), pfn_of(b, page), smm_migratetype_name(f1));
 	/* The whole pageblock, free at order 9, is now the requester's. */
 	KUNIT_EXPECT_EQ(test, mt_of(b, p1), s);
 	KUNIT_EXPECT_EQ(test, mt_of(b, p2), f2);
@@ -675,8 +675,10 @@ static void pageblock_test_random_accounting(struct kunit *test)
 			unsigned long n = DIV_ROUND_UP(z->spanned_pages, PB);
 
 			if (isolated != -1UL) {
-				KUNIT_EXPECT_EQ(test, smm_unset_pageblock_isolate(b, isolated,
-						prandom_u32_state(&rnd) % SMM_MIGRATE_PCPTYPES), 0);
+				unsigned int mt = prandom_u32_state(&rnd) % SMM_MIGRATE_PCPTYPES;
+
+				KUNIT_EXPECT_EQ(test,
+						smm_unset_pageblock_isolate(b, isolated, mt), 0);
 				isolated = -1UL;
 			} else {
 				isolated = z->zone_start_pfn + (prandom_u32_state(&rnd) % n) * PB;
