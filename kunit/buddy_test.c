@@ -1006,30 +1006,39 @@ static void buddy_test_pcp_sizes(struct kunit *test)
 
 /*
  * order_to_pindex() and pindex_to_order(): orders 0..PAGE_ALLOC_COSTLY_ORDER
- * and the pageblock order (9 with the default max_order of 11) each have a
- * list of their own, every list serves one order, and no other order is
- * pcp-allowed.
+ * have a list per migratetype below MIGRATE_PCPTYPES, and the pageblock
+ * order (9 with the default max_order of 11) has two, MOVABLE's and one
+ * that UNMOVABLE and RECLAIMABLE share, as in 6.12; every list serves one
+ * order, every list is used, and no other order is pcp-allowed.
  */
 static void buddy_test_pcp_pindex(struct kunit *test)
 {
 	struct smm_instance *inst = new_instance(test, 8);
 	struct smm_buddy *b = &inst->buddy;
 	DECLARE_BITMAP(used, SMM_NR_PCP_LISTS) = {};
-	unsigned int o, p;
+	unsigned int o, p, mt;
 
 	KUNIT_ASSERT_EQ(test, b->max_order, SMM_MAX_ORDER_DEFAULT);
 	KUNIT_EXPECT_EQ(test, b->thp_order, 9U);
+	KUNIT_EXPECT_EQ(test, SMM_NR_PCP_LISTS, 14);
 	for (o = 0; o < b->max_order; o++) {
 		bool allowed = smm_pcp_allowed_order(b, o);
 
 		KUNIT_EXPECT_EQ_MSG(test, allowed, o <= 3 || o == 9, "order %u", o);
 		if (!allowed)
 			continue;
-		p = smm_pcp_order_to_pindex(o);
-		KUNIT_ASSERT_LT_MSG(test, p, (unsigned int)SMM_NR_PCP_LISTS, "order %u", o);
-		KUNIT_EXPECT_EQ_MSG(test, smm_pcp_pindex_to_order(b, p), o, "pindex %u", p);
-		KUNIT_EXPECT_FALSE_MSG(test, __test_and_set_bit(p, used), "pindex %u twice", p);
+		for (mt = 0; mt < SMM_MIGRATE_PCPTYPES; mt++) {
+			bool shared = o == 9 && mt == SMM_MIGRATE_RECLAIMABLE;
+
+			p = smm_pcp_order_to_pindex(mt, o);
+			KUNIT_ASSERT_LT_MSG(test, p, (unsigned int)SMM_NR_PCP_LISTS, "order %u", o);
+			KUNIT_EXPECT_EQ_MSG(test, smm_pcp_pindex_to_order(b, p), o, "pindex %u", p);
+			KUNIT_EXPECT_EQ_MSG(test, __test_and_set_bit(p, used), shared,
+					    "pindex %u, order %u, mt %u", p, o, mt);
+		}
 	}
+	KUNIT_EXPECT_EQ(test, smm_pcp_order_to_pindex(SMM_MIGRATE_RECLAIMABLE, 9),
+			smm_pcp_order_to_pindex(SMM_MIGRATE_UNMOVABLE, 9));
 	KUNIT_EXPECT_TRUE(test, bitmap_full(used, SMM_NR_PCP_LISTS));
 }
 
@@ -1077,7 +1086,7 @@ static void buddy_test_pcp_high_order(struct kunit *test)
 	struct smm_instance *inst = new_instance(test, 64);
 	struct smm_buddy *b = &inst->buddy;
 	const bool allowed = smm_pcp_allowed_order(b, k);
-	const unsigned int pindex = smm_pcp_order_to_pindex(k);
+	const unsigned int pindex = smm_pcp_order_to_pindex(SMM_MIGRATE_UNMOVABLE, k);
 	unsigned long zfree0, zfree1, hits0, hits1, pcp_owned, buddy_owned;
 	struct smm_page *page, *again, *head = NULL;
 	struct nr_snap *before, *after = new_snap(test);
@@ -1400,7 +1409,8 @@ static void buddy_test_tail_free(struct kunit *test)
 	other = NULL;
 	spin_lock(&z->lock);
 	for (o = 0; o < b->max_order && !other; o++)
-		other = list_first_entry_or_null(&z->free_area[o].free_list, struct smm_page, lru);
+		other = list_first_entry_or_null(&z->free_area[o].free_list[SMM_MIGRATE_UNMOVABLE],
+						 struct smm_page, lru);
 	spin_unlock(&z->lock);
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	KUNIT_EXPECT_EQ(test, smm_free_pages(b, other, other->order), -EINVAL);
@@ -1866,7 +1876,8 @@ static void buddy_test_check_detects(struct kunit *test)
 	/* A free block of order >= 1, so that it has a tail and a lower order. */
 	spin_lock(&z->lock);
 	for (o = 1; o < b->max_order && !head; o++)
-		head = list_first_entry_or_null(&z->free_area[o].free_list, struct smm_page, lru);
+		head = list_first_entry_or_null(&z->free_area[o].free_list[SMM_MIGRATE_UNMOVABLE],
+						struct smm_page, lru);
 	spin_unlock(&z->lock);
 	KUNIT_ASSERT_NOT_NULL(test, head);
 	o = head->order;

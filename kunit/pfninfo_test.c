@@ -163,8 +163,8 @@ static void pfn_test_buddy_block(struct kunit *test)
 		for (zi = 0; zi < SMM_NR_ZONES && !head; zi++) {
 			z = &inst->buddy.zones[zi];
 			spin_lock(&z->lock);
-			if (!list_empty(&z->free_area[k].free_list))
-				head = list_first_entry(&z->free_area[k].free_list,
+			if (!list_empty(&z->free_area[k].free_list[SMM_MIGRATE_UNMOVABLE]))
+				head = list_first_entry(&z->free_area[k].free_list[SMM_MIGRATE_UNMOVABLE],
 							struct smm_page, lru);
 			spin_unlock(&z->lock);
 		}

@@ -444,6 +444,10 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	if (ret)
 		return ret;
 	inst->buddy.name = inst->name;
+	/* Grouping by mobility: every pageblock starts MOVABLE (memmap_init_range()). */
+	ret = smm_buddy_set_mobility(&inst->buddy, true);
+	if (ret)
+		return ret;
 	ret = smm_deferred_setup(&inst->deferred, &inst->buddy, a, inst->name);
 	if (ret)
 		return ret;

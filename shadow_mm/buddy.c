@@ -24,7 +24,8 @@
  * (The kernel's __find_buddy_pfn() computes exactly this.)
  *
  * Blocks of orders 0..PAGE_ALLOC_COSTLY_ORDER and of the pageblock order
- * go through per-CPU lists first, one list per order (rmqueue_pcplist()
+ * go through per-CPU lists first, one list per order and migratetype
+ * (rmqueue_pcplist()
  * and free_unref_page(), as since 5.13): a CPU allocates from and frees to
  * its own lists, and only now and then does it take the zone lock to
  * refill a list (nr_pcp_alloc() blocks) or to give blocks back when its
@@ -49,6 +50,43 @@
  * Lock order:
  *   smm_pcp.lock	one CPU's list of one zone (count, list)
  *     smm_zone.lock	free_area[], free_pages, descriptors of free pages
+ */
+
+/**
+ * DOC: pageblocks and migratetypes
+ *
+ * Since 2.6.24 the kernel groups pages by mobility.  A zone is cut into
+ * pageblocks of 2^pageblock_order pages (our &smm_buddy.thp_order: 9, 2 MiB,
+ * by default), and each pageblock has a migratetype: UNMOVABLE (page tables,
+ * slab), MOVABLE (user pages), RECLAIMABLE (caches a shrinker empties),
+ * HIGHATOMIC (a reserve) or ISOLATE (never allocated from).  Each order's
+ * free area has one list per type, and a free block sits on the list of
+ * its pageblock's type; since 6.10 that holds exactly, and
+ * smm_buddy_check() checks it, with the pages on each type's lists
+ * (&smm_zone.nr_free_mt).
+ *
+ * A request's type comes from its gfp flags (smm_gfp_migratetype():
+ * __SMM_GFP_MOVABLE, __SMM_GFP_RECLAIMABLE, else UNMOVABLE).
+ * __rmqueue_smallest() serves it from its own lists.  When they are
+ * empty, __rmqueue_fallback() looks in the lists that fallbacks[] names,
+ * largest block first.  steal_suitable_fallback() then decides whether
+ * the request takes only the block, or the block's whole pageblock too:
+ * it moves the pageblock's free blocks to its own lists and changes the
+ * pageblock's type.  It claims the pageblock when the block is at least a
+ * pageblock, or when at least half of the pageblock is free or already
+ * holds pages like its own.  Only UNMOVABLE and RECLAIMABLE requests, or
+ * blocks of at least half the pageblock order, may try.
+ *
+ * A pageblock can be isolated (smm_set_pageblock_isolate()); its free
+ * pages then leave the zone's free count and nothing allocates them, as
+ * for compaction or memory offlining.  HIGHATOMIC and ISOLATE pageblocks
+ * do not merge with their buddies across a pageblock boundary.
+ *
+ * The 2.6.29 era runs with page_group_by_mobility_disabled: every
+ * pageblock and every request is UNMOVABLE, so the free lists are the
+ * single lists of the old kernel.  smm_buddy_set_mobility() picks the era
+ * before the handoff.  In the modern era every pageblock starts MOVABLE,
+ * as memmap_init_range() marks them.
  */
 
 #include <linux/bitmap.h>
@@ -103,70 +141,183 @@ static inline void set_block_owner(struct smm_buddy *b, struct smm_page *page,
 	}
 }
 
-/* Put a free block on its list.  The caller has set the owners. */
+/* The migratetype of the pageblock of @pfn, in @z. */
+static inline unsigned int pb_mt(const struct smm_buddy *b, const struct smm_zone *z,
+				 unsigned long pfn)
+{
+	return smm_pageblock_mt(z, b->thp_order, pfn);
+}
+
+/* migratetype_is_mergeable(): may blocks of @mt merge across pageblocks? */
+static inline bool mt_mergeable(unsigned int mt)
+{
+	return mt < SMM_MIGRATE_PCPTYPES;
+}
+
+/*
+ * set_pageblock_migratetype().  Without grouping by mobility (the 2.6.29
+ * era) the three common types all read UNMOVABLE, as 2.6.29's
+ * set_pageblock_migratetype() made them with page_group_by_mobility_disabled
+ * (later kernels still let ISOLATE through, and so do we).  Returns the
+ * type stored.
+ */
+static unsigned int set_pb_mt(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+			      unsigned int mt)
+{
+	if (!b->group_by_mobility && mt < SMM_MIGRATE_PCPTYPES)
+		mt = SMM_MIGRATE_UNMOVABLE;
+	WRITE_ONCE(z->pageblock_mt[(pfn - z->pageblock_base_pfn) >> b->thp_order], mt);
+	return mt;
+}
+
+/* change_pageblock_range(): every pageblock of the block of @order at @pfn. */
+static void change_pageblock_range(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+				   unsigned int order, unsigned int mt)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	for (; pfn < end; pfn += smm_pageblock_nr_pages(b))
+		set_pb_mt(b, z, pfn, mt);
+}
+
+/*
+ * account_freepages(): the free pages a watermark sees.  Those of isolated
+ * pageblocks are not among them, as NR_FREE_PAGES leaves them out.
+ */
+static inline void account_freepages(struct smm_zone *z, long nr, unsigned int mt)
+{
+	if (mt != SMM_MIGRATE_ISOLATE)
+		z->free_pages += nr;
+}
+
+/*
+ * __add_to_free_list(): put a free block on the list of @mt, which must be
+ * its pageblock's type.  The caller has set the owners.
+ */
 static void add_to_free_area(struct smm_zone *z, struct smm_page *page,
-			     unsigned int order)
+			     unsigned int order, unsigned int mt)
 {
 	smm_page_set(page, SMM_PG_BUDDY);
 	page->order = order;
-	list_add(&page->lru, &z->free_area[order].free_list);
+	list_add(&page->lru, &z->free_area[order].free_list[mt]);
 	z->free_area[order].nr_free++;
+	z->nr_free_mt[mt] += 1UL << order;
 }
 
 static void del_from_free_area(struct smm_zone *z, struct smm_page *page,
-			       unsigned int order)
+			       unsigned int order, unsigned int mt)
 {
 	list_del(&page->lru);
 	smm_page_clear(page, SMM_PG_BUDDY);
 	z->free_area[order].nr_free--;
+	z->nr_free_mt[mt] -= 1UL << order;
+}
+
+/* move_to_free_list(): a free block changes lists, to the tail of the new one. */
+static void move_to_free_list(struct smm_zone *z, struct smm_page *page, unsigned int order,
+			      unsigned int old_mt, unsigned int new_mt)
+{
+	unsigned long nr = 1UL << order;
+
+	list_move_tail(&page->lru, &z->free_area[order].free_list[new_mt]);
+	z->nr_free_mt[old_mt] -= nr;
+	z->nr_free_mt[new_mt] += nr;
+	account_freepages(z, -(long)nr, old_mt);
+	account_freepages(z, nr, new_mt);
 }
 
 /*
  * __free_one_page() - put a block of @order at @pfn into @z's free area,
- * merging it with its buddy for as long as the buddy is free and whole.
+ * on the list of @mt (its pageblock's type), merging it with its buddy for
+ * as long as the buddy is free and whole.  From the pageblock order up the
+ * buddy lies in another pageblock: as in 6.12, blocks of the common types
+ * merge whatever their types (the buddy's pageblocks take ours), but a
+ * HIGHATOMIC or ISOLATE pageblock merges only with its own type.
  */
 static void __free_one_page(struct smm_buddy *b, struct smm_zone *z,
-			    unsigned long pfn, unsigned int order)
+			    unsigned long pfn, unsigned int order, unsigned int mt)
 {
-	unsigned long nr = 1UL << order;
-
 	lockdep_assert_held(&z->lock);
+	account_freepages(z, 1L << order, mt);
 	while (order < b->max_order - 1) {
 		/* The other half of the block of order + 1 that holds us. */
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct smm_page *buddy = pfn_page(b, buddy_pfn);
+		unsigned int buddy_mt = mt;
 
 		if (!buddy || !smm_page_test(buddy, SMM_PG_BUDDY) ||
 		    buddy->order != order || smm_page_zonenum(buddy) != z->idx)
 			break;
-		del_from_free_area(z, buddy, order);
+		if (unlikely(order >= b->thp_order)) {
+			buddy_mt = pb_mt(b, z, buddy_pfn);
+			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_from_free_area(z, buddy, order, buddy_mt);
+		/* Match the buddy's type, so that a later expand() is right. */
+		if (unlikely(buddy_mt != mt))
+			change_pageblock_range(b, z, buddy_pfn, order, mt);
 		/* The merged block starts at the lower half: pfn & ~(1 << order). */
 		pfn &= buddy_pfn;
 		order++;
 		stat_inc(b, SMM_BUDDY_MERGE);
 	}
-	add_to_free_area(z, pfn_page(b, pfn), order);
-	z->free_pages += nr;
+	add_to_free_area(z, pfn_page(b, pfn), order, mt);
+}
+
+/*
+ * free_one_page() with the lock held: a block above the pageblock order
+ * goes in pageblock by pageblock, each on its own type's list, as 6.12's
+ * split_large_buddy() does (they merge again where the types allow).
+ * Without grouping by mobility every pageblock is UNMOVABLE and the block
+ * goes in whole, as in 2.6.29.
+ */
+static void __free_block(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+			 unsigned int order)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	lockdep_assert_held(&z->lock);
+	if (!b->group_by_mobility || order <= b->thp_order) {
+		__free_one_page(b, z, pfn, order, pb_mt(b, z, pfn));
+		return;
+	}
+	for (; pfn < end; pfn += smm_pageblock_nr_pages(b))
+		__free_one_page(b, z, pfn, b->thp_order, pb_mt(b, z, pfn));
 }
 
 /*
  * expand() - split the block of order @high at @pfn down to order @low,
- * giving the upper halves back to the free area.
+ * giving the upper halves back to the free area, on the list of @mt.
+ * Returns the pages given back.
  */
-static void expand(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
-		   unsigned int low, unsigned int high)
+static unsigned long expand(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+			    unsigned int low, unsigned int high, unsigned int mt)
 {
+	unsigned long added = 0;
+
 	lockdep_assert_held(&z->lock);
 	while (high > low) {
 		high--;
-		add_to_free_area(z, pfn_page(b, pfn + (1UL << high)), high);
+		add_to_free_area(z, pfn_page(b, pfn + (1UL << high)), high, mt);
+		added += 1UL << high;
 		stat_inc(b, SMM_BUDDY_SPLIT);
 	}
+	return added;
 }
 
-/* __rmqueue_smallest() - the smallest free block that fits, split to size */
-static struct smm_page *__rmqueue_smallest(struct smm_buddy *b,
-					   struct smm_zone *z, unsigned int order)
+/* page_del_and_expand(): take a free block off @mt's list and split it to @low. */
+static void page_del_and_expand(struct smm_buddy *b, struct smm_zone *z, struct smm_page *page,
+				unsigned int low, unsigned int high, unsigned int mt)
+{
+	del_from_free_area(z, page, high, mt);
+	expand(b, z, page_pfn(b, page), low, high, mt);
+	account_freepages(z, -(1L << low), mt);
+}
+
+/* __rmqueue_smallest() - the smallest free block of @mt that fits, split to size */
+static struct smm_page *__rmqueue_smallest(struct smm_buddy *b, struct smm_zone *z,
+					   unsigned int order, unsigned int mt)
 {
 	unsigned int o;
 
@@ -174,32 +325,263 @@ static struct smm_page *__rmqueue_smallest(struct smm_buddy *b,
 	for (o = order; o < b->max_order; o++) {
 		struct smm_page *page;
 
-		page = list_first_entry_or_null(&z->free_area[o].free_list,
+		page = list_first_entry_or_null(&z->free_area[o].free_list[mt],
 						struct smm_page, lru);
 		if (!page)
 			continue;
 		if (SMM_WARN_ON(b->broken, page->owner != SMM_OWNER_BUDDY))
 			return NULL;
-		del_from_free_area(z, page, o);
-		expand(b, z, page_pfn(b, page), order, o);
-		z->free_pages -= 1UL << order;
+		page_del_and_expand(b, z, page, order, o, mt);
 		return page;
 	}
 	return NULL;
 }
 
 /*
- * rmqueue_bulk() - move up to @count blocks of @order from the free area
- * onto @list, a per-CPU list of @z.  Returns how many.
+ * The fallbacks[] table of 6.12: where a request of each common type looks
+ * when its own lists are empty, in order.
+ */
+static const unsigned int fallbacks[SMM_MIGRATE_PCPTYPES][SMM_MIGRATE_PCPTYPES - 1] = {
+	[SMM_MIGRATE_UNMOVABLE]   = { SMM_MIGRATE_RECLAIMABLE, SMM_MIGRATE_MOVABLE },
+	[SMM_MIGRATE_MOVABLE]     = { SMM_MIGRATE_RECLAIMABLE, SMM_MIGRATE_UNMOVABLE },
+	[SMM_MIGRATE_RECLAIMABLE] = { SMM_MIGRATE_UNMOVABLE, SMM_MIGRATE_MOVABLE },
+};
+
+/*
+ * can_steal_fallback(): may a fallback of a block of @order for @start_mt
+ * try to claim the block's whole pageblock?  Always from the pageblock
+ * order (half of it, as a heuristic) up, and always for the types that
+ * pollute: UNMOVABLE and RECLAIMABLE.
+ */
+static bool can_steal_fallback(const struct smm_buddy *b, unsigned int order,
+			       unsigned int start_mt)
+{
+	if (order >= b->thp_order)
+		return true;
+	return order >= b->thp_order / 2 || start_mt == SMM_MIGRATE_RECLAIMABLE ||
+	       start_mt == SMM_MIGRATE_UNMOVABLE || !b->group_by_mobility;
+}
+
+/*
+ * find_suitable_fallback(): the first type of @mt's fallbacks with a free
+ * block in @area, or -1; *@can_steal says whether it may claim the
+ * pageblock.  With @only_stealable, only a type that may.
+ */
+static int find_suitable_fallback(const struct smm_buddy *b, const struct smm_free_area *area,
+				  unsigned int order, unsigned int mt, bool only_stealable,
+				  bool *can_steal)
+{
+	unsigned int i, fallback_mt;
+
+	*can_steal = false;
+	if (!area->nr_free)
+		return -1;
+	for (i = 0; i < SMM_MIGRATE_PCPTYPES - 1; i++) {
+		fallback_mt = fallbacks[mt][i];
+		if (list_empty(&area->free_list[fallback_mt]))
+			continue;
+		if (can_steal_fallback(b, order, mt))
+			*can_steal = true;
+		if (!only_stealable || *can_steal)
+			return fallback_mt;
+	}
+	return -1;
+}
+
+/*
+ * prep_move_freepages_block(): the pageblock of @pfn, if it lies wholly in
+ * @z, with its free pages (heads on the free lists) and its movable pages
+ * (user pages on an LRU list: PageLRU()) counted.
+ */
+static bool prep_move_freepages_block(struct smm_buddy *b, struct smm_zone *z,
+				      unsigned long pfn, unsigned long *start_pfn,
+				      unsigned long *num_free, unsigned long *num_movable)
+{
+	unsigned long nr = smm_pageblock_nr_pages(b);
+	unsigned long start = round_down(pfn, nr), end = start + nr;
+
+	if (start < z->zone_start_pfn || end > z->zone_start_pfn + z->spanned_pages)
+		return false;
+	*start_pfn = start;
+	if (!num_free)
+		return true;
+	*num_free = 0;
+	*num_movable = 0;
+	for (pfn = start; pfn < end;) {
+		const struct smm_page *page = pfn_page(b, pfn);
+
+		if (page && smm_page_test(page, SMM_PG_BUDDY)) {
+			*num_free += 1UL << page->order;
+			pfn += 1UL << page->order;
+			continue;
+		}
+		if (page && smm_page_test(page, SMM_PG_LRU))
+			(*num_movable)++;
+		pfn++;
+	}
+	return true;
+}
+
+/*
+ * __move_freepages_block(): every free block of the pageblock at
+ * @start_pfn from @old_mt's lists to @new_mt's, and the pageblock to
+ * @new_mt.  Returns the pages moved.
+ */
+static unsigned long __move_freepages_block(struct smm_buddy *b, struct smm_zone *z,
+					    unsigned long start_pfn, unsigned int old_mt,
+					    unsigned int new_mt)
+{
+	unsigned long end = start_pfn + smm_pageblock_nr_pages(b), moved = 0, pfn;
+
+	lockdep_assert_held(&z->lock);
+	new_mt = set_pb_mt(b, z, start_pfn, new_mt);
+	for (pfn = start_pfn; pfn < end;) {
+		struct smm_page *page = pfn_page(b, pfn);
+
+		if (!page || !smm_page_test(page, SMM_PG_BUDDY)) {
+			pfn++;
+			continue;
+		}
+		move_to_free_list(z, page, page->order, old_mt, new_mt);
+		moved += 1UL << page->order;
+		pfn += 1UL << page->order;
+	}
+	return moved;
+}
+
+/*
+ * steal_suitable_fallback(): take @page, a free block of @current_order on
+ * another type's list, for a request of @order and @start_mt.  A block of
+ * at least the pageblock order changes type whole.  A smaller one claims
+ * its pageblock (all the pageblock's free blocks move to @start_mt's
+ * lists) when @whole_block allows and at least half the pageblock is free
+ * or compatible: for a MOVABLE request, the movable pages; for the others
+ * falling back to a MOVABLE pageblock, the pages neither free nor movable.
+ * Otherwise only the block is taken and split, its pieces staying on its
+ * pageblock's lists.  (boost_watermark() is not modelled.)
+ */
+static struct smm_page *steal_suitable_fallback(struct smm_buddy *b, struct smm_zone *z,
+						struct smm_page *page, unsigned int current_order,
+						unsigned int order, unsigned int start_mt,
+						bool whole_block)
+{
+	unsigned long pfn = page_pfn(b, page), start_pfn, free_pages, movable_pages, alike;
+	unsigned int block_mt = pb_mt(b, z, pfn);
+
+	/* This can happen in races, and would break the highatomic accounting. */
+	if (block_mt == SMM_MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= b->thp_order) {
+		del_from_free_area(z, page, current_order, block_mt);
+		account_freepages(z, -(1L << current_order), block_mt);
+		change_pageblock_range(b, z, pfn, current_order, start_mt);
+		account_freepages(z, expand(b, z, pfn, order, current_order, start_mt), start_mt);
+		stat_add(b, SMM_BUDDY_PAGEBLOCK_STEAL, 1UL << (current_order - b->thp_order));
+		return page;
+	}
+	if (!whole_block)
+		goto single_page;
+	/* Moving the whole block fails where it straddles the zone's ends. */
+	if (!prep_move_freepages_block(b, z, pfn, &start_pfn, &free_pages, &movable_pages))
+		goto single_page;
+	if (start_mt == SMM_MIGRATE_MOVABLE)
+		alike = movable_pages;
+	else if (block_mt == SMM_MIGRATE_MOVABLE)
+		alike = smm_pageblock_nr_pages(b) - (free_pages + movable_pages);
+	else
+		alike = 0;
+	/* (1 << (pageblock_order - 1)): half the pageblock. */
+	if (free_pages + alike >= smm_pageblock_nr_pages(b) / 2 || !b->group_by_mobility) {
+		__move_freepages_block(b, z, start_pfn, block_mt, start_mt);
+		stat_inc(b, SMM_BUDDY_PAGEBLOCK_STEAL);
+		return __rmqueue_smallest(b, z, order, start_mt);
+	}
+single_page:
+	page_del_and_expand(b, z, page, order, current_order, block_mt);
+	return page;
+}
+
+/*
+ * __rmqueue_fallback(): @start_mt's lists are empty; take from another
+ * type's.  The largest free block of a fallback type first (it roughly
+ * marks the pageblock with the most free pages, worth claiming), but a
+ * MOVABLE request that may not claim takes the smallest one instead, so
+ * that it fragments no more than it must.  Each fallback is an
+ * mm_page_alloc_extfrag event.  (ALLOC_NOFRAGMENT, the zonelist pass that
+ * first refuses to split a pageblock, is not modelled.)
+ */
+static struct smm_page *__rmqueue_fallback(struct smm_buddy *b, struct smm_zone *z,
+					   unsigned int order, unsigned int start_mt)
+{
+	struct smm_free_area *area;
+	int current_order, fallback_mt = -1;
+	struct smm_page *page;
+	bool can_steal;
+
+	for (current_order = b->max_order - 1; current_order >= (int)order; current_order--) {
+		area = &z->free_area[current_order];
+		fallback_mt = find_suitable_fallback(b, area, current_order, start_mt, false,
+						     &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		if (!can_steal && start_mt == SMM_MIGRATE_MOVABLE && current_order > order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return NULL;
+
+find_smallest:
+	for (current_order = order; current_order < b->max_order; current_order++) {
+		area = &z->free_area[current_order];
+		fallback_mt = find_suitable_fallback(b, area, current_order, start_mt, false,
+						     &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	/* We found one above, looking from the largest. */
+	if (SMM_WARN_ON(b->broken, fallback_mt == -1))
+		return NULL;
+
+do_steal:
+	page = list_first_entry(&area->free_list[fallback_mt], struct smm_page, lru);
+	page = steal_suitable_fallback(b, z, page, current_order, order, start_mt, can_steal);
+	if (!page)
+		return NULL;
+	stat_inc(b, SMM_BUDDY_EXTFRAG);
+	if (current_order < b->thp_order)
+		stat_inc(b, SMM_BUDDY_EXTFRAG_FRAGMENTING);
+	trace_smm_mm_page_alloc_extfrag(b, page, order, current_order, start_mt, fallback_mt,
+					pb_mt(b, z, page_pfn(b, page)) == start_mt);
+	return page;
+}
+
+/*
+ * __rmqueue(): a block of @order for @mt: its own lists first, then the
+ * fallbacks.  In the 2.6.29 era everything is UNMOVABLE and there is
+ * nothing to fall back to.
+ */
+static struct smm_page *__rmqueue(struct smm_buddy *b, struct smm_zone *z,
+				  unsigned int order, unsigned int mt)
+{
+	struct smm_page *page = __rmqueue_smallest(b, z, order, mt);
+
+	if (unlikely(!page) && b->group_by_mobility)
+		page = __rmqueue_fallback(b, z, order, mt);
+	return page;
+}
+
+/*
+ * rmqueue_bulk() - move up to @count blocks of @order for @mt from the
+ * free area onto @list, a per-CPU list of @z.  Returns how many.
  */
 static int rmqueue_bulk(struct smm_buddy *b, struct smm_zone *z, unsigned int order,
-			int count, struct list_head *list)
+			int count, struct list_head *list, unsigned int mt)
 {
 	int i;
 
 	spin_lock(&z->lock);
 	for (i = 0; i < count; i++) {
-		struct smm_page *page = __rmqueue_smallest(b, z, order);
+		struct smm_page *page = __rmqueue(b, z, order, mt);
 
 		if (!page)
 			break;
@@ -242,7 +624,9 @@ static void free_pcppages_bulk(struct smm_buddy *b, struct smm_zone *z,
 			count -= 1 << order;
 			pcp->count -= 1 << order;
 			set_block_owner(b, page, order, SMM_OWNER_BUDDY);
-			__free_one_page(b, z, page_pfn(b, page), order);
+			/* The pageblock's type now: it may have been stolen since. */
+			__free_one_page(b, z, page_pfn(b, page), order,
+					pb_mt(b, z, page_pfn(b, page)));
 		} while (count > 0 && !list_empty(list));
 	}
 	spin_unlock(&z->lock);
@@ -331,9 +715,9 @@ static int nr_pcp_free(struct smm_pcp *pcp, int batch, int high, bool free_high)
  */
 static void free_unref_page_commit(struct smm_buddy *b, struct smm_zone *z,
 				   struct smm_pcp *pcp, struct smm_page *page,
-				   unsigned int order)
+				   unsigned int order, unsigned int mt)
 {
-	int pindex = smm_pcp_order_to_pindex(order), batch = pcp->batch, high;
+	int pindex = smm_pcp_order_to_pindex(mt, order), batch = pcp->batch, high;
 	bool free_high = false;
 
 	lockdep_assert_held(&pcp->lock);
@@ -365,9 +749,9 @@ static void free_unref_page_commit(struct smm_buddy *b, struct smm_zone *z,
 		clear_bit(SMM_ZONE_BELOW_HIGH, &z->flags);
 }
 
-/* rmqueue_pcplist(): a block of a pcp-allowed @order off this CPU's list. */
+/* rmqueue_pcplist(): a block of a pcp-allowed @order for @mt off this CPU's list. */
 static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z,
-					unsigned int order)
+					unsigned int order, unsigned int mt)
 {
 	struct smm_page *page = NULL;
 	struct list_head *list;
@@ -377,9 +761,9 @@ static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z,
 	spin_lock(&pcp->lock);
 	/* An allocation: spills shrink back towards a batch. */
 	pcp->free_count >>= 1;
-	list = &pcp->lists[smm_pcp_order_to_pindex(order)];
+	list = &pcp->lists[smm_pcp_order_to_pindex(mt, order)];
 	if (list_empty(list)) {
-		int n = rmqueue_bulk(b, z, order, nr_pcp_alloc(pcp, z, order), list);
+		int n = rmqueue_bulk(b, z, order, nr_pcp_alloc(pcp, z, order), list, mt);
 
 		pcp->count += n << order;
 		if (n)
@@ -400,14 +784,14 @@ static struct smm_page *rmqueue_pcplist(struct smm_buddy *b, struct smm_zone *z,
 }
 
 static struct smm_page *rmqueue(struct smm_buddy *b, struct smm_zone *z,
-				unsigned int order)
+				unsigned int order, unsigned int mt)
 {
 	struct smm_page *page;
 
 	if (likely(smm_pcp_allowed_order(b, order)))
-		return rmqueue_pcplist(b, z, order);
+		return rmqueue_pcplist(b, z, order, mt);
 	spin_lock(&z->lock);
-	page = __rmqueue_smallest(b, z, order);
+	page = __rmqueue(b, z, order, mt);
 	/* Off the free area: the caller's now, before the lock goes. */
 	if (page)
 		set_block_owner(b, page, order, SMM_OWNER_ALLOC);
@@ -505,14 +889,17 @@ static bool grow_zone(struct smm_buddy *b, struct smm_zone *z, unsigned int orde
  * smm_alloc_pages() - allocate 2^@order contiguous shadow pages
  * @b: the allocator
  * @gfp: SMM_GFP_* flags: zone modifier, __SMM_GFP_ZERO, __SMM_GFP_HIGH,
- *	and the caller's __SMM_GFP_SITE()
+ *	a mobility modifier, and the caller's __SMM_GFP_SITE()
  * @order: the order
  *
  * Walks the zonelist of @gfp twice, against the low and then the min
- * watermark, and takes the block from the first zone that passes.
+ * watermark, and takes the block from the first zone that passes, from
+ * the free lists of the request's migratetype (smm_gfp_migratetype()) or,
+ * when they are empty, from another type's by the fallback table.
  *
  * Return: the head page's descriptor; ERR_PTR(-EINVAL) for an order >=
- * max_order or unknown flags, ERR_PTR(-EIO) if the instance is broken,
+ * max_order, unknown flags or both mobility modifiers, ERR_PTR(-EIO) if
+ * the instance is broken,
  * ERR_PTR(-ENOMEM) if no zone can serve the request or fail_page_alloc
  * says so.
  * Context: process context; does not sleep, but for __SMM_GFP_ZERO on a
@@ -525,9 +912,11 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 	unsigned long (*compact)(void *ctx, unsigned int gfp, unsigned int order);
 	enum smm_zone_type list[SMM_NR_ZONES];
 	bool compacted = false;
+	unsigned int mt;
 	int n, i, p;
 
-	if (unlikely(order >= b->max_order || gfp >= BIT(__SMM_GFP_BITS))) {
+	if (unlikely(order >= b->max_order || gfp >= BIT(__SMM_GFP_BITS) ||
+		     (gfp & SMM_GFP_MOVABLE_MASK) == SMM_GFP_MOVABLE_MASK)) {
 		stat_inc(b, SMM_BUDDY_BAD_ORDER);
 		smm_bad_input("order", "%u with gfp %#x: orders run 0..%u", order, gfp,
 			      b->max_order - 1);
@@ -540,6 +929,7 @@ struct smm_page *smm_alloc_pages(struct smm_buddy *b, unsigned int gfp,
 		return ERR_PTR(-ENOMEM);
 	}
 
+	mt = smm_gfp_migratetype(b, gfp);
 	n = smm_gfp_zonelist(b->zone_mask, gfp, list);
 retry:
 	for (p = 0; p < ARRAY_SIZE(passes); p++) {
@@ -567,7 +957,7 @@ retry:
 				continue;
 			}
 try_this_zone:
-			page = rmqueue(b, z, order);
+			page = rmqueue(b, z, order, mt);
 			if (!page && grow_zone(b, z, order))
 				goto try_this_zone;
 			if (!page)
@@ -607,7 +997,7 @@ try_this_zone:
  * Returns how many were taken; fewer than @nr only when the zone is empty.
  */
 static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z,
-					 unsigned int nr, struct smm_page **pages)
+					 unsigned int nr, struct smm_page **pages, unsigned int mt)
 {
 	unsigned int got = 0, stop, hits = 0, refills = 0;
 	struct list_head *list;
@@ -618,12 +1008,12 @@ static unsigned int rmqueue_pcplist_bulk(struct smm_buddy *b, struct smm_zone *z
 		pcp = get_cpu_ptr(z->pcp);
 		spin_lock(&pcp->lock);
 		pcp->free_count >>= 1;
-		list = &pcp->lists[0];
+		list = &pcp->lists[smm_pcp_order_to_pindex(mt, 0)];
 		while (got < stop) {
 			if (list_empty(list)) {
 				int want = clamp_t(int, stop - got, pcp->batch,
 						   pcp->batch << SMM_PCP_BATCH_SCALE_MAX);
-				int n = rmqueue_bulk(b, z, 0, want, list);
+				int n = rmqueue_bulk(b, z, 0, want, list, mt);
 
 				if (!n)
 					break;
@@ -677,7 +1067,8 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 	unsigned int got = 0, i;
 	int n;
 
-	if (unlikely(gfp >= BIT(__SMM_GFP_BITS) || nr > INT_MAX)) {
+	if (unlikely(gfp >= BIT(__SMM_GFP_BITS) || nr > INT_MAX ||
+		     (gfp & SMM_GFP_MOVABLE_MASK) == SMM_GFP_MOVABLE_MASK)) {
 		stat_inc(b, SMM_BUDDY_BAD_ORDER);
 		smm_bad_input("alloc_pages_bulk", "gfp %#x, %u pages: unknown flags or too many",
 			      gfp, nr);
@@ -703,7 +1094,7 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 			stat_inc(b, SMM_BUDDY_WMARK_FAIL);
 			continue;
 		}
-		got = rmqueue_pcplist_bulk(b, z, nr, pages);
+		got = rmqueue_pcplist_bulk(b, z, nr, pages, smm_gfp_migratetype(b, gfp));
 		stat_add(b, SMM_BUDDY_ALLOC, got);
 		if (i)
 			stat_add(b, SMM_BUDDY_FALLBACK, got);
@@ -721,6 +1112,30 @@ int smm_alloc_pages_bulk(struct smm_buddy *b, unsigned int gfp, unsigned int nr,
 		pages[got++] = page;
 	}
 	return got;
+}
+
+/*
+ * The per-CPU list a freed block of @page goes to: its pageblock's type;
+ * HIGHATOMIC's go to MOVABLE's, as in free_unref_page(); -1 for an
+ * isolated pageblock, whose pages go straight to the free area.
+ */
+static int pcp_migratetype(struct smm_buddy *b, struct smm_zone *z, struct smm_page *page)
+{
+	unsigned int mt = pb_mt(b, z, page_pfn(b, page));
+
+	if (likely(mt < SMM_MIGRATE_PCPTYPES))
+		return mt;
+	return mt == SMM_MIGRATE_ISOLATE ? -1 : SMM_MIGRATE_MOVABLE;
+}
+
+/* free_one_page(): a claimed block straight into the free area. */
+static void free_one_page(struct smm_buddy *b, struct smm_zone *z, struct smm_page *page,
+			  unsigned int order)
+{
+	spin_lock(&z->lock);
+	set_block_owner(b, page, order, SMM_OWNER_BUDDY);
+	__free_block(b, z, page_pfn(b, page), order);
+	spin_unlock(&z->lock);
 }
 
 /* Refuse a free: count it, say why once in a while, change nothing. */
@@ -780,25 +1195,24 @@ static int free_claim(struct smm_buddy *b, struct smm_page *page, unsigned int o
 int smm_free_pages(struct smm_buddy *b, struct smm_page *page, unsigned int order)
 {
 	struct smm_zone *z;
+	int mt;
 
 	if (free_claim(b, page, order))
 		return -EINVAL;
 	trace_smm_mm_page_free(b, page, order);
 	z = smm_page_zone(b, page);
 	stat_inc(b, SMM_BUDDY_FREE);
-	if (likely(smm_pcp_allowed_order(b, order))) {
+	mt = pcp_migratetype(b, z, page);
+	if (likely(smm_pcp_allowed_order(b, order) && mt >= 0)) {
 		struct smm_pcp *pcp = get_cpu_ptr(z->pcp);
 
 		spin_lock(&pcp->lock);
-		free_unref_page_commit(b, z, pcp, page, order);
+		free_unref_page_commit(b, z, pcp, page, order, mt);
 		spin_unlock(&pcp->lock);
 		put_cpu_ptr(z->pcp);
 		return 0;
 	}
-	spin_lock(&z->lock);
-	set_block_owner(b, page, order, SMM_OWNER_BUDDY);
-	__free_one_page(b, z, page_pfn(b, page), order);
-	spin_unlock(&z->lock);
+	free_one_page(b, z, page, order);
 	return 0;
 }
 
@@ -836,7 +1250,13 @@ static unsigned int free_run(struct smm_buddy *b, struct smm_page *first,
 	pcp = get_cpu_ptr(z->pcp);
 	spin_lock(&pcp->lock);
 	for (;;) {
-		free_unref_page_commit(b, z, pcp, page, 0);
+		int mt = pcp_migratetype(b, z, page);
+
+		/* An isolated pageblock's page: the zone lock nests inside. */
+		if (unlikely(mt < 0))
+			free_one_page(b, z, page, 0);
+		else
+			free_unref_page_commit(b, z, pcp, page, 0, mt);
 		n++;
 		page = claim_next(b, pages, i, nr);
 		if (!page)
@@ -968,43 +1388,270 @@ void smm_drain_pages(struct smm_buddy *b)
 	}
 }
 
-/* Check a stopped zone's free area; @seen marks pages found free. */
-static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
+/**
+ * smm_gfp_migratetype() - the migratetype of a request (gfp_migratetype())
+ * @b: the allocator
+ * @gfp: SMM_GFP_* flags
+ *
+ * Return: %SMM_MIGRATE_MOVABLE for __SMM_GFP_MOVABLE,
+ * %SMM_MIGRATE_RECLAIMABLE for __SMM_GFP_RECLAIMABLE, else (and always
+ * without grouping by mobility, the 2.6.29 era) %SMM_MIGRATE_UNMOVABLE.
+ */
+unsigned int smm_gfp_migratetype(const struct smm_buddy *b, unsigned int gfp)
 {
-	unsigned long free = 0, i;
+	if (!b->group_by_mobility)
+		return SMM_MIGRATE_UNMOVABLE;
+	if (gfp & __SMM_GFP_MOVABLE)
+		return SMM_MIGRATE_MOVABLE;
+	return gfp & __SMM_GFP_RECLAIMABLE ? SMM_MIGRATE_RECLAIMABLE : SMM_MIGRATE_UNMOVABLE;
+}
+
+/*
+ * The pageblock at @pfn, rounded down, if it lies wholly in one zone with
+ * memory behind it; else NULL, reported as bad input.
+ */
+static struct smm_zone *pageblock_zone(struct smm_buddy *b, unsigned long *pfn)
+{
+	unsigned long nr = smm_pageblock_nr_pages(b), start = round_down(*pfn, nr);
+	const struct smm_page *page = start < b->arena->end_pfn ? pfn_page(b, start) : NULL;
+	struct smm_zone *z;
+
+	if (!page) {
+		smm_bad_input("pfn", "%#lx: no memory at its pageblock's start", *pfn);
+		return NULL;
+	}
+	z = smm_page_zone(b, page);
+	if (start < z->zone_start_pfn || start + nr > z->zone_start_pfn + z->spanned_pages ||
+	    !z->pageblock_mt) {
+		smm_bad_input("pfn", "%#lx: its pageblock straddles zone %s's ends", *pfn,
+			      z->name);
+		return NULL;
+	}
+	*pfn = start;
+	return z;
+}
+
+/*
+ * find_large_buddy(): the free block above the pageblock order that holds
+ * the pageblock at @start, or NULL.
+ */
+static struct smm_page *find_large_buddy(struct smm_buddy *b, struct smm_zone *z,
+					 unsigned long start)
+{
 	unsigned int o;
 
-	for (o = 0; o < b->max_order; o++) {
-		unsigned long n = 0;
-		struct smm_page *page;
+	for (o = b->thp_order + 1; o < b->max_order; o++) {
+		unsigned long head = round_down(start, 1UL << o);
+		struct smm_page *page = pfn_page(b, head);
 
-		list_for_each_entry(page, &z->free_area[o].free_list, lru) {
-			unsigned long pfn = page_pfn(b, page);
+		if (page && smm_page_test(page, SMM_PG_BUDDY) && page->order == o &&
+		    smm_page_zonenum(page) == z->idx)
+			return page;
+	}
+	return NULL;
+}
 
-			if (!smm_page_test(page, SMM_PG_BUDDY) || page->order != o ||
-			    smm_page_zonenum(page) != z->idx || (pfn & ((1UL << o) - 1))) {
-				pr_err("shadow_mm: %s: bad free block at pfn %#lx order %u\n",
-				       z->name, pfn, o);
+/**
+ * smm_set_pageblock_isolate() - isolate one pageblock (set_migratetype_isolate())
+ * @b: the allocator
+ * @pfn: a PFN in the pageblock
+ *
+ * The pageblock's type becomes %SMM_MIGRATE_ISOLATE and its free blocks
+ * move to the ISOLATE lists, which nothing allocates from; a free block
+ * larger than a pageblock is split first (move_freepages_block_isolate()).
+ * Its free pages leave the zone's free count.  The per-CPU lists are then
+ * drained, so that pages of the block held there come back isolated too;
+ * pages freed later go straight to the ISOLATE lists.  Minimal: nothing
+ * checks for unmovable pages in the block, as has_unmovable_pages() would.
+ *
+ * Return: 0; -EINVAL for a PFN without memory or a pageblock that
+ * straddles a zone's ends; -EBUSY if it is isolated or HIGHATOMIC already.
+ * Context: process context; does not sleep.
+ */
+int smm_set_pageblock_isolate(struct smm_buddy *b, unsigned long pfn)
+{
+	struct smm_zone *z = pageblock_zone(b, &pfn);
+	struct smm_page *page;
+	unsigned int mt;
+
+	if (!z)
+		return -EINVAL;
+	spin_lock(&z->lock);
+	mt = pb_mt(b, z, pfn);
+	if (mt >= SMM_MIGRATE_PCPTYPES) {
+		spin_unlock(&z->lock);
+		return -EBUSY;
+	}
+	page = find_large_buddy(b, z, pfn);
+	if (page) {
+		unsigned long head = page_pfn(b, page);
+		unsigned int order = page->order;
+
+		/* split_large_buddy(): each pageblock back on its own type's lists */
+		del_from_free_area(z, page, order, mt);
+		account_freepages(z, -(1L << order), mt);
+		set_pb_mt(b, z, pfn, SMM_MIGRATE_ISOLATE);
+		for (; head < page_pfn(b, page) + (1UL << order); head += smm_pageblock_nr_pages(b))
+			__free_one_page(b, z, head, b->thp_order, pb_mt(b, z, head));
+	} else {
+		__move_freepages_block(b, z, pfn, mt, SMM_MIGRATE_ISOLATE);
+	}
+	spin_unlock(&z->lock);
+	smm_drain_pages(b);
+	return 0;
+}
+
+/**
+ * smm_unset_pageblock_isolate() - undo smm_set_pageblock_isolate()
+ * @b: the allocator
+ * @pfn: a PFN in the pageblock
+ * @mt: its new type, below %SMM_MIGRATE_PCPTYPES (UNMOVABLE whatever it
+ *	is without grouping by mobility)
+ *
+ * unset_migratetype_isolate(): the free blocks move to @mt's lists and the
+ * free count; a free pageblock is freed again, so that it merges with its
+ * buddies.
+ *
+ * Return: 0; -EINVAL for a bad @pfn or @mt, or a pageblock that is not
+ * isolated.
+ * Context: process context; does not sleep.
+ */
+int smm_unset_pageblock_isolate(struct smm_buddy *b, unsigned long pfn, unsigned int mt)
+{
+	struct smm_zone *z;
+	struct smm_page *page;
+
+	if (mt >= SMM_MIGRATE_PCPTYPES) {
+		smm_bad_input("migratetype", "%u: not one of the per-CPU types", mt);
+		return -EINVAL;
+	}
+	z = pageblock_zone(b, &pfn);
+	if (!z)
+		return -EINVAL;
+	spin_lock(&z->lock);
+	if (pb_mt(b, z, pfn) != SMM_MIGRATE_ISOLATE) {
+		spin_unlock(&z->lock);
+		smm_bad_input("pfn", "%#lx: pageblock not isolated", pfn);
+		return -EINVAL;
+	}
+	page = pfn_page(b, pfn);
+	if (smm_page_test(page, SMM_PG_BUDDY) && page->order >= b->thp_order) {
+		unsigned int order = page->order;
+
+		del_from_free_area(z, page, order, SMM_MIGRATE_ISOLATE);
+		mt = set_pb_mt(b, z, pfn, mt);
+		__free_one_page(b, z, pfn, order, mt);
+	} else {
+		__move_freepages_block(b, z, pfn, SMM_MIGRATE_ISOLATE, mt);
+	}
+	spin_unlock(&z->lock);
+	return 0;
+}
+
+/*
+ * A free block of @order at @pfn on @mt's list: every pageblock it touches
+ * is of type @mt (exact since 6.10, when __add_to_free_list() began to
+ * warn about a mismatch).
+ */
+static bool block_mt_ok(struct smm_buddy *b, struct smm_zone *z, unsigned long pfn,
+			unsigned int order, unsigned int mt)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	for (pfn = round_down(pfn, smm_pageblock_nr_pages(b)); pfn < end;
+	     pfn += smm_pageblock_nr_pages(b))
+		if (pb_mt(b, z, pfn) != mt)
+			return false;
+	return true;
+}
+
+/* Check one list of a stopped zone's free area; @seen marks pages found free. */
+static int check_free_list(struct smm_buddy *b, struct smm_zone *z, unsigned int o,
+			   unsigned int mt, unsigned long *seen, unsigned long *n,
+			   unsigned long *pages)
+{
+	struct smm_page *page;
+	unsigned long i;
+
+	list_for_each_entry(page, &z->free_area[o].free_list[mt], lru) {
+		unsigned long pfn = page_pfn(b, page);
+
+		if (!smm_page_test(page, SMM_PG_BUDDY) || page->order != o ||
+		    smm_page_zonenum(page) != z->idx || (pfn & ((1UL << o) - 1))) {
+			pr_err("shadow_mm: %s: bad free block at pfn %#lx order %u\n",
+			       z->name, pfn, o);
+			return -EUCLEAN;
+		}
+		if (!block_mt_ok(b, z, pfn, o, mt)) {
+			pr_err("shadow_mm: %s: free block at pfn %#lx order %u on the %s list, pageblock is %s\n",
+			       z->name, pfn, o, smm_migratetype_name(mt),
+			       smm_migratetype_name(pb_mt(b, z, pfn)));
+			return -EUCLEAN;
+		}
+		for (i = 0; i < (1UL << o); i++) {
+			struct smm_page *p = pfn_page(b, pfn + i);
+
+			if (!p || p->owner != SMM_OWNER_BUDDY ||
+			    __test_and_set_bit(pfn + i, seen)) {
+				pr_err("shadow_mm: %s: pfn %#lx free twice or not free\n",
+				       z->name, pfn + i);
 				return -EUCLEAN;
 			}
-			for (i = 0; i < (1UL << o); i++) {
-				struct smm_page *p = pfn_page(b, pfn + i);
+		}
+		(*n)++;
+		*pages += 1UL << o;
+	}
+	return 0;
+}
 
-				if (!p || p->owner != SMM_OWNER_BUDDY ||
-				    __test_and_set_bit(pfn + i, seen)) {
-					pr_err("shadow_mm: %s: pfn %#lx free twice or not free\n",
-					       z->name, pfn + i);
-					return -EUCLEAN;
-				}
-			}
-			n++;
-			free += 1UL << o;
+/*
+ * Check a stopped zone's free area and pageblock types; @seen marks pages
+ * found free.
+ */
+static int check_zone(struct smm_buddy *b, struct smm_zone *z, unsigned long *seen)
+{
+	unsigned long free = 0, mt_pages[SMM_MIGRATE_TYPES] = {}, highatomic = 0, i;
+	unsigned int o, mt;
+	int ret;
+
+	for (i = 0; i < z->nr_pageblocks; i++) {
+		mt = READ_ONCE(z->pageblock_mt[i]);
+		if (mt >= SMM_MIGRATE_TYPES ||
+		    (!b->group_by_mobility && mt != SMM_MIGRATE_UNMOVABLE &&
+		     mt < SMM_MIGRATE_PCPTYPES)) {
+			pr_err("shadow_mm: %s: pageblock %lu has type %u\n", z->name, i, mt);
+			return -EUCLEAN;
+		}
+		if (mt == SMM_MIGRATE_HIGHATOMIC)
+			highatomic += smm_pageblock_nr_pages(b);
+	}
+	if (highatomic != z->nr_reserved_highatomic) {
+		pr_err("shadow_mm: %s: %lu pages in highatomic pageblocks, reserve says %lu\n",
+		       z->name, highatomic, z->nr_reserved_highatomic);
+		return -EUCLEAN;
+	}
+	for (o = 0; o < b->max_order; o++) {
+		unsigned long n = 0;
+
+		for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++) {
+			ret = check_free_list(b, z, o, mt, seen, &n, &mt_pages[mt]);
+			if (ret)
+				return ret;
 		}
 		if (n != z->free_area[o].nr_free) {
 			pr_err("shadow_mm: %s: order %u lists %lu blocks, nr_free says %lu\n",
 			       z->name, o, n, z->free_area[o].nr_free);
 			return -EUCLEAN;
 		}
+	}
+	for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++) {
+		if (mt_pages[mt] != z->nr_free_mt[mt]) {
+			pr_err("shadow_mm: %s: %lu pages on the %s lists, nr_free_mt says %lu\n",
+			       z->name, mt_pages[mt], smm_migratetype_name(mt), z->nr_free_mt[mt]);
+			return -EUCLEAN;
+		}
+		if (mt != SMM_MIGRATE_ISOLATE)
+			free += mt_pages[mt];
 	}
 	if (free != z->free_pages) {
 		pr_err("shadow_mm: %s: %lu pages in the lists, free_pages says %lu\n",
@@ -1131,8 +1778,11 @@ static int check_stopped(void *data)
  * @b: the allocator
  *
  * Every free block is a well-formed, aligned block of its list's order, in
- * its own zone, owned by the buddy; no page is free twice; the counters
- * match the lists; every page on a per-CPU list is owned by the lists; and
+ * its own zone, owned by the buddy, on the list of its pageblocks'
+ * migratetype; no page is free twice; the counters match the lists, per
+ * order and per migratetype; every pageblock has a valid type (UNMOVABLE
+ * or an isolating type without grouping by mobility), and the highatomic
+ * reserve counts the HIGHATOMIC pageblocks; every page on a per-CPU list is owned by the lists; and
  * a page is marked free in its descriptor exactly when a list has it.
  * Each zone is checked under stop_machine() (check_stopped()), so the
  * answer is exact while other CPUs allocate and free.
@@ -1189,7 +1839,7 @@ unsigned long smm_buddy_isolate_free(struct smm_buddy *b, struct smm_zone *z,
 	spin_lock(&z->lock);
 	while (pfn < end) {
 		struct smm_page *page = pfn_page(b, pfn);
-		unsigned int order;
+		unsigned int order, mt;
 
 		(*scanned)++;
 		if (!page || !smm_page_test(page, SMM_PG_BUDDY) || page->owner != SMM_OWNER_BUDDY ||
@@ -1198,11 +1848,17 @@ unsigned long smm_buddy_isolate_free(struct smm_buddy *b, struct smm_zone *z,
 			continue;
 		}
 		order = page->order;
+		mt = pb_mt(b, z, pfn);
+		/* An isolated pageblock is someone else's; leave it be. */
+		if (mt == SMM_MIGRATE_ISOLATE) {
+			pfn += 1UL << order;
+			continue;
+		}
 		/* __isolate_free_page(): the min watermark stays, as for an allocation. */
 		if (!smm_zone_watermark_ok(z, 0, z->wmark[SMM_WMARK_MIN] + (1UL << order), 0))
 			break;
-		del_from_free_area(z, page, order);
-		z->free_pages -= 1UL << order;
+		del_from_free_area(z, page, order, mt);
+		account_freepages(z, -(1L << order), mt);
 		set_block_owner(b, page, order, SMM_OWNER_ALLOC);
 		/* split_page(): each page its own order-0 block */
 		for (i = 0; i < (1UL << order); i++) {
@@ -1374,7 +2030,7 @@ unsigned long smm_buddy_free_pages_core(struct smm_buddy *b, unsigned long pfn,
 	z = smm_page_zone(b, first);
 	spin_lock(&z->lock);
 	z->managed_pages += nr;
-	__free_one_page(b, z, pfn, order);
+	__free_block(b, z, pfn, order);
 	spin_unlock(&z->lock);
 	return nr;
 }
@@ -1457,7 +2113,7 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 			 * never wrong, __free_one_page() merges it anyway.)
 			 */
 			while (have && to < order) {
-				__free_one_page(b, z, tp, to);
+				__free_block(b, z, tp, to);
 				have = depth;
 				if (depth) {
 					depth--;
@@ -1466,12 +2122,12 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 				}
 			}
 			if (order == top_order) {
-				__free_one_page(b, z, p, order);
+				__free_block(b, z, p, order);
 				continue;
 			}
 			if (have) {
 				if (depth == ARRAY_SIZE(stack_pfn)) {
-					__free_one_page(b, z, tp, to);
+					__free_block(b, z, tp, to);
 				} else {
 					stack_pfn[depth] = tp;
 					stack_order[depth++] = to;
@@ -1482,9 +2138,9 @@ unsigned long smm_buddy_free_pages_each(struct smm_buddy *b, unsigned long pfn,
 			have = true;
 		}
 		if (have)
-			__free_one_page(b, z, tp, to);
+			__free_block(b, z, tp, to);
 		while (depth--)
-			__free_one_page(b, z, stack_pfn[depth], stack_order[depth]);
+			__free_block(b, z, stack_pfn[depth], stack_order[depth]);
 		spin_unlock(&z->lock);
 		pfn += n;
 		done += n;

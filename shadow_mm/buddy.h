@@ -56,8 +56,6 @@ static_assert(SMM_NR_ZONES - 1 <= SMM_PG_ZONE_MASK);
 #define __SMM_GFP_HIGHMEM	BIT(1)	/* HIGHMEM, then NORMAL, then DMA */
 #define __SMM_GFP_ZERO		BIT(2)	/* zero the pages */
 #define __SMM_GFP_HIGH		BIT(3)	/* may dip below the min watermark */
-#define __SMM_GFP_DMA32		BIT(7)	/* ZONE_DMA32, then DMA */
-#define __SMM_GFP_MOVABLE	BIT(8)	/* may use ZONE_MOVABLE (with __SMM_GFP_HIGHMEM) */
 
 /**
  * enum smm_alloc_site - who asks the buddy allocator for pages
@@ -83,15 +81,53 @@ enum smm_alloc_site {
 #define __SMM_GFP_SITE_SHIFT	4
 #define __SMM_GFP_SITE(site)	((site) << __SMM_GFP_SITE_SHIFT)
 #define SMM_GFP_SITE_MASK	(7U << __SMM_GFP_SITE_SHIFT)
-#define __SMM_GFP_BITS		9
+
+/*
+ * The mobility modifiers, above the site bits: gfp_migratetype() turns
+ * them into the free lists a request takes from (MOVABLE, RECLAIMABLE,
+ * neither: UNMOVABLE), as __GFP_MOVABLE and __GFP_RECLAIMABLE do.  Both
+ * at once is refused.  The 2.6.29 era ignores them.  __SMM_GFP_MOVABLE is
+ * also a zone modifier: with __SMM_GFP_HIGHMEM it may use ZONE_MOVABLE.
+ * __SMM_GFP_DMA32 asks for ZONE_DMA32, then DMA (the 6.12 era's zones).
+ */
+#define __SMM_GFP_MOVABLE	BIT(7)	/* user pages, migratable */
+#define __SMM_GFP_RECLAIMABLE	BIT(8)	/* caches that a shrinker empties */
+#define SMM_GFP_MOVABLE_MASK	(__SMM_GFP_MOVABLE | __SMM_GFP_RECLAIMABLE)
+#define __SMM_GFP_DMA32		BIT(9)	/* ZONE_DMA32, then DMA */
+#define __SMM_GFP_BITS		10
 
 static_assert(SMM_SITE_NR <= 8);
+static_assert(!(SMM_GFP_SITE_MASK & SMM_GFP_MOVABLE_MASK));
 
 #define SMM_GFP_KERNEL		0
 #define SMM_GFP_DMA		__SMM_GFP_DMA
 #define SMM_GFP_HIGHUSER	__SMM_GFP_HIGHMEM
 #define SMM_GFP_HIGHUSER_MOVABLE	(__SMM_GFP_HIGHMEM | __SMM_GFP_MOVABLE)
 #define SMM_GFP_ATOMIC		__SMM_GFP_HIGH
+
+/**
+ * enum smm_migratetype - what a pageblock's pages are for (enum migratetype)
+ * @SMM_MIGRATE_UNMOVABLE: kernel memory that never moves: page tables, slab
+ * @SMM_MIGRATE_MOVABLE: user pages, which compaction can migrate
+ * @SMM_MIGRATE_RECLAIMABLE: caches that reclaim can empty
+ * @SMM_MIGRATE_PCPTYPES: the types with per-CPU lists (the three above)
+ * @SMM_MIGRATE_HIGHATOMIC: a reserve for high-order atomic requests
+ * @SMM_MIGRATE_ISOLATE: never allocated from (being compacted or offlined)
+ * @SMM_MIGRATE_TYPES: number of types
+ *
+ * The kernel's order and values (6.12, without CMA), so that
+ * gfp_migratetype() is a shift there and /proc/pagetypeinfo lists them in
+ * this order.
+ */
+enum smm_migratetype {
+	SMM_MIGRATE_UNMOVABLE,
+	SMM_MIGRATE_MOVABLE,
+	SMM_MIGRATE_RECLAIMABLE,
+	SMM_MIGRATE_PCPTYPES,
+	SMM_MIGRATE_HIGHATOMIC = SMM_MIGRATE_PCPTYPES,
+	SMM_MIGRATE_ISOLATE,
+	SMM_MIGRATE_TYPES,
+};
 
 /**
  * enum smm_wmark - the zone watermarks
@@ -135,6 +171,13 @@ enum smm_wmark {
  * @SMM_BUDDY_BAD_FREE: refused frees (double, wrong order, not ours)
  * @SMM_BUDDY_HIGHMEM_DIRECT: HighMem pages zeroed through the direct map,
  *	because no kmap was installed yet (see &smm_buddy.clear_highpage)
+ * @SMM_BUDDY_EXTFRAG: allocations served from another migratetype's free
+ *	list (__rmqueue_fallback(), each an mm_page_alloc_extfrag event)
+ * @SMM_BUDDY_EXTFRAG_FRAGMENTING: of those, the ones that split a block
+ *	below the pageblock order without claiming its pageblock, which
+ *	mixes types in one pageblock (the tracepoint's ``fragmenting=1``)
+ * @SMM_BUDDY_PAGEBLOCK_STEAL: pageblocks that changed migratetype when an
+ *	allocation fell back (steal_suitable_fallback() claimed them)
  * @SMM_BUDDY_STAT_NR: number of counters
  */
 enum smm_buddy_stat {
@@ -151,6 +194,9 @@ enum smm_buddy_stat {
 	SMM_BUDDY_BAD_ORDER,
 	SMM_BUDDY_BAD_FREE,
 	SMM_BUDDY_HIGHMEM_DIRECT,
+	SMM_BUDDY_EXTFRAG,
+	SMM_BUDDY_EXTFRAG_FRAGMENTING,
+	SMM_BUDDY_PAGEBLOCK_STEAL,
 	SMM_BUDDY_STAT_NR,
 };
 
@@ -164,11 +210,15 @@ struct smm_buddy_stats {
 
 /**
  * struct smm_free_area - the free blocks of one order in one zone
- * @free_list: heads of the free blocks, linked through &smm_page.lru
- * @nr_free: blocks on @free_list
+ * @free_list: heads of the free blocks, one list per migratetype, linked
+ *	through &smm_page.lru
+ * @nr_free: blocks on all of @free_list
+ *
+ * Invariant (exact since 6.10's "hygienic freelists"): a block on
+ * @free_list[mt] lies in pageblocks whose migratetype is mt, all of them.
  */
 struct smm_free_area {
-	struct list_head free_list;
+	struct list_head free_list[SMM_MIGRATE_TYPES];
 	unsigned long nr_free;
 };
 
@@ -181,14 +231,18 @@ struct smm_free_area {
  * 2.6 kernel's MAX_ORDER did (default 11: orders 0..10, 4 MiB blocks), so
  * the pageblock order is min(HPAGE_PMD_ORDER, max_order - 1): 9 (2 MiB)
  * by default, as on x86-64.  With max_order <= 4 it falls among the
- * low orders and the pageblock list stays empty.  We have one migratetype,
- * so one list per order where the kernel has MIGRATE_PCPTYPES (and two for
- * THP): NR_PCP_LISTS is 4 + 1 here, 3 * 4 + 2 there.
+ * low orders and the pageblock lists stay empty.  As in 6.12, each low
+ * order has one list per migratetype below MIGRATE_PCPTYPES (pindex =
+ * MIGRATE_PCPTYPES * order + migratetype), and the pageblock order has
+ * NR_PCP_THP = 2: one for MOVABLE, one shared by the other two.
+ * NR_PCP_LISTS is 3 * 4 + 2 = 14, as in the kernel.  In the 2.6.29 era
+ * every block is UNMOVABLE and only the UNMOVABLE lists fill.
  */
 #define SMM_PAGE_ALLOC_COSTLY_ORDER	3
 #define SMM_HPAGE_PMD_ORDER		9
-#define SMM_NR_LOWORDER_PCP_LISTS	(SMM_PAGE_ALLOC_COSTLY_ORDER + 1)
-#define SMM_NR_PCP_LISTS		(SMM_NR_LOWORDER_PCP_LISTS + 1)
+#define SMM_NR_PCP_THP			2
+#define SMM_NR_LOWORDER_PCP_LISTS	(SMM_MIGRATE_PCPTYPES * (SMM_PAGE_ALLOC_COSTLY_ORDER + 1))
+#define SMM_NR_PCP_LISTS		(SMM_NR_LOWORDER_PCP_LISTS + SMM_NR_PCP_THP)
 /* CONFIG_PCP_BATCH_SCALE_MAX: how far a batch may scale up, as a shift. */
 #define SMM_PCP_BATCH_SCALE_MAX		5
 /* MIN_PERCPU_PAGELIST_HIGH_FRACTION: high_max is managed / this / CPUs. */
@@ -256,8 +310,17 @@ struct smm_pcp {
  * @wmark: the watermarks, in pages
  * @lock: protects @free_area, @free_pages and the descriptors of the free
  *	pages in @free_area
- * @free_pages: pages in @free_area (not counting the per-CPU lists)
+ * @free_pages: pages in @free_area (not counting the per-CPU lists), but
+ *	for those on the %SMM_MIGRATE_ISOLATE lists, as NR_FREE_PAGES
+ *	(account_freepages())
  * @free_area: free blocks per order
+ * @nr_free_mt: pages on each migratetype's lists of @free_area
+ * @nr_reserved_highatomic: pages in %SMM_MIGRATE_HIGHATOMIC pageblocks
+ * @pageblock_mt: the migratetype of each pageblock that overlaps the zone,
+ *	from @pageblock_base_pfn on (pageblock_flags; host memory); written
+ *	under @lock
+ * @pageblock_base_pfn: the zone's start rounded down to a pageblock
+ * @nr_pageblocks: entries in @pageblock_mt
  *
  * The fields above @lock are read on every allocation and written only at
  * bring-up (and @flags when it changes); @lock starts a new cache line, as
@@ -281,6 +344,11 @@ struct smm_zone {
 	spinlock_t lock ____cacheline_aligned_in_smp;	/* protects free_area, free_pages */
 	unsigned long free_pages;
 	struct smm_free_area free_area[SMM_MAX_ORDER_LIMIT];
+	unsigned long nr_free_mt[SMM_MIGRATE_TYPES];
+	unsigned long nr_reserved_highatomic;
+	u8 *pageblock_mt;
+	unsigned long pageblock_base_pfn;
+	unsigned long nr_pageblocks;
 };
 
 /**
@@ -309,6 +377,11 @@ struct smm_fail_page_alloc {
  * @zone_mask: the zones that era's kernel has, BIT(enum smm_zone_type)
  * @thp_order: our pageblock order, min(%SMM_HPAGE_PMD_ORDER, @max_order - 1):
  *	the order of the per-CPU list above the low orders
+ * @group_by_mobility: the free lists are split by migratetype and
+ *	requests fall back and steal pageblocks as in 6.12; false (the
+ *	2.6.29 era's page_group_by_mobility_disabled) puts every pageblock
+ *	and every request on UNMOVABLE.  Set before the handoff, with
+ *	smm_buddy_set_mobility()
  * @min_free_kbytes: vm.min_free_kbytes: the reserve split among the low
  *	zones as their min watermarks; computed at bring-up, set by
  *	smm_buddy_tune_watermarks(); written under @wmark_lock, read with
@@ -360,6 +433,7 @@ struct smm_buddy {
 	enum smm_era era;
 	unsigned int zone_mask;
 	unsigned int thp_order;
+	bool group_by_mobility;
 	unsigned long min_free_kbytes;
 	unsigned int watermark_scale_factor;
 	struct mutex wmark_lock;	/* protects min_free_kbytes, watermark_scale_factor */
@@ -382,22 +456,51 @@ static inline bool smm_pcp_allowed_order(const struct smm_buddy *b, unsigned int
 	return order <= SMM_PAGE_ALLOC_COSTLY_ORDER || order == b->thp_order;
 }
 
-/* order_to_pindex(): the list of a pcp-allowed @order. */
-static inline unsigned int smm_pcp_order_to_pindex(unsigned int order)
+/*
+ * order_to_pindex(): the list of a pcp-allowed @order for @mt (<
+ * MIGRATE_PCPTYPES).  The pageblock order has two: MOVABLE, and the rest.
+ */
+static inline unsigned int smm_pcp_order_to_pindex(unsigned int mt, unsigned int order)
 {
-	return order <= SMM_PAGE_ALLOC_COSTLY_ORDER ? order : SMM_NR_LOWORDER_PCP_LISTS;
+	if (order > SMM_PAGE_ALLOC_COSTLY_ORDER)
+		return SMM_NR_LOWORDER_PCP_LISTS + (mt == SMM_MIGRATE_MOVABLE);
+	return SMM_MIGRATE_PCPTYPES * order + mt;
 }
 
 /* pindex_to_order(): the order of the blocks on list @pindex. */
 static inline unsigned int smm_pcp_pindex_to_order(const struct smm_buddy *b,
 						   unsigned int pindex)
 {
-	return pindex < SMM_NR_LOWORDER_PCP_LISTS ? pindex : b->thp_order;
+	return pindex < SMM_NR_LOWORDER_PCP_LISTS ? pindex / SMM_MIGRATE_PCPTYPES : b->thp_order;
+}
+
+/* pageblock_nr_pages */
+static inline unsigned long smm_pageblock_nr_pages(const struct smm_buddy *b)
+{
+	return 1UL << b->thp_order;
+}
+
+/*
+ * get_pfnblock_migratetype(): the migratetype of the pageblock of @pfn,
+ * which lies in @z.  Read without the zone lock it may be stale, as in
+ * the kernel; the free lists recheck it under the lock.
+ */
+static inline unsigned int smm_pageblock_mt(const struct smm_zone *z, unsigned int pb_order,
+					    unsigned long pfn)
+{
+	return READ_ONCE(z->pageblock_mt[(pfn - z->pageblock_base_pfn) >> pb_order]);
 }
 
 int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		   unsigned int max_order, enum smm_era era, const unsigned long *zone_end);
 void smm_buddy_destroy(struct smm_buddy *b);
+int smm_buddy_set_mobility(struct smm_buddy *b, bool group_by_mobility);
+unsigned int smm_gfp_migratetype(const struct smm_buddy *b, unsigned int gfp);
+const char *smm_migratetype_name(unsigned int mt);
+int smm_set_pageblock_isolate(struct smm_buddy *b, unsigned long pfn);
+int smm_unset_pageblock_isolate(struct smm_buddy *b, unsigned long pfn, unsigned int mt);
+unsigned long smm_zone_pageblocks_of(const struct smm_buddy *b, const struct smm_zone *z,
+				     unsigned int mt);
 void smm_buddy_setup_watermarks(struct smm_buddy *b);
 int smm_buddy_tune_watermarks(struct smm_buddy *b, const unsigned long *min_free_kbytes,
 			      const unsigned int *watermark_scale_factor);
@@ -431,6 +534,7 @@ void smm_buddyinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b);
 void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b);
+void smm_pagetypeinfo_show(struct seq_file *m, struct smm_buddy *b);
 void smm_frag_indices(const unsigned long *nr, unsigned int max_order, unsigned int order,
 		      int *unusable, int *extfrag);
 

@@ -38,6 +38,10 @@
  * ``extfrag``
  *	The unusable free space index and the fragmentation index per zone
  *	and order, as /sys/kernel/debug/extfrag prints them.
+ * ``pagetypeinfo``
+ *	/proc/pagetypeinfo's format exactly (6.12): the pageblock order, the
+ *	free blocks per zone, migratetype and order, and the number of
+ *	pageblocks of each type (see smm_pagetypeinfo_show()).
  * ``meminfo``
  *	/proc/meminfo's format: MemTotal, MemFree, MemAvailable (as
  *	si_mem_available() computes it: user pages need swap to go, so
@@ -205,6 +209,15 @@ static int extfrag_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(extfrag);
+
+static int pagetypeinfo_show(struct seq_file *m, void *v)
+{
+	struct smm_instance *inst = m->private;
+
+	smm_pagetypeinfo_show(m, &inst->buddy);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pagetypeinfo);
 
 static int meminfo_show(struct seq_file *m, void *v)
 {
@@ -576,6 +589,7 @@ int smm_debugfs_add(struct smm_instance *inst, struct dentry *root)
 	debugfs_create_file("zoneinfo", 0400, d, inst, &zoneinfo_fops);
 	debugfs_create_file("pcplists", 0400, d, inst, &pcplists_fops);
 	debugfs_create_file("extfrag", 0400, d, inst, &extfrag_fops);
+	debugfs_create_file("pagetypeinfo", 0400, d, inst, &pagetypeinfo_fops);
 	debugfs_create_file("meminfo", 0400, d, inst, &meminfo_fops);
 	debugfs_create_file("swaps", 0400, d, inst, &swaps_fops);
 	debugfs_create_file("buddystat", 0400, d, inst, &buddystat_fops);

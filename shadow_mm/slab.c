@@ -372,6 +372,10 @@ static void host_mark(struct smm_slab *sa, unsigned long pfn, unsigned int order
  * @gfp: SMM_GFP_* flags; never highmem
  * @order: pages = 2^@order
  *
+ * The pages come from RECLAIMABLE pageblocks for a cache with
+ * %SMM_SLAB_RECLAIM, from UNMOVABLE ones otherwise (in the modern era;
+ * the 2.6.29 era has only UNMOVABLE).
+ *
  * Return: the head page, owned by the slab layer, or NULL.
  * Context: any context the buddy allocator accepts; does not sleep.
  */
@@ -381,8 +385,14 @@ struct smm_page *smm_slab_alloc_pages(struct smm_slab *sa, struct smm_kmem_cache
 	struct smm_page *head;
 	unsigned long pfn, i;
 
-	head = smm_alloc_pages(sa->buddy, (gfp & __SMM_GFP_HIGH) | SMM_GFP_KERNEL |
-			       __SMM_GFP_SITE(SMM_SITE_SLAB), order);
+	/*
+	 * SLAB_RECLAIM_ACCOUNT's caches take RECLAIMABLE pageblocks
+	 * (__GFP_RECLAIMABLE), the rest UNMOVABLE ones.
+	 */
+	if (s && (s->flags & SMM_SLAB_RECLAIM))
+		gfp |= __SMM_GFP_RECLAIMABLE;
+	head = smm_alloc_pages(sa->buddy, (gfp & (__SMM_GFP_HIGH | __SMM_GFP_RECLAIMABLE)) |
+			       SMM_GFP_KERNEL | __SMM_GFP_SITE(SMM_SITE_SLAB), order);
 	if (IS_ERR(head))
 		return NULL;
 	pfn = smm_page_to_pfn(sa->arena, head);

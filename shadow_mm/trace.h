@@ -114,6 +114,42 @@ TRACE_EVENT(smm_mm_page_free_batched,
 		      __get_str(instance), __entry->pfn, __get_str(zone))
 );
 
+/*
+ * kmem:mm_page_alloc_extfrag: an allocation served from another
+ * migratetype's free list (__rmqueue_fallback()).  fragmenting: the block
+ * taken was smaller than a pageblock; change_ownership: its pageblock now
+ * has the request's type.
+ */
+TRACE_EVENT(smm_mm_page_alloc_extfrag,
+	    TP_PROTO(struct smm_buddy *b, struct smm_page *page, unsigned int alloc_order,
+		     unsigned int fallback_order, unsigned int alloc_migratetype,
+		     unsigned int fallback_migratetype, bool change_ownership),
+	    TP_ARGS(b, page, alloc_order, fallback_order, alloc_migratetype,
+		    fallback_migratetype, change_ownership),
+	    TP_STRUCT__entry(__string(instance, b->name)
+			     __field(unsigned long, pfn)
+			     __field(unsigned int, alloc_order)
+			     __field(unsigned int, fallback_order)
+			     __field(unsigned int, pb_order)
+			     __field(unsigned int, alloc_migratetype)
+			     __field(unsigned int, fallback_migratetype)
+			     __field(bool, change_ownership)),
+	    TP_fast_assign(smm_assign_str(instance, b->name);
+			   __entry->pfn = smm_page_to_pfn(b->arena, page);
+			   __entry->alloc_order = alloc_order;
+			   __entry->fallback_order = fallback_order;
+			   __entry->pb_order = b->thp_order;
+			   __entry->alloc_migratetype = alloc_migratetype;
+			   __entry->fallback_migratetype = fallback_migratetype;
+			   __entry->change_ownership = change_ownership;),
+	    TP_printk("instance=%s pfn=0x%lx alloc_order=%u fallback_order=%u pageblock_order=%u alloc_migratetype=%u fallback_migratetype=%u fragmenting=%d change_ownership=%d",
+		      __get_str(instance), __entry->pfn, __entry->alloc_order,
+		      __entry->fallback_order, __entry->pb_order,
+		      __entry->alloc_migratetype, __entry->fallback_migratetype,
+		      __entry->fallback_order < __entry->pb_order,
+		      __entry->change_ownership)
+);
+
 /* ---- the slab allocator: kmem:kmalloc, kfree, kmem_cache_alloc, kmem_cache_free ---- */
 
 TRACE_EVENT(smm_kmalloc,

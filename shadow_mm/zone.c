@@ -78,9 +78,32 @@ static const char *const stat_names[] = {
 	[SMM_BUDDY_BAD_ORDER]	= "bad_order",
 	[SMM_BUDDY_BAD_FREE]	= "bad_free",
 	[SMM_BUDDY_HIGHMEM_DIRECT] = "highmem_direct",
+	[SMM_BUDDY_EXTFRAG]	= "extfrag_fallback",
+	[SMM_BUDDY_EXTFRAG_FRAGMENTING] = "extfrag_fragmenting",
+	[SMM_BUDDY_PAGEBLOCK_STEAL] = "pageblock_steal",
 };
 
 static_assert(ARRAY_SIZE(stat_names) == SMM_BUDDY_STAT_NR);
+
+/* migratetype_names[], as /proc/pagetypeinfo prints them */
+static const char *const smm_migratetype_names[SMM_MIGRATE_TYPES] = {
+	[SMM_MIGRATE_UNMOVABLE]		= "Unmovable",
+	[SMM_MIGRATE_MOVABLE]		= "Movable",
+	[SMM_MIGRATE_RECLAIMABLE]	= "Reclaimable",
+	[SMM_MIGRATE_HIGHATOMIC]	= "HighAtomic",
+	[SMM_MIGRATE_ISOLATE]		= "Isolate",
+};
+
+/**
+ * smm_migratetype_name() - the name of a migratetype
+ * @mt: the type
+ *
+ * Return: its name in /proc/pagetypeinfo, or "?".
+ */
+const char *smm_migratetype_name(unsigned int mt)
+{
+	return mt < SMM_MIGRATE_TYPES ? smm_migratetype_names[mt] : "?";
+}
 
 /**
  * smm_buddy_stat_name() - name of a counter
@@ -263,7 +286,7 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 {
 	unsigned int zone_mask = era == SMM_ERA_612 ? SMM_ZONES_612 : SMM_ZONES_2629;
 	unsigned long bounds[SMM_NR_ZONES + 1] = { 0 };
-	int i, cpu, o;
+	int i, cpu, o, mt;
 
 	memset(b, 0, sizeof(*b));
 	if (!max_order || max_order > SMM_MAX_ORDER_LIMIT || era >= SMM_ERA_NR)
@@ -296,7 +319,8 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 
 		spin_lock_init(&z->lock);
 		for (o = 0; o < SMM_MAX_ORDER_LIMIT; o++)
-			INIT_LIST_HEAD(&z->free_area[o].free_list);
+			for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++)
+				INIT_LIST_HEAD(&z->free_area[o].free_list[mt]);
 		z->name = zone_names[i];
 		z->idx = i;
 		z->zone_start_pfn = bounds[i];
@@ -308,12 +332,82 @@ int smm_buddy_init(struct smm_buddy *b, struct smm_arena *a, bool *broken,
 		for_each_possible_cpu(cpu)
 			pcp_init(per_cpu_ptr(z->pcp, cpu));
 		z->present_pages = present_pages_in(a, bounds[i], bounds[i + 1]);
+		/*
+		 * pageblock_flags, one byte per pageblock that overlaps the
+		 * zone, all UNMOVABLE (0) until smm_buddy_set_mobility().
+		 */
+		z->pageblock_base_pfn = round_down(z->zone_start_pfn, smm_pageblock_nr_pages(b));
+		z->nr_pageblocks = DIV_ROUND_UP(z->zone_start_pfn + z->spanned_pages -
+						z->pageblock_base_pfn, smm_pageblock_nr_pages(b));
+		z->pageblock_mt = smm_host_kvcalloc(a, SMM_HOST_BUDDY, max(z->nr_pageblocks, 1UL),
+						    sizeof(*z->pageblock_mt));
+		if (!z->pageblock_mt)
+			goto err_pcp;
 	}
 	return 0;
 
 err_pcp:
 	smm_buddy_destroy(b);
 	return -ENOMEM;
+}
+
+/**
+ * smm_buddy_set_mobility() - group the free lists by mobility, or not
+ * @b: the allocator, before the handoff (no zone manages pages yet)
+ * @group_by_mobility: true for the modern era: every pageblock starts
+ *	MOVABLE, as memmap_init_range() marks them
+ *	(init_pageblock_migratetype()), and requests take the lists of
+ *	their gfp_migratetype(); false for the 2.6.29 era
+ *	(page_group_by_mobility_disabled): everything is UNMOVABLE
+ *
+ * Return: 0, or -EBUSY once pages have been handed over.
+ * Context: process context, at bring-up.
+ */
+int smm_buddy_set_mobility(struct smm_buddy *b, bool group_by_mobility)
+{
+	int i;
+
+	for (i = 0; i < SMM_NR_ZONES; i++)
+		if (b->zones[i].managed_pages)
+			return -EBUSY;
+	b->group_by_mobility = group_by_mobility;
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		memset(z->pageblock_mt, group_by_mobility ? SMM_MIGRATE_MOVABLE :
+		       SMM_MIGRATE_UNMOVABLE, z->nr_pageblocks);
+	}
+	return 0;
+}
+
+/**
+ * smm_zone_pageblocks_of() - how many of a zone's pageblocks have a type
+ * @b: the allocator
+ * @z: the zone
+ * @mt: the type
+ *
+ * The count that /proc/pagetypeinfo's "Number of blocks type" table
+ * prints, walked as pagetypeinfo_showblockcount_print() walks it: from the
+ * zone's first PFN in steps of a pageblock, skipping PFNs without memory
+ * or in another zone.
+ *
+ * Return: the count, read without the lock.
+ * Context: any.
+ */
+unsigned long smm_zone_pageblocks_of(const struct smm_buddy *b, const struct smm_zone *z,
+				     unsigned int mt)
+{
+	unsigned long pfn, n = 0;
+
+	for (pfn = z->zone_start_pfn; pfn < z->zone_start_pfn + z->spanned_pages;
+	     pfn += smm_pageblock_nr_pages(b)) {
+		const struct smm_page *page = smm_pfn_to_page(b->arena, pfn);
+
+		if (page && smm_page_zonenum(page) == z->idx &&
+		    smm_pageblock_mt(z, b->thp_order, pfn) == mt)
+			n++;
+	}
+	return n;
 }
 
 /**
@@ -329,9 +423,13 @@ void smm_buddy_destroy(struct smm_buddy *b)
 	if (!b->arena)
 		return;
 	for (i = 0; i < SMM_NR_ZONES; i++) {
-		smm_host_free_percpu(b->arena, SMM_HOST_BUDDY, b->zones[i].pcp,
-				     sizeof(struct smm_pcp));
-		b->zones[i].pcp = NULL;
+		struct smm_zone *z = &b->zones[i];
+
+		smm_host_free_percpu(b->arena, SMM_HOST_BUDDY, z->pcp, sizeof(struct smm_pcp));
+		z->pcp = NULL;
+		smm_host_kvfree(b->arena, SMM_HOST_BUDDY, z->pageblock_mt,
+				max(z->nr_pageblocks, 1UL), sizeof(*z->pageblock_mt));
+		z->pageblock_mt = NULL;
 	}
 	smm_host_free_percpu(b->arena, SMM_HOST_BUDDY, b->stats, sizeof(struct smm_buddy_stats));
 	b->stats = NULL;
@@ -563,7 +661,9 @@ int smm_buddy_tune_watermarks(struct smm_buddy *b, const unsigned long *min_free
  * @gfp: the request's flags; __SMM_GFP_HIGH halves @mark
  *
  * The zone must keep more than @mark free pages after the allocation, and
- * for order > 0 it must have a free block large enough.
+ * for order > 0 it must have a free block large enough on the lists of a
+ * type an allocation may use: UNMOVABLE, MOVABLE or RECLAIMABLE, and
+ * HIGHATOMIC for __SMM_GFP_HIGH (ISOLATE never).
  *
  * Return: true if it may.
  * Context: any; reads the counters without the lock.
@@ -582,8 +682,16 @@ bool smm_zone_watermark_ok(const struct smm_zone *z, unsigned int order,
 	if (!order)
 		return true;
 	for (o = order; o < SMM_MAX_ORDER_LIMIT; o++) {
+		const struct smm_free_area *area = &z->free_area[o];
+		unsigned int mt;
+
 		/* Racy, as in the kernel: rmqueue() looks again under the lock. */
-		if (data_race(z->free_area[o].nr_free))
+		if (!data_race(area->nr_free))
+			continue;
+		for (mt = 0; mt < SMM_MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if ((gfp & __SMM_GFP_HIGH) && !list_empty(&area->free_list[SMM_MIGRATE_HIGHATOMIC]))
 			return true;
 	}
 	return false;
@@ -674,7 +782,8 @@ void smm_zoneinfo_show(struct seq_file *m, struct smm_buddy *b)
  *
  * Not a /proc format (zoneinfo keeps that): one line per populated zone
  * and online CPU with count, high, its bounds, batch, the two scaling
- * factors, and the number of blocks on each list, headed by its order.
+ * factors, and the number of blocks on each list, headed by its order and
+ * migratetype (U, M, R; the pageblock order's lists are UR and M).
  *
  * Context: process context; takes each list's lock in turn.
  */
@@ -686,8 +795,18 @@ void smm_pcplists_show(struct seq_file *m, struct smm_buddy *b)
 
 	seq_printf(m, "%-8s %4s %6s %6s %8s %8s %5s %10s %12s", "zone", "cpu", "count",
 		   "high", "high_min", "high_max", "batch", "free_count", "alloc_factor");
-	for (p = 0; p < SMM_NR_PCP_LISTS; p++)
-		seq_printf(m, " %6s%-2u", "order-", smm_pcp_pindex_to_order(b, p));
+	/* Each list by order and migratetype: o0U o0M o0R ... o9UR o9M. */
+	for (p = 0; p < SMM_NR_PCP_LISTS; p++) {
+		char label[12];
+
+		if (p < SMM_NR_LOWORDER_PCP_LISTS)
+			snprintf(label, sizeof(label), "o%u%c", smm_pcp_pindex_to_order(b, p),
+				 "UMR"[p % SMM_MIGRATE_PCPTYPES]);
+		else
+			snprintf(label, sizeof(label), "o%u%s", smm_pcp_pindex_to_order(b, p),
+				 p == SMM_NR_LOWORDER_PCP_LISTS ? "UR" : "M");
+		seq_printf(m, " %8s", label);
+	}
 	seq_putc(m, '\n');
 	for (i = 0; i < SMM_NR_ZONES; i++) {
 		struct smm_zone *z = &b->zones[i];
@@ -840,4 +959,76 @@ void smm_extfrag_show(struct seq_file *m, struct smm_buddy *b)
 	}
 	extfrag_table(m, b, nr, "unusable_index", unusable_index, false);
 	extfrag_table(m, b, nr, "extfrag_index", fragmentation_index, true);
+}
+
+/* Free blocks per order on one list are counted up to this, as in mm/vmstat.c. */
+#define PAGETYPEINFO_CAP	100000
+
+/**
+ * smm_pagetypeinfo_show() - /proc/pagetypeinfo for the shadow zones
+ * @m: the seq_file
+ * @b: the allocator
+ *
+ * pagetypeinfo_show() of 6.12's mm/vmstat.c, in its format: the pageblock
+ * order and size, the free blocks per migratetype and order in each
+ * populated zone (each list counted under the zone's lock, up to 100000,
+ * printed as ">100000" beyond), and the number of pageblocks of each
+ * type.  The table of mixed pageblocks needs PAGE_OWNER and is left out,
+ * as without it.  In the 2.6.29 era every block and pageblock is
+ * Unmovable.
+ *
+ * Context: process context; takes each zone's lock in turn.
+ */
+void smm_pagetypeinfo_show(struct seq_file *m, struct smm_buddy *b)
+{
+	unsigned int i, o, mt;
+
+	seq_printf(m, "Page block order: %u\n", b->thp_order);
+	seq_printf(m, "Pages per block:  %lu\n", smm_pageblock_nr_pages(b));
+	seq_putc(m, '\n');
+	seq_printf(m, "%-43s ", "Free pages count per migrate type at order");
+	for (o = 0; o < b->max_order; o++)
+		seq_printf(m, "%6u ", o);
+	seq_putc(m, '\n');
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		if (!zone_shown(z))
+			continue;
+		for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++) {
+			seq_printf(m, "Node %4d, zone %8s, type %12s ", 0, z->name,
+				   smm_migratetype_names[mt]);
+			for (o = 0; o < b->max_order; o++) {
+				unsigned long freecount = 0;
+				struct list_head *curr;
+				bool overflow = false;
+
+				spin_lock(&z->lock);
+				list_for_each(curr, &z->free_area[o].free_list[mt]) {
+					if (++freecount >= PAGETYPEINFO_CAP) {
+						overflow = true;
+						break;
+					}
+				}
+				spin_unlock(&z->lock);
+				seq_printf(m, "%s%6lu ", overflow ? ">" : "", freecount);
+			}
+			seq_putc(m, '\n');
+		}
+	}
+
+	seq_printf(m, "\n%-23s", "Number of blocks type ");
+	for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++)
+		seq_printf(m, "%12s ", smm_migratetype_names[mt]);
+	seq_putc(m, '\n');
+	for (i = 0; i < SMM_NR_ZONES; i++) {
+		struct smm_zone *z = &b->zones[i];
+
+		if (!zone_shown(z))
+			continue;
+		seq_printf(m, "Node %d, zone %8s ", 0, z->name);
+		for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++)
+			seq_printf(m, "%12lu ", smm_zone_pageblocks_of(b, z, mt));
+		seq_putc(m, '\n');
+	}
 }
