@@ -67,7 +67,7 @@ OWNERS = [
 ]
 OWNER_INDEX = {name: i for i, (name, _, _) in enumerate(OWNERS)}
 BUDDY = len(OWNERS)           # image value of a buddy page of order 0
-ZONES = ("DMA", "Normal", "HighMem", "-")
+ZONES = ("DMA", "DMA32", "Normal", "HighMem", "Movable", "-")
 E820 = ("usable", "reserved", "ACPI", "NVS", "unusable", "hole")
 MAX_ORDER_LIMIT = 16
 

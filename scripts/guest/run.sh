@@ -20,14 +20,8 @@ dump_file() {
 
 # dump_state WHEN: the arena map, buddyinfo and slabinfo of the default
 # instance, named NAME.WHEN.
-# tools/smm_pictures.py draws the arena map of 2.6.29's zones (DMA,
-# Normal, HighMem) only, so a 6.12 instance (DMA32, Movable) leaves
-# pfnmap out and the picture is skipped.
 dump_state() {
 	for f in pfnmap buddyinfo slabinfo; do
-		if [ $f = pfnmap ] && grep -qE ' (DMA32|Movable) ' "$D/default/buddyinfo"; then
-			continue
-		fi
 		dump_file "$f.$1" "$D/default/$f"
 	done
 }
