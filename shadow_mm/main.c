@@ -483,4 +483,4 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("shadow_mm: replay Linux's boot-time memory bring-up on real memory");
 MODULE_AUTHOR("shadow_mm developers");
 /* The dkms package version (dkms.conf); scripts/dkms.sh checks they agree. */
-MODULE_VERSION("0.13");
+MODULE_VERSION("0.14");
