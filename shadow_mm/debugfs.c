@@ -15,14 +15,26 @@
  *	space, and the cost of the mem_map.
  * ``e820``
  *	The sanitized map in the boot log's ``BIOS-e820:`` format.
- * ``early_res``
+ * ``early_res`` (2.6.29)
  *	The early allocator's labelled reservations.
+ * ``memblock/memory``, ``memblock/reserved`` (6.12)
+ *	memblock's two region arrays in the format of the kernel's own
+ *	debugfs files (memblock_debug_show()): index, inclusive range, node,
+ *	flags.
+ * ``deferred`` (6.12)
+ *	Deferred struct page init: the deferred zone and boundary, the
+ *	threads' split across CPUs, pages initialised at bring-up, by the
+ *	threads and by grow_zone, and the time (see "DOC" in deferred.c).
+ * ``compaction``
+ *	The last compaction: pages scanned, isolated and migrated per zone,
+ *	and the largest free order with the unusable and fragmentation
+ *	indices before and after (see compaction.c).
  * ``bringup``
  *	The timeline: each stage, the kernel function it replays, its start
  *	and duration in ns, and what it produced, with its steps indented
  *	under it; then mem_init()'s banner, ``Memory: ...k/...k available
  *	(...)``, and the virtual kernel memory layout.
- * ``bootmem``
+ * ``bootmem`` (2.6.29)
  *	The bootmem bitmap as free ranges with totals, and the early
  *	reservations early_res_to_bootmem() carried over, one line each in
  *	the kernel's ``#n [start - end] LABEL ==> [start - end]`` form; after
@@ -77,7 +89,7 @@
  *	The pkmap window and kmap_local slots in the shadow kernel space, the
  *	pkmap slots in use with their counts, and the kmap counters (kmaps,
  *	wraps, waits when the window was full).
- * ``pgtable_check``
+ * ``pgtable_check`` (2.6.29)
  *	Reading it runs the checker: do the image's map and the direct map
  *	give every page its own address, with tables only from swapper_pg_dir,
  *	INIT_PG_TABLE and PGTABLE; and do the shadow tables and the host
