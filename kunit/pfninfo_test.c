@@ -161,11 +161,13 @@ static void pfn_test_buddy_block(struct kunit *test)
 	/* The first free block of order 3 to 6 in any zone. */
 	for (k = 3; k <= 6 && !head; k++) {
 		for (zi = 0; zi < SMM_NR_ZONES && !head; zi++) {
+			struct list_head *fl;
+
 			z = &inst->buddy.zones[zi];
+			fl = &z->free_area[k].free_list[SMM_MIGRATE_UNMOVABLE];
 			spin_lock(&z->lock);
-			if (!list_empty(&z->free_area[k].free_list[SMM_MIGRATE_UNMOVABLE]))
-				head = list_first_entry(&z->free_area[k].free_list[SMM_MIGRATE_UNMOVABLE],
-							struct smm_page, lru);
+			if (!list_empty(fl))
+				head = list_first_entry(fl, struct smm_page, lru);
 			spin_unlock(&z->lock);
 		}
 	}
