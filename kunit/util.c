@@ -53,6 +53,31 @@ struct smm_instance *smm_test_instance(struct kunit *test, unsigned int arena_mb
 	return smm_test_new_instance(test, &p);
 }
 
+/**
+ * smm_test_instance_era() - a small SLUB instance of the test's own, in one era
+ * @test: the test; the instance is destroyed when it ends
+ * @arena_mb: its size
+ * @era: whose bring-up it runs (bringup=)
+ *
+ * As smm_test_instance() with SLUB, the one allocator both eras have.
+ *
+ * Return: the instance; the test is aborted if it cannot be built.
+ */
+struct smm_instance *smm_test_instance_era(struct kunit *test, unsigned int arena_mb,
+					   enum smm_era era)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = arena_mb,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+		.era = era,
+	};
+
+	return smm_test_new_instance(test, &p);
+}
+
 static void fake_arena_free(void *p)
 {
 	smm_arena_free_tables(p);

@@ -16,6 +16,8 @@ struct smm_params;
 struct smm_instance *smm_test_new_instance(struct kunit *test, const struct smm_params *p);
 struct smm_instance *smm_test_instance(struct kunit *test, unsigned int arena_mb,
 				       enum smm_slab_strategy slab);
+struct smm_instance *smm_test_instance_era(struct kunit *test, unsigned int arena_mb,
+					   enum smm_era era);
 struct smm_arena *smm_test_fake_arena(struct kunit *test, const struct smm_chunk *chunks,
 				      unsigned int nr);
 
