@@ -364,7 +364,7 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	u64 usable, end, pool, unit;
 	unsigned int cpus = num_possible_cpus();
 	long ms;
-	int ret;
+	int ret, i;
 
 	zone_bounds_612(p, a, zone_end);
 	memset(su, 0, sizeof(*su));
@@ -552,6 +552,10 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 	ms = smm_deferred_start(&inst->deferred);
 	if (ms < 0)
 		return ms;
+	/* Every page is in now: what the zones do not manage, memblock kept. */
+	for (managed = 0, i = 0; i < SMM_NR_ZONES; i++)
+		managed += inst->buddy.zones[i].managed_pages;
+	su->kept_reserved = memory_pages(inst) - managed;
 	smm_buddy_setup_watermarks(&inst->buddy);
 	smm_timeline_end(tl,
 			 "node 0 deferred pages initialised in %ldms: %lu pages by %u threads, %lu by grow_zone",

@@ -74,8 +74,9 @@ struct smm_kimage {
  * @banner: mem_init()'s summary and the virtual memory layout, as printed
  * @percpu_start: 6.12: the per-CPU first chunk, from memblock
  * @percpu_size: its bytes, a unit per possible CPU
- * @kept_reserved: 6.12: pages of memblock.memory that memblock_free_all()
- *	kept (2.6.29 counts these in &smm_bootmem.kept_reserved)
+ * @kept_reserved: 6.12: pages of memblock.memory that no zone manages once
+ *	deferred init is done: what memblock kept (2.6.29 counts these in
+ *	&smm_bootmem.kept_reserved)
  *
  * Written during the bring-up only, by the thread building the instance;
  * read-only afterwards.
