@@ -753,6 +753,29 @@ static void buddy_test_watermark_movable(struct kunit *test)
 }
 
 /*
+ * kernelcore= past the end of memory keeps everything in the kernel zones
+ * (find_zone_movable_pfns_for_nodes(): required_kernelcore >= totalpages),
+ * whatever movablecore= asks: the larger of the two wins.  A size near
+ * 2^64 bytes must not wrap to 0 pages on its way to a page count.
+ */
+static void buddy_test_kernelcore_huge(struct kunit *test)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = 32,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+		.era = SMM_ERA_612,
+		.kernelcore = { .bytes = U64_MAX },
+		.movablecore = { .percent = 50 },
+	};
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
+
+	KUNIT_EXPECT_EQ(test, inst->buddy.zones[SMM_ZONE_MOVABLE].present_pages, 0UL);
+}
+
+/*
  * At its min watermark a zone refuses normal requests and serves atomic
  * ones down to half of it (ALLOC_HIGH), then refuses those too.
  */
@@ -2184,6 +2207,7 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE(buddy_test_watermark_min_atomic),
 	KUNIT_CASE_PARAM(buddy_test_watermark_ok, wmark_gen_params),
 	KUNIT_CASE(buddy_test_watermark_movable),
+	KUNIT_CASE(buddy_test_kernelcore_huge),
 	KUNIT_CASE(buddy_test_pcp_free_to_pcp),
 	KUNIT_CASE(buddy_test_pcp_spill),
 	KUNIT_CASE(buddy_test_pcp_drain_all_cpus),
