@@ -713,6 +713,69 @@ static void buddy_test_watermark_formula(struct kunit *test)
 }
 
 /*
+ * The 6.12 era with a ZONE_MOVABLE (kernelcore=25%): __setup_per_zone_wmarks()
+ * leaves Movable out of lowmem_pages, as it does HighMem, and gives it the
+ * small fixed min, managed / 1024 clamped to [32, 128]; the low zones share
+ * all of min_free_kbytes.
+ */
+static void buddy_test_watermark_movable(struct kunit *test)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = 32,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+		.era = SMM_ERA_612,
+		.kernelcore = { .percent = 25 },
+	};
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
+	struct smm_buddy *b = &inst->buddy;
+	const struct smm_zone *mz = &b->zones[SMM_ZONE_MOVABLE];
+	unsigned long lowmem = 0, pages_min, min_sum = 0, mfk, mmin;
+	unsigned int z;
+
+	KUNIT_ASSERT_GT(test, mz->managed_pages, 0UL);
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		if (z != SMM_ZONE_MOVABLE && z != SMM_ZONE_HIGHMEM)
+			lowmem += b->zones[z].managed_pages;
+	KUNIT_EXPECT_EQ(test, b->lowmem_pages, lowmem);
+	mfk = clamp(int_sqrt(lowmem * (PAGE_SIZE / 1024) * 16), 128UL, 262144UL);
+	KUNIT_EXPECT_EQ(test, b->min_free_kbytes, mfk);
+	mmin = clamp(mz->managed_pages / 1024, 32UL, 128UL);
+	KUNIT_EXPECT_EQ(test, mz->wmark[SMM_WMARK_MIN], mmin);
+	pages_min = b->min_free_kbytes / (PAGE_SIZE / 1024);
+	for (z = 0; z < SMM_NR_ZONES; z++)
+		if (z != SMM_ZONE_MOVABLE && z != SMM_ZONE_HIGHMEM)
+			min_sum += b->zones[z].wmark[SMM_WMARK_MIN];
+	KUNIT_EXPECT_LE(test, min_sum, pages_min);
+	KUNIT_EXPECT_GE(test, min_sum + 3, pages_min);
+}
+
+/*
+ * kernelcore= past the end of memory keeps everything in the kernel zones
+ * (find_zone_movable_pfns_for_nodes(): required_kernelcore >= totalpages),
+ * whatever movablecore= asks: the larger of the two wins.  A size near
+ * 2^64 bytes must not wrap to 0 pages on its way to a page count.
+ */
+static void buddy_test_kernelcore_huge(struct kunit *test)
+{
+	const struct smm_params p = {
+		.name = "kunit",
+		.arena_mb = 32,
+		.source = SMM_ARENA_CHUNKS,
+		.chunk_order = MAX_PAGE_ORDER,
+		.slab = SMM_SLAB_SLUB,
+		.era = SMM_ERA_612,
+		.kernelcore = { .bytes = U64_MAX },
+		.movablecore = { .percent = 50 },
+	};
+	struct smm_instance *inst = smm_test_new_instance(test, &p);
+
+	KUNIT_EXPECT_EQ(test, inst->buddy.zones[SMM_ZONE_MOVABLE].present_pages, 0UL);
+}
+
+/*
  * At its min watermark a zone refuses normal requests and serves atomic
  * ones down to half of it (ALLOC_HIGH), then refuses those too.
  */
@@ -2143,6 +2206,8 @@ static struct kunit_case buddy_test_cases[] = {
 	KUNIT_CASE_PARAM(buddy_test_watermark_formula, arena_mb_gen_params),
 	KUNIT_CASE(buddy_test_watermark_min_atomic),
 	KUNIT_CASE_PARAM(buddy_test_watermark_ok, wmark_gen_params),
+	KUNIT_CASE(buddy_test_watermark_movable),
+	KUNIT_CASE(buddy_test_kernelcore_huge),
 	KUNIT_CASE(buddy_test_pcp_free_to_pcp),
 	KUNIT_CASE(buddy_test_pcp_spill),
 	KUNIT_CASE(buddy_test_pcp_drain_all_cpus),

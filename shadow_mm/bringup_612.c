@@ -85,12 +85,18 @@ static void memblock_log(void *data, enum smm_memblock_op op, u64 base, u64 size
 	smm_timeline_step_end(data, "memblock=debug", "%s", line);
 }
 
-/* Pages of @core out of @total: a percentage, or bytes. */
+/*
+ * Pages of @core out of @total: a percentage, or bytes, rounded up (shifted
+ * first: SMM_PFN_UP() of a size near 2^64 would wrap to 0 pages).
+ */
 static unsigned long core_pages(const struct smm_core *core, unsigned long total)
 {
+	u64 pages;
+
 	if (core->percent)
 		return div_u64((u64)total * core->percent, 100);
-	return min_t(u64, SMM_PFN_UP(core->bytes), total);
+	pages = (core->bytes >> SMM_PAGE_SHIFT) + !!(core->bytes & (SMM_PAGE_SIZE - 1));
+	return min_t(u64, pages, total);
 }
 
 /*

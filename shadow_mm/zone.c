@@ -460,13 +460,23 @@ static int zone_highsize(const struct smm_zone *z, int batch, unsigned int fract
 }
 
 /*
+ * HighMem, and ZONE_MOVABLE (empty in the 2.6.29 era): the zones that
+ * 6.12's __setup_per_zone_wmarks() leaves out of lowmem_pages and gives a
+ * small fixed min ("!is_highmem(zone) && zone_idx(zone) != ZONE_MOVABLE").
+ */
+static bool wmark_high_zone(int i)
+{
+	return i == SMM_ZONE_HIGHMEM || i == SMM_ZONE_MOVABLE;
+}
+
+/*
  * __setup_per_zone_wmarks() into @wm, nothing written: each low zone's min
  * is its share of @min_free_kbytes, in proportion to its managed pages; a
- * highmem zone's min is managed / 1024 clamped to [SWAP_CLUSTER_MAX, 128]
- * (32 to 128 pages), since atomic and PF_MEMALLOC allocations rarely want
- * highmem.  The kswapd gaps (min to low, low to high) are the larger of a
- * quarter of the zone's share and @factor / 10000 of the zone: they are
- * not capped for highmem.
+ * HighMem or Movable zone's min is managed / 1024 clamped to
+ * [SWAP_CLUSTER_MAX, 128] (32 to 128 pages), since atomic and PF_MEMALLOC
+ * allocations rarely want those zones.  The kswapd gaps (min to low, low
+ * to high) are the larger of a quarter of the zone's share and @factor /
+ * 10000 of the zone: they are not capped for those zones.
  */
 static void compute_wmarks(const struct smm_buddy *b, unsigned long min_free_kbytes,
 			   unsigned int factor, unsigned long wm[SMM_NR_ZONES][SMM_NR_WMARK])
@@ -479,7 +489,7 @@ static void compute_wmarks(const struct smm_buddy *b, unsigned long min_free_kby
 		u64 tmp = b->lowmem_pages ?
 			div64_u64((u64)pages_min * z->managed_pages, b->lowmem_pages) : 0;
 
-		if (i == SMM_ZONE_HIGHMEM)
+		if (wmark_high_zone(i))
 			wm[i][SMM_WMARK_MIN] = clamp(z->managed_pages / 1024, 32UL, 128UL);
 		else
 			wm[i][SMM_WMARK_MIN] = tmp;
@@ -581,7 +591,7 @@ void smm_buddy_setup_watermarks(struct smm_buddy *b)
 	int i;
 
 	for (i = 0; i < SMM_NR_ZONES; i++)
-		if (i != SMM_ZONE_HIGHMEM)
+		if (!wmark_high_zone(i))
 			lowmem += b->zones[i].managed_pages;
 	mutex_lock(&b->wmark_lock);
 	b->lowmem_pages = lowmem;
