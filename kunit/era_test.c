@@ -518,19 +518,6 @@ static u64 model_alloc(const unsigned long *mem, const unsigned long *busy,
 	return 0;
 }
 
-/* The mem_map's bytes: each present section's array, aligned as a descriptor. */
-static u64 memmap_size(const struct smm_arena *a)
-{
-	u64 n = 0;
-	unsigned long sec;
-
-	for (sec = 0; sec < a->nr_sections; sec++)
-		if (a->sections[sec].nr)
-			n = ALIGN(n, __alignof__(struct smm_page)) +
-			    (u64)a->sections[sec].nr * sizeof(struct smm_page);
-	return n;
-}
-
 /* The per-CPU unit: 256 KiB at 1 GiB, scaled to the arena, at least a page. */
 static u64 pcpu_unit(unsigned long nr_pages)
 {
@@ -583,7 +570,7 @@ static void expect_placement(struct kunit *test, struct smm_instance *inst,
 	set_range(busy, a->end_pfn, su->table_start, pool, true);
 
 	/* sparse_init(): the buffer right below, each array in section order. */
-	mm_size = memmap_size(a);
+	mm_size = smm_memmap_bytes(a);
 	KUNIT_EXPECT_EQ(test, (u64)inst->memmap.bytes, (u64)inst->memmap.nr_pages *
 			sizeof(struct smm_page));
 	mm_base = model_alloc(mem_pages, busy, a->end_pfn, mm_size, SMM_PFN_PHYS(dma_end),
@@ -679,7 +666,7 @@ static void era_test_default_numbers(struct kunit *test)
 			(u64)SZ_64M - SMM_E820_ACPI_SIZE);
 	KUNIT_EXPECT_EQ(test, su->table_top, (u64)SZ_64M - SMM_E820_ACPI_SIZE);
 	/* 16384 descriptors of 40 bytes: 640 KiB, right below the pool. */
-	KUNIT_EXPECT_EQ(test, memmap_size(a), 16384ULL * sizeof(struct smm_page));
+	KUNIT_EXPECT_EQ(test, smm_memmap_bytes(a), 16384ULL * sizeof(struct smm_page));
 	KUNIT_ASSERT_TRUE(test, smm_arena_virt_to_pfn(a, a->sections[0].memmap, &pfn));
 	KUNIT_EXPECT_EQ(test, SMM_PFN_PHYS(pfn) + offset_in_page(a->sections[0].memmap),
 			su->table_start - SZ_512K - SZ_128K);

@@ -208,29 +208,7 @@ static void ft_fork(struct ft *f, struct smm_fmap *fm, struct mm_struct *parent,
 /* smm_vma_close() of @key's whole VMA, without a host VMA. */
 static void ft_unmap(struct ft *f, struct smm_fmap *fm, struct mm_struct *key)
 {
-	struct zap_ctx z = { .fm = fm };
-	struct smm_flink *l;
-	bool last;
-
-	percpu_down_read(&f->dev->quiesce);
-	mutex_lock(&fm->lock);
-	l = find_link(fm, key);
-	if (l) {
-		z.umm = l->umm;
-		z.drop = list_is_singular(&fm->links);
-		smm_pgtable_unmap_range(&l->umm->pt, fm->start, fm->end, zap_one, &z);
-		if (fm->shared && z.drop)
-			drop_shared_range(fm, fm->start, fm->end);
-		if (!--l->vmas)
-			link_put(fm, l);
-	}
-	last = !--fm->vmas;
-	if (last)
-		fmap_teardown(fm);
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&f->dev->quiesce);
-	if (last)
-		kref_put(&fm->ref, fmap_release);
+	smm_fault_test_unmap(fm, key);
 }
 
 /* handle_fault() without the host: 0 and the PFN mapped, or the error. */

@@ -243,19 +243,6 @@ static bool memblock_reserved_range(void *ctx, unsigned int i, u64 *start, u64 *
 	return true;
 }
 
-/* Bytes of descriptors the present sections need, each array aligned. */
-static u64 memmap_bytes(const struct smm_arena *a)
-{
-	u64 n = 0;
-	unsigned long sec;
-
-	for (sec = 0; sec < a->nr_sections; sec++)
-		if (a->sections[sec].nr)
-			n = ALIGN(n, __alignof__(struct smm_page)) +
-			    (u64)a->sections[sec].nr * sizeof(struct smm_page);
-	return n;
-}
-
 /*
  * memmap_init_reserved_pages(): the pages memblock holds are reserved.
  * Those allocated after memmap_init() (the per-CPU chunk) still say free.
@@ -427,7 +414,7 @@ int smm_bringup_612(struct smm_instance *inst, const struct smm_params *p)
 
 	/* sparse_init(): the whole mem_map in one buffer, above the DMA zone. */
 	smm_timeline_begin(tl, SMM_STAGE_MEMMAP);
-	sb.size = memmap_bytes(a);
+	sb.size = smm_memmap_bytes(a);
 	sb.base = smm_memblock_alloc_try_nid(mb, sb.size, PAGE_SIZE,
 					     SMM_PFN_PHYS(zone_end[SMM_ZONE_DMA]),
 					     SMM_MEMBLOCK_ALLOC_ACCESSIBLE, SMM_MEMBLOCK_ANY_NODE);

@@ -1143,10 +1143,14 @@ static void fmap_teardown(struct smm_fmap *fm)
 	mutex_unlock(&fm->dev->lock);
 }
 
-/* munmap, exit: the host's PTEs of @vma are gone; so go its entries. */
-static void smm_vma_close(struct vm_area_struct *vma)
+/*
+ * munmap, exit: the host's PTEs of [@start, @end) of @mm's VMA are gone; so
+ * go its shadow entries, the process's link when it was its last VMA of
+ * @fm, and @fm itself with its last VMA.
+ */
+static void fmap_close(struct smm_fmap *fm, struct mm_struct *mm, unsigned long start,
+		       unsigned long end)
 {
-	struct smm_fmap *fm = vma->vm_private_data;
 	struct smm_fault_dev *dev = fm->dev;
 	struct zap_ctx z = { .fm = fm };
 	struct smm_flink *l;
@@ -1154,13 +1158,13 @@ static void smm_vma_close(struct vm_area_struct *vma)
 
 	percpu_down_read(&dev->quiesce);
 	mutex_lock(&fm->lock);
-	l = find_link(fm, vma->vm_mm);
+	l = find_link(fm, mm);
 	if (l) {
 		z.umm = l->umm;
 		z.drop = list_is_singular(&fm->links);
-		smm_pgtable_unmap_range(&l->umm->pt, vma->vm_start, vma->vm_end, zap_one, &z);
+		smm_pgtable_unmap_range(&l->umm->pt, start, end, zap_one, &z);
 		if (fm->shared && z.drop)
-			drop_shared_range(fm, vma->vm_start, vma->vm_end);
+			drop_shared_range(fm, start, end);
 		if (!--l->vmas)
 			link_put(fm, l);
 	}
@@ -1171,6 +1175,11 @@ static void smm_vma_close(struct vm_area_struct *vma)
 	percpu_up_read(&dev->quiesce);
 	if (last)
 		kref_put(&fm->ref, fmap_release);
+}
+
+static void smm_vma_close(struct vm_area_struct *vma)
+{
+	fmap_close(vma->vm_private_data, vma->vm_mm, vma->vm_start, vma->vm_end);
 }
 
 /* ---- fork ---- */
@@ -2176,30 +2185,7 @@ int smm_fault_test_fork(struct smm_fmap *fm, struct mm_struct *parent, struct mm
  */
 void smm_fault_test_unmap(struct smm_fmap *fm, struct mm_struct *key)
 {
-	struct zap_ctx z = { .fm = fm };
-	struct smm_fault_dev *dev = fm->dev;
-	struct smm_flink *l;
-	bool last;
-
-	percpu_down_read(&dev->quiesce);
-	mutex_lock(&fm->lock);
-	l = find_link(fm, key);
-	if (l) {
-		z.umm = l->umm;
-		z.drop = list_is_singular(&fm->links);
-		smm_pgtable_unmap_range(&l->umm->pt, fm->start, fm->end, zap_one, &z);
-		if (fm->shared && z.drop)
-			drop_shared_range(fm, fm->start, fm->end);
-		if (!--l->vmas)
-			link_put(fm, l);
-	}
-	last = !--fm->vmas;
-	if (last)
-		fmap_teardown(fm);
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&dev->quiesce);
-	if (last)
-		kref_put(&fm->ref, fmap_release);
+	fmap_close(fm, key, fm->start, fm->end);
 }
 
 /**

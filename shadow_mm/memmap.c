@@ -420,6 +420,27 @@ int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 }
 
 /**
+ * smm_memmap_bytes() - the bytes a mem_map of the arena takes, packed
+ * @a: the arena
+ *
+ * Each present section's array, aligned as a descriptor, back to back: the
+ * size of the buffer sparse_buffer_init() takes in one piece.
+ *
+ * Return: the bytes.
+ */
+u64 smm_memmap_bytes(const struct smm_arena *a)
+{
+	unsigned long sec;
+	u64 n = 0;
+
+	for (sec = 0; sec < a->nr_sections; sec++)
+		if (a->sections[sec].nr)
+			n = ALIGN(n, __alignof__(struct smm_page)) +
+			    (u64)a->sections[sec].nr * sizeof(struct smm_page);
+	return n;
+}
+
+/**
  * smm_memmap_present() - pages with memory behind them in a PFN range
  * @a: the arena
  * @start: first PFN

@@ -165,6 +165,7 @@ unsigned long smm_memmap_init_range(struct smm_arena *a, unsigned long start,
 int smm_memmap_init(struct smm_memmap *mm, struct smm_arena *a,
 		    struct smm_early *e, u64 goal, const unsigned long *zone_end,
 		    unsigned int nr_zones);
+u64 smm_memmap_bytes(const struct smm_arena *a);
 unsigned long smm_memmap_present(const struct smm_arena *a, unsigned long start,
 				 unsigned long end);
 const char *smm_owner_name(enum smm_owner owner);
