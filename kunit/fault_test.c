@@ -147,36 +147,10 @@ static long ft_stat(struct ft *f, enum smm_fault_stat item)
 static struct smm_fmap *ft_mmap(struct ft *f, struct mm_struct *key, unsigned int pages,
 				bool shared)
 {
-	struct smm_fault_dev *dev = f->dev;
-	struct smm_flink *l;
-	struct smm_fmap *fm;
+	struct smm_fmap *fm = smm_fault_test_mmap(f->dev, key, FT_START, pages, shared);
 
-	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
 	KUNIT_ASSERT_NOT_NULL(f->test, fm);
-	fm->dev = dev;
-	mutex_init(&fm->lock);
-	kref_init(&fm->ref);
-	xa_init(&fm->pages);
-	INIT_LIST_HEAD(&fm->links);
-	fm->shared = shared;
-	fm->start = FT_START;
-	fm->end = FT_ADDR(pages);
-	fm->vmas = 1;
-	strscpy(fm->comm, "kunit", sizeof(fm->comm));
-	percpu_down_read(&dev->quiesce);
-	mutex_lock(&fm->lock);
-	l = link_get(fm, key, NULL);
-	if (l) {
-		l->vmas = 1;
-		mutex_lock(&dev->lock);
-		list_add_tail(&fm->node, &dev->maps);
-		mutex_unlock(&dev->lock);
-	}
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&dev->quiesce);
-	if (!l)
-		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
-	KUNIT_ASSERT_NOT_NULL(f->test, l);
+	KUNIT_ASSERT_EQ(f->test, fm->end, FT_ADDR(pages));
 	return fm;
 }
 
