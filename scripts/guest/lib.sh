@@ -144,6 +144,16 @@ mem_back() {
 	fi
 }
 
+# dmesg_mark; ...; dmesg_new: the kernel log lines that came after the mark.
+# By content, not by count: once the log buffer is full, old lines drop out
+# as new ones come, and the line count stays where it is.
+dmesg_mark() {
+	dmesg > /tmp/dmesg.mark
+}
+dmesg_new() {
+	dmesg | grep -vxFf /tmp/dmesg.mark
+}
+
 # dump_dmesg: the whole kernel log between markers, for the host's checks.
 dump_dmesg() {
 	echo "SMM-DMESG-BEGIN"

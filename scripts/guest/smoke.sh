@@ -9,13 +9,13 @@ expect_refused() {
 	shift 2
 	settle
 	b=$(memfree_kb)
-	mark=$(dmesg | wc -l)
+	dmesg_mark
 	if insmod /smm/shadow_mm.ko "$@" 2>/dev/null; then
 		fail "$name" "insmod $* succeeded"
 		rmmod shadow_mm
 		return
 	fi
-	if dmesg | tail -n +$((mark + 1)) | grep -q "$param"; then
+	if dmesg_new | grep -q "$param"; then
 		pass "$name refused, log names $param"
 	else
 		fail "$name" "the log does not name $param: $(dmesg | tail -n 3)"
@@ -303,10 +303,10 @@ expect_errno "sysctl: watermark_scale_factor=3001 is -ERANGE" $C \
 	"sysctl watermark_scale_factor=3001" "out of range"
 expect_errno "sysctl: min_free_kbytes=262145 is -ERANGE" $C "sysctl min_free_kbytes=262145" \
 	"out of range"
-mark=$(dmesg | wc -l)
+dmesg_mark
 expect_errno "sysctl: min_free_kbytes=262144 does not fit the zones, -ERANGE" $C \
 	"sysctl swappiness=5 min_free_kbytes=262144" "out of range"
-dmesg | tail -n +$((mark + 1)) | grep -q "min_free_kbytes: 262144 puts zone" &&
+dmesg_new | grep -q "min_free_kbytes: 262144 puts zone" &&
 	pass "sysctl: the message names min_free_kbytes and the zone" ||
 	fail "sysctl: the message names min_free_kbytes" "$(dmesg | tail -n 2)"
 [ "$(zone_marks)" = "$marks1" ] && [ "$(cat "$I/sysctl")" = "$sysctl1" ] &&

@@ -64,22 +64,22 @@ if insmod /smm/shadow_mm.ko bringup=6.12; then
 	cat $R > /tmp/eras.inst
 	ls $D > /tmp/eras.dir
 	cp "$E/buddyinfo" /tmp/eras.buddy
-	mark=$(dmesg | wc -l)
+	dmesg_mark
 	expect_errno "eras: create bringup=6.12 slab=slab is -EINVAL" $R \
 		"create name=old arena_mb=8 bringup=6.12 slab=slab" "Invalid argument"
-	dmesg | tail -n +$((mark + 1)) | grep -q "SLAB was removed in Linux 6\.8" &&
+	dmesg_new | grep -q "SLAB was removed in Linux 6\.8" &&
 		pass "eras: the message says SLAB went in 6.8" ||
 		fail "eras: the message says SLAB went in 6.8" "$(dmesg | tail -n 2)"
-	mark=$(dmesg | wc -l)
+	dmesg_mark
 	expect_errno "eras: create bringup=6.12 slab=slob is -EINVAL" $R \
 		"create name=old arena_mb=8 bringup=6.12 slab=slob" "Invalid argument"
-	dmesg | tail -n +$((mark + 1)) | grep -q "SLOB was removed in Linux 6\.4" &&
+	dmesg_new | grep -q "SLOB was removed in Linux 6\.4" &&
 		pass "eras: the message says SLOB went in 6.4" ||
 		fail "eras: the message says SLOB went in 6.4" "$(dmesg | tail -n 2)"
-	mark=$(dmesg | wc -l)
+	dmesg_mark
 	expect_errno "eras: create bringup=6.13 is -EINVAL" $R "create name=new arena_mb=8 bringup=6.13" \
 		"Invalid argument"
-	dmesg | tail -n +$((mark + 1)) | grep -q "bringup" &&
+	dmesg_new | grep -q "bringup" &&
 		pass "eras: the message names bringup" ||
 		fail "eras: the message names bringup" "$(dmesg | tail -n 2)"
 	expect_errno "eras: create kernelcore=101% is -ERANGE" $R \
@@ -119,11 +119,11 @@ else
 	fail "eras: insmod bringup=6.12" "insmod failed: $(dmesg | tail -n 3)"
 fi
 # The module parameter refuses what create refuses, before taking memory.
-mark=$(dmesg | wc -l)
+dmesg_mark
 if insmod /smm/shadow_mm.ko bringup=6.12 slab=slob 2>/dev/null; then
 	fail "eras: insmod bringup=6.12 slab=slob is refused" "insmod succeeded"
 	rmmod shadow_mm
-elif dmesg | tail -n +$((mark + 1)) | grep -q "6\.4"; then
+elif dmesg_new | grep -q "6\.4"; then
 	pass "eras: insmod bringup=6.12 slab=slob is refused, naming 6.4"
 else
 	fail "eras: insmod bringup=6.12 slab=slob names 6.4" "$(dmesg | tail -n 2)"
