@@ -1061,13 +1061,15 @@ static void era_test_buddy_orders(struct kunit *test)
 	smm_drain_pages(b);
 	free0 = smm_buddy_free_pages(b);
 	for (g = 0; g < ARRAY_SIZE(gfps); g++) {
+		unsigned int top = gfps[g] == SMM_GFP_HIGHUSER_MOVABLE ? SMM_ZONE_MOVABLE :
+				   gfps[g] == SMM_GFP_KERNEL ? SMM_ZONE_NORMAL :
+				   gfps[g] == __SMM_GFP_DMA32 ? SMM_ZONE_DMA32 : SMM_ZONE_DMA;
+		const struct smm_zone *tz = &b->zones[top];
+
 		for (o = 0; o < b->max_order; o++) {
-			unsigned int top = gfps[g] == SMM_GFP_HIGHUSER_MOVABLE ? SMM_ZONE_MOVABLE :
-					   gfps[g] == SMM_GFP_KERNEL ? SMM_ZONE_NORMAL :
-					   gfps[g] == __SMM_GFP_DMA32 ? SMM_ZONE_DMA32 : SMM_ZONE_DMA;
-			const struct smm_zone *tz = &b->zones[top];
+			unsigned long low = tz->wmark[SMM_WMARK_LOW];
 			bool top_ok = tz->managed_pages &&
-				      smm_zone_watermark_ok(tz, o, tz->wmark[SMM_WMARK_LOW], gfps[g]);
+				      smm_zone_watermark_ok(tz, o, low, gfps[g]);
 			struct smm_page *pg = smm_alloc_pages(b, gfps[g], o);
 			const struct smm_page *last;
 			unsigned int z;
