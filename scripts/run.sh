@@ -58,7 +58,7 @@ sed -n '/SMM-GUEST-START/,/^SMM-GUEST-DONE/p' "$out/$job-$series.log" |
 grep -q '^SMM-GUEST-DONE' "$out/$job-$series.log" ||
 	die "the guest did not finish (rc $rc); see $out/$job-$series.log"
 ! grep -q '^SMM-CHECK fail' "$out/$job-$series.log" || die "a check failed"
-[ "$job" = run ] || exit 0
+[ "$job" = run ] || [ "$job" = eras ] || exit 0
 
 # The pictures: unpack the files the guest dumped (gzip and base64 between
 # SMM-FILE-BEGIN NAME and SMM-FILE-END NAME) into .build/pictures/data/ and
@@ -90,5 +90,7 @@ done
 	log "the guest could not read $path: no $name"
 done
 echo "==== pictures (tools/smm_pictures.py $pics/data)"
-/usr/bin/python3 "$SMM_TOP/tools/smm_pictures.py" -o "$pics" "$pics/data" ||
+only=
+[ "$job" = eras ] && only="--only=both eras"
+/usr/bin/python3 "$SMM_TOP/tools/smm_pictures.py" ${only:+"$only"} -o "$pics" "$pics/data" ||
 	die "some pictures could not be drawn (above)"

@@ -13,6 +13,8 @@ skipped, with a message, when one of them is missing:
       buddyinfo.before/after (optional): the number of buddy orders
   buddyinfo.png    buddyinfo.before, buddyinfo.after (either may be missing)
   bringup.png      bringup: <instance>/bringup (stages and their steps)
+  eras.png         bringup.2629, bringup.612: the two instances' bringup files
+                   of make run ERA=both (stages only, one time axis)
   slab.png         replay: the replay report (per-strategy rows), or else
                    for each strategy S of slab, slub, slob:
                    meminfo.S.before, meminfo.S.after, slabinfo.S (the
@@ -683,6 +685,61 @@ def picture_bringup(data, outdir, written):
     written.append(out)
 
 
+def picture_eras(data, outdir, written):
+    """The stages of both eras' bring-ups on one time axis (make run ERA=both)."""
+    eras = []
+    for era, name in (("2.6.29", "bringup.2629"), ("6.12", "bringup.612")):
+        path = os.path.join(data, name)
+        if not os.path.exists(path):
+            return      # not a make run ERA=both: nothing to draw
+        # The arena is taken from the host, not brought up: leave it out.
+        eras.append((era, [st for st in parse_bringup(path) if st[1] != "(firmware)"]))
+    rows = []           # (era index, label, start, dur, stage index)
+    for ei, (era, stages) in enumerate(eras):
+        t0 = min(st[2] for st in stages)
+        for si, (name, kernel, start, dur, result, steps) in enumerate(stages):
+            rows.append((ei, f"{kernel}()" if "(" not in kernel else kernel, start - t0, dur,
+                         si))
+    end = max(r[2] + r[3] for r in rows)
+    n = len(rows) + 1
+    fw, fh = 13.0, 0.27 * n + 1.6
+    fig, ax = plt.subplots(figsize=(fw, fh), dpi=DPI)
+    labels, totals = [], []
+    y = 0
+    era_colours = ("#4c72b0", "#dd8452")
+    for ei, (era, stages) in enumerate(eras):
+        total = sum(st[3] for st in stages)
+        for r in rows:
+            if r[0] != ei:
+                continue
+            ax.barh(y, max(r[3], 1) / 1e6, left=r[2] / 1e6, height=0.75,
+                    color=era_colours[ei], edgecolor="#333333", lw=0.4)
+            ax.text((r[2] + r[3]) / 1e6, y, "  " + fmt_ns(r[3]), va="center", ha="left",
+                    fontsize=7.5, color="#222222")
+            labels.append(f"{era:>6}  {r[1]}")
+            y += 1
+        if ei == 0:
+            ax.axhline(y - 0.5 + 0.5, color="#999999", lw=0.8, ls="--")
+            labels.append("")
+            y += 1
+        totals.append(f"{era}: {len(stages)} stages, {fmt_ns(total)}")
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=8, family="monospace")
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, end / 1e6 * 1.15)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("time since the first stage after the arena (ms)", fontsize=9)
+    ax.set_title("shadow_mm: the 2.6.29 and 6.12 bring-ups of the same memory, stage by stage"
+                 f"\n{'; '.join(totals)} (the arena left out)", fontsize=11, loc="left",
+                 weight="bold")
+    fig.tight_layout()
+    out = os.path.join(outdir, "eras.png")
+    fig.savefig(out)
+    plt.close(fig)
+    written.append(out)
+
+
 STRATEGIES = ("slab", "slub", "slob")
 STRATEGY_COLOURS = {"slab": "#4c72b0", "slub": "#55a868", "slob": "#c44e52"}
 
@@ -808,7 +865,8 @@ def picture_slab(data, outdir, written):
 
 
 PICTURES = [("arena map", picture_arena), ("buddyinfo", picture_buddyinfo),
-            ("bring-up timeline", picture_bringup), ("slab comparison", picture_slab)]
+            ("bring-up timeline", picture_bringup), ("slab comparison", picture_slab),
+            ("both eras", picture_eras)]
 
 
 def main():
@@ -817,6 +875,8 @@ def main():
                                  epilog=__doc__.split("\n\n", 1)[1])
     ap.add_argument("data", help="the directory of dumped files")
     ap.add_argument("-o", "--out", help="where to write the PNGs (default: DATA/..)")
+    ap.add_argument("--only", choices=[w for w, _ in PICTURES],
+                    help="draw this picture only")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         ap.error(f"{args.data} is not a directory")
@@ -824,6 +884,8 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     failed = 0
     for what, draw in PICTURES:
+        if args.only and what != args.only:
+            continue
         written = []
         try:
             draw(args.data, outdir, written)

@@ -88,6 +88,9 @@ echo "==== the timelines side by side: stages in the order they ran, us"
 stage_table "$OLD" > /tmp/st.old
 stage_table "$NEW" > /tmp/st.new
 side_by_side 44 "2.6.29 (default)" /tmp/st.old "6.12 (modern)" /tmp/st.new
+# For the host's picture of both (eras.png).
+dump_file bringup.2629 "$D/default/bringup"
+dump_file bringup.612 "$NEW/bringup"
 for i in default modern; do
 	echo "==== shadow_mm/$i/bringup ($(awk '$1 == "'$i'" { print $4 }' "$D/control"))"
 	cat "$D/$i/bringup"

@@ -225,3 +225,18 @@ side_by_side() {
 				printf fmt, l[i], r[i]
 		}' "$3" "$5"
 }
+
+# dump_file NAME FILE: FILE, gzipped and in base64, between
+# "SMM-FILE-BEGIN NAME" and "SMM-FILE-END NAME" (a 64 MiB arena's pfnmap is
+# 16384 lines; packed, a few kB of log).  A file that cannot be read is
+# announced as missing, and its picture is left out.
+dump_file() {
+	if [ ! -r "$2" ] || ! gzip -c < "$2" > /tmp/dump.gz 2>/dev/null; then
+		echo "SMM-FILE-MISSING $1 $2"
+		return
+	fi
+	echo "SMM-FILE-BEGIN $1"
+	base64 < /tmp/dump.gz
+	echo "SMM-FILE-END $1"
+	rm -f /tmp/dump.gz
+}

@@ -3,20 +3,6 @@
 # The files that tools/smm_pictures.py draws go into the log between
 # markers (dump_file); the host unpacks them into .build/pictures/data/.
 
-# dump_file NAME FILE: FILE, gzipped and in base64, between
-# "SMM-FILE-BEGIN NAME" and "SMM-FILE-END NAME" (a 64 MiB arena's pfnmap is
-# 16384 lines; packed, a few kB of log).  A file that cannot be read is
-# announced as missing, and its picture is left out.
-dump_file() {
-	if [ ! -r "$2" ] || ! gzip -c < "$2" > /tmp/dump.gz 2>/dev/null; then
-		echo "SMM-FILE-MISSING $1 $2"
-		return
-	fi
-	echo "SMM-FILE-BEGIN $1"
-	base64 < /tmp/dump.gz
-	echo "SMM-FILE-END $1"
-	rm -f /tmp/dump.gz
-}
 
 # dump_state WHEN: the arena map, buddyinfo and slabinfo of the default
 # instance, named NAME.WHEN.
