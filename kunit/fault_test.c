@@ -67,25 +67,8 @@ static void ft_unmap(struct ft *f, struct smm_fmap *fm, struct mm_struct *key);
 static void ft_teardown(void *p)
 {
 	struct ft *f = p;
-	struct smm_fault_dev *dev = f->dev;
-	struct smm_fmap *fm;
-	struct smm_flink *l;
 
-	for (;;) {
-		mutex_lock(&dev->lock);
-		fm = list_first_entry_or_null(&dev->maps, struct smm_fmap, node);
-		mutex_unlock(&dev->lock);
-		if (!fm)
-			break;
-		mutex_lock(&fm->lock);
-		l = list_first_entry_or_null(&fm->links, struct smm_flink, node);
-		mutex_unlock(&fm->lock);
-		if (!l)
-			break;	/* cannot happen: a live object has a process */
-		ft_unmap(f, fm, l->umm->mm);
-	}
-	smm_vmscan_set_rmap(&f->inst->vmscan, NULL, NULL);
-	percpu_free_rwsem(&dev->quiesce);
+	fault_test_dev_release(f->dev);
 }
 
 static struct ft *ft_setup(struct kunit *test)

@@ -1707,12 +1707,60 @@ bool smm_fault_page_shared(struct smm_vmscan *vs, const struct smm_page *page)
 	return fm && fm->shared;
 }
 
+/*
+ * A new object for [@start, @end) of @mm, with the mapping process's link:
+ * what mmap() of the device makes.  @task names it in the ``mappings``
+ * file (NULL: "kunit").  MAP_SHARED (VM_MAYSHARE) makes it @shared.
+ * Returns NULL without memory.
+ */
+static struct smm_fmap *fmap_create(struct smm_fault_dev *dev, struct mm_struct *mm,
+				    struct task_struct *task, unsigned long start,
+				    unsigned long end, bool shared)
+{
+	struct smm_flink *l;
+	struct smm_fmap *fm;
+
+	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
+	if (!fm)
+		return NULL;
+	fm->dev = dev;
+	mutex_init(&fm->lock);
+	kref_init(&fm->ref);
+	xa_init(&fm->pages);
+	INIT_LIST_HEAD(&fm->links);
+	fm->shared = shared;
+	fm->start = start;
+	fm->end = end;
+	fm->vmas = 1;
+	if (task) {
+		fm->pid = task_tgid_nr(task);
+		get_task_comm(fm->comm, task);
+	} else {
+		strscpy(fm->comm, "kunit", sizeof(fm->comm));
+	}
+	percpu_down_read(&dev->quiesce);
+	mutex_lock(&fm->lock);
+	l = link_get(fm, mm, task);
+	if (l) {
+		l->vmas = 1;
+		mutex_lock(&dev->lock);
+		list_add_tail(&fm->node, &dev->maps);
+		mutex_unlock(&dev->lock);
+	}
+	mutex_unlock(&fm->lock);
+	percpu_up_read(&dev->quiesce);
+	if (!l) {
+		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
+		return NULL;
+	}
+	return fm;
+}
+
 /* ---- the device ---- */
 
 static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct smm_fault_dev *dev = container_of(file->private_data, struct smm_fault_dev, misc);
-	struct smm_flink *l;
 	struct smm_fmap *fm;
 
 	if (vma->vm_pgoff) {
@@ -1727,36 +1775,10 @@ static int smm_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	if (READ_ONCE(dev->inst->broken))
 		return -EIO;
-	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
+	fm = fmap_create(dev, vma->vm_mm, current, vma->vm_start, vma->vm_end,
+			 vma->vm_flags & VM_MAYSHARE);
 	if (!fm)
 		return -ENOMEM;
-	fm->dev = dev;
-	mutex_init(&fm->lock);
-	kref_init(&fm->ref);
-	xa_init(&fm->pages);
-	INIT_LIST_HEAD(&fm->links);
-	/* MAP_SHARED sets VM_MAYSHARE; VM_SHARED only if the file is writable. */
-	fm->shared = vma->vm_flags & VM_MAYSHARE;
-	fm->start = vma->vm_start;
-	fm->end = vma->vm_end;
-	fm->vmas = 1;
-	fm->pid = task_tgid_nr(current);
-	get_task_comm(fm->comm, current);
-	percpu_down_read(&dev->quiesce);
-	mutex_lock(&fm->lock);
-	l = link_get(fm, vma->vm_mm, current);
-	if (l) {
-		l->vmas = 1;
-		mutex_lock(&dev->lock);
-		list_add_tail(&fm->node, &dev->maps);
-		mutex_unlock(&dev->lock);
-	}
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&dev->quiesce);
-	if (!l) {
-		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
-		return -ENOMEM;
-	}
 
 	/* VM_SHARED on a private mapping: the host never copies on write (DOC). */
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP |
@@ -2079,38 +2101,7 @@ struct smm_fault_dev *smm_fault_test_dev_create(struct smm_instance *inst)
 struct smm_fmap *smm_fault_test_mmap(struct smm_fault_dev *dev, struct mm_struct *key,
 				     unsigned long start, unsigned long pages, bool shared)
 {
-	struct smm_flink *l;
-	struct smm_fmap *fm;
-
-	fm = smm_host_kvcalloc(&dev->inst->arena, SMM_HOST_FAULT, 1, sizeof(*fm));
-	if (!fm)
-		return NULL;
-	fm->dev = dev;
-	mutex_init(&fm->lock);
-	kref_init(&fm->ref);
-	xa_init(&fm->pages);
-	INIT_LIST_HEAD(&fm->links);
-	fm->shared = shared;
-	fm->start = start;
-	fm->end = start + (pages << PAGE_SHIFT);
-	fm->vmas = 1;
-	strscpy(fm->comm, "kunit", sizeof(fm->comm));
-	percpu_down_read(&dev->quiesce);
-	mutex_lock(&fm->lock);
-	l = link_get(fm, key, NULL);
-	if (l) {
-		l->vmas = 1;
-		mutex_lock(&dev->lock);
-		list_add_tail(&fm->node, &dev->maps);
-		mutex_unlock(&dev->lock);
-	}
-	mutex_unlock(&fm->lock);
-	percpu_up_read(&dev->quiesce);
-	if (!l) {
-		smm_host_kvfree(&dev->inst->arena, SMM_HOST_FAULT, fm, 1, sizeof(*fm));
-		return NULL;
-	}
-	return fm;
+	return fmap_create(dev, key, NULL, start, start + (pages << PAGE_SHIFT), shared);
 }
 
 /**
@@ -2188,19 +2179,15 @@ void smm_fault_test_unmap(struct smm_fmap *fm, struct mm_struct *key)
 	fmap_close(fm, key, fm->start, fm->end);
 }
 
-/**
- * smm_fault_test_dev_destroy() - unmap what is left, and free the device
- * @dev: the device, or NULL
- *
- * Context: process context; sleeps.
+/*
+ * Unmap whatever objects a test left, process by process, then let go of
+ * the reverse map and the quiesce lock; the device itself stays.
  */
-void smm_fault_test_dev_destroy(struct smm_fault_dev *dev)
+static void fault_test_dev_release(struct smm_fault_dev *dev)
 {
 	struct smm_fmap *fm;
 	struct smm_flink *l;
 
-	if (!dev)
-		return;
 	for (;;) {
 		mutex_lock(&dev->lock);
 		fm = list_first_entry_or_null(&dev->maps, struct smm_fmap, node);
@@ -2211,11 +2198,24 @@ void smm_fault_test_dev_destroy(struct smm_fault_dev *dev)
 		l = list_first_entry_or_null(&fm->links, struct smm_flink, node);
 		mutex_unlock(&fm->lock);
 		if (!l)
-			break;
+			break;	/* cannot happen: a live object has a process */
 		smm_fault_test_unmap(fm, l->umm->mm);
 	}
 	smm_vmscan_set_rmap(&dev->inst->vmscan, NULL, NULL);
 	percpu_free_rwsem(&dev->quiesce);
+}
+
+/**
+ * smm_fault_test_dev_destroy() - unmap what is left, and free the device
+ * @dev: the device, or NULL
+ *
+ * Context: process context; sleeps.
+ */
+void smm_fault_test_dev_destroy(struct smm_fault_dev *dev)
+{
+	if (!dev)
+		return;
+	fault_test_dev_release(dev);
 	kfree(dev);
 }
 
